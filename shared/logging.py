@@ -1,0 +1,105 @@
+"""structlog set-up: JSON off a terminal, readable on one; secrets and personal data redacted.
+
+Every line carries the service name; the consumer middleware binds the event id and the
+correlation id of the message being handled (structlog contextvars), so they appear on
+every line logged while handling it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import structlog
+
+_SECRET_KEY = re.compile(
+    r"pass(word|wd)?|secret|token|pin\b|pin_|_pin|credential|api[_-]?key|authori[sz]ation|sasl",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# International or national phone numbers: 7+ digits with optional separators.
+_PHONE = re.compile(r"(?<![\w.])\+?\d[\d \-().]{5,}\d(?![\w])")
+_URL_CREDENTIALS = re.compile(r"(\w+://)([^:/@\s]+):([^@/\s]+)@")
+REDACTED = "[redacted]"
+
+
+def redact_text(text: str) -> str:
+    """Mask e-mail addresses, phone numbers and credentials inside URLs in free text."""
+    text = _URL_CREDENTIALS.sub(r"\1\2:" + REDACTED + "@", text)
+    text = _EMAIL.sub("[email]", text)
+    return _PHONE.sub(_mask_phone, text)
+
+
+def _mask_phone(match: re.Match[str]) -> str:
+    digits = sum(ch.isdigit() for ch in match.group(0))
+    # Short digit runs are counts, ports or years, not phone numbers.
+    return "[phone]" if digits >= 7 else match.group(0)
+
+
+def redact_value(key: str | None, value: Any) -> Any:
+    """Redact one value, recursively; keys that name secrets are masked whole."""
+    if key is not None and _SECRET_KEY.search(key):
+        return REDACTED
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, Mapping):
+        return {k: redact_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_value(None, v) for v in value]
+    return value
+
+
+_KEEP = frozenset({"timestamp", "level", "logger", "service", "event_id", "correlation_id"})
+
+
+def redact_processor(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: redact everything but the fixed bookkeeping keys."""
+    for key in list(event_dict):
+        if key in _KEEP:
+            continue
+        event_dict[key] = redact_value(None if key == "event" else key, event_dict[key])
+    return event_dict
+
+
+def configure_logging(service: str, fmt: str = "auto", level: str = "INFO") -> None:
+    """Configure structlog (and stdlib logging through it) for `service`."""
+    as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_processor,
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if as_json
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    structlog.configure(
+        processors=[
+            *shared,
+            structlog.processors.format_exc_info if as_json else structlog.dev.set_exc_info,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+        ),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(service=service)
+    # Libraries log through stdlib logging; keep them quiet unless they warn.
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(name)s %(message)s")
+    for noisy in ("aiokafka", "kafka", "pymongo"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def get_logger(name: str | None = None) -> Any:
+    """A structlog logger."""
+    return structlog.get_logger(name)

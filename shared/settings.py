@@ -1,0 +1,115 @@
+"""Settings base: environment variables with a per-service prefix over a common one.
+
+A value is looked up first under the service's prefix (e.g. `PORTING_KAFKA__BOOTSTRAP_SERVERS`),
+then under the common prefix `PARTNEROPS_` (e.g. `PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS`), so an
+operator sets shared infrastructure once and overrides per service where needed.
+Nested settings use `__` as the delimiter.
+"""
+
+from __future__ import annotations
+
+import ssl
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+COMMON_PREFIX = "PARTNEROPS_"
+
+
+class KafkaSettings(BaseModel):
+    """How to reach Kafka, including SASL and TLS."""
+
+    bootstrap_servers: str = "127.0.0.1:39092"
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    topic_partitions: int = Field(default=6, ge=1)
+    topic_replication: int = Field(default=1, ge=1)
+    create_topics: bool = True
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """A TLS context when the protocol needs one."""
+        if self.security_protocol not in ("SSL", "SASL_SSL"):
+            return None
+        context = ssl.create_default_context(cafile=self.ssl_cafile)
+        if self.ssl_certfile:
+            context.load_cert_chain(self.ssl_certfile, self.ssl_keyfile)
+        return context
+
+
+class MongoSettings(BaseModel):
+    """How to reach the MongoDB(-wire) server; the database is chosen by each service."""
+
+    url: SecretStr = SecretStr("mongodb://127.0.0.1:37017")
+    tls: bool = False
+    tls_ca_file: str | None = None
+    server_selection_timeout_ms: int = 10_000
+
+
+class SmtpSettings(BaseModel):
+    """Outgoing mail."""
+
+    host: str = "127.0.0.1"
+    port: int = 1025
+    username: str | None = None
+    password: SecretStr | None = None
+    start_tls: bool = False
+    sender: str = "partner-operations@example.com"
+
+
+class ServiceSettings(BaseSettings):
+    """What every service reads; subclasses set `SERVICE` and their own prefix."""
+
+    SERVICE: ClassVar[str] = "service"
+
+    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    mongo: MongoSettings = Field(default_factory=MongoSettings)
+    database: str | None = Field(default=None, description="Mongo database; default = service")
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "INFO"
+    http_host: str = "127.0.0.1"
+    http_port: int = 0
+    demo_clock: bool = Field(
+        default=False,
+        description="Demonstration only: read time from the shared clock topic",
+    )
+    instance_id: str | None = None
+    outbox_sweep_seconds: float = 2.0
+    timer_poll_seconds: float = 1.0
+    timer_lease_seconds: float = 30.0
+
+    @property
+    def database_name(self) -> str:
+        """The service's own database."""
+        return self.database or self.SERVICE
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        common = EnvSettingsSource(
+            settings_cls, env_prefix=COMMON_PREFIX, env_nested_delimiter="__"
+        )
+        return init_settings, env_settings, common, dotenv_settings, file_secret_settings
+
+
+def service_settings_config(prefix: str) -> SettingsConfigDict:
+    """The model config of a service's settings class (its own env prefix)."""
+    return SettingsConfigDict(env_prefix=prefix, env_nested_delimiter="__", extra="ignore")
