@@ -39,7 +39,7 @@ class ControllableClock:
         self._offset = timedelta(0)
         if start is not None:
             self._offset = _aware(start) - datetime.now(UTC)
-        self._jumped = asyncio.Event()
+        self._waiters: set[asyncio.Future[None]] = set()
 
     def now(self) -> datetime:
         """Real time shifted by the accumulated offset."""
@@ -52,7 +52,9 @@ class ControllableClock:
         if target <= current:
             return False
         self._offset += target - current
-        self._jumped.set()
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
         return True
 
     def advance_by(self, delta: timedelta) -> datetime:
@@ -64,12 +66,14 @@ class ControllableClock:
 
     async def wait_for_jump(self, seconds: float) -> None:
         """Sleep up to `seconds`, returning early when the clock jumps."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.add(waiter)
         try:
-            await asyncio.wait_for(self._jumped.wait(), seconds)
+            await asyncio.wait_for(waiter, seconds)
         except TimeoutError:
             return
         finally:
-            self._jumped.clear()
+            self._waiters.discard(waiter)
 
 
 class FixedClock:

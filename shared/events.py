@@ -157,3 +157,10 @@ def validation_reasons(error: ValidationError) -> list[dict[str, str]]:
         }
         for item in error.errors(include_url=False, include_input=False)
     ]
+
+
+class ClockAdvanced(Payload):
+    """Demonstration mode only: the shared clock now reads `now` (never moves back)."""
+
+    EVENT_TYPE = "platform.clock.advanced"
+    now: datetime = Field(description="The new current instant (RFC 3339 with offset)")

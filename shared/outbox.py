@@ -1,0 +1,91 @@
+"""The outbox relay: publishes events stored in aggregate documents, then removes them.
+
+After a use case stores a change, it asks the relay to flush that document at once (the
+fast path). A periodic sweep finds documents still flagged `outbox_pending` — left behind
+by a crash between the write and the publish, or by a broker outage — and publishes them.
+Publication is at-least-once: a crash after publishing but before removal republishes the
+same events (same CloudEvents ids) and consumers drop the duplicates by id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from shared import metrics
+from shared.clock import Clock, sleep_or_jump
+from shared.kafka import TRANSIENT_ERRORS, Publisher
+from shared.logging import get_logger
+from shared.mongo import Document
+
+log = get_logger("shared.outbox")
+
+
+class OutboxRelay:
+    """Publishes the outboxes of the given collections."""
+
+    def __init__(
+        self,
+        collections: Sequence[AsyncCollection[Document]],
+        publisher: Publisher,
+        clock: Clock,
+        sweep_seconds: float = 2.0,
+    ) -> None:
+        self._collections = {c.name: c for c in collections}
+        self._publisher = publisher
+        self._clock = clock
+        self._sweep_seconds = sweep_seconds
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+
+    async def flush(self, collection: str, doc_id: str) -> int:
+        """Publish and remove the pending events of one document; returns how many."""
+        lock = self._locks.setdefault((collection, doc_id), asyncio.Lock())
+        try:
+            async with lock:
+                return await self._flush(self._collections[collection], doc_id)
+        finally:
+            if not lock.locked():
+                self._locks.pop((collection, doc_id), None)
+
+    async def _flush(self, col: AsyncCollection[Document], doc_id: str) -> int:
+        doc = await col.find_one({"_id": doc_id}, {"outbox": 1})
+        entries: list[Document] = (doc or {}).get("outbox") or []
+        for entry in entries:
+            await self._publisher.publish_raw(
+                entry["topic"],
+                entry.get("key"),
+                entry["body"].encode(),
+                {"ce_id": entry["id"]},
+            )
+        if entries:
+            # Remove exactly what was published; events appended meanwhile stay.
+            await col.update_one({"_id": doc_id}, {"$pullAll": {"outbox": entries}})
+        await col.update_one(
+            {"_id": doc_id, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
+        )
+        return len(entries)
+
+    async def sweep(self) -> int:
+        """Flush every document still flagged as having unpublished events."""
+        total = 0
+        for name, col in self._collections.items():
+            pending = [d["_id"] async for d in col.find({"outbox_pending": True}, {"_id": 1})]
+            metrics.OUTBOX_PENDING.labels(collection=name).set(len(pending))
+            for doc_id in pending:
+                total += await self.flush(name, doc_id)
+        return total
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Sweep periodically until `stop` is set; transient faults are retried next round."""
+        while not stop.is_set():
+            try:
+                published = await self.sweep()
+                if published:
+                    log.info("outbox sweep published stranded events", count=published)
+            except TRANSIENT_ERRORS as error:
+                log.warning("outbox sweep failed; will retry", error=repr(error))
+            except Exception:
+                log.exception("outbox sweep crashed; will retry")
+            await sleep_or_jump(self._clock, self._sweep_seconds)

@@ -1,0 +1,204 @@
+"""Runs one service process: Mongo, Kafka, the dispatcher, the outbox relay, timers, HTTP.
+
+A service module supplies a `wire(context)` function that registers its message handlers
+on `context.dispatcher`, its aggregate stores, timer callbacks and indexes. Everything is
+built inside `run_service` (nothing at import time) and torn down gracefully on SIGTERM:
+consumption stops, in-flight handlers finish and commit, background loops end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+from faststream.middlewares import AckPolicy
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from shared.clock import Clock, ControllableClock, SystemClock
+from shared.events import Envelope
+from shared.http import OpsServer
+from shared.ids import new_id
+from shared.kafka import Dispatcher, Publisher, build_broker, ensure_topics
+from shared.logging import configure_logging, get_logger
+from shared.mongo import Document, IndexSpec, aggregate_indexes, create_client, ensure_indexes
+from shared.outbox import OutboxRelay
+from shared.settings import ServiceSettings
+from shared.store import AggregateStore, Decide
+from shared.timers import FireTimer, TimerPoller
+from shared.topics import ALL_TOPICS, PLATFORM_CLOCK
+
+log = get_logger("shared.runtime")
+
+
+@dataclass
+class ServiceContext:
+    """What a service's wiring needs: settings, clock, database, dispatcher, publisher."""
+
+    name: str
+    settings: ServiceSettings
+    clock: Clock
+    db: AsyncDatabase[Document]
+    dispatcher: Dispatcher
+    publisher: Publisher
+    instance_id: str
+    stores: dict[str, AggregateStore] = field(default_factory=dict)
+    indexes: list[IndexSpec] = field(default_factory=list)
+    timer_callbacks: dict[str, FireTimer] = field(default_factory=dict)
+    relay: OutboxRelay | None = None
+
+    def store(self, collection: str) -> AggregateStore:
+        """The aggregate store of `collection` (its outbox is relayed, its indexes made)."""
+        if collection not in self.stores:
+            self.stores[collection] = AggregateStore(self.db[collection])
+            self.indexes.extend(aggregate_indexes(collection))
+        return self.stores[collection]
+
+    def on_timer(self, collection: str, fire: FireTimer) -> None:
+        """Fire due timers stored in `collection` with `fire(aggregate_id, timer)`."""
+        self.store(collection)
+        self.timer_callbacks[collection] = fire
+
+    def index(self, spec: IndexSpec) -> None:
+        """Ensure an extra index at start-up."""
+        self.indexes.append(spec)
+
+    async def apply(
+        self, collection: str, aggregate_id: str, message_id: str, decide: Decide
+    ) -> bool:
+        """Store a change through the aggregate store, then publish its events at once."""
+        changed = await self.store(collection).apply(aggregate_id, message_id, decide)
+        # Flush even when nothing changed: a redelivery may find events a crash stranded.
+        assert self.relay is not None
+        await self.relay.flush(collection, aggregate_id)
+        return changed
+
+
+Wire = Callable[[ServiceContext], None]
+
+
+def build_context(
+    name: str,
+    settings: ServiceSettings,
+    broker: KafkaBroker,
+    client: AsyncMongoClient[Document],
+    clock: Clock,
+    wire: Wire,
+) -> ServiceContext:
+    """Build the context and let the service wire itself (no I/O here)."""
+    publisher = Publisher(broker)
+    dispatcher = Dispatcher(service=name, publisher=publisher, clock=clock.now)
+    context = ServiceContext(
+        name=name,
+        settings=settings,
+        clock=clock,
+        db=client[settings.database_name],
+        dispatcher=dispatcher,
+        publisher=publisher,
+        instance_id=settings.instance_id or f"{socket.gethostname()}-{os.getpid()}",
+    )
+    wire(context)
+    context.relay = OutboxRelay(
+        [s.collection for s in context.stores.values()],
+        publisher,
+        clock,
+        settings.outbox_sweep_seconds,
+    )
+    return context
+
+
+def subscribe_demo_clock(broker: KafkaBroker, clock: ControllableClock, group: str) -> None:
+    """Demonstration mode: follow `platform.clock.advanced` events (every instance reads all)."""
+
+    async def on_tick(body: bytes) -> None:
+        try:
+            envelope = Envelope.from_json(body)
+            moved = clock.advance_to(
+                Envelope.model_validate(
+                    {**envelope.model_dump(), "time": envelope.data["now"]}
+                ).time
+            )
+        except (ValueError, KeyError) as error:
+            log.warning("ignored malformed clock tick", error=repr(error))
+            return
+        if moved:
+            log.info("demo clock advanced", now=clock.now().isoformat())
+
+    broker.subscriber(
+        PLATFORM_CLOCK.name,
+        group_id=group,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.ACK,
+        decoder=lambda message: message.body,
+        title=f"{group}:{PLATFORM_CLOCK.name}",
+    )(on_tick)
+
+
+async def run_service(
+    name: str,
+    settings: ServiceSettings,
+    wire: Wire,
+    stop: asyncio.Event | None = None,
+    extra_topics: Sequence[str] = (),
+) -> None:
+    """Run the service until SIGTERM/SIGINT (or `stop` is set)."""
+    configure_logging(name, settings.log_format, settings.log_level)
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+    clock: Clock = ControllableClock() if settings.demo_clock else SystemClock()
+    client = create_client(settings.mongo, app_name=name)
+    broker = build_broker(settings.kafka, client_id=name)
+    context = build_context(name, settings, broker, client, clock, wire)
+    if isinstance(clock, ControllableClock):
+        subscribe_demo_clock(broker, clock, f"{name}-clock-{context.instance_id}-{new_id()}")
+
+    if settings.kafka.create_topics:
+        await ensure_topics(settings.kafka, [t.name for t in ALL_TOPICS] + list(extra_topics))
+    await ensure_indexes(context.db, context.indexes)
+    context.dispatcher.bind(broker, group_id=name)
+    await broker.start()
+    log.info("service started", consumes=context.dispatcher.topics(), instance=context.instance_id)
+
+    async def ready() -> bool:
+        try:
+            await client.admin.command("ping")
+            return bool(broker.running) if hasattr(broker, "running") else True
+        except Exception:
+            return False
+
+    ops = OpsServer(settings.http_host, settings.http_port, ready)
+    await ops.start()
+    assert context.relay is not None
+    tasks: list[asyncio.Task[Any]] = [asyncio.create_task(context.relay.run(stop))]
+    for collection, fire in context.timer_callbacks.items():
+        poller = TimerPoller(
+            context.db[collection],
+            clock,
+            fire,
+            owner=context.instance_id,
+            lease_seconds=settings.timer_lease_seconds,
+            poll_seconds=settings.timer_poll_seconds,
+        )
+        tasks.append(asyncio.create_task(poller.run(stop)))
+    log.info("ops endpoint listening", port=ops.port)
+
+    await stop.wait()
+    log.info("stopping: finishing in-flight work")
+    await broker.stop()  # stops consuming; waits for in-flight handlers (graceful timeout)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await ops.stop()
+    await client.close()
+    log.info("service stopped")

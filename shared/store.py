@@ -1,0 +1,209 @@
+"""Aggregate documents with idempotency, an outbox and durable timers in one atomic update.
+
+Every effect of a handled message is stored in *one* document update that also
+
+* records the id of the message handled (the tracking id), so a redelivery is recognised
+  and changes nothing — the id is kept in the same document as the change it caused;
+* appends the outgoing events to the document's `outbox` array, so they cannot be lost
+  between the database write and the publish (the relay publishes and removes them);
+* replaces the document's pending `timers` and their earliest `next_due_at`, so a
+  scheduled timer exists exactly when the state that scheduled it does.
+
+Concurrency is optimistic: each write names the version it read; a mismatch raises
+`ConcurrencyConflict` and the caller reloads (the dispatcher retries it as transient).
+No multi-document transaction is needed.
+
+Document layout: `{_id, version, state: {...}, handled: [ids], outbox: [{id, topic, key,
+body}], outbox_pending, timers: [{id, kind, due_at, data}], next_due_at, lease_until,
+lease_owner}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from shared.events import Envelope
+from shared.kafka import ConcurrencyConflict
+from shared.mongo import Document
+
+KEEP_HANDLED = 500
+"""Tracking ids kept per document. Kafka redelivers only uncommitted (recent) messages of
+an aggregate's partition, so 500 covers any redelivery window by orders of magnitude."""
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A durable timer: fire `kind` with `data` at `due_at`."""
+
+    id: str
+    kind: str
+    due_at: datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def to_doc(self) -> Document:
+        return {"id": self.id, "kind": self.kind, "due_at": self.due_at, "data": self.data}
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> Timer:
+        return cls(doc["id"], doc["kind"], doc["due_at"], doc.get("data") or {})
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An event to publish once the change that produced it is stored."""
+
+    topic: str
+    envelope: Envelope
+    key: str | None = None
+
+    def to_doc(self) -> Document:
+        return {
+            "id": self.envelope.id,
+            "topic": self.topic,
+            "key": self.key or self.envelope.subject,
+            "body": self.envelope.to_json().decode(),
+        }
+
+
+@dataclass
+class Stored:
+    """An aggregate document as read."""
+
+    id: str
+    version: int
+    state: Document
+    handled: list[str]
+    timers: list[Timer]
+
+    def has_handled(self, message_id: str) -> bool:
+        """Whether the message with this id already changed this document."""
+        return message_id in self.handled
+
+
+@dataclass
+class Change:
+    """What a use case wants stored: new state, events to publish, the timers now pending."""
+
+    state: Document
+    events: Sequence[Outgoing] = ()
+    timers: Sequence[Timer] | None = None  # None: leave the pending timers as they are
+
+
+Decide = Callable[[Stored | None], Awaitable[Change | None] | Change | None]
+
+
+class AggregateStore:
+    """Loads and saves aggregate documents of one collection (see module doc)."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self.collection = collection
+
+    @property
+    def name(self) -> str:
+        return self.collection.name
+
+    async def load(self, aggregate_id: str) -> Stored | None:
+        """The document, or None when it does not exist."""
+        doc = await self.collection.find_one(
+            {"_id": aggregate_id}, {"outbox": 0, "lease_until": 0, "lease_owner": 0}
+        )
+        return None if doc is None else _stored(doc)
+
+    async def save(
+        self,
+        aggregate_id: str,
+        change: Change,
+        *,
+        expected_version: int,
+        handled_id: str | None,
+        previous: Stored | None = None,
+    ) -> int:
+        """Store `change` atomically; returns the new version (raises ConcurrencyConflict)."""
+        handled = list(previous.handled) if previous else []
+        if handled_id is not None:
+            handled = [*handled, handled_id][-KEEP_HANDLED:]
+        outbox = [e.to_doc() for e in change.events]
+        timers = (
+            [t.to_doc() for t in change.timers]
+            if change.timers is not None
+            else [t.to_doc() for t in (previous.timers if previous else [])]
+        )
+        fields: Document = {
+            "state": change.state,
+            "version": expected_version + 1,
+            "handled": handled,
+            "timers": timers,
+            "next_due_at": min((t["due_at"] for t in timers), default=None),
+            "lease_until": None,
+            "lease_owner": None,
+        }
+        if outbox:
+            fields["outbox_pending"] = True
+        if expected_version == 0:
+            try:
+                await self.collection.insert_one(
+                    {
+                        "_id": aggregate_id,
+                        **fields,
+                        "outbox": outbox,
+                        "outbox_pending": bool(outbox),
+                    }
+                )
+            except DuplicateKeyError as error:
+                raise ConcurrencyConflict(
+                    f"{self.name}/{aggregate_id} created meanwhile"
+                ) from error
+            return 1
+        update: Document = {"$set": fields}
+        if outbox:
+            update["$push"] = {"outbox": {"$each": outbox}}
+        result = await self.collection.update_one(
+            {"_id": aggregate_id, "version": expected_version}, update
+        )
+        if result.matched_count != 1:
+            raise ConcurrencyConflict(
+                f"{self.name}/{aggregate_id} changed since version {expected_version}"
+            )
+        return expected_version + 1
+
+    async def apply(self, aggregate_id: str, message_id: str, decide: Decide) -> bool:
+        """Load, skip if `message_id` was handled, decide, save; retries on conflicts.
+
+        Returns True when a change was stored, False for a duplicate or a no-op.
+        """
+        for _attempt in range(20):
+            stored = await self.load(aggregate_id)
+            if stored is not None and stored.has_handled(message_id):
+                return False
+            outcome = decide(stored)
+            change = await outcome if isinstance(outcome, Awaitable) else outcome
+            if change is None:
+                return False
+            try:
+                await self.save(
+                    aggregate_id,
+                    change,
+                    expected_version=stored.version if stored else 0,
+                    handled_id=message_id,
+                    previous=stored,
+                )
+                return True
+            except ConcurrencyConflict:
+                continue
+        raise ConcurrencyConflict(f"{self.name}/{aggregate_id}: too many concurrent writers")
+
+
+def _stored(doc: Document) -> Stored:
+    return Stored(
+        id=doc["_id"],
+        version=int(doc.get("version", 0)),
+        state=doc.get("state") or {},
+        handled=list(doc.get("handled") or []),
+        timers=[Timer.from_doc(t) for t in doc.get("timers") or []],
+    )

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from shared.ids import new_id
+from shared.settings import KafkaSettings, MongoSettings
+from tests import servers
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    try:
+        with servers.kafka_server() as bootstrap:
+            yield bootstrap
+    except servers.ServerUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def mongo_url() -> Iterator[str]:
+    try:
+        with servers.mongo_server() as url:
+            yield url
+    except servers.ServerUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def kafka_settings(kafka_bootstrap: str) -> KafkaSettings:
+    return KafkaSettings(bootstrap_servers=kafka_bootstrap)
+
+
+@pytest.fixture(scope="session")
+def mongo_settings(mongo_url: str) -> MongoSettings:
+    return MongoSettings(url=mongo_url)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def mongo_db(mongo_url: str) -> AsyncIterator[Any]:
+    """A fresh database per test, dropped afterwards."""
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url, tz_aware=True)
+    name = f"t_{new_id().lower()}"
+    try:
+        yield client[name]
+    finally:
+        await client.drop_database(name)
+        await client.close()
+
+
+@pytest.fixture
+def unique() -> Callable[[str], str]:
+    """Unique names (topics, groups) so tests never see each other's messages."""
+    return lambda prefix: f"{prefix}-{new_id().lower()}"
+
+
+async def eventually(
+    check: Callable[[], Awaitable[Any]], timeout: float = 30.0, interval: float = 0.2
+) -> Any:
+    """Poll `check` until it returns a truthy value (a wait bound, not a timing assertion)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last: {result!r})")
+        await asyncio.sleep(interval)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"

@@ -1,0 +1,257 @@
+"""The shared plumbing on the real Kafka broker and the real Mongo-wire server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from shared.clock import SystemClock
+from shared.events import Envelope, new_event
+from shared.kafka import ensure_topics
+from shared.outbox import OutboxRelay
+from shared.store import Change, Outgoing, Timer
+from shared.timers import TimerPoller
+from tests.conftest import eventually
+from tests.integration.counter_service import Bump, Bumped, make_context, wiring
+
+pytestmark = pytest.mark.integration
+
+
+async def _publish(bootstrap: str, topic: str, key: str, body: bytes) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, body, key=key.encode())
+    finally:
+        await producer.stop()
+
+
+def _bump(counter_id: str, **extra: Any) -> Envelope:
+    return new_event(
+        Bump(counter_id=counter_id, **extra),
+        source="/tests",
+        now=SystemClock().now(),
+        subject=counter_id,
+    )
+
+
+async def _collect(bootstrap: str, topic: str, count: int, timeout: float = 30) -> list[Any]:
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", group_id=None
+    )
+    await consumer.start()
+    got: list[Any] = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(got) < count and asyncio.get_running_loop().time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                got.extend(records)
+    finally:
+        await consumer.stop()
+    return got
+
+
+@pytest.fixture
+async def topics(kafka_settings, unique):
+    names = (unique("cmd"), unique("evt"))
+    await ensure_topics(kafka_settings, names)
+    return names
+
+
+async def test_faststream_round_trip_stores_the_effect_and_publishes_the_event(
+    kafka_bootstrap, mongo_url, mongo_db, topics, unique
+):
+    commands, events = topics
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    ctx.dispatcher.bind(broker, group_id=unique("g"))
+    async with broker:
+        await broker.start()
+        cmd = _bump("c1", by=5)
+        await _publish(kafka_bootstrap, commands, "c1", cmd.to_json())
+        doc = await eventually(lambda: mongo_db.counters.find_one({"_id": "c1"}))
+        assert doc["state"]["value"] == 5
+        records = await _collect(kafka_bootstrap, events, 1)
+        bumped = Envelope.from_json(records[0].value)
+        assert bumped.parse_data(Bumped).value == 5
+        assert bumped.causationid == cmd.id and bumped.correlationid == cmd.id
+        assert records[0].key == b"c1"
+        assert (await mongo_db.counters.find_one({"_id": "c1"}))["outbox"] == []
+    await client.close()
+
+
+async def test_a_handler_that_crashes_after_its_effect_is_redelivered_and_the_effect_happens_once(
+    kafka_bootstrap, mongo_url, mongo_db, topics, unique
+):
+    commands, events = topics
+    group = unique("g")
+    first, crashing, last = _bump("c2"), _bump("c2"), _bump("c2")
+    for envelope in (first, crashing, last):
+        await _publish(kafka_bootstrap, commands, "c2", envelope.to_json())
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.integration.counter_service",
+        kafka_bootstrap,
+        mongo_url,
+        mongo_db.name,
+        commands,
+        events,
+        group,
+        crashing.id,
+    )
+    assert await asyncio.wait_for(process.wait(), 90) == 17  # died right after the effect
+    assert (await mongo_db.counters.find_one({"_id": "c2"}))["state"]["value"] == 2
+
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    ctx.dispatcher.bind(broker, group_id=group)
+    async with broker:
+        await broker.start()
+        await eventually(lambda: mongo_db.deliveries.find_one({"_id": last.id}))
+        redelivered = await mongo_db.deliveries.find_one({"_id": crashing.id})
+        assert redelivered["n"] == 2  # the crashed message came again ...
+        doc = await mongo_db.counters.find_one({"_id": "c2"})
+        assert doc["state"]["value"] == 3  # ... and changed nothing the second time
+        assert doc["handled"] == [first.id, crashing.id, last.id]
+        # The events stranded by the crash went out too (the redelivery flushed them).
+        records = await _collect(kafka_bootstrap, events, 3)
+        values = sorted(Envelope.from_json(r.value).parse_data(Bumped).value for r in records)
+        assert values == [1, 2, 3]
+    await client.close()
+
+
+async def test_a_malformed_message_goes_to_the_dlq_with_its_error_and_the_next_is_processed(
+    kafka_bootstrap, mongo_url, mongo_db, topics, unique
+):
+    commands, events = topics
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    ctx.dispatcher.bind(broker, group_id=unique("g"))
+    invalid_data = _bump("c3").model_copy(update={"data": {"counter_id": "c3", "by": "many"}})
+    async with broker:
+        await broker.start()
+        await _publish(kafka_bootstrap, commands, "c3", b"{not json")
+        await _publish(kafka_bootstrap, commands, "c3", invalid_data.to_json())
+        await _publish(kafka_bootstrap, commands, "c3", _bump("c3", by=2).to_json())
+        doc = await eventually(lambda: mongo_db.counters.find_one({"_id": "c3"}))
+        assert doc["state"]["value"] == 2
+    await client.close()
+    parked = await _collect(kafka_bootstrap, f"{commands}.dlq", 2)
+    assert [r.value for r in parked] == [b"{not json", invalid_data.to_json()]
+    headers = [dict(r.headers) for r in parked]
+    assert headers[0]["x-dlq-error-code"] == b"invalid_envelope"
+    assert headers[1]["x-dlq-error-code"] == b"invalid_data"
+    reasons = json.loads(headers[1]["x-dlq-error"])
+    assert reasons[0]["field"] == "by" and reasons[0]["code"] == "int_parsing"
+    assert headers[1]["x-dlq-original-topic"] == commands.encode()
+
+
+async def test_a_timer_scheduled_once_fires_once_while_two_instances_compete(
+    kafka_bootstrap, mongo_url, mongo_db, topics, unique
+):
+    commands, events = topics
+    contexts = []
+    for name in ("a", "b"):
+        broker, ctx, client = make_context(
+            kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events), name=name
+        )
+        contexts.append((broker, ctx, client))
+    # Store a counter with 20 timers already due, as a handler would have.
+    _, ctx_a, _ = contexts[0]
+    due = SystemClock().now() - timedelta(seconds=1)
+    timers = [Timer(id=f"t{i}", kind="remind", due_at=due) for i in range(20)]
+    await ctx_a.store("counters").save(
+        "c4", Change({"value": 0}, [], timers), expected_version=0, handled_id="seed"
+    )
+    pollers = [
+        TimerPoller(ctx.db["counters"], SystemClock(), ctx.timer_callbacks["counters"], owner=name)
+        for name, (_, ctx, _) in zip(("a", "b"), contexts, strict=True)
+    ]
+    for broker, _, _ in contexts:
+        await broker.start()
+    try:
+        await asyncio.gather(*(p.fire_due() for p in pollers), *(p.fire_due() for p in pollers))
+        doc = await mongo_db.counters.find_one({"_id": "c4"})
+        assert sorted(doc["state"]["fired"]) == sorted(t.id for t in timers)
+        assert len(doc["state"]["fired"]) == 20  # each exactly once
+        assert doc["timers"] == [] and doc["next_due_at"] is None
+    finally:
+        for broker, _, client in contexts:
+            await broker.stop()
+            await client.close()
+
+
+async def test_a_timer_survives_a_restart_and_fires_when_due(
+    kafka_bootstrap, mongo_url, mongo_db, topics, unique
+):
+    commands, events = topics
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    due = SystemClock().now() + timedelta(seconds=2)
+    await ctx.store("counters").save(
+        "c5",
+        Change({"value": 0}, [], [Timer(id="later", kind="remind", due_at=due)]),
+        expected_version=0,
+        handled_id="seed",
+    )
+    await client.close()  # "restart": a new process finds the timer in the database
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    poller = TimerPoller(
+        ctx.db["counters"], SystemClock(), ctx.timer_callbacks["counters"], owner="x"
+    )
+    await broker.start()
+    try:
+        assert await poller.fire_due() == 0  # not yet due
+        await eventually(poller.fire_due, timeout=20)
+        doc = await mongo_db.counters.find_one({"_id": "c5"})
+        assert doc["state"]["fired"] == ["later"]
+    finally:
+        await broker.stop()
+        await client.close()
+
+
+async def test_an_outgoing_event_survives_a_crash_between_the_write_and_the_publish(
+    kafka_bootstrap, mongo_url, mongo_db, topics, unique
+):
+    commands, events = topics
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    event = _bump("c6")
+    # The write happens; the process "dies" before publishing (no flush is called).
+    await ctx.store("counters").save(
+        "c6",
+        Change({"value": 1}, [Outgoing(events, event)]),
+        expected_version=0,
+        handled_id="cmd-1",
+    )
+    await client.close()
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    await broker.start()
+    try:
+        relay = OutboxRelay([ctx.db["counters"]], ctx.publisher, SystemClock())
+        assert await relay.sweep() == 1
+        assert await relay.sweep() == 0  # marked sent: not published twice
+        records = await _collect(kafka_bootstrap, events, 1)
+        assert Envelope.from_json(records[0].value).id == event.id
+        doc = await mongo_db.counters.find_one({"_id": "c6"})
+        assert doc["outbox"] == [] and doc["outbox_pending"] is False
+    finally:
+        await broker.stop()
+        await client.close()

@@ -1,0 +1,120 @@
+"""Where the tests get their real servers from, in this order:
+
+1. servers named by environment variables (`PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS`,
+   `PARTNEROPS_MONGO__URL`);
+2. testcontainers, when a Docker engine answers a ping;
+3. the project's own local servers (`deploy/local/servers.sh start`), built from
+   registry artifacts (Apache Kafka jars, FerretDB from the Go module proxy).
+
+A test that needs a server it cannot get fails with a message saying how to provide one;
+it is never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVERS_SH = ROOT / "deploy" / "local" / "servers.sh"
+HOW_TO = (
+    "Provide {what}: export {var}=..., or run `bash deploy/local/servers.sh start` "
+    "(needs OpenJDK 17 + Maven for Kafka, Go for FerretDB), or start a Docker engine so "
+    "testcontainers can run it."
+)
+
+
+class ServerUnavailable(RuntimeError):
+    pass
+
+
+def reachable(host_port: str, timeout: float = 2.0) -> bool:
+    """Whether a TCP connection to `host:port` succeeds."""
+    host, _, port = host_port.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
+def docker_available() -> bool:
+    """A Docker engine that answers (the client binary alone does not count)."""
+    try:
+        import docker  # type: ignore[import-untyped]
+
+        client = docker.from_env(timeout=3)
+        return bool(client.ping())
+    except Exception:
+        return False
+
+
+def _local_env(server: str) -> dict[str, str]:
+    if not SERVERS_SH.exists():
+        raise ServerUnavailable(f"{SERVERS_SH} is missing")
+    started = subprocess.run(
+        ["bash", str(SERVERS_SH), "start", server], capture_output=True, text=True, check=False
+    )
+    if started.returncode != 0:
+        raise ServerUnavailable(
+            f"local {server} did not start:\n{started.stdout[-2000:]}\n{started.stderr[-2000:]}"
+        )
+    env = subprocess.run(
+        ["bash", str(SERVERS_SH), "env"], capture_output=True, text=True, check=True
+    ).stdout
+    values: dict[str, str] = {}
+    for line in env.splitlines():
+        line = line.removeprefix("export ").strip()
+        if "=" in line:
+            key, _, value = line.partition("=")
+            values[key] = value.strip("'\"")
+    return values
+
+
+@contextmanager
+def kafka_server() -> Iterator[str]:
+    """Bootstrap servers of a real Kafka broker."""
+    var = "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS"
+    if os.environ.get(var):
+        bootstrap = os.environ[var]
+        if not reachable(bootstrap.split(",")[0]):
+            raise ServerUnavailable(f"{var}={bootstrap} does not answer. " + _how("Kafka", var))
+        yield bootstrap
+        return
+    if docker_available():
+        from testcontainers.kafka import KafkaContainer  # type: ignore[import-untyped]
+
+        with KafkaContainer("apache/kafka:3.9.1").with_kraft() as container:
+            yield container.get_bootstrap_server()
+        return
+    try:
+        yield _local_env("kafka")[var]
+    except (ServerUnavailable, KeyError) as error:
+        raise ServerUnavailable(f"{error}\n" + _how("Kafka", var)) from error
+
+
+@contextmanager
+def mongo_server() -> Iterator[str]:
+    """URL of a real MongoDB-wire server."""
+    var = "PARTNEROPS_MONGO__URL"
+    if os.environ.get(var):
+        yield os.environ[var]
+        return
+    if docker_available():
+        from testcontainers.mongodb import MongoDbContainer  # type: ignore[import-untyped]
+
+        with MongoDbContainer("mongo:7") as container:
+            yield container.get_connection_url()
+        return
+    try:
+        yield _local_env("mongo")[var]
+    except (ServerUnavailable, KeyError) as error:
+        raise ServerUnavailable(f"{error}\n" + _how("a MongoDB-wire server", var)) from error
+
+
+def _how(what: str, var: str) -> str:
+    return HOW_TO.format(what=what, var=var)
