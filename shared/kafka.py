@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import random
 import time
@@ -35,7 +36,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pymongo.errors import ConnectionFailure, PyMongoError
 
 from shared import metrics
@@ -348,7 +349,7 @@ class Dispatcher:
             return
         assert self.publisher is not None
         owner = BY_NAME[topic].owner
-        rejection = CommandRejected(
+        rejection = command_rejected_model(owner)(
             command_id=envelope.id,
             command_type=envelope.type,
             code=code,
@@ -360,7 +361,6 @@ class Dispatcher:
             source=f"/{owner}",
             now=self.clock(),
             subject=envelope.subject,
-            event_type=f"{owner}.command.rejected",
         )
         await self.publisher.publish(f"{owner}.events", event)
 
@@ -369,10 +369,20 @@ class CommandRejected(Payload):
     """A command that could not even be read: its id, type and machine-readable reasons."""
 
     EVENT_TYPE = "service.command.rejected"
-    command_id: str
-    command_type: str
-    code: str
-    reasons: list[dict[str, str]]
+    command_id: str = Field(description="CloudEvents id of the refused command")
+    command_type: str = Field(description="CloudEvents type of the refused command")
+    code: str = Field(description="invalid_data | unknown_command")
+    reasons: list[dict[str, str]] = Field(description="[{field, code, message}]")
+
+
+@functools.cache
+def command_rejected_model(service: str) -> type[CommandRejected]:
+    """`<service>.command.rejected`: the rejection of an unreadable command to `service`."""
+    return type(
+        "CommandRejected",
+        (CommandRejected,),
+        {"EVENT_TYPE": f"{service}.command.rejected", "__module__": __name__},
+    )
 
 
 def _raw_body(message: Any) -> bytes:

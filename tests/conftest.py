@@ -38,7 +38,7 @@ def kafka_settings(kafka_bootstrap: str) -> KafkaSettings:
 
 @pytest.fixture(scope="session")
 def mongo_settings(mongo_url: str) -> MongoSettings:
-    return MongoSettings(url=mongo_url)  # type: ignore[arg-type]
+    return MongoSettings(url=mongo_url)
 
 
 @pytest.fixture

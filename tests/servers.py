@@ -45,7 +45,7 @@ def reachable(host_port: str, timeout: float = 2.0) -> bool:
 def docker_available() -> bool:
     """A Docker engine that answers (the client binary alone does not count)."""
     try:
-        import docker  # type: ignore[import-untyped]
+        import docker
 
         client = docker.from_env(timeout=3)
         return bool(client.ping())
@@ -86,7 +86,7 @@ def kafka_server() -> Iterator[str]:
         yield bootstrap
         return
     if docker_available():
-        from testcontainers.kafka import KafkaContainer  # type: ignore[import-untyped]
+        from testcontainers.kafka import KafkaContainer
 
         with KafkaContainer("apache/kafka:3.9.1").with_kraft() as container:
             yield container.get_bootstrap_server()
@@ -105,7 +105,7 @@ def mongo_server() -> Iterator[str]:
         yield os.environ[var]
         return
     if docker_available():
-        from testcontainers.mongodb import MongoDbContainer  # type: ignore[import-untyped]
+        from testcontainers.mongodb import MongoDbContainer
 
         with MongoDbContainer("mongo:7") as container:
             yield container.get_connection_url()

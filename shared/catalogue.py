@@ -1,0 +1,240 @@
+"""The event catalogue: an AsyncAPI 3.0 document and JSON Schemas generated from the models.
+
+Each service declares what it consumes and publishes in a `Catalogue`. One Kafka topic
+carries several CloudEvents types, so every message is listed with its own schema: the
+CloudEvents envelope with `data` described by the payload model.
+
+`python -m shared.catalogue --write` regenerates `docs/asyncapi.json` and
+`docs/schemas/*.json`; the tests fail when they are stale or when a schema changed
+incompatibly (a property removed or retyped, a new required property).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from shared.events import ClockAdvanced, Payload
+from shared.topics import BY_NAME, PLATFORM_CLOCK, dead_letter_topic
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+@dataclass
+class Catalogue:
+    """What one service (or outside party) sends and receives, per topic."""
+
+    service: str
+    description: str
+    publishes: dict[str, list[type[Payload]]] = field(default_factory=dict)
+    consumes: dict[str, list[type[Payload]]] = field(default_factory=dict)
+
+
+def message_schema(model: type[Payload]) -> dict[str, Any]:
+    """JSON Schema of the data of one event or command type."""
+    schema = model.model_json_schema(mode="serialization")
+    schema["$id"] = f"urn:partnerops:schema:{model.EVENT_TYPE}:v{model.SCHEMA_VERSION}"
+    schema["x-event-type"] = model.EVENT_TYPE
+    return schema
+
+
+def _envelope(model: type[Payload]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": "CloudEvents 1.0, structured JSON mode",
+        "required": ["specversion", "id", "source", "type", "time", "data"],
+        "properties": {
+            "specversion": {"const": "1.0"},
+            "id": {"type": "string"},
+            "source": {"type": "string"},
+            "type": {"const": model.EVENT_TYPE},
+            "time": {"type": "string", "format": "date-time"},
+            "subject": {"type": "string", "description": "Aggregate id; also the Kafka key"},
+            "datacontenttype": {"const": "application/json"},
+            "dataschema": {"type": "string"},
+            "correlationid": {"type": "string", "description": "Id of the flow's first event"},
+            "causationid": {"type": "string", "description": "Id of the direct cause"},
+            "data": {"$ref": f"#/components/schemas/{_schema_name(model)}"},
+        },
+    }
+
+
+def _schema_name(model: type[Payload]) -> str:
+    return model.EVENT_TYPE.replace(".", "_")
+
+
+def asyncapi(catalogues: Iterable[Catalogue]) -> dict[str, Any]:
+    """The AsyncAPI 3.0 document for all catalogues."""
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
+    for cat in sorted(catalogues, key=lambda c: c.service):
+        for action, table in (("send", cat.publishes), ("receive", cat.consumes)):
+            for topic, models in sorted(table.items()):
+                channel_id = topic.replace(".", "_")
+                channel = channels.setdefault(
+                    channel_id,
+                    {
+                        "address": topic,
+                        "description": (BY_NAME[topic].description if topic in BY_NAME else ""),
+                        "messages": {},
+                        "bindings": {"kafka": {"partitions": 6, "topicConfiguration": {}}},
+                    },
+                )
+                refs = []
+                for model in sorted(models, key=lambda m: m.EVENT_TYPE):
+                    name = _schema_name(model)
+                    schema = model.model_json_schema(
+                        mode="serialization", ref_template=f"#/components/schemas/{name}__{{model}}"
+                    )
+                    for def_name, definition in schema.pop("$defs", {}).items():
+                        schemas[f"{name}__{def_name}"] = definition
+                    schemas[name] = schema
+                    messages[name] = {
+                        "name": model.EVENT_TYPE,
+                        "title": model.__name__,
+                        "summary": (model.__doc__ or "").strip().splitlines()[0]
+                        if model.__doc__
+                        else "",
+                        "contentType": "application/cloudevents+json",
+                        "payload": _envelope(model),
+                        "bindings": {"kafka": {"key": {"type": "string"}}},
+                    }
+                    channel["messages"][name] = {"$ref": f"#/components/messages/{name}"}
+                    refs.append({"$ref": f"#/channels/{channel_id}/messages/{name}"})
+                operations[f"{cat.service}_{action}_{channel_id}"] = {
+                    "action": action,
+                    "channel": {"$ref": f"#/channels/{channel_id}"},
+                    "summary": f"{cat.service} {action}s on {topic}",
+                    "messages": refs,
+                }
+                dlq = dead_letter_topic(topic)
+                if action == "receive":
+                    channels.setdefault(
+                        dlq.replace(".", "_"),
+                        {
+                            "address": dlq,
+                            "description": (
+                                f"Dead letters of {topic}: the original bytes, with headers "
+                                "x-dlq-error-code, x-dlq-error (JSON reasons), "
+                                "x-dlq-original-topic, x-dlq-partition, x-dlq-offset"
+                            ),
+                        },
+                    )
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "partnerops event catalogue",
+            "version": "1.0.0",
+            "description": (
+                "Channel-partner operations of a cloud telephony vendor. Every message is "
+                "a CloudEvents 1.0 event in structured JSON mode; the Kafka key is the "
+                "aggregate id (the CloudEvents subject)."
+            ),
+        },
+        "defaultContentType": "application/cloudevents+json",
+        "servers": {
+            "kafka": {"host": "127.0.0.1:39092", "protocol": "kafka", "description": "local"}
+        },
+        "channels": dict(sorted(channels.items())),
+        "operations": dict(sorted(operations.items())),
+        "components": {
+            "messages": dict(sorted(messages.items())),
+            "schemas": dict(sorted(schemas.items())),
+        },
+    }
+
+
+PLATFORM = Catalogue(
+    service="demo_driver",
+    description="Demonstration mode only: moves the shared clock",
+    publishes={PLATFORM_CLOCK.name: [ClockAdvanced]},
+)
+
+
+def all_catalogues() -> list[Catalogue]:
+    """Every service's catalogue (imported lazily: services depend on shared, not back)."""
+    import importlib
+    import pkgutil
+
+    import services
+
+    found: list[Catalogue] = [PLATFORM]
+    for info in pkgutil.iter_modules(services.__path__):
+        try:
+            module = importlib.import_module(f"services.{info.name}.catalogue")
+        except ModuleNotFoundError as error:
+            if error.name == f"services.{info.name}.catalogue":
+                continue
+            raise
+        found.extend(module.CATALOGUES)
+    return found
+
+
+def all_models(catalogues: Iterable[Catalogue]) -> dict[str, type[Payload]]:
+    """Every payload model by event type."""
+    models: dict[str, type[Payload]] = {}
+    for cat in catalogues:
+        for table in (cat.publishes, cat.consumes):
+            for ms in table.values():
+                for m in ms:
+                    models[m.EVENT_TYPE] = m
+    return models
+
+
+def render(doc: Any) -> str:
+    return json.dumps(doc, indent=2, sort_keys=False, default=str) + "\n"
+
+
+def write(docs: Path = DOCS) -> None:
+    """Regenerate the AsyncAPI document and the JSON Schemas."""
+    cats = all_catalogues()
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "asyncapi.json").write_text(render(asyncapi(cats)))
+    schema_dir = docs / "schemas"
+    schema_dir.mkdir(exist_ok=True)
+    for event_type, model in sorted(all_models(cats).items()):
+        (schema_dir / f"{event_type}.v{model.SCHEMA_VERSION}.json").write_text(
+            render(message_schema(model))
+        )
+
+
+def incompatibilities(old: dict[str, Any], new: dict[str, Any], path: str = "") -> list[str]:
+    """Backward-incompatible differences between two JSON Schemas of the same version."""
+    problems: list[str] = []
+    old_props = old.get("properties", {})
+    new_props = new.get("properties", {})
+    for name, old_prop in old_props.items():
+        where = f"{path}.{name}" if path else name
+        if name not in new_props:
+            problems.append(f"{where}: property removed")
+            continue
+        old_type, new_type = old_prop.get("type"), new_props[name].get("type")
+        if old_type and new_type and old_type != new_type:
+            problems.append(f"{where}: type changed {old_type} -> {new_type}")
+    added_required = set(new.get("required", [])) - set(old.get("required", []))
+    for name in sorted(added_required):
+        problems.append(f"{path or '$'}: new required property {name}")
+    for def_name, old_def in old.get("$defs", {}).items():
+        if def_name in new.get("$defs", {}):
+            problems.extend(incompatibilities(old_def, new["$defs"][def_name], def_name))
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--write", action="store_true", help="regenerate docs/")
+    args = parser.parse_args()
+    if args.write:
+        write()
+    else:
+        print(render(asyncapi(all_catalogues())), end="")
+
+
+if __name__ == "__main__":
+    main()
