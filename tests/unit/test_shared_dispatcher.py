@@ -27,7 +27,7 @@ class FakePublisher(Publisher):
     def __init__(self) -> None:
         self.sent: list[tuple[str, str | None, bytes, dict[str, str]]] = []
 
-    async def publish_raw(self, topic, key, body, headers=None) -> None:  # type: ignore[override]
+    async def publish_raw(self, topic, key, body, headers=None) -> None:
         self.sent.append((topic, key, body, headers or {}))
 
 

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The test command: installs dependencies, makes sure real servers are there, runs every
+# test (unit, integration, e2e) and stops the servers it started itself.
+#
+#   bash deploy/local/test.sh [pytest args...]
+#
+# Servers come from PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS / PARTNEROPS_MONGO__URL when set;
+# else testcontainers when a Docker engine answers; else deploy/local/servers.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+bash deploy/local/bootstrap.sh
+export PATH="$HOME/.local/bin:$PATH"
+
+started=()
+cleanup() {
+    for server in "${started[@]}"; do bash deploy/local/servers.sh stop "$server" || true; done
+}
+trap cleanup EXIT
+
+docker_engine() { timeout 5 docker info >/dev/null 2>&1; }
+if ! docker_engine; then
+    for server in kafka mongo; do
+        case $server in
+            kafka) var=PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS ;;
+            mongo) var=PARTNEROPS_MONGO__URL ;;
+        esac
+        [[ -n "${!var:-}" ]] && continue
+        if ! bash deploy/local/servers.sh status "$server" >/dev/null 2>&1; then
+            bash deploy/local/servers.sh start "$server"
+            started+=("$server")
+        fi
+    done
+    eval "$(bash deploy/local/servers.sh env)"
+fi
+
+uv run pytest -m "unit or integration or e2e" "$@"
