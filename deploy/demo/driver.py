@@ -1,0 +1,193 @@
+"""The demonstration driver: talks to the running services only through Kafka.
+
+It publishes what order systems, partners and a carrier gateway would publish, moves the
+shared demonstration clock, and watches every events topic, printing what happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from rich.console import Console
+
+from shared.clock import SystemClock
+from shared.events import ClockAdvanced, Envelope, Payload, new_event
+from shared.ids import new_id
+from shared.topics import ALL_TOPICS, PLATFORM_CLOCK, TopicKind
+
+console = Console(highlight=False)
+
+WATCHED = [t.name for t in ALL_TOPICS if t.kind is TopicKind.EVENTS] + [
+    f"{t.name}.dlq" for t in ALL_TOPICS if t.kind in (TopicKind.COMMANDS, TopicKind.EXTERNAL)
+]
+
+
+class Driver:
+    """Publishes commands/events, moves the clock, waits for and prints outcomes."""
+
+    def __init__(self, bootstrap: str, source: str = "/demo") -> None:
+        self.bootstrap = bootstrap
+        self.source = source
+        self.seen: list[Envelope] = []
+        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+        self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+        self._arrived = asyncio.Condition()
+        self._task: asyncio.Task[None] | None = None
+        self.now: datetime = SystemClock().now()
+        self.printer: Callable[[Envelope], str | None] = default_line
+
+    async def __aenter__(self) -> Driver:
+        await self._producer.start()
+        await self._consumer.start()
+        self.now = max(self.now, await self._last_tick())
+        partitions = [
+            TopicPartition(topic, p)
+            for topic in WATCHED
+            for p in (self._consumer.partitions_for_topic(topic) or set())
+        ]
+        self._consumer.assign(partitions)
+        await self._consumer.seek_to_end(*partitions)
+        for tp in partitions:
+            await self._consumer.position(tp)  # pin the start before anything is published
+        self._task = asyncio.create_task(self._watch())
+        await self.tick()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task:
+            self._task.cancel()
+        await self._consumer.stop()
+        await self._producer.stop()
+
+    async def _last_tick(self) -> datetime:
+        """The shared clock may already be ahead (an earlier demonstration moved it)."""
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None)
+        await consumer.start()
+        latest = SystemClock().now()
+        try:
+            parts = [
+                TopicPartition(PLATFORM_CLOCK.name, p)
+                for p in (consumer.partitions_for_topic(PLATFORM_CLOCK.name) or set())
+            ]
+            if not parts:
+                return latest
+            consumer.assign(parts)
+            ends = await consumer.end_offsets(parts)
+            await consumer.seek_to_beginning(*parts)
+            while [tp for tp in parts if await consumer.position(tp) < ends[tp]]:
+                batch = await consumer.getmany(timeout_ms=1000)
+                for records in batch.values():
+                    for record in records:
+                        tick = Envelope.from_json(record.value).parse_data(ClockAdvanced)
+                        latest = max(latest, tick.now)
+        finally:
+            await consumer.stop()
+        return latest
+
+    async def _watch(self) -> None:
+        async for record in self._consumer:
+            if record.topic.endswith(".dlq"):
+                headers = {k: v.decode() for k, v in record.headers}
+                code, error = headers.get("x-dlq-error-code"), headers.get("x-dlq-error", "")
+                console.print(
+                    f"  [red]✗ dead-lettered on {record.topic}: {code} {error[:160]}[/red]"
+                )
+                continue
+            try:
+                envelope = Envelope.from_json(record.value)
+            except ValueError:
+                console.print(f"[red]  ! undecodable message on {record.topic}[/red]")
+                continue
+            async with self._arrived:
+                self.seen.append(envelope)
+                line = self.printer(envelope)
+                if line:
+                    console.print(line)
+                self._arrived.notify_all()
+
+    async def send(
+        self,
+        topic: str,
+        payload: Payload,
+        subject: str,
+        event_id: str | None = None,
+    ) -> Envelope:
+        """Publish one CloudEvent (keyed by `subject`) and return it."""
+        envelope = new_event(
+            payload, source=self.source, now=self.now, subject=subject, event_id=event_id
+        )
+        await self.send_raw(topic, subject, envelope.to_json())
+        return envelope
+
+    async def send_raw(self, topic: str, key: str, body: bytes) -> None:
+        await self._producer.send_and_wait(topic, body, key=key.encode())
+
+    async def tick(self, delta: timedelta = timedelta(0)) -> datetime:
+        """Move the shared clock forward by `delta` (all services follow)."""
+        self.now = max(self.now + delta, SystemClock().now())
+        tick = new_event(ClockAdvanced(now=self.now), source=self.source, now=self.now)
+        await self.send_raw(PLATFORM_CLOCK.name, "clock", tick.to_json())
+        return self.now
+
+    async def advance_to(self, instant: datetime) -> datetime:
+        if instant > self.now:
+            return await self.tick(instant - self.now)
+        return self.now
+
+    async def expect(
+        self,
+        event_type: str,
+        where: Callable[[Envelope], bool] = lambda e: True,
+        timeout: float = 60.0,
+        after: int = 0,
+    ) -> Envelope:
+        """Wait for an event of `event_type` matching `where` (seen after index `after`)."""
+
+        def find() -> Envelope | None:
+            for e in self.seen[after:]:
+                if e.type == event_type and where(e):
+                    return e
+            return None
+
+        async with asyncio.timeout(timeout), self._arrived:
+            while (found := find()) is None:
+                await self._arrived.wait()
+            return found
+
+    def mark(self) -> int:
+        """An index into `seen`, to expect only events that come later."""
+        return len(self.seen)
+
+
+def default_line(envelope: Envelope) -> str | None:
+    data = envelope.data
+    detail = ", ".join(
+        f"{k}={_short(v)}"
+        for k, v in data.items()
+        if k not in ("actor",) and v not in (None, [], {}, "")
+    )
+    return f"  [green]→ {envelope.type}[/green] [dim]{detail[:220]}[/dim]"
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def step(title: str) -> None:
+    console.print(f"\n[bold cyan]▶ {title}[/bold cyan]")
+
+
+def run_id() -> str:
+    return new_id()[-6:].lower()
+
+
+def summary(lines: Iterable[str]) -> None:
+    console.print("\n[bold]Summary[/bold]")
+    for line in lines:
+        console.print(f"  • {line}")
