@@ -6,8 +6,16 @@ invented (example.com).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
 
+from services.onboarding.domain.activation import (
+    ActivationRequest,
+    EndCustomerData,
+    cloud_operations_calendar,
+)
+from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.partners import (
     AccountManager,
     AccountManagerRole,
@@ -72,3 +80,68 @@ def sample_tier1(
         account_manager=account_manager,
     )
     return partner
+
+
+E = TypeVar("E", bound=DomainEvent)
+
+
+def single(events: list[DomainEvent], kind: type[E]) -> E:
+    """The one event of `kind` among `events` (fails if there is not exactly one)."""
+    found = [event for event in events if isinstance(event, kind)]
+    assert len(found) == 1, f"expected one {kind.__name__}, got {found}"
+    return found[0]
+
+
+# -- tenant activation samples (§1.5) --------------------------------------------------
+
+BERLIN = ZoneInfo("Europe/Berlin")
+FRIDAY_15 = datetime(2025, 3, 7, 15, 0, tzinfo=BERLIN)
+TUESDAY_15 = datetime(2025, 3, 11, 15, 0, tzinfo=BERLIN)
+SENT = datetime(2025, 3, 10, 11, 0, tzinfo=BERLIN)
+VALID_UNTIL = SENT + timedelta(hours=72)
+MICROSECOND = timedelta(microseconds=1)
+CALENDAR = cloud_operations_calendar()
+LEGACY = {"old.admin@bakkerij.example.com"}
+
+DATA = EndCustomerData(
+    company_name="Bakkerij Voorbeeld BV",
+    street="Voorbeeldstraat 1",
+    postal_code="1234 AB",
+    city="Voorbeeldstad",
+    country="NL",
+    admin_first_name="Bea",
+    admin_last_name="Bakker",
+    admin_email="bea@bakkerij.example.com",
+    business_activity="Bakery and retail of bread",
+    end_use="Office and shop telephony",
+)
+
+
+def submitted_by_reseller() -> ActivationRequest:
+    request, _ = ActivationRequest.submit(
+        request_id="AR-1",
+        partner=sample_reseller(),
+        distributor=sample_distributor(),
+        data=DATA,
+        legacy_emails=LEGACY,
+        now=FRIDAY_15 - timedelta(hours=2),
+    )
+    return request
+
+
+def at_cloud_operations() -> ActivationRequest:
+    request = submitted_by_reseller()
+    request.approve(DAM.account_manager_id, FRIDAY_15, CALENDAR)
+    return request
+
+
+def invited() -> ActivationRequest:
+    request = at_cloud_operations()
+    request.send_invitation("INV-1", SENT)
+    return request
+
+
+def activated() -> ActivationRequest:
+    request = invited()
+    request.activate("INV-1", "T-555", terms_accepted=True, now=SENT + timedelta(hours=1))
+    return request

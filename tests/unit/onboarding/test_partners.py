@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from services.onboarding.domain import errors
 from services.onboarding.domain.errors import NoResponsibleAccountManager, ValidationFailed
 from services.onboarding.domain.events import PartnerContactsChanged, PartnerRegistered
 from services.onboarding.domain.partners import (
@@ -146,3 +149,29 @@ def test_a_partner_without_an_account_manager_cannot_be_routed() -> None:
         route_to_account_manager(sample_tier1(account_manager=None))
     with pytest.raises(NoResponsibleAccountManager):
         route_to_account_manager(sample_reseller(), sample_distributor(account_manager=None))
+
+
+# -- errors: a machine-readable code for every rule --------------------------------------
+
+
+def test_every_onboarding_error_has_its_own_snake_case_code() -> None:
+    rules = [
+        obj
+        for obj in vars(errors).values()
+        if isinstance(obj, type) and issubclass(obj, errors.OnboardingError)
+    ]
+
+    codes = [rule.code for rule in rules]
+    assert all(re.fullmatch(r"[a-z]+(_[a-z0-9]+)*", code) for code in codes)
+    assert len(set(codes)) == len(codes)
+
+
+def test_an_error_carries_its_code_message_and_details() -> None:
+    error = errors.NotFound("no partner P-X", details={"partner_id": "P-X"})
+
+    assert (error.code, error.message, error.details) == (
+        "not_found",
+        "no partner P-X",
+        {"partner_id": "P-X"},
+    )
+    assert errors.OnboardingError("x", code="custom_code").code == "custom_code"

@@ -1,0 +1,359 @@
+"""The port request aggregate: from draft to numbers ported, with every step in its history.
+
+Lifecycle: draft → submitted → accepted (port date set) | rejected → resubmitted
+(submitted) → accepted → completed; withdrawn by the partner before acceptance. A
+cancellation by the losing provider up to the cut-off sends the request back to
+`submitted` (porting starts again); a later one is recorded, escalated, and the port stays
+scheduled. Every method takes `now`, returns the domain events of the change and raises a
+named `PortingError` when the change is not allowed (leaving the request untouched).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date, datetime
+
+from services.porting.config import PortingRules
+from services.porting.domain import events as ev
+from services.porting.domain import rules as time_rules
+from services.porting.domain.errors import (
+    InvalidPortDate,
+    MissingRequiredField,
+    Reason,
+    ValidationFailed,
+)
+from services.porting.domain.state import PortRequestState, aware
+from services.porting.domain.validation import precheck
+from services.porting.domain.values import (
+    RISK_NOTICE,
+    CancellationRecord,
+    NumberStatus,
+    PortCorrections,
+    PortDetails,
+    PortNumber,
+    PortStatus,
+)
+
+CARRIER = "carrier"
+SYSTEM = "system"
+_UNSPECIFIED = Reason("carrier_rejected", "the carrier rejected the port without a reason")
+
+
+class PortRequest(PortRequestState):
+    """One partner's request to port numbers in one country (ids are given from outside)."""
+
+    # -- creation and drafts -----------------------------------------------------
+
+    @classmethod
+    def create_draft(
+        cls,
+        *,
+        port_id: str,
+        partner_id: str,
+        country: str,
+        details: PortDetails,
+        now: datetime,
+        actor: str,
+        comment: str | None = None,
+    ) -> tuple[PortRequest, list[ev.PortEvent]]:
+        """A new draft; nothing is checked until it is submitted."""
+        request = cls(port_id, partner_id, country.upper(), details, aware(now))
+        request._record(now, actor, "drafted", PortStatus.DRAFT, comment=comment)
+        event = ev.PortDrafted(
+            **request._meta(now), actor=actor, country=request.country, product=details.product
+        )
+        return request, [event]
+
+    def update_draft(
+        self, now: datetime, actor: str, changes: PortCorrections
+    ) -> list[ev.PortEvent]:
+        """Change a draft's details (only fields set in `changes`)."""
+        self._require("update_draft", now, PortStatus.DRAFT)
+        changed = changes.changed_fields()
+        if not changed:
+            return []
+        self.details = changes.apply_to(self.details)
+        self._record(now, actor, "draft_updated", PortStatus.DRAFT, reason=", ".join(changed))
+        return [ev.PortDraftUpdated(**self._meta(now), actor=actor, changed_fields=changed)]
+
+    # -- partner side ------------------------------------------------------------
+
+    def submit(
+        self,
+        now: datetime,
+        actor: str,
+        rules: PortingRules,
+        other_active_numbers: Collection[str] = frozenset(),
+        comment: str | None = None,
+    ) -> list[ev.PortEvent]:
+        """Submit the draft for lodging with the carrier after checking all its data.
+
+        `other_active_numbers`: numbers held by other active port requests (see
+        `validation.numbers_of` for the ones to look up). Raises `ValidationFailed`.
+        """
+        self._require("submit", now, PortStatus.DRAFT)
+        numbers = self._checked_numbers(self.details, rules, other_active_numbers)
+        self._start_round(now, numbers)
+        self._record(now, actor, "submitted", PortStatus.SUBMITTED, comment=comment)
+        return [
+            ev.PortSubmitted(
+                **self._meta(now),
+                actor=actor,
+                country=self.country,
+                product=self.details.product,
+                numbers=numbers,
+                revision=self.revision,
+            )
+        ]
+
+    def resubmit(
+        self,
+        now: datetime,
+        actor: str,
+        rules: PortingRules,
+        corrections: PortCorrections,
+        other_active_numbers: Collection[str] = frozenset(),
+        comment: str | None = None,
+    ) -> list[ev.PortEvent]:
+        """Resubmit a rejected request with corrections; the lead time restarts on acceptance."""
+        self._require("resubmit", now, PortStatus.REJECTED)
+        details = corrections.apply_to(self.details)
+        numbers = self._checked_numbers(details, rules, other_active_numbers)
+        self.details = details
+        self._start_round(now, numbers)
+        self._record(now, actor, "resubmitted", PortStatus.SUBMITTED, comment=comment)
+        return [
+            ev.PortResubmitted(
+                **self._meta(now),
+                actor=actor,
+                numbers=numbers,
+                corrected_fields=corrections.changed_fields(),
+                revision=self.revision,
+            )
+        ]
+
+    def withdraw(self, now: datetime, actor: str, reason: str | None = None) -> list[ev.PortEvent]:
+        """The partner withdraws the request; allowed until the carrier accepts it."""
+        self._require("withdraw", now, PortStatus.DRAFT, PortStatus.SUBMITTED, PortStatus.REJECTED)
+        self._set_numbers(NumberStatus.CANCELLED)
+        self.awaiting_carrier_since = None
+        self._record(now, actor, "withdrawn", PortStatus.WITHDRAWN, reason=reason)
+        return [
+            ev.PortWithdrawn(
+                **self._meta(now), actor=actor, reason=reason, numbers=self.number_list()
+            )
+        ]
+
+    def add_comment(self, now: datetime, actor: str, comment: str) -> list[ev.PortEvent]:
+        """Add a comment to the history, in any status."""
+        if not comment.strip():
+            raise MissingRequiredField("a comment cannot be empty", field="comment")
+        self._record(now, actor, "commented", self.status, comment=comment)
+        return [ev.PortCommentAdded(**self._meta(now), actor=actor, comment=comment)]
+
+    # -- carrier side --------------------------------------------------------------
+
+    def accept(
+        self,
+        now: datetime,
+        carrier_ref: str,
+        rules: PortingRules,
+        port_date: date | None = None,
+    ) -> list[ev.PortEvent]:
+        """The carrier accepted: schedule the port date (the carrier's, else the lead time's)."""
+        self._require("accept", now, PortStatus.SUBMITTED)
+        calendar = self.calendar(rules)
+        accepted_on = aware(now).astimezone(calendar.tz()).date()
+        lead_days: int | None = None
+        if port_date is None:
+            lead_days = time_rules.lead_time(rules, self.country, self.details.product)
+            port_date = time_rules.port_date(now, calendar, lead_days)
+        elif port_date <= accepted_on:
+            raise InvalidPortDate(
+                f"port date {port_date} is not after the day of acceptance {accepted_on}",
+                details={"port_date": port_date.isoformat()},
+                field="port_date",
+            )
+        self.carrier_ref, self.accepted_at = carrier_ref, now
+        self.port_date, self.lead_days = port_date, lead_days
+        self.awaiting_carrier_since, self.escalation_level = None, None
+        self._set_numbers(NumberStatus.ACCEPTED)
+        self._record(now, CARRIER, "accepted", PortStatus.ACCEPTED, reason=f"port {port_date}")
+        return [
+            ev.PortAccepted(
+                **self._meta(now),
+                country=self.country,
+                carrier_ref=carrier_ref,
+                port_date=port_date,
+                lead_days=lead_days,
+                cancellation_cutoff=time_rules.cancellation_cutoff(port_date, calendar),
+                numbers=self.number_list(),
+                revision=self.revision,
+            )
+        ]
+
+    def reject(
+        self, now: datetime, reasons: Sequence[Reason], carrier_ref: str | None = None
+    ) -> list[ev.PortEvent]:
+        """The carrier rejected; numbers it names are marked rejected with their reason."""
+        self._require("reject", now, PortStatus.SUBMITTED)
+        given = tuple(reasons) or (_UNSPECIFIED,)
+        by_number = {r.number: r for r in given if r.number is not None}
+        self.numbers = [
+            PortNumber(n.number, NumberStatus.REJECTED, by_number[n.number])
+            if n.number in by_number
+            else n
+            for n in self.numbers
+        ]
+        self.carrier_ref = carrier_ref or self.carrier_ref
+        self.rejection_reasons = given
+        self.awaiting_carrier_since, self.escalation_level = None, None
+        summary = "; ".join(r.message for r in given)
+        self._record(now, CARRIER, "rejected", PortStatus.REJECTED, reason=summary)
+        return [
+            ev.PortRejected(
+                **self._meta(now), carrier_ref=carrier_ref, reasons=given, revision=self.revision
+            )
+        ]
+
+    def report_cancellation(
+        self,
+        now: datetime,
+        by: str,
+        rules: PortingRules,
+        reason: str | None = None,
+        reported_at: datetime | None = None,
+    ) -> list[ev.PortEvent]:
+        """The losing provider cancelled the accepted port (judged at `reported_at`).
+
+        Up to the cut-off: the port is cancelled, its numbers leave the inventory and
+        porting starts again (back to `submitted`). After it: recorded as late, escalated,
+        and the port stays scheduled.
+        """
+        self._require("report_cancellation", now, PortStatus.ACCEPTED)
+        assert self.port_date is not None
+        reported_at = aware(reported_at or now)
+        calendar = self.calendar(rules)
+        cutoff = time_rules.cancellation_cutoff(self.port_date, calendar)
+        if time_rules.is_cancellation_late(reported_at, self.port_date, calendar):
+            return self._record_late_cancellation(now, by, rules, reason, reported_at, cutoff)
+        port_date, carrier_ref, numbers = self.port_date, self.carrier_ref, self.number_list()
+        self.cancellations.append(
+            CancellationRecord(reported_at, by, reason, port_date, carrier_ref, late=False)
+        )
+        self.carrier_ref, self.accepted_at, self.port_date, self.lead_days = None, None, None, None
+        self.reminded_for = None
+        self._start_round(now, numbers)
+        self._record(now, f"losing_provider:{by}", "cancelled", PortStatus.SUBMITTED, reason)
+        return [
+            ev.PortCancelled(
+                **self._meta(now),
+                cancelled_by=by,
+                reason=reason,
+                reported_at=reported_at,
+                previous_port_date=port_date,
+                carrier_ref=carrier_ref,
+                numbers=numbers,
+                restarted=True,
+            )
+        ]
+
+    def complete(self, now: datetime, completed_at: datetime | None = None) -> list[ev.PortEvent]:
+        """The numbers ported: they go live."""
+        self._require("complete", now, PortStatus.ACCEPTED)
+        completed_at = aware(completed_at or now)
+        self._set_numbers(NumberStatus.PORTED)
+        self._record(now, CARRIER, "completed", PortStatus.COMPLETED)
+        return [
+            ev.PortCompleted(
+                **self._meta(now), completed_at=completed_at, numbers=self.number_list()
+            )
+        ]
+
+    # -- timers (no-ops when no longer due, so a stale or repeated timer is harmless) --
+
+    def remind(self, now: datetime, rules: PortingRules) -> list[ev.PortEvent]:
+        """Send the port-date reminder with the risk notice, once per port date."""
+        due = self.reminder_due_at(rules)
+        if due is None or aware(now) < due or self.reminded_for == self.port_date:
+            return []
+        assert self.port_date is not None
+        self.reminded_for = self.port_date
+        self._record(now, SYSTEM, "reminded", self.status, reason=f"port {self.port_date}")
+        return [
+            ev.PortDateReminderDue(
+                **self._meta(now),
+                port_date=self.port_date,
+                numbers=self.number_list(),
+                risk_notice=RISK_NOTICE,
+            )
+        ]
+
+    def escalate_overdue(self, now: datetime, rules: PortingRules) -> list[ev.PortEvent]:
+        """Walk the escalation matrix while the carrier answer is overdue (up to the top)."""
+        if self.status is not PortStatus.SUBMITTED or self.awaiting_carrier_since is None:
+            return []
+        since = self.awaiting_carrier_since
+        level = time_rules.escalation_level_at(since, aware(now), rules, self.calendar(rules))
+        start = 0 if self.escalation_level is None else self.escalation_level + 1
+        if level is None or level < start:
+            return []
+        self.escalation_level = level
+        emitted: list[ev.PortEvent] = []
+        for step in range(start, level + 1):
+            contact = rules.escalation_contact(step)
+            reason = f"carrier answer overdue: level {step} ({contact.role})"
+            self._record(now, SYSTEM, "escalated", self.status, reason=reason)
+            emitted.append(
+                ev.PortCarrierAnswerOverdue(
+                    **self._meta(now),
+                    awaiting_since=since,
+                    level=step,
+                    role=contact.role,
+                    email=contact.email,
+                )
+            )
+        return emitted
+
+    # -- internals -----------------------------------------------------------------
+
+    def _checked_numbers(
+        self, details: PortDetails, rules: PortingRules, other_active_numbers: Collection[str]
+    ) -> tuple[str, ...]:
+        result = precheck(self.country, details, rules, other_active_numbers)
+        if result.reasons:
+            raise ValidationFailed(result.reasons)
+        return result.numbers
+
+    def _record_late_cancellation(
+        self,
+        now: datetime,
+        by: str,
+        rules: PortingRules,
+        reason: str | None,
+        reported_at: datetime,
+        cutoff: datetime,
+    ) -> list[ev.PortEvent]:
+        assert self.port_date is not None
+        level = rules.late_cancellation_escalation_level
+        contact = rules.escalation_contact(level)
+        self.cancellations.append(
+            CancellationRecord(
+                reported_at, by, reason, self.port_date, self.carrier_ref, True, level
+            )
+        )
+        note = f"late cancellation after cut-off {cutoff.isoformat()}: {reason or 'no reason'}"
+        self._record(now, f"losing_provider:{by}", "late_cancellation_recorded", self.status, note)
+        return [
+            ev.LateCancellationRecorded(
+                **self._meta(now),
+                cancelled_by=by,
+                reason=reason,
+                reported_at=reported_at,
+                cutoff=cutoff,
+                port_date=self.port_date,
+                escalation_level=level,
+                escalation_role=contact.role,
+                escalation_email=contact.email,
+            )
+        ]

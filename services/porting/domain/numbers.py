@@ -1,0 +1,194 @@
+"""Telephone numbers of a port request: parsed, checked and normalised to E.164.
+
+Input is national ("020 7946 0000") or international ("+44 20 7946 0000"); a range is a
+`NumberRange` or text such as "02079460000-0099" (the digits after the dash replace the
+end of the first number) or "+442079460000 - +442079460099".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat
+
+from services.porting.domain.errors import (
+    DuplicateNumberInRequest,
+    InvalidNumber,
+    InvalidRange,
+    NumberNotInCountry,
+    NumberTypeNotPortable,
+    PortingError,
+    RangeTooLarge,
+    Reason,
+)
+
+
+@dataclass(frozen=True)
+class NumberRange:
+    """A contiguous block of numbers, both ends included."""
+
+    first: str
+    last: str
+
+    def __str__(self) -> str:
+        return f"{self.first}-{self.last}"
+
+
+NumberInput = str | NumberRange
+"""One entry of a request's numbers: a single number or a range."""
+
+_RANGE_SEPARATOR = re.compile(r"\s*(?:-|–|—|\.\.|\bto\b)\s*")
+_DIGITS = re.compile(r"\+?\d+")
+_TYPE_NAMES: dict[int, str] = {
+    value: name.lower()
+    for name, value in vars(phonenumbers.PhoneNumberType).items()
+    if name.isupper() and isinstance(value, int)
+}
+
+
+def _parse(raw: str, country: str) -> PhoneNumber:
+    """Parse `raw` as a valid number, national input read as `country`'s."""
+    try:
+        number = phonenumbers.parse(raw, country.upper())
+    except NumberParseException as exc:
+        raise InvalidNumber(f"{raw!r} is not a telephone number", number=raw) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidNumber(f"{raw!r} is not a valid telephone number", number=raw)
+    return number
+
+
+def _e164(number: PhoneNumber) -> str:
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def _check(number: PhoneNumber, country: str, portable_types: Collection[str] | None) -> str:
+    """Check country and type of a parsed valid number; return its E.164 form."""
+    e164 = _e164(number)
+    if not phonenumbers.is_valid_number_for_region(number, country.upper()):
+        region = phonenumbers.region_code_for_number(number)
+        raise NumberNotInCountry(
+            f"{e164} is a number of {region}, not of {country.upper()}",
+            details={"region": region, "country": country.upper()},
+            number=e164,
+        )
+    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    if portable_types is not None and kind not in portable_types:
+        raise NumberTypeNotPortable(
+            f"{e164} is a {kind.replace('_', ' ')} number, which is not ported here",
+            details={"number_type": kind},
+            number=e164,
+        )
+    return e164
+
+
+def parse_number(raw: str, country: str, portable_types: Collection[str] | None = None) -> str:
+    """Return `raw` in E.164 after checking it is valid, of `country` and of a portable type."""
+    return _check(_parse(raw.strip(), country), country, portable_types)
+
+
+def parse_range_text(raw: str, country: str) -> NumberRange | None:
+    """Read "first-last" or "first-suffix" as a range; None when `raw` is no range text."""
+    text = raw.strip()
+    for match in reversed(list(_RANGE_SEPARATOR.finditer(text))):
+        left, right = text[: match.start()], text[match.end() :]
+        compact = re.sub(r"[\s().-]", "", right)
+        if not left or not _DIGITS.fullmatch(compact):
+            continue
+        try:
+            first = _parse(left, country)
+        except InvalidNumber:
+            continue
+        significant = phonenumbers.national_significant_number(first)
+        if compact.startswith("+") or len(compact) >= len(significant):
+            return NumberRange(first=left.strip(), last=right.strip())
+        # Short right-hand side: it replaces the trailing digits ("...0000-0099").
+        last = significant[: -len(compact)] + compact
+        return NumberRange(first=left.strip(), last=f"+{first.country_code}{last}")
+    return None
+
+
+def expand_range(
+    number_range: NumberRange,
+    country: str,
+    max_size: int,
+    portable_types: Collection[str] | None = None,
+) -> list[str]:
+    """Every number of the range in E.164, first to last, after checking both ends."""
+    first = _parse(number_range.first, country)
+    last = _parse(number_range.last, country)
+    first_e164 = _check(first, country, portable_types)
+    last_e164 = _check(last, country, portable_types)
+    low = phonenumbers.national_significant_number(first)
+    high = phonenumbers.national_significant_number(last)
+    if first.country_code != last.country_code or len(low) != len(high):
+        raise InvalidRange(
+            f"{first_e164} and {last_e164} do not bound one range (different lengths)",
+            number=str(number_range),
+        )
+    if int(high) < int(low):
+        raise InvalidRange(
+            f"range ends ({last_e164}) before it starts ({first_e164})", number=str(number_range)
+        )
+    size = int(high) - int(low) + 1
+    if size > max_size:
+        raise RangeTooLarge(
+            f"range {first_e164}-{last_e164} holds {size} numbers; at most {max_size} allowed",
+            details={"size": size, "max_range_size": max_size},
+            number=str(number_range),
+        )
+    # zfill keeps leading zeros of significant numbers (e.g. Italian fixed lines).
+    prefix = f"+{first.country_code}"
+    return [prefix + str(n).zfill(len(low)) for n in range(int(low), int(high) + 1)]
+
+
+@dataclass(frozen=True)
+class NormalisedNumbers:
+    """A request's numbers in E.164 (unique, in input order) and the reasons for refusals."""
+
+    numbers: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+
+def normalise_numbers(
+    entries: Iterable[NumberInput],
+    country: str,
+    max_range_size: int,
+    portable_types: Collection[str] | None = None,
+) -> NormalisedNumbers:
+    """Parse, expand and de-duplicate `entries`, collecting a reason for every problem."""
+    numbers: dict[str, None] = {}
+    duplicates: dict[str, None] = {}
+    reasons: list[Reason] = []
+    for entry in entries:
+        try:
+            expanded = _expand_entry(entry, country, max_range_size, portable_types)
+        except PortingError as error:
+            reasons.extend(error.reasons())
+            continue
+        for number in expanded:
+            if number in numbers:
+                duplicates[number] = None
+            numbers[number] = None
+    for number in duplicates:
+        duplicate = DuplicateNumberInRequest(
+            f"{number} appears more than once in the request", field="numbers", number=number
+        )
+        reasons.extend(duplicate.reasons())
+    return NormalisedNumbers(numbers=tuple(numbers), reasons=tuple(reasons))
+
+
+def _expand_entry(
+    entry: NumberInput, country: str, max_range_size: int, portable_types: Collection[str] | None
+) -> list[str]:
+    if isinstance(entry, NumberRange):
+        return expand_range(entry, country, max_range_size, portable_types)
+    try:
+        return [parse_number(entry, country, portable_types)]
+    except InvalidNumber:
+        number_range = parse_range_text(entry, country)
+        if number_range is None:
+            raise
+        return expand_range(number_range, country, max_range_size, portable_types)

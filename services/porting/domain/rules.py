@@ -1,0 +1,132 @@
+"""Porting's rules about time: lead times, port dates, the cancellation cut-off, timers.
+
+All are pure functions of their arguments; `now` and every instant come from the caller
+and must be timezone-aware. Days are counted in the country's `WorkingCalendar`.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime, time, timedelta
+
+from services.porting.config import PortingRules, product_key
+from services.porting.domain.errors import UnknownLeadTime
+from shared.calendars import WorkingCalendar
+
+
+def lead_time(rules: PortingRules, country: str, product: str) -> int:
+    """Working days from acceptance to port date for `country` and `product`."""
+    country, product = country.upper(), product_key(product)
+    configured = rules.lead_times.get(country, {}).get(product)
+    if configured is not None:
+        return configured
+    if country in rules.european_countries:
+        return rules.european_lead_days
+    raise UnknownLeadTime(
+        f"no lead time is configured for {product!r} ports in {country}",
+        details={"country": country, "product": product},
+        field="product",
+    )
+
+
+def working_calendar(
+    rules: PortingRules, country: str, subdivision: str | None = None
+) -> WorkingCalendar:
+    """The calendar of `country`; `subdivision` overrides the configured one (e.g. SCT)."""
+    country = country.upper()
+    return _calendar(
+        country,
+        subdivision or rules.calendar_subdivisions.get(country),
+        rules.calendar_timezones.get(country),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar(country: str, subdivision: str | None, timezone: str | None) -> WorkingCalendar:
+    return WorkingCalendar.for_country(country, subdivision=subdivision, timezone=timezone)
+
+
+def _local_day(instant: datetime, calendar: WorkingCalendar) -> date:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"a timezone-aware datetime is required, got {instant!r}")
+    return instant.astimezone(calendar.tz()).date()
+
+
+def port_date(accepted_at: datetime, calendar: WorkingCalendar, lead_days: int) -> date:
+    """The `lead_days`-th working day after the (local) day of acceptance.
+
+    Acceptance on a weekend or holiday counts from the next working day, so a Saturday
+    acceptance gives the same port date as one on the following Monday.
+    """
+    accepted_on = calendar.roll_forward(_local_day(accepted_at, calendar))
+    return calendar.add_working_days(accepted_on, lead_days)
+
+
+def cancellation_cutoff(port_date: date, calendar: WorkingCalendar) -> datetime:
+    """The last instant the losing provider may cancel: 00:00 local, two days before.
+
+    Product decision (domain.md section 2): the port date starts at 00:00 in the country's
+    zone, so "up to 48 hours before" ends at 00:00 two calendar days earlier (wall clock,
+    so 47 or 49 real hours across a daylight-saving change).
+    """
+    return datetime.combine(port_date - timedelta(days=2), time(0, 0), tzinfo=calendar.tz())
+
+
+def is_cancellation_late(reported_at: datetime, port_date: date, calendar: WorkingCalendar) -> bool:
+    """Whether a cancellation reported at `reported_at` comes after the cut-off.
+
+    A cancellation reported exactly at the cut-off is still in time ("up to 48 hours").
+    """
+    _local_day(reported_at, calendar)  # refuses naive instants
+    return reported_at > cancellation_cutoff(port_date, calendar)
+
+
+def working_days_before(day: date, calendar: WorkingCalendar, n: int) -> date:
+    """The n-th working day strictly before `day`."""
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
+    for _ in range(n):
+        day -= timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= timedelta(days=1)
+    return day
+
+
+def reminder_at(port_date: date, calendar: WorkingCalendar, days_before: int) -> datetime:
+    """When the partner's port-date reminder with the risk notice is due.
+
+    At business opening, `days_before` working days before the port date.
+    """
+    day = working_days_before(port_date, calendar, days_before)
+    return datetime.combine(day, calendar.business_open, tzinfo=calendar.tz())
+
+
+def carrier_answer_due_at(
+    awaiting_since: datetime, calendar: WorkingCalendar, working_days: int
+) -> datetime:
+    """When a request without a carrier answer becomes overdue (round-the-clock working days)."""
+    return calendar.add_working_day_hours(awaiting_since, timedelta(days=working_days))
+
+
+def escalation_thresholds(
+    awaiting_since: datetime, rules: PortingRules, calendar: WorkingCalendar
+) -> list[datetime]:
+    """The instants at which levels 0, 1, ... of the escalation matrix are reached."""
+    due = carrier_answer_due_at(awaiting_since, calendar, rules.carrier_answer_overdue_working_days)
+    return [
+        calendar.add_working_day_hours(due, rules.escalation_step * level)
+        for level in range(rules.top_escalation_level + 1)
+    ]
+
+
+def escalation_level_at(
+    awaiting_since: datetime, now: datetime, rules: PortingRules, calendar: WorkingCalendar
+) -> int | None:
+    """The escalation level reached at `now` (None while the carrier answer is not overdue)."""
+    _local_day(now, calendar)  # refuses naive instants
+    reached = [
+        level
+        for level, at in enumerate(escalation_thresholds(awaiting_since, rules, calendar))
+        if at <= now
+    ]
+    return reached[-1] if reached else None
