@@ -58,6 +58,17 @@ class ConcurrencyConflict(Exception):
     """Someone else changed the aggregate between our read and our write: reload and retry."""
 
 
+class MessageRejected(Exception):
+    """Raise from a handler when a well-formed message cannot be acted on at all (e.g. it
+    names an aggregate that does not exist): it is dead-lettered with `code` and `reasons`
+    and, for a command, answered with a rejection event. Nothing is retried."""
+
+    def __init__(self, code: str, reasons: list[dict[str, str]] | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.reasons = reasons or [{"field": "$", "code": code, "message": code}]
+
+
 class Transient(Exception):
     """Raise (or wrap) to mark a failure as transient: the message is retried, never dropped."""
 
@@ -285,6 +296,11 @@ class Dispatcher:
             try:
                 await route.handler(envelope, payload)
                 metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="ok").inc()
+                return
+            except MessageRejected as rejected:
+                metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="rejected").inc()
+                await self._dead_letter(topic, body, meta, rejected.code, rejected.reasons)
+                await self._reject_command(topic, envelope, rejected.code, rejected.reasons)
                 return
             except TRANSIENT_ERRORS as error:
                 now = time.monotonic()

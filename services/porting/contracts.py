@@ -20,6 +20,7 @@ from typing import Annotated, ClassVar
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.actor import Actor
+from shared.events import Command, Payload
 
 E164 = Annotated[str, Field(pattern=r"^\+[1-9]\d{1,14}$", description="Number in E.164 form")]
 CountryCode = Annotated[
@@ -71,7 +72,7 @@ class ReasonOut(BaseModel):
 # -- commands partners send -------------------------------------------------------
 
 
-class _Command(BaseModel):
+class _Command(Command):
     model_config = ConfigDict(extra="forbid", frozen=True)
     EVENT_TYPE: ClassVar[str]
 
@@ -160,7 +161,7 @@ class WithdrawPortRequest(_Command):
 # -- carrier gateway contract -------------------------------------------------------
 
 
-class _CarrierEvent(BaseModel):
+class _CarrierEvent(Payload):
     model_config = ConfigDict(extra="ignore", frozen=True)
     EVENT_TYPE: ClassVar[str]
 
@@ -221,7 +222,7 @@ class CarrierPortCompleted(_CarrierEvent):
 # -- events we publish ---------------------------------------------------------------
 
 
-class _PortEventV1(BaseModel):
+class _PortEventV1(Payload):
     model_config = ConfigDict(extra="ignore", frozen=True)
     EVENT_TYPE: ClassVar[str]
 
@@ -240,7 +241,7 @@ class PortSubmittedV1(_PortEventV1):
     revision: int = Field(description="Submission round: 1, then +1 per resubmission/restart")
 
 
-class PortSubmissionRejectedV1(BaseModel):
+class PortSubmissionRejectedV1(Payload):
     """A submit or resubmit command was refused by our checks."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -252,7 +253,7 @@ class PortSubmissionRejectedV1(BaseModel):
     reasons: list[ReasonOut] = Field(description="Every reason, one per problem")
 
 
-class PortPrecheckedV1(BaseModel):
+class PortPrecheckedV1(Payload):
     """The answer to a pre-check: portable, or every reason why not."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.unit
 MODELS = [
     model
     for _, model in inspect.getmembers(contracts, inspect.isclass)
-    if issubclass(model, BaseModel) and hasattr(model, "EVENT_TYPE")
+    if issubclass(model, BaseModel)
+    and getattr(model, "EVENT_TYPE", "")
+    and model.__module__ == contracts.__name__
+    and not model.__name__.startswith("_")
 ]
 COMMANDS = [
     m for m in MODELS if m.EVENT_TYPE.startswith("porting.port.") and "actor" in m.model_fields
