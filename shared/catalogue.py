@@ -238,3 +238,20 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def consumed_by(name: str, wire: Any) -> dict[str, list[type[Payload]]]:
+    """What a service's wiring subscribes to, read off its dispatcher (nothing connects)."""
+    from pymongo import AsyncMongoClient
+
+    from shared.clock import SystemClock
+    from shared.kafka import build_broker
+    from shared.runtime import build_context
+    from shared.settings import ServiceSettings
+
+    settings = ServiceSettings()
+    client: AsyncMongoClient[Any] = AsyncMongoClient(connect=False)
+    context = build_context(
+        name, settings, build_broker(settings.kafka, name), client, SystemClock(), wire
+    )
+    return context.dispatcher.models()

@@ -9,7 +9,6 @@ accidental breaking change.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import typing
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -18,10 +17,17 @@ from pydantic import ConfigDict, create_model
 
 from shared.events import Payload
 
+_DERIVED: dict[type, type[Payload]] = {}
 
-@functools.cache
-def derived_model(event_class: Any) -> type[Payload]:
+
+def derived_model(event_class: type) -> type[Payload]:
     """A Payload model with the dataclass's fields and `EVENT_TYPE = event_class.name`."""
+    if event_class not in _DERIVED:
+        _DERIVED[event_class] = _derive(event_class)
+    return _DERIVED[event_class]
+
+
+def _derive(event_class: Any) -> type[Payload]:
     hints = typing.get_type_hints(event_class)
     fields: dict[str, Any] = {}
     for f in dataclasses.fields(event_class):
@@ -44,8 +50,7 @@ def derived_model(event_class: Any) -> type[Payload]:
 
 def to_payload(event: Any, contracts: Mapping[str, type[Payload]]) -> Payload:
     """The published payload of a domain event: its explicit contract, else the derived one."""
-    event_class: Any = type(event)
-    model = contracts.get(event.name) or derived_model(event_class)
+    model = contracts.get(event.name) or derived_model(type(event))
     return model.model_validate(event, from_attributes=True)
 
 

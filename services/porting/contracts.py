@@ -398,3 +398,16 @@ class PortNumbersCancelled(_PortEventV1):
 
     numbers: list[E164] = Field(description="Numbers to remove (and unassign from groups)")
     reason: str | None = Field(default=None, description="Why the port was cancelled")
+
+
+# -- refusals of actions on an existing request ----------------------------------------
+
+
+class PortActionRefusedV1(_PortEventV1):
+    """A command or carrier answer that the request's state does not allow (nothing changed)."""
+
+    EVENT_TYPE: ClassVar[str] = "porting.port.action_refused"
+
+    message_type: str = Field(description="CloudEvents type of the refused command or answer")
+    status: str = Field(description="Status of the request when it was refused")
+    reasons: list[ReasonOut] = Field(description="Why, machine-readable")

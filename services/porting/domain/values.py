@@ -7,7 +7,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from types import MappingProxyType
 
 from services.porting.config import product_key
 from services.porting.domain.errors import Reason
@@ -90,12 +89,13 @@ class PortDetails:
     losing_provider: str | None = None
     range_holder: str | None = None
     calendar_subdivision: str | None = None
-    extra_fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    extra_fields: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "numbers", tuple(self.numbers))
         object.__setattr__(self, "product", product_key(self.product))
-        object.__setattr__(self, "extra_fields", MappingProxyType(dict(self.extra_fields)))
+        # A private copy: the caller's dict cannot change the details afterwards.
+        object.__setattr__(self, "extra_fields", dict(self.extra_fields))
 
     def value_of(self, name: str) -> object:
         """The value of a standard field, else of the extra field `name` (None when absent)."""

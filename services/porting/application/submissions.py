@@ -1,0 +1,229 @@
+"""Partner commands: submit, pre-check, resubmit, withdraw."""
+
+from __future__ import annotations
+
+from services.porting import contracts as c
+from services.porting.adapters.repository import load_port
+from services.porting.application.deps import Deps, authorise
+from services.porting.application.outcomes import (
+    SOURCE,
+    change,
+    envelope,
+    published,
+)
+from services.porting.domain.errors import PortingError, Reason, ValidationFailed
+from services.porting.domain.model import PortRequest
+from services.porting.domain.numbers import NumberRange
+from services.porting.domain.validation import numbers_of, precheck
+from services.porting.domain.values import Address, PortCorrections, PortDetails
+from shared.events import Envelope, follow_up
+from shared.ids import derived_id
+from shared.store import Change, Outgoing, Stored
+from shared.topics import PORTING_EVENTS
+
+
+def port_id_for(partner_id: str, request_id: str) -> str:
+    """The port id a submission creates: the same command always makes the same request."""
+    return "PRT-" + derived_id("port", partner_id, request_id)[:16].upper()
+
+
+def _address(value: c.AddressIn | None) -> Address | None:
+    if value is None:
+        return None
+    return Address(tuple(value.lines), value.city, value.postal_code, value.country)
+
+
+def _numbers(entries: list[str | c.NumberRangeIn]) -> tuple[str | NumberRange, ...]:
+    return tuple(e if isinstance(e, str) else NumberRange(e.first, e.last) for e in entries)
+
+
+def details_of(cmd: c.SubmitPortRequest | c.PrecheckPortRequest) -> PortDetails:
+    return PortDetails(
+        product=cmd.product,
+        numbers=_numbers(cmd.numbers),
+        main_billing_number=cmd.main_billing_number,
+        registered_address=_address(cmd.registered_address),
+        losing_provider=cmd.losing_provider,
+        range_holder=cmd.range_holder,
+        calendar_subdivision=cmd.calendar_subdivision,
+        extra_fields=dict(cmd.extra_fields),
+    )
+
+
+def corrections_of(cmd: c.ResubmitPortRequest) -> PortCorrections:
+    fix = cmd.corrections
+    return PortCorrections(
+        product=fix.product,
+        numbers=None if fix.numbers is None else _numbers(fix.numbers),
+        main_billing_number=fix.main_billing_number,
+        registered_address=_address(fix.registered_address),
+        losing_provider=fix.losing_provider,
+        range_holder=fix.range_holder,
+        calendar_subdivision=fix.calendar_subdivision,
+        extra_fields=fix.extra_fields,
+    )
+
+
+def _reasons(reasons: tuple[Reason, ...] | list[Reason]) -> list[c.ReasonOut]:
+    return [
+        c.ReasonOut(code=r.code, message=r.message, field=r.field, number=r.number) for r in reasons
+    ]
+
+
+def _safe_numbers(country: str, details: PortDetails, deps: Deps) -> tuple[str, ...]:
+    try:
+        return numbers_of(country, details, deps.rules)
+    except PortingError:
+        return ()  # invalid input: the domain's submit reports every reason
+
+
+async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
+    """Create the request and submit it; a refusal leaves a draft and says why."""
+    authorise(cmd.actor, cmd.partner_id)
+    port_id = port_id_for(cmd.partner_id, cmd.request_id)
+    now = deps.now()
+    details = details_of(cmd)
+    held_elsewhere = await deps.claims.claim(
+        port_id,
+        cmd.partner_id,
+        _safe_numbers(cmd.country.upper(), details, deps),
+        deps.is_active,
+    )
+
+    def decide(stored: Stored | None) -> Change | None:
+        if stored is not None:
+            return None  # the same request_id again: it already exists
+        fresh, events = PortRequest.create_draft(
+            port_id=port_id,
+            partner_id=cmd.partner_id,
+            country=cmd.country,
+            details=details,
+            now=now,
+            actor=cmd.actor.user_id,
+            comment=cmd.comment,
+        )
+        extra: list[Outgoing] = []
+        try:
+            events += fresh.submit(now, cmd.actor.user_id, deps.rules, held_elsewhere)
+        except ValidationFailed as refused:
+            rejection = c.PortSubmissionRejectedV1(
+                partner_id=cmd.partner_id,
+                request_id=cmd.request_id,
+                port_id=port_id,
+                reasons=_reasons(refused.reasons()),
+            )
+            event_id = derived_id("porting", port_id, "submission_rejected", cmd.request_id)
+            extra.append(
+                Outgoing(
+                    PORTING_EVENTS.name,
+                    envelope(rejection, port_id, event_id, now, cause.correlation, cause.id),
+                )
+            )
+        outgoing = published(events, cause.correlation, cause.id) + extra
+        return change(fresh, deps.rules, outgoing, cause.correlation)
+
+    await deps.ctx.apply("ports", port_id, f"submit:{cmd.request_id}", decide)
+    stored = await deps.store.load(port_id)
+    if stored is not None and not load_port(stored).status.holds_numbers:
+        await deps.claims.release(port_id)
+
+
+async def run_precheck(deps: Deps, cause: Envelope, cmd: c.PrecheckPortRequest) -> None:
+    """Answer whether a submission would pass, with every reason; nothing is stored."""
+    authorise(cmd.actor, cmd.partner_id)
+    details = details_of(cmd)
+    country = cmd.country.upper()
+    others: set[str] = set()
+    for number in _safe_numbers(country, details, deps):
+        owner = await deps.claims.owner_of(number)
+        if owner is not None and await deps.is_active(owner):
+            others.add(number)
+    result = precheck(country, details, deps.rules, others)
+    answer = c.PortPrecheckedV1(
+        partner_id=cmd.partner_id,
+        request_id=cmd.request_id,
+        portable=result.portable,
+        numbers=list(result.numbers),
+        reasons=_reasons(result.reasons),
+    )
+    event = follow_up(
+        cause,
+        answer,
+        source=SOURCE,
+        now=deps.now(),
+        subject=cmd.partner_id,
+        event_id=derived_id("porting", "precheck", cmd.partner_id, cmd.request_id),
+    )
+    await deps.ctx.publisher.publish(PORTING_EVENTS.name, event)
+
+
+async def resubmit(deps: Deps, cause: Envelope, cmd: c.ResubmitPortRequest) -> None:
+    """Resubmit a rejected request with corrections."""
+    current = await deps.require(cmd.port_id)
+    authorise(cmd.actor, current.partner_id)
+    corrections = corrections_of(cmd)
+    corrected = corrections.apply_to(current.details)
+    wanted = _safe_numbers(current.country, corrected, deps)
+    held_elsewhere = await deps.claim(current, wanted)
+
+    def decide(stored: Stored | None) -> Change | None:
+        assert stored is not None
+        request = load_port(stored)
+        try:
+            events = request.resubmit(
+                deps.now(),
+                cmd.actor.user_id,
+                deps.rules,
+                corrections,
+                held_elsewhere,
+                comment=cmd.comment,
+            )
+        except PortingError as refused:
+            return refusal(deps, cause, request, refused, stored)
+        outgoing = published(events, cause.correlation, cause.id)
+        return change(request, deps.rules, outgoing, stored.state.get("correlation_id"))
+
+    await deps.ctx.apply("ports", cmd.port_id, cause.id, decide)
+    request = await deps.require(cmd.port_id)
+    await deps.claims.release(cmd.port_id, keep=request.held_numbers())
+
+
+async def withdraw(deps: Deps, cause: Envelope, cmd: c.WithdrawPortRequest) -> None:
+    """The partner withdraws a request the carrier has not accepted."""
+    current = await deps.require(cmd.port_id)
+    authorise(cmd.actor, current.partner_id)
+
+    def decide(stored: Stored | None) -> Change | None:
+        assert stored is not None
+        request = load_port(stored)
+        try:
+            events = request.withdraw(deps.now(), cmd.actor.user_id, cmd.reason)
+        except PortingError as refused:
+            return refusal(deps, cause, request, refused, stored)
+        outgoing = published(events, cause.correlation, cause.id)
+        return change(request, deps.rules, outgoing, stored.state.get("correlation_id"))
+
+    await deps.ctx.apply("ports", cmd.port_id, cause.id, decide)
+    await deps.claims.release(cmd.port_id)
+
+
+def refusal(
+    deps: Deps, cause: Envelope, request: PortRequest, error: PortingError, stored: Stored
+) -> Change:
+    """Nothing changes but the refusal is told (and the message is recorded as handled)."""
+    payload = c.PortActionRefusedV1(
+        partner_id=request.partner_id,
+        port_id=request.port_id,
+        message_type=cause.type,
+        status=str(request.status),
+        reasons=_reasons(error.reasons()),
+    )
+    env = follow_up(
+        cause,
+        payload,
+        source=SOURCE,
+        now=deps.now(),
+        subject=request.port_id,
+        event_id=derived_id("porting", "refused", cause.id),
+    )
+    return Change(stored.state, [Outgoing(PORTING_EVENTS.name, env)], None)
