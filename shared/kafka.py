@@ -118,7 +118,7 @@ def build_broker(settings: KafkaSettings, client_id: str, **extra: Any) -> Kafka
 
 async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
     """Create the topics (and their dead-letter topics) that do not exist yet."""
-    names = sorted({n for t in topics for n in (t, dead_letter_topic(t))})
+    names = sorted({settings.topic(n) for t in topics for n in (t, dead_letter_topic(t))})
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers,
         security_protocol=settings.security_protocol,
@@ -147,15 +147,34 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
                 ]
             )
         log.info("topics created", topics=missing)
+        await _wait_for_leaders(admin, missing)
     finally:
         await admin.close()
 
 
-class Publisher:
-    """Publishes envelopes; the Kafka key is the aggregate id so its events stay ordered."""
+async def _wait_for_leaders(admin: AIOKafkaAdminClient, topics: list[str]) -> None:
+    """New partitions answer NotLeaderForPartition until a leader is elected: wait for it."""
+    for _ in range(50):
+        described = await admin.describe_topics(topics)
+        if all(
+            t.get("error_code", 0) == 0
+            and t.get("partitions")
+            and all(p.get("leader", -1) >= 0 for p in t["partitions"])
+            for t in described
+        ):
+            return
+        await asyncio.sleep(0.2)
 
-    def __init__(self, broker: KafkaBroker) -> None:
+
+class Publisher:
+    """Publishes envelopes; the Kafka key is the aggregate id so its events stay ordered.
+
+    Topic names given are logical; `prefix` (the settings' topic namespace) is prepended.
+    """
+
+    def __init__(self, broker: KafkaBroker, prefix: str = "") -> None:
         self._broker = broker
+        self.prefix = prefix
 
     async def publish_raw(
         self, topic: str, key: str | None, body: bytes, headers: dict[str, str] | None = None
@@ -164,7 +183,7 @@ class Publisher:
         all_headers = {"content-type": CONTENT_TYPE, **(headers or {})}
         await self._broker.publish(
             body,
-            topic=topic,
+            topic=self.prefix + topic,
             key=key.encode() if key else None,
             headers=all_headers,
         )
@@ -234,17 +253,18 @@ class Dispatcher:
     def bind(self, broker: KafkaBroker, group_id: str, **subscriber_options: Any) -> None:
         """Subscribe to every routed topic in consumer group `group_id`."""
         self.publisher = self.publisher or Publisher(broker)
+        prefix = self.publisher.prefix
         for topic in self.topics():
-            self._subscribe(broker, topic, group_id, subscriber_options)
+            self._subscribe(broker, topic, prefix, group_id, dict(subscriber_options))
 
     def _subscribe(
-        self, broker: KafkaBroker, topic: str, group_id: str, options: dict[str, Any]
+        self, broker: KafkaBroker, topic: str, prefix: str, group_id: str, options: dict[str, Any]
     ) -> None:
         async def consume(body: bytes, message: KafkaMessage) -> None:
             await self.dispatch(topic, body, _record_meta(message, group_id))
 
         broker.subscriber(
-            topic,
+            prefix + topic,
             group_id=group_id,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset=options.pop("auto_offset_reset", "earliest"),

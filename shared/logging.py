@@ -20,8 +20,10 @@ _SECRET_KEY = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-# International or national phone numbers: 7+ digits with optional separators.
-_PHONE = re.compile(r"(?<![\w.])\+?\d[\d \-().]{5,}\d(?![\w])")
+# Phone numbers as people write them: international (+44 ..., 0044 ...) or national
+# (0 ...), 7+ digits with spaces, dashes or brackets. Timestamps, ids and counts do not
+# start that way, so they stay readable.
+_PHONE = re.compile(r"(?<![\w:.+\-])(?:\+|0)\d[\d \-()]{5,}\d(?![\w:])")
 _URL_CREDENTIALS = re.compile(r"(\w+://)([^:/@\s]+):([^@/\s]+)@")
 REDACTED = "[redacted]"
 

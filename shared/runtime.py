@@ -93,7 +93,7 @@ def build_context(
     wire: Wire,
 ) -> ServiceContext:
     """Build the context and let the service wire itself (no I/O here)."""
-    publisher = Publisher(broker)
+    publisher = Publisher(broker, settings.kafka.topic_prefix)
     dispatcher = Dispatcher(service=name, publisher=publisher, clock=clock.now)
     context = ServiceContext(
         name=name,
@@ -114,7 +114,9 @@ def build_context(
     return context
 
 
-def subscribe_demo_clock(broker: KafkaBroker, clock: ControllableClock, group: str) -> None:
+def subscribe_demo_clock(
+    broker: KafkaBroker, clock: ControllableClock, group: str, topic: str
+) -> None:
     """Demonstration mode: follow `platform.clock.advanced` events (every instance reads all)."""
 
     async def on_tick(body: bytes) -> None:
@@ -132,12 +134,12 @@ def subscribe_demo_clock(broker: KafkaBroker, clock: ControllableClock, group: s
             log.info("demo clock advanced", now=clock.now().isoformat())
 
     broker.subscriber(
-        PLATFORM_CLOCK.name,
+        topic,
         group_id=group,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.ACK,
         decoder=lambda message: message.body,
-        title=f"{group}:{PLATFORM_CLOCK.name}",
+        title=f"{group}:{topic}",
     )(on_tick)
 
 
@@ -161,12 +163,17 @@ async def run_service(
     broker = build_broker(settings.kafka, client_id=name)
     context = build_context(name, settings, broker, client, clock, wire)
     if isinstance(clock, ControllableClock):
-        subscribe_demo_clock(broker, clock, f"{name}-clock-{context.instance_id}-{new_id()}")
+        subscribe_demo_clock(
+            broker,
+            clock,
+            f"{name}-clock-{context.instance_id}-{new_id()}",
+            settings.kafka.topic(PLATFORM_CLOCK.name),
+        )
 
     if settings.kafka.create_topics:
         await ensure_topics(settings.kafka, [t.name for t in ALL_TOPICS] + list(extra_topics))
     await ensure_indexes(context.db, context.indexes)
-    context.dispatcher.bind(broker, group_id=name)
+    context.dispatcher.bind(broker, group_id=settings.kafka.topic_prefix + name)
     await broker.start()
     log.info("service started", consumes=context.dispatcher.topics(), instance=context.instance_id)
 

@@ -36,6 +36,14 @@ class KafkaSettings(BaseModel):
     topic_partitions: int = Field(default=6, ge=1)
     topic_replication: int = Field(default=1, ge=1)
     create_topics: bool = True
+    topic_prefix: str = Field(
+        default="",
+        description="Namespace prepended to every topic name (e.g. one per environment)",
+    )
+
+    def topic(self, name: str) -> str:
+        """The physical topic of a logical topic name."""
+        return f"{self.topic_prefix}{name}"
 
     def ssl_context(self) -> ssl.SSLContext | None:
         """A TLS context when the protocol needs one."""

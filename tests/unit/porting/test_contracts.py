@@ -6,18 +6,19 @@ import inspect
 from datetime import date
 
 import pytest
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from services.porting import contracts
 from services.porting.domain import events as domain_events
+from shared.events import Payload
 
 pytestmark = pytest.mark.unit
 
-MODELS = [
+MODELS: list[type[Payload]] = [
     model
     for _, model in inspect.getmembers(contracts, inspect.isclass)
-    if issubclass(model, BaseModel)
-    and getattr(model, "EVENT_TYPE", "")
+    if issubclass(model, Payload)
+    and model.EVENT_TYPE
     and model.__module__ == contracts.__name__
     and not model.__name__.startswith("_")
 ]
