@@ -1,0 +1,18 @@
+"""Wires the onboarding service: which messages go to which use case, timers, indexes."""
+
+from __future__ import annotations
+
+from services.onboarding.application import wiring_admin, wiring_partners
+from services.onboarding.application.deps import Deps
+from services.onboarding.settings import OnboardingSettings
+from shared.runtime import ServiceContext
+
+NAME = "onboarding"
+
+
+def wire(ctx: ServiceContext) -> None:
+    """Register onboarding's handlers on the context (no I/O)."""
+    settings = ctx.settings
+    deps = Deps(ctx, settings if isinstance(settings, OnboardingSettings) else OnboardingSettings())
+    wiring_partners.register(deps)
+    wiring_admin.register(deps)

@@ -1,0 +1,9 @@
+"""On-behalf administration, devices, customer groups, number inventory, integrations."""
+
+from __future__ import annotations
+
+from services.onboarding.application.deps import Deps
+
+
+def register(deps: Deps) -> None:
+    """Register the handlers of this part of onboarding."""
