@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from rich.console import Console
 
 from shared.clock import SystemClock
@@ -20,7 +21,7 @@ from shared.events import ClockAdvanced, Envelope, Payload, new_event
 from shared.ids import new_id
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK, TopicKind
 
-console = Console(highlight=False)
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 
 WATCHED = [t.name for t in ALL_TOPICS if t.kind is TopicKind.EVENTS] + [
     f"{t.name}.dlq" for t in ALL_TOPICS if t.kind in (TopicKind.COMMANDS, TopicKind.EXTERNAL)
@@ -45,14 +46,10 @@ class Driver:
         await self._producer.start()
         await self._consumer.start()
         self.now = max(self.now, await self._last_tick())
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in WATCHED
-            for p in (self._consumer.partitions_for_topic(topic) or set())
-        ]
-        self._consumer.assign(partitions)
-        await self._consumer.seek_to_end(*partitions)
-        for tp in partitions:
+        self._consumer.subscribe(WATCHED)
+        await _wait_assigned(self._consumer)
+        for tp in self._consumer.assignment():
+            await self._consumer.seek_to_end(tp)
             await self._consumer.position(tp)  # pin the start before anything is published
         self._task = asyncio.create_task(self._watch())
         await self.tick()
@@ -66,19 +63,18 @@ class Driver:
 
     async def _last_tick(self) -> datetime:
         """The shared clock may already be ahead (an earlier demonstration moved it)."""
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None)
+        consumer = AIOKafkaConsumer(
+            PLATFORM_CLOCK.name,
+            bootstrap_servers=self.bootstrap,
+            group_id=None,
+            auto_offset_reset="earliest",
+        )
         await consumer.start()
         latest = SystemClock().now()
         try:
-            parts = [
-                TopicPartition(PLATFORM_CLOCK.name, p)
-                for p in (consumer.partitions_for_topic(PLATFORM_CLOCK.name) or set())
-            ]
-            if not parts:
-                return latest
-            consumer.assign(parts)
+            await _wait_assigned(consumer)
+            parts = list(consumer.assignment())
             ends = await consumer.end_offsets(parts)
-            await consumer.seek_to_beginning(*parts)
             while [tp for tp in parts if await consumer.position(tp) < ends[tp]]:
                 batch = await consumer.getmany(timeout_ms=1000)
                 for records in batch.values():
@@ -162,6 +158,13 @@ class Driver:
     def mark(self) -> int:
         """An index into `seen`, to expect only events that come later."""
         return len(self.seen)
+
+
+async def _wait_assigned(consumer: AIOKafkaConsumer) -> None:
+    """Subscribed consumers get their partitions on the first fetch: wait for that."""
+    async with asyncio.timeout(30):
+        while not consumer.assignment():  # noqa: ASYNC110 (aiokafka offers no event)
+            await asyncio.sleep(0.05)
 
 
 def default_line(envelope: Envelope) -> str | None:

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The main job: start the whole system on this machine and play a realistic scenario
+# end to end through Kafka, printing what happened.
+#
+#   bash deploy/local/demo.sh
+#
+# Installs the Python dependencies, starts (or reuses) Kafka and the Mongo-wire server,
+# starts every service as its own process in demonstration mode (a shared clock that the
+# scenario moves forward, so 48-hour and 22-working-day deadlines pass in seconds), plays
+# the scenario and stops the services. Servers it started are stopped too unless
+# PARTNEROPS_KEEP_SERVERS=1.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+bash deploy/local/bootstrap.sh
+export PATH="$HOME/.local/bin:$PATH"
+
+started=()
+cleanup() {
+    if [[ "${PARTNEROPS_KEEP_SERVERS:-0}" != 1 ]]; then
+        for server in "${started[@]}"; do bash deploy/local/servers.sh stop "$server" || true; done
+    fi
+}
+trap cleanup EXIT
+for server in kafka mongo; do
+    if ! bash deploy/local/servers.sh status "$server" >/dev/null 2>&1; then
+        bash deploy/local/servers.sh start "$server"
+        started+=("$server")
+    fi
+done
+eval "$(bash deploy/local/servers.sh env)"
+uv run python -m deploy.demo
