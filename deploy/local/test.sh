@@ -30,7 +30,12 @@ if ! docker_engine; then
             started+=("$server")
         fi
     done
-    eval "$(bash deploy/local/servers.sh env)"
+    # Point only the servers that were not given at the local ones.
+    while read -r line; do
+        assignment=${line#export }
+        var=${assignment%%=*}
+        [[ -n "${!var:-}" ]] || export "$assignment"
+    done < <(bash deploy/local/servers.sh env)
 fi
 
 uv run pytest -m "unit or integration or e2e" "$@"
