@@ -31,8 +31,9 @@ WATCHED = [t.name for t in ALL_TOPICS if t.kind is TopicKind.EVENTS] + [
 class Driver:
     """Publishes commands/events, moves the clock, waits for and prints outcomes."""
 
-    def __init__(self, bootstrap: str, source: str = "/demo") -> None:
+    def __init__(self, bootstrap: str, source: str = "/demo", prefix: str = "") -> None:
         self.bootstrap = bootstrap
+        self.prefix = prefix  # the services' topic namespace (KafkaSettings.topic_prefix)
         self.source = source
         self.seen: list[Envelope] = []
         self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
@@ -46,7 +47,7 @@ class Driver:
         await self._producer.start()
         await self._consumer.start()
         self.now = max(self.now, await self._last_tick())
-        self._consumer.subscribe(WATCHED)
+        self._consumer.subscribe([self.prefix + t for t in WATCHED])
         await _wait_assigned(self._consumer)
         for tp in self._consumer.assignment():
             await self._consumer.seek_to_end(tp)
@@ -64,7 +65,7 @@ class Driver:
     async def _last_tick(self) -> datetime:
         """The shared clock may already be ahead (an earlier demonstration moved it)."""
         consumer = AIOKafkaConsumer(
-            PLATFORM_CLOCK.name,
+            self.prefix + PLATFORM_CLOCK.name,
             bootstrap_servers=self.bootstrap,
             group_id=None,
             auto_offset_reset="earliest",
@@ -121,7 +122,7 @@ class Driver:
         return envelope
 
     async def send_raw(self, topic: str, key: str, body: bytes) -> None:
-        await self._producer.send_and_wait(topic, body, key=key.encode())
+        await self._producer.send_and_wait(self.prefix + topic, body, key=key.encode())
 
     async def tick(self, delta: timedelta = timedelta(0)) -> datetime:
         """Move the shared clock forward by `delta` (all services follow)."""

@@ -23,7 +23,9 @@ class ServiceProcess:
     log: Path
 
 
-async def start_service(name: str, port: int, run: str, log_dir: Path) -> ServiceProcess:
+async def start_service(
+    name: str, port: int, run: str, log_dir: Path, extra_env: dict[str, str] | None = None
+) -> ServiceProcess:
     """`python -m services.<name>` in demonstration mode, logging JSON to a file."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{name}.log"
@@ -36,6 +38,7 @@ async def start_service(name: str, port: int, run: str, log_dir: Path) -> Servic
         f"{prefix}_DATABASE": f"demo_{run}_{name}",
         "PARTNEROPS_TIMER_POLL_SECONDS": "0.5",
         "PARTNEROPS_OUTBOX_SWEEP_SECONDS": "1",
+        **(extra_env or {}),
     }
     handle = log.open("ab")
     process = await asyncio.create_subprocess_exec(

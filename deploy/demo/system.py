@@ -1,0 +1,62 @@
+"""The whole system as separate processes, and the scenarios played against it."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Mapping
+from pathlib import Path
+
+from deploy.demo import processes
+from deploy.demo.driver import Driver, console
+from shared.kafka import ensure_topics
+from shared.settings import KafkaSettings
+from shared.topics import ALL_TOPICS
+
+DEFAULT_PORTS = {"onboarding": 8081, "porting": 8082, "notifications": 8083, "support": 8084}
+SCENARIOS = [
+    ("onboarding", "deploy.demo.scenario_onboarding_partners"),
+    ("porting", "deploy.demo.scenario_porting"),
+    ("onboarding", "deploy.demo.scenario_onboarding_admin"),
+]
+
+
+def available_services() -> list[str]:
+    """The services that exist in this checkout (the system grows as they arrive)."""
+    return [n for n in DEFAULT_PORTS if (processes.ROOT / "services" / n / "__main__.py").exists()]
+
+
+async def play(
+    bootstrap: str,
+    run: str,
+    log_dir: Path,
+    ports: Mapping[str, int],
+    prefix: str = "",
+) -> list[str]:
+    """Start every service, wait until ready, play the scenarios, stop; returns a summary."""
+    kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
+    await ensure_topics(kafka, [t.name for t in ALL_TOPICS])
+    names = available_services()
+    console.print(f"[bold]partnerops demonstration[/bold] run {run}: starting {', '.join(names)}")
+    env = {"PARTNEROPS_KAFKA__TOPIC_PREFIX": prefix} if prefix else {}
+    started = [await processes.start_service(n, ports[n], run, log_dir, env) for n in names]
+    lines: list[str] = []
+    try:
+        for service in started:
+            await processes.wait_ready(service)
+        async with Driver(bootstrap, prefix=prefix) as driver:
+            for needs, module_name in SCENARIOS:
+                if needs not in names:
+                    continue
+                try:
+                    module = importlib.import_module(module_name)
+                except ModuleNotFoundError as missing:
+                    if missing.name != module_name:
+                        raise
+                    continue
+                wants_run_id = len(inspect.signature(module.run).parameters) > 1
+                lines += await (module.run(driver, run) if wants_run_id else module.run(driver))
+    finally:
+        for service in started:
+            await processes.stop_service(service)
+    return lines

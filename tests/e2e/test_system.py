@@ -1,0 +1,29 @@
+"""End to end: every service as its own process, driven only through Kafka."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from deploy.demo.driver import run_id
+from deploy.demo.system import available_services, play
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_the_main_scenario_plays_through_kafka_against_separate_service_processes(
+    kafka_bootstrap, mongo_url, monkeypatch, tmp_path, unique
+):
+    monkeypatch.setenv("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", kafka_bootstrap)
+    monkeypatch.setenv("PARTNEROPS_MONGO__URL", mongo_url)
+    ports = {name: _free_port() for name in available_services()}
+    lines = await play(kafka_bootstrap, run_id(), tmp_path, ports, prefix=unique("e2e") + ".")
+    assert any("port date" in line and "22 working days" in line for line in lines), lines
+    assert any("late cancellation escalated" in line for line in lines), lines
