@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import functools
 import json
+import logging
 import random
 import time
 import traceback
@@ -111,6 +112,9 @@ def build_broker(settings: KafkaSettings, client_id: str, **extra: Any) -> Kafka
         enable_idempotence=True,
         graceful_timeout=30.0,
         allow_auto_create_topics=False,
+        # FastStream's "Received"/"Processed" lines per message: debug only (our
+        # dispatcher logs what matters, with ids and redaction).
+        log_level=logging.DEBUG,
         description="partnerops " + client_id,
         **extra,
     )

@@ -32,3 +32,7 @@ class OnboardingSettings(ServiceSettings):
         default="demo-only-key-change-me",
         description="Key sealing retrievable device secrets (SIP passwords); set in production",
     )
+    free_packages: list[str] = Field(
+        default_factory=lambda: ["Free"],
+        description="Product packages that are not paid (a user or tenant on them is not paid)",
+    )

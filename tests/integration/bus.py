@@ -30,7 +30,10 @@ class Bus:
     def __init__(self, bootstrap: str, prefix: str) -> None:
         self.bootstrap = bootstrap
         self.prefix = prefix
-        self.kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
+        # Two partitions per topic: enough to exercise keying, light on the test broker.
+        self.kafka = KafkaSettings(
+            bootstrap_servers=bootstrap, topic_prefix=prefix, topic_partitions=2
+        )
         self.now = SystemClock().now()
         self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
 

@@ -2,7 +2,8 @@
 
 `ResellerTenant` (id = the reseller's tenant ID): enabling and the partner-administrator
 role. `CustomerTenantAdministration` (id = the customer's tenant ID): opt-in, DPA, helpdesk.
-`authorise_on_behalf` is the check on every on-behalf action, audited whatever its outcome.
+`authorise_on_behalf` (in `on_behalf_access`, re-exported here) is the check on every
+on-behalf action, audited whatever its outcome.
 
 Who may use it (resellers, tier-1 partners with direct customers, a distributor only for
 customers it resells itself) follows from the link: a customer is linked to the tenant
@@ -11,11 +12,8 @@ whose partner admin ID is the *reseller* partner ID on the customer's orders.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
-from typing import Literal
 
 from services.onboarding.domain.errors import (
     Duplicate,
@@ -35,13 +33,56 @@ from services.onboarding.domain.events_admin import (
     PartnerAdministratorRevoked,
     PartnerHelpdeskSwitched,
 )
+from services.onboarding.domain.on_behalf_access import (
+    ATTACH_LOGS_HINT,
+    CLOUD_OPERATIONS,
+    EU_COUNTRIES,
+    PARTNER_ADMIN,
+    TENANT_ADMIN,
+    AuditEntry,
+    Decision,
+    ManageableTenant,
+    OnBehalfDenied,
+    OnBehalfPolicy,
+    ReportIssueDestination,
+    ReportIssueRouting,
+    TenantSortKey,
+    authorise_on_behalf,
+    is_admin_of,
+    manageable_tenants,
+    require_customer_admin,
+    route_report_issue,
+)
 from shared.actor import Actor
 
-# Roles as carried by `shared.actor.Actor.roles`.
-PARTNER_ADMIN = "partner_admin"
-TENANT_ADMIN = "tenant_admin"
-CLOUD_OPERATIONS = "cloud_operations"
-
+__all__ = [  # the access rules moved to `on_behalf_access`; old imports keep working
+    "ATTACH_LOGS_HINT",
+    "CLOUD_OPERATIONS",
+    "EU_COUNTRIES",
+    "PARTNER_ADMIN",
+    "TENANT_ADMIN",
+    "AuditEntry",
+    "CustomerNotLinked",
+    "CustomerTenantAdministration",
+    "DataProcessingAgreement",
+    "Decision",
+    "ManageableTenant",
+    "OnBehalfDenied",
+    "OnBehalfPolicy",
+    "PartnerHelpdeskNotSet",
+    "ReportIssueDestination",
+    "ReportIssueRouting",
+    "ResellerNotEnabled",
+    "ResellerTenant",
+    "ResellerTenantNotPaid",
+    "TenantSortKey",
+    "UserNotInResellerTenant",
+    "UserNotPaid",
+    "authorise_on_behalf",
+    "manageable_tenants",
+    "require_customer_admin",
+    "route_report_issue",
+]
 
 # -- errors: the business rules get their own class; "who may do this step" uses the bases --
 
@@ -70,21 +111,6 @@ class CustomerNotLinked(Forbidden):
 
 class PartnerHelpdeskNotSet(IllegalTransition):
     code = "partner_helpdesk_not_set"
-
-
-class OnBehalfDenied(Forbidden):
-    """An on-behalf action was refused; `decision.audit_entry` is what must be stored."""
-
-    code = "on_behalf_denied"
-
-    def __init__(self, decision: Decision) -> None:
-        reasons = [r.code for r in decision.reasons]
-        super().__init__("; ".join(reasons), details={"reasons": reasons})
-        self.decision = decision
-
-
-def _is_admin_of(actor: Actor, tenant_id: str) -> bool:
-    return actor.tenant_id == tenant_id and actor.has_role(TENANT_ADMIN)
 
 
 # -- the reseller's tenant -------------------------------------------------------------------
@@ -195,7 +221,7 @@ class ResellerTenant:
         return user_id in self.partner_administrators
 
     def _require_tenant_admin(self, by: Actor) -> None:
-        if not _is_admin_of(by, self.tenant_id):
+        if not is_admin_of(by, self.tenant_id):
             raise Forbidden("only the tenant's admin does this", code="not_reseller_tenant_admin")
 
 
@@ -209,13 +235,6 @@ class DataProcessingAgreement:
     signed_at: datetime
     signed_by: str
     recorded_by: str
-
-
-@dataclass(frozen=True)
-class OnBehalfPolicy:
-    """Deployment policy; by default nothing is refused for a missing DPA."""
-
-    require_dpa: bool = False
 
 
 @dataclass
@@ -327,170 +346,5 @@ class CustomerTenantAdministration:
         ]
 
     def _require_own_admin(self, by: Actor) -> None:
-        if not _is_admin_of(by, self.tenant_id):
+        if not is_admin_of(by, self.tenant_id):
             raise Forbidden("only the tenant's own admin decides this", code="not_customer_admin")
-
-
-# -- the check on every on-behalf action -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One on-behalf decision: who, for which partner, on which tenant, what, when, outcome."""
-
-    user_id: str
-    partner_id: str | None
-    actor_tenant_id: str | None
-    customer_tenant_id: str
-    action: str
-    at: datetime
-    allowed: bool
-    reasons: tuple[Reason, ...]
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Outcome of `authorise_on_behalf`; `audit_entry` is stored whatever the outcome."""
-
-    allowed: bool
-    reasons: tuple[Reason, ...]
-    audit_entry: AuditEntry
-
-
-_DENIAL_MESSAGES = {
-    "not_partner_admin": "the actor is not a partner administrator of the reseller",
-    "not_reseller_tenant": "the actor's tenant is not the reseller's tenant",
-    "reseller_not_enabled": "the reseller is not enabled for partner administration",
-    "customer_not_linked": "the tenant is not a customer of this reseller",
-    "customer_not_opted_in": "the customer has not opted in to partner administration",
-    "dpa_missing": "no data-processing agreement is recorded",
-}
-
-
-def authorise_on_behalf(
-    actor: Actor,
-    customer: CustomerTenantAdministration,
-    reseller: ResellerTenant | None,
-    action: str,
-    now: datetime,
-    policy: OnBehalfPolicy | None = None,
-) -> Decision:
-    """May `actor` do `action` on `customer`'s tenant as its partner administrator, at `now`?"""
-    policy = policy or OnBehalfPolicy()
-    enabled = reseller is not None and reseller.is_enabled
-    failed = {
-        "not_partner_admin": not actor.has_role(PARTNER_ADMIN)
-        or (reseller is not None and not reseller.is_partner_administrator(actor.user_id)),
-        "not_reseller_tenant": reseller is None or actor.tenant_id != reseller.tenant_id,
-        "reseller_not_enabled": not enabled,
-        "customer_not_linked": enabled and not customer.is_linked_to(reseller),
-        "customer_not_opted_in": not customer.is_opted_in(now),
-        "dpa_missing": policy.require_dpa and customer.dpa is None,
-    }
-    reasons = tuple(Reason(code, _DENIAL_MESSAGES[code]) for code, bad in failed.items() if bad)
-    entry = AuditEntry(
-        actor.user_id,
-        actor.partner_id,
-        actor.tenant_id,
-        customer.tenant_id,
-        action,
-        now,
-        allowed=not reasons,
-        reasons=reasons,
-    )
-    return Decision(allowed=not reasons, reasons=reasons, audit_entry=entry)
-
-
-def require_customer_admin(
-    actor: Actor,
-    customer: CustomerTenantAdministration,
-    reseller: ResellerTenant | None,
-    action: str,
-    now: datetime,
-    policy: OnBehalfPolicy | None = None,
-) -> bool:
-    """Pass a customer admin (False) or an authorised partner administrator (True); else raise.
-
-    The application calls `authorise_on_behalf` first to store the audit entry; checking
-    again here keeps the aggregate safe however it is called.
-    """
-    if _is_admin_of(actor, customer.tenant_id):
-        return False
-    decision = authorise_on_behalf(actor, customer, reseller, action, now, policy)
-    if not decision.allowed:
-        raise OnBehalfDenied(decision)
-    return True
-
-
-# -- "report issue" routing ------------------------------------------------------------------
-
-ATTACH_LOGS_HINT = "Please attach your client logs to this report."
-
-
-class ReportIssueDestination(StrEnum):
-    PARTNER_HELPDESK = "partner_helpdesk"
-    VENDOR_SUPPORT = "vendor_support"
-
-
-@dataclass(frozen=True)
-class ReportIssueRouting:
-    """Where a customer user's "report issue" goes, and what they are asked for."""
-
-    destination: ReportIssueDestination
-    email: str | None = None  # the partner's helpdesk; vendor support's address is configuration
-    hint: str | None = None
-
-
-def route_report_issue(
-    customer: CustomerTenantAdministration, partner_helpdesk_email: str | None
-) -> ReportIssueRouting:
-    """To the reseller's helpdesk (asking for logs) when enabled and set, else vendor support."""
-    if customer.partner_helpdesk_enabled and partner_helpdesk_email:
-        return ReportIssueRouting(
-            ReportIssueDestination.PARTNER_HELPDESK, partner_helpdesk_email, ATTACH_LOGS_HINT
-        )
-    return ReportIssueRouting(ReportIssueDestination.VENDOR_SUPPORT)
-
-
-# -- the partner administrator's tenant list -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ManageableTenant:
-    """A read-model row of the tenant list a partner administrator chooses from."""
-
-    tenant_id: str
-    name: str
-    main_contact: str
-    reseller_partner_id: str
-    opted_in: bool
-
-
-TenantSortKey = Literal["name", "tenant_id", "main_contact"]
-
-
-def manageable_tenants(
-    tenants: Iterable[ManageableTenant],
-    reseller_partner_id: str,
-    query: str | None = None,
-    sort_by: TenantSortKey = "name",
-    descending: bool = False,
-) -> list[ManageableTenant]:
-    """Tenants linked to the reseller and opted in, searched (any case) and sorted."""
-    if sort_by not in ("name", "tenant_id", "main_contact"):
-        raise ValueError(f"cannot sort tenants by {sort_by!r}")
-    needle = (query or "").strip().casefold()
-    rows = [
-        t
-        for t in tenants
-        if t.reseller_partner_id == reseller_partner_id
-        and t.opted_in
-        and (
-            not needle or any(needle in v.casefold() for v in (t.name, t.tenant_id, t.main_contact))
-        )
-    ]
-    return sorted(
-        rows,
-        key=lambda t: (getattr(t, sort_by).casefold(), t.tenant_id),
-        reverse=descending,
-    )

@@ -1,0 +1,124 @@
+"""The check on every on-behalf action, and its audit trail (§1.6).
+
+`authorise_and_audit` decides at the moment the command is handled (linked + opted in +
+role, and the DPA for EU customers when the deployment requires it), and stores the
+decision — allowed or denied — as one `audit` document whose id is derived from the
+command's envelope id, with its event (`onboarding.on_behalf.action_audited` or
+`.action_denied`) in the same atomic write. A redelivered command finds the stored
+decision and follows it, so it is neither audited twice nor decided differently.
+
+Without multi-document transactions, the decision and the change it allows are two
+writes: an opt-out that lands between them does not stop that one action (it was allowed
+when decided); the helpdesk switch, which lives on the tenant's own document, is checked
+again inside its atomic update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from services.onboarding.adapters.admin_documents import AUDIT, dump_audit
+from services.onboarding.application.admin_common import EVENTS, load, reasons_of
+from services.onboarding.application.admin_directory import customer_tenant, reseller_tenant
+from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.contracts_admin_events import (
+    OnBehalfActionAuditedV1,
+    OnBehalfActionDeniedV1,
+)
+from services.onboarding.domain.on_behalf import CustomerTenantAdministration
+from services.onboarding.domain.on_behalf_access import (
+    Decision,
+    OnBehalfDenied,
+    OnBehalfPolicy,
+    authorise_on_behalf,
+)
+from shared.actor import Actor
+from shared.events import Envelope, follow_up
+from shared.ids import derived_id
+from shared.store import Change, Outgoing, Stored
+
+Decide = Callable[[], Awaitable[tuple[Decision, str | None]]]
+"""Make the decision now: it, and the customer's reseller partner ID when known."""
+
+
+def audit_id_of(cause: Envelope) -> str:
+    """One audit entry per command, whatever the number of deliveries."""
+    return "AUD-" + derived_id("audit", cause.id)[:24].upper()
+
+
+async def audited(deps: Deps, cause: Envelope, decide: Decide) -> bool:
+    """The stored decision on `cause`, made (by `decide`) and audited the first time."""
+    audit_id = audit_id_of(cause)
+    stored = await load(deps, AUDIT, audit_id)
+    if stored is None:
+        decision, reseller_partner_id = await decide()
+        await record(deps, cause, audit_id, decision, reseller_partner_id)
+        stored = await load(deps, AUDIT, audit_id)
+    assert stored is not None
+    return bool(stored.state["entry"]["allowed"])
+
+
+async def authorise_and_audit(
+    deps: Deps, cause: Envelope, actor: Actor, tenant_id: str, action: str
+) -> bool:
+    """May `actor` do `action` on `tenant_id` as partner administrator now? Audited."""
+
+    async def decide() -> tuple[Decision, str | None]:
+        tenant = await customer_tenant(deps, tenant_id)
+        reseller = await reseller_tenant(deps, actor.tenant_id)
+        # An unknown tenant is linked to nobody: denied like a foreign one, and audited.
+        customer = tenant.administration if tenant else CustomerTenantAdministration(tenant_id, "")
+        country = tenant.facts.country if tenant else None
+        policy = OnBehalfPolicy.for_customer(country, require_dpa=deps.settings.require_dpa)
+        decision = authorise_on_behalf(actor, customer, reseller, action, deps.now(), policy)
+        return decision, customer.reseller_partner_id or None
+
+    return await audited(deps, cause, decide)
+
+
+async def record(
+    deps: Deps,
+    cause: Envelope,
+    audit_id: str,
+    decision: Decision,
+    reseller_partner_id: str | None,
+) -> None:
+    """Store the decision once and publish it with it (one atomic write)."""
+    entry = decision.audit_entry
+
+    def decide(stored: Stored | None) -> Change | None:
+        if stored is not None:
+            return None  # decided before (e.g. by a concurrent delivery): that one stands
+        model = OnBehalfActionAuditedV1 if entry.allowed else OnBehalfActionDeniedV1
+        payload = model(
+            audit_id=audit_id,
+            request_id=cause.data.get("request_id"),
+            command_type=cause.type,
+            action=entry.action,
+            tenant_id=entry.customer_tenant_id,
+            user_id=entry.user_id,
+            partner_id=entry.partner_id,
+            actor_tenant_id=entry.actor_tenant_id,
+            reseller_partner_id=reseller_partner_id,
+            allowed=entry.allowed,
+            reasons=reasons_of(OnBehalfDenied(decision)) if not entry.allowed else [],
+            occurred_at=entry.at,
+        )
+        envelope = follow_up(
+            cause,
+            payload,
+            source=SOURCE,
+            now=entry.at,
+            subject=entry.customer_tenant_id,
+            event_id=derived_id("onboarding", "audit", audit_id),
+        )
+        state = {
+            "entry": dump_audit(entry),
+            "command_type": cause.type,
+            "command_id": cause.id,
+            "request_id": cause.data.get("request_id"),
+            "reseller_partner_id": reseller_partner_id,
+        }
+        return Change(state, [Outgoing(EVENTS, envelope)])
+
+    await deps.ctx.apply(AUDIT, audit_id, cause.id, decide)

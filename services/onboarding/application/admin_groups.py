@@ -1,0 +1,318 @@
+"""Customer groups (§1.4): cloned, numbered, given a CLID, a voice portal and admin users.
+
+A partner acts on its own groups; the provisioning team on any. Group IDs and admin user
+IDs are unique across the platform: each is claimed (`adapters.admin_claims`) before the
+group that uses it is stored, and the claim is given up again when the group refused it.
+Passwords are hashed at once (typed) or generated and hashed (never sent anywhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from services.onboarding.adapters.admin_claims import UniqueClaims
+from services.onboarding.adapters.admin_group_documents import (
+    CLONE_GROUPS,
+    GROUP_ID_CLAIMS,
+    GROUPS,
+    USER_ID_CLAIMS,
+    dump_group,
+    load_group,
+)
+from services.onboarding.application.admin_common import (
+    EVENTS,
+    PROVISIONING,
+    Outcome,
+    Refusal,
+    execute,
+    load,
+    refuse,
+    require,
+    require_partner,
+    require_role,
+)
+from services.onboarding.application.admin_inventory import change_inventory, current_inventory
+from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.contracts_admin import (
+    AddGroupAdminUser,
+    AssignNumbersToGroup,
+    CreateCustomerGroup,
+    EnableVoicePortal,
+    RegisterCloneGroup,
+    ReleaseNumbersFromGroup,
+    RemoveGroupAdminUser,
+    SetBusinessProfileNumber,
+    revealed,
+)
+from services.onboarding.contracts_admin_events import CloneGroupRegisteredV1, GroupActionRefusedV1
+from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason, ValidationFailed
+from services.onboarding.domain.events import DomainEvent
+from services.onboarding.domain.groups import (
+    CustomerGroup,
+    NumberRemovalReason,
+    NumbersNotAssignedToGroup,
+    user_id_key,
+)
+from services.onboarding.domain.inventory import PartnerNumberInventory, normalise_numbers
+from services.onboarding.domain.secrets import generate_password, hash_secret
+from shared.actor import Actor
+from shared.events import Envelope, follow_up
+from shared.ids import derived_id
+from shared.mongo import Document
+from shared.store import Change, Outgoing, Stored
+
+GroupAct = Callable[[CustomerGroup], list[DomainEvent]]
+
+
+def group_refusal(group_id: str, partner_id: str | None) -> Refusal:
+    return Refusal(GroupActionRefusedV1, group_id, {"group_id": group_id, "partner_id": partner_id})
+
+
+async def clone_groups_of(deps: Deps, partner_id: str) -> list[str]:
+    stored = await load(deps, CLONE_GROUPS, partner_id)
+    return [] if stored is None else list(stored.state.get("clone_group_ids", []))
+
+
+async def require_group(deps: Deps, group_id: str) -> CustomerGroup:
+    return load_group((await require(deps, GROUPS, group_id, "group")).state["group"])
+
+
+async def _authorised(deps: Deps, cause: Envelope, actor: Actor, group: CustomerGroup) -> bool:
+    try:
+        require_partner(actor, group.partner_id)
+    except OnboardingError as error:
+        await refuse(deps, cause, group_refusal(group.group_id, actor.partner_id), error)
+        return False
+    return True
+
+
+async def change_group(deps: Deps, cause: Envelope, group: CustomerGroup, act: GroupAct) -> Outcome:
+    """One atomic, idempotent change of a group document."""
+
+    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
+        assert stored is not None
+        current = load_group(stored.state["group"])
+        events = act(current)
+        return {**stored.state, "group": dump_group(current)}, events
+
+    refusal = group_refusal(group.group_id, group.partner_id)
+    return await execute(deps, cause, GROUPS, group.group_id, step, refusal)
+
+
+async def register_clone_group(deps: Deps, cause: Envelope, cmd: RegisterCloneGroup) -> None:
+    """The provisioning team built a clone group for the partner."""
+    refusal = group_refusal(cmd.clone_group_id, cmd.partner_id)
+    try:
+        require_role(cmd.actor, PROVISIONING)
+    except OnboardingError as error:
+        await refuse(deps, cause, refusal, error)
+        return
+
+    def decide(stored: Stored | None) -> Change | None:
+        ids = list(stored.state["clone_group_ids"]) if stored else []
+        if cmd.clone_group_id in ids:
+            return None
+        registered = CloneGroupRegisteredV1(
+            partner_id=cmd.partner_id, clone_group_id=cmd.clone_group_id, occurred_at=deps.now()
+        )
+        envelope = follow_up(
+            cause,
+            registered,
+            source=SOURCE,
+            now=deps.now(),
+            subject=cmd.partner_id,
+            event_id=derived_id("onboarding", "clone_group", cmd.partner_id, cmd.clone_group_id),
+        )
+        state = {"partner_id": cmd.partner_id, "clone_group_ids": [*ids, cmd.clone_group_id]}
+        return Change(state, [Outgoing(EVENTS, envelope)])
+
+    await deps.ctx.apply(CLONE_GROUPS, cmd.partner_id, cause.id, decide)
+
+
+async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
+    """Clone the partner's clone group into a new group with a platform-unique group ID."""
+    group_id = cmd.group_id.strip()
+    refusal = group_refusal(group_id, cmd.partner_id)
+    owner = f"{cmd.partner_id}:{cmd.request_id}"  # the creating request holds the claim
+
+    async def in_use(holder: str, key: str) -> bool:
+        stored = await load(deps, GROUPS, key)
+        return stored is not None and stored.state.get("created_by") == holder
+
+    claims = UniqueClaims(deps.ctx.db[GROUP_ID_CLAIMS])
+    try:
+        require_partner(cmd.actor, cmd.partner_id)
+        if not await claims.claim(group_id, owner, cmd.partner_id, in_use):
+            raise Duplicate(f"group ID {group_id} is taken", code="group_id_taken")
+    except OnboardingError as error:
+        await refuse(deps, cause, refusal, error)
+        return
+    clones = await clone_groups_of(deps, cmd.partner_id)
+
+    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]] | None:
+        if stored is not None:
+            if stored.state.get("created_by") == owner:
+                return None  # created by this very request before
+            raise Duplicate(f"group ID {group_id} is taken", code="group_id_taken")
+        group, events = CustomerGroup.clone(
+            group_id=group_id,
+            group_name=cmd.group_name,
+            partner_id=cmd.partner_id,
+            clone_group_id=cmd.clone_group_id,
+            partner_clone_group_ids=clones,
+            default_domain=cmd.default_domain,
+            allowed_domains=deps.settings.allowed_domains,
+            now=deps.now(),
+        )
+        return {"group": dump_group(group), "created_by": owner}, events
+
+    if await execute(deps, cause, GROUPS, group_id, step, refusal) is Outcome.REFUSED:
+        await claims.release(group_id, owner)
+
+
+async def assign_numbers(deps: Deps, cause: Envelope, cmd: AssignNumbersToGroup) -> None:
+    """Assign numbers of the partner's own inventory to the group: inventory first, then the
+    group takes exactly the numbers the inventory assigned to it."""
+    group = await require_group(deps, cmd.group_id)
+    if not await _authorised(deps, cause, cmd.actor, group):
+        return
+    refusal = group_refusal(group.group_id, group.partner_id)
+    try:
+        numbers = normalise_numbers(cmd.numbers)
+    except OnboardingError as error:
+        await refuse(deps, cause, refusal, error)
+        return
+
+    def assign(inventory: PartnerNumberInventory) -> list[DomainEvent]:
+        return inventory.assign(numbers, group.group_id, now=deps.now())
+
+    await change_inventory(deps, cause, group.partner_id, assign, refusal)
+    inventory = await current_inventory(deps, group.partner_id)
+    if any(inventory.group_of(n) != group.group_id for n in numbers):
+        return  # the inventory refused (and said why)
+    await change_group(
+        deps, cause, group, lambda g: g.add_numbers(numbers, inventory=inventory, now=deps.now())
+    )
+
+
+async def release_numbers(deps: Deps, cause: Envelope, cmd: ReleaseNumbersFromGroup) -> None:
+    """Give numbers of the group back to the partner's free inventory."""
+    group = await require_group(deps, cmd.group_id)
+    if not await _authorised(deps, cause, cmd.actor, group):
+        return
+    refusal = group_refusal(group.group_id, group.partner_id)
+    try:
+        numbers = normalise_numbers(cmd.numbers)
+    except OnboardingError as error:
+        await refuse(deps, cause, refusal, error)
+        return
+
+    def release(inventory: PartnerNumberInventory) -> list[DomainEvent]:
+        others = [n for n in numbers if inventory.group_of(n) not in (group.group_id, None)]
+        if others:
+            raise NumbersNotAssignedToGroup(
+                f"not numbers of group {group.group_id}: {', '.join(others)}",
+                details={"numbers": others},
+            )
+        return inventory.release(numbers, now=deps.now())
+
+    await change_inventory(deps, cause, group.partner_id, release, refusal)
+    inventory = await current_inventory(deps, group.partner_id)
+    if any(inventory.group_of(n) == group.group_id for n in numbers):
+        return  # refused
+    reason = NumberRemovalReason.RELEASED
+    await change_group(
+        deps, cause, group, lambda g: g.remove_numbers(numbers, reason, now=deps.now())
+    )
+
+
+async def set_clid(deps: Deps, cause: Envelope, cmd: SetBusinessProfileNumber) -> None:
+    """Set the business profile number (CLID): one of the group's numbers."""
+    group = await require_group(deps, cmd.group_id)
+    if await _authorised(deps, cause, cmd.actor, group):
+        await change_group(
+            deps, cause, group, lambda g: g.set_business_profile_number(cmd.clid, now=deps.now())
+        )
+
+
+async def enable_voice_portal(deps: Deps, cause: Envelope, cmd: EnableVoicePortal) -> None:
+    """Enable the voice portal with a number of the group and/or an extension."""
+    group = await require_group(deps, cmd.group_id)
+    if not await _authorised(deps, cause, cmd.actor, group):
+        return
+
+    def act(g: CustomerGroup) -> list[DomainEvent]:
+        return g.enable_voice_portal(
+            number=cmd.number,
+            extension=cmd.extension,
+            external_dial_in=cmd.external_dial_in,
+            now=deps.now(),
+        )
+
+    await change_group(deps, cause, group, act)
+
+
+def _user_claims(deps: Deps) -> UniqueClaims:
+    return UniqueClaims(deps.ctx.db[USER_ID_CLAIMS])
+
+
+async def _holds_user(deps: Deps, group_id: str, key: str) -> bool:
+    stored = await load(deps, GROUPS, group_id)
+    return stored is not None and key in load_group(stored.state["group"]).admin_users
+
+
+async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) -> None:
+    """Add an admin user with a platform-unique, case-sensitive user ID."""
+    group = await require_group(deps, cmd.group_id)
+    if not await _authorised(deps, cause, cmd.actor, group):
+        return
+    refusal = group_refusal(group.group_id, group.partner_id)
+    key = user_id_key(cmd.user_id)
+    claims = _user_claims(deps)
+
+    async def in_use(holder: str, value: str) -> bool:
+        return await _holds_user(deps, holder, value)
+
+    try:
+        if (cmd.password is None) == (not cmd.generate_password):
+            raise ValidationFailed(
+                [Reason("password_or_generate", "type a password or generate one", "password")]
+            )
+        typed = revealed(cmd.password)
+        password_hash = hash_secret(generate_password() if typed is None else typed)
+        if not await claims.claim(key, group.group_id, group.partner_id, in_use):
+            raise Duplicate(f"user ID {key} is taken", code="user_id_taken")
+    except (OnboardingError, ValueError) as error:
+        failure = error if isinstance(error, OnboardingError) else _invalid_password()
+        await refuse(deps, cause, refusal, failure)
+        return
+
+    def act(g: CustomerGroup) -> list[DomainEvent]:
+        return g.add_admin_user(
+            cmd.user_id,
+            first_name=cmd.first_name,
+            last_name=cmd.last_name,
+            password_hash=password_hash,
+            now=deps.now(),
+        )
+
+    await change_group(deps, cause, group, act)
+    if not await _holds_user(deps, group.group_id, key):
+        await claims.release(key, group.group_id)  # refused: the ID is free again
+
+
+def _invalid_password() -> ValidationFailed:
+    return ValidationFailed([Reason("invalid_password", "the password is empty", "password")])
+
+
+async def remove_admin_user(deps: Deps, cause: Envelope, cmd: RemoveGroupAdminUser) -> None:
+    """Remove an admin user; its user ID is free again."""
+    group = await require_group(deps, cmd.group_id)
+    if not await _authorised(deps, cause, cmd.actor, group):
+        return
+    await change_group(
+        deps, cause, group, lambda g: g.remove_admin_user(cmd.user_id, now=deps.now())
+    )
+    key = user_id_key(cmd.user_id)
+    if not await _holds_user(deps, group.group_id, key):
+        await _user_claims(deps).release(key, group.group_id)

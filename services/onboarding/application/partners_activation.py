@@ -1,0 +1,140 @@
+"""Tenant activation requests (§1.5): submission, routing and the CAM/DAM's check.
+
+The partner submits complete end-customer data; the request is routed to its CAM
+(tier-1) or through its distributor to the responsible DAM (tier-2), never straight to
+cloud operations. An address tied to a legacy tenant (`legacy_emails`) is refused with
+`email_tied_to_legacy_tenant`. The CAM/DAM approves (forwarded to cloud operations: the
+invitation is due 48 working-day hours later, Europe/Berlin) or returns it with reasons.
+"""
+
+from __future__ import annotations
+
+from services.onboarding import contracts_partners as c
+from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS
+from services.onboarding.application.deps import Deps
+from services.onboarding.application.partners_access import (
+    ACCOUNT_MANAGER,
+    VENDOR_OPERATIONS,
+    require_partner_or_role,
+    require_role,
+)
+from services.onboarding.application.partners_kinds import ACTIVATION
+from services.onboarding.application.partners_outcomes import (
+    About,
+    act,
+    calendar,
+    publish_refusal,
+    saved,
+    tracking_id,
+)
+from services.onboarding.application.partners_registry import (
+    legacy_emails_matching,
+    load_partner_or_none,
+)
+from services.onboarding.domain.activation import ActivationRequest, EndCustomerData
+from services.onboarding.domain.errors import OnboardingError, Reason
+from services.onboarding.domain.partners import PartnerKind
+from shared.events import Envelope
+from shared.ids import derived_id
+from shared.kafka import MessageRejected
+from shared.store import Change, Stored
+
+
+def activation_request_id(partner_id: str, request_id: str) -> str:
+    """The id a submission creates: the same command always makes the same request."""
+    return "ACT-" + derived_id("activation", partner_id, request_id)[:16].upper()
+
+
+def end_customer(data: c.EndCustomerIn) -> EndCustomerData:
+    return EndCustomerData(**data.model_dump())
+
+
+async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitActivationRequest) -> None:
+    """The partner asks for a tenant; incomplete data or a legacy address is refused."""
+    request_id = activation_request_id(cmd.partner_id, cmd.request_id)
+    partner = await load_partner_or_none(deps, cmd.partner_id)
+    if partner is None:
+        raise MessageRejected(
+            "unknown_partner",
+            [{"field": "partner_id", "code": "unknown_partner", "message": cmd.partner_id}],
+        )
+    distributor = None
+    if partner.kind is PartnerKind.RESELLER:
+        distributor = await load_partner_or_none(deps, partner.preferred_distributor_id)
+    legacy = await legacy_emails_matching(deps, cmd.end_customer.admin_email)
+    refused: list[OnboardingError] = []
+
+    def decide(stored: Stored | None) -> Change | None:
+        if stored is not None:
+            return None  # the same submission again
+        try:
+            require_partner_or_role(
+                cmd.actor, [cmd.partner_id], "request tenants for this partner", VENDOR_OPERATIONS
+            )
+            request, events = ActivationRequest.submit(
+                request_id=request_id,
+                partner=partner,
+                data=end_customer(cmd.end_customer),
+                legacy_emails=legacy,
+                now=deps.now(),
+                distributor=distributor,
+                customer_id=cmd.customer_id,
+            )
+        except OnboardingError as error:
+            refused.append(error)  # nothing is stored: told directly below
+            return None
+        return saved(ACTIVATION, request, request_id, None, events, cause)
+
+    await deps.ctx.apply(ACTIVATION_REQUESTS, request_id, tracking_id(cause, cmd), decide)
+    if refused:
+        about = About(
+            partner.partner_id,
+            distributor.partner_id if distributor else None,
+            ids={"activation_request_id": request_id},
+        )
+        await publish_refusal(deps, ACTIVATION, request_id, about, cause, cmd, refused[0])
+
+
+async def approve(deps: Deps, cause: Envelope, cmd: c.ApproveActivationRequest) -> None:
+    """The CAM/DAM it was routed to found it complete: on to cloud operations."""
+    working_days = calendar(deps)
+    await act(
+        deps,
+        ACTIVATION,
+        cmd.activation_request_id,
+        cause,
+        cmd,
+        lambda _: require_role(cmd.actor, "check activation requests", ACCOUNT_MANAGER),
+        lambda r, now: r.approve(cmd.actor.user_id, now, working_days),
+    )
+
+
+async def return_to_partner(deps: Deps, cause: Envelope, cmd: c.ReturnActivationRequest) -> None:
+    """The CAM/DAM found it incomplete: back to the partner with the reasons."""
+    reasons = [Reason(r.code, r.message, r.field) for r in cmd.reasons]
+    await act(
+        deps,
+        ACTIVATION,
+        cmd.activation_request_id,
+        cause,
+        cmd,
+        lambda _: require_role(cmd.actor, "check activation requests", ACCOUNT_MANAGER),
+        lambda r, now: r.return_to_partner(cmd.actor.user_id, reasons, now),
+    )
+
+
+async def resubmit(deps: Deps, cause: Envelope, cmd: c.ResubmitActivationRequest) -> None:
+    """The partner sends a returned request again, corrected, to the same CAM/DAM."""
+    legacy = await legacy_emails_matching(deps, cmd.end_customer.admin_email)
+    data = end_customer(cmd.end_customer)
+    await act(
+        deps,
+        ACTIVATION,
+        cmd.activation_request_id,
+        cause,
+        cmd,
+        lambda r: require_partner_or_role(
+            cmd.actor, [r.partner_id], "resubmit this request", VENDOR_OPERATIONS
+        ),
+        lambda r, now: r.resubmit(data, legacy, now),
+    )

@@ -1,0 +1,159 @@
+"""Tenant activation requests (§1.5) at cloud operations: invitation to co-administrator.
+
+Cloud operations invites the customer's admin (due 48 working-day hours after receiving
+the request: `onboarding.activation.invitation_overdue` at that instant if not sent); the
+invitation is valid 72 hours (`onboarding.activation.invitation_expired` at the end); a
+resend, requested through the CAM/DAM, gives a new invitation with 72 fresh hours. The
+admin activates the tenant and accepts the terms; the customer may then add the partner
+as co-administrator. An activated tenant is tied to the customer's licences when the
+partner named the customer ID.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from services.onboarding import contracts_partners as c
+from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS
+from services.onboarding.application import partners_orders
+from services.onboarding.application.deps import Deps
+from services.onboarding.application.partners_access import (
+    ACCOUNT_MANAGER,
+    CLOUD_OPERATIONS,
+    CUSTOMER_ADMIN,
+    require,
+    require_role,
+)
+from services.onboarding.application.partners_kinds import (
+    ACTIVATION,
+    INVITATION_EXPIRY,
+    INVITATION_OVERDUE,
+)
+from services.onboarding.application.partners_outcomes import act, fire
+from services.onboarding.domain.activation import ActivationRequest
+from services.onboarding.domain.errors import InvitationNotYetDue, InvitationStillValid
+from services.onboarding.domain.events import DomainEvent
+from services.onboarding.domain.partners import normalise_email
+from shared.actor import Actor
+from shared.events import Envelope
+from shared.ids import derived_id
+from shared.store import Timer
+from shared.timers import timer_message_id
+
+
+def _invitation_id(given: str | None, activation_request_id: str, request_id: str) -> str:
+    if given:
+        return given
+    return "INV-" + derived_id("invitation", activation_request_id, request_id)[:16].upper()
+
+
+async def send_invitation(deps: Deps, cause: Envelope, cmd: c.SendInvitation) -> None:
+    """Cloud operations invited the customer's admin."""
+    invitation_id = _invitation_id(cmd.invitation_id, cmd.activation_request_id, cmd.request_id)
+    await act(
+        deps,
+        ACTIVATION,
+        cmd.activation_request_id,
+        cause,
+        cmd,
+        lambda _: require_role(cmd.actor, "send invitations", CLOUD_OPERATIONS),
+        lambda r, now: r.send_invitation(invitation_id, now),
+    )
+
+
+async def resend_invitation(deps: Deps, cause: Envelope, cmd: c.ResendInvitation) -> None:
+    """A new invitation, asked for by the CAM/DAM (cloud operations names who asked)."""
+    invitation_id = _invitation_id(cmd.invitation_id, cmd.activation_request_id, cmd.request_id)
+    by_operations = cmd.actor.has_role(CLOUD_OPERATIONS) and cmd.requested_by
+    requested_by = cmd.requested_by if by_operations else cmd.actor.user_id
+    await act(
+        deps,
+        ACTIVATION,
+        cmd.activation_request_id,
+        cause,
+        cmd,
+        lambda _: require_role(cmd.actor, "resend invitations", ACCOUNT_MANAGER, CLOUD_OPERATIONS),
+        lambda r, now: r.resend_invitation(requested_by or "", invitation_id, now),
+    )
+
+
+def _is_invited_admin(actor: Actor, request: ActivationRequest) -> bool:
+    return actor.has_role(CUSTOMER_ADMIN) and normalise_email(actor.user_id) == normalise_email(
+        request.data.admin_email
+    )
+
+
+async def activate_tenant(deps: Deps, cause: Envelope, cmd: c.ActivateTenant) -> None:
+    """The invited admin activated the tenant and accepted the terms."""
+    await act(
+        deps,
+        ACTIVATION,
+        cmd.activation_request_id,
+        cause,
+        cmd,
+        lambda r: require(
+            cmd.actor.has_role(CLOUD_OPERATIONS) or _is_invited_admin(cmd.actor, r),
+            cmd.actor,
+            "activate this tenant",
+        ),
+        lambda r, now: r.activate(cmd.invitation_id, cmd.tenant_id, cmd.terms_accepted, now),
+    )
+    # Outside the request's update, so also after a crash in between (redelivery).
+    stored = await deps.ctx.store(ACTIVATION_REQUESTS).load(cmd.activation_request_id)
+    request = ACTIVATION.load(stored) if stored else None
+    if request is not None and request.customer_id and request.tenant_id:
+        await partners_orders.assign_tenant(
+            deps,
+            cause,
+            request.customer_id,
+            request.tenant_id,
+            f"activation:{request.request_id}:{request.tenant_id}",
+        )
+
+
+def _is_tenant_admin(actor: Actor, request: ActivationRequest) -> bool:
+    if not actor.has_role(CUSTOMER_ADMIN):
+        return False
+    if request.tenant_id is None:  # not active yet: the domain says so
+        return _is_invited_admin(actor, request)
+    return actor.tenant_id == request.tenant_id
+
+
+async def add_co_administrator(
+    deps: Deps, cause: Envelope, cmd: c.AddPartnerAsCoAdministrator
+) -> None:
+    """The customer made the partner co-administrator of its activated tenant."""
+    await act(
+        deps,
+        ACTIVATION,
+        cmd.activation_request_id,
+        cause,
+        cmd,
+        lambda r: require(
+            cmd.actor.has_role(CLOUD_OPERATIONS) or _is_tenant_admin(cmd.actor, r),
+            cmd.actor,
+            "add co-administrators to this tenant",
+        ),
+        lambda r, now: r.add_partner_as_co_administrator(now),
+    )
+
+
+async def on_timer(deps: Deps, activation_request_id: str, timer: Timer) -> None:
+    """The invitation is overdue, or the current invitation's 72 hours are over."""
+
+    def do(r: ActivationRequest, now: datetime) -> list[DomainEvent]:
+        if timer.kind == INVITATION_OVERDUE:
+            return r.mark_invitation_overdue(now)
+        if timer.kind == INVITATION_EXPIRY:
+            return r.expire_invitation(now, timer.data.get("invitation_id"))
+        return []
+
+    await fire(
+        deps,
+        ACTIVATION,
+        activation_request_id,
+        timer,
+        timer_message_id(timer),
+        do,
+        (InvitationNotYetDue, InvitationStillValid),
+    )

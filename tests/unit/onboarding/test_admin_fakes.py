@@ -1,0 +1,376 @@
+"""In-memory stand-ins for the admin-side use cases: the real `AggregateStore` over a
+dictionary-backed collection (with the few queries the read models use), a fixed clock,
+and a publisher that keeps what it is given. `Harness` drives use cases like the
+dispatcher would: one envelope per command, redelivered when a test says so.
+
+The tests in this module check the stand-ins themselves.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import pytest
+from pymongo.errors import DuplicateKeyError
+
+from services.onboarding import contracts_admin as c
+from services.onboarding import contracts_partners_events as partners
+from services.onboarding.application import admin_directory, admin_on_behalf
+from services.onboarding.application.deps import Deps
+from services.onboarding.settings import OnboardingSettings
+from shared.actor import Actor
+from shared.clock import FixedClock
+from shared.events import Envelope, Payload, new_event
+from shared.runtime import ServiceContext
+from shared.store import AggregateStore, Change, Decide, Stored
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@dataclass
+class _Result:
+    matched_count: int
+
+
+def _get(doc: dict[str, Any], path: str) -> Any:
+    value: Any = doc
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
+    for path, wanted in query.items():
+        value = _get(doc, path)
+        if isinstance(wanted, dict) and "$ne" in wanted:
+            if value == wanted["$ne"]:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+class FakeCollection:
+    """Equality (and `$ne`) queries on dotted paths, `$set`/`$push` updates, unique `_id`."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.docs: dict[str, dict[str, Any]] = {}
+
+    async def find_one(self, query: dict[str, Any], projection: Any = None) -> Any:
+        for doc in self.docs.values():
+            if _matches(doc, query):
+                return copy.deepcopy(doc)
+        return None
+
+    async def find(self, query: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+        for doc in list(self.docs.values()):
+            if _matches(doc, query):
+                yield copy.deepcopy(doc)
+
+    async def insert_one(self, doc: dict[str, Any]) -> None:
+        if doc["_id"] in self.docs:
+            raise DuplicateKeyError("duplicate _id")
+        self.docs[doc["_id"]] = copy.deepcopy(doc)
+
+    async def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> _Result:
+        for doc in self.docs.values():
+            if _matches(doc, query):
+                doc.update(copy.deepcopy(update.get("$set", {})))
+                for key, value in update.get("$push", {}).items():
+                    doc.setdefault(key, []).extend(copy.deepcopy(value["$each"]))
+                return _Result(1)
+        return _Result(0)
+
+    async def delete_one(self, query: dict[str, Any]) -> None:
+        for key, doc in list(self.docs.items()):
+            if _matches(doc, query):
+                del self.docs[key]
+                return
+
+
+class FakeDb:
+    def __init__(self) -> None:
+        self.collections: dict[str, FakeCollection] = {}
+
+    def __getitem__(self, name: str) -> FakeCollection:
+        return self.collections.setdefault(name, FakeCollection(name))
+
+
+class FakePublisher:
+    def __init__(self, sink: list[Envelope]) -> None:
+        self.sink = sink
+
+    async def publish(self, topic: str, envelope: Envelope, key: str | None = None) -> None:
+        self.sink.append(envelope)
+
+
+class FakeContext:
+    """The parts of `ServiceContext` the use cases touch."""
+
+    def __init__(self, now: datetime, settings: OnboardingSettings) -> None:
+        self.settings = settings
+        self.clock = FixedClock(now)
+        self.db = FakeDb()
+        self.published: list[Envelope] = []
+        self.publisher = FakePublisher(self.published)
+
+    def store(self, name: str) -> AggregateStore:
+        return AggregateStore(cast(Any, self.db[name]))
+
+    async def apply(
+        self, collection: str, aggregate_id: str, message_id: str, decide: Decide
+    ) -> bool:
+        changed = await self.store(collection).apply(aggregate_id, message_id, decide)
+        doc = self.db[collection].docs.get(aggregate_id)
+        if doc is not None:  # what the outbox relay does
+            self.published.extend(Envelope.from_json(e["body"]) for e in doc.get("outbox", []))
+            doc["outbox"] = []
+        return changed
+
+
+class Harness:
+    """Deps over the fakes; `send` runs a use case with a fresh (or the same) envelope."""
+
+    def __init__(self, now: datetime = NOW, **settings: Any) -> None:
+        self.ctx = FakeContext(now, OnboardingSettings(**settings))
+        self.deps = Deps(cast(ServiceContext, self.ctx), self.ctx.settings)
+
+    @property
+    def clock(self) -> FixedClock:
+        return self.ctx.clock
+
+    def envelope(self, payload: Payload, subject: str = "x") -> Envelope:
+        return new_event(payload, source="/tests", now=self.clock.now(), subject=subject)
+
+    async def send(
+        self, use_case: Any, payload: Payload, envelope: Envelope | None = None
+    ) -> Envelope:
+        """Run `use_case` for `payload` (pass `envelope` again to redeliver it)."""
+        envelope = envelope or self.envelope(payload)
+        await use_case(self.deps, envelope, payload)
+        return envelope
+
+    def types(self) -> list[str]:
+        return [e.type for e in self.ctx.published]
+
+    def of_type(self, event_type: str) -> list[Envelope]:
+        return [e for e in self.ctx.published if e.type == event_type]
+
+    def one(self, event_type: str) -> Envelope:
+        found = self.of_type(event_type)
+        assert len(found) == 1, f"{len(found)}× {event_type} in {self.types()}"
+        return found[0]
+
+    def last(self, event_type: str) -> Envelope:
+        found = self.of_type(event_type)
+        assert found, f"no {event_type} in {self.types()}"
+        return found[-1]
+
+    def docs(self, collection: str) -> dict[str, dict[str, Any]]:
+        return self.ctx.db[collection].docs
+
+    def state(self, collection: str, aggregate_id: str) -> dict[str, Any]:
+        return self.docs(collection)[aggregate_id]["state"]
+
+
+def actor(
+    user_id: str, *roles: str, partner_id: str | None = None, tenant_id: str | None = None
+) -> Actor:
+    return Actor(user_id=user_id, partner_id=partner_id, tenant_id=tenant_id, roles=roles)
+
+
+# -- a small world: a reseller enabled for partner administration and its customers --------
+
+RESELLER = "P-300100"
+RESELLER_TENANT = "T-RES-1"
+OTHER_RESELLER = "P-300999"
+OTHER_RESELLER_TENANT = "T-RES-9"
+DISTRIBUTOR = "P-100100"
+CUSTOMER_TENANT = "T-CUS-1"
+FOREIGN_TENANT = "T-CUS-9"  # a customer of the other reseller
+
+OPERATIONS = actor("ops.engineer", "cloud_operations")
+RESELLER_ADMIN = actor(
+    "admin@reseller.example.com", "tenant_admin", partner_id=RESELLER, tenant_id=RESELLER_TENANT
+)
+PARTNER_ADMIN_USER = actor(
+    "jo.bloggs@reseller.example.com",
+    "partner_admin",
+    partner_id=RESELLER,
+    tenant_id=RESELLER_TENANT,
+)
+CUSTOMER_ADMIN = actor("it.lead@northwind.example.com", "tenant_admin", tenant_id=CUSTOMER_TENANT)
+FOREIGN_ADMIN = actor("boss@faraway.example.com", "tenant_admin", tenant_id=FOREIGN_TENANT)
+
+
+class World:
+    """Feeds the facts and commands that build the on-behalf set-up, through the use cases."""
+
+    def __init__(self, h: Harness) -> None:
+        self.h = h
+        self.n = 0
+
+    def rid(self) -> str:
+        self.n += 1
+        return f"req-{self.n}"
+
+    async def customer(
+        self,
+        customer_id: str,
+        tenant_id: str,
+        reseller: str,
+        name: str,
+        *,
+        country: str = "DE",
+        packages: dict[str, int] | None = None,
+    ) -> None:
+        """The facts the partners half publishes for a customer placed by `reseller`."""
+        ids = {
+            "customer_id": customer_id,
+            "tenant_id": tenant_id,
+            "distributor_partner_id": DISTRIBUTOR,
+            "reseller_partner_id": reseller,
+            "tier1_partner_id": None,
+            "occurred_at": self.h.clock.now(),
+        }
+        recorded = partners.CustomerRecordedV1(
+            **ids, company_name=name, country=country, subscription_numbers=["S-1"]
+        )
+        await self.h.send(admin_directory.record_customer_fact, recorded)
+        if packages:
+            balances = [
+                partners.LicenceBalanceOut(package=p, ordered=n, used=0, available=n, shortfall=0)
+                for p, n in packages.items()
+            ]
+            licences = partners.LicencesUpdatedV1(
+                **ids, cause="order", order_id="O-1", balances=balances
+            )
+            await self.h.send(admin_directory.record_customer_fact, licences)
+
+    async def reseller(
+        self,
+        *,
+        tenant_id: str = RESELLER_TENANT,
+        partner_id: str = RESELLER,
+        paid: bool = True,
+        enable: bool = True,
+        partner_admin: Actor | None = PARTNER_ADMIN_USER,
+    ) -> None:
+        packages = {"Enterprise": 10} if paid else {"Free": 5}
+        await self.customer(
+            f"C-{tenant_id}", tenant_id, DISTRIBUTOR, "Reseller Example Ltd", packages=packages
+        )
+        by = actor("sales@reseller.example.com", partner_id=partner_id)
+        await self.h.send(
+            admin_on_behalf.request,
+            c.RequestPartnerAdministration(
+                request_id=self.rid(),
+                actor=by,
+                tenant_id=tenant_id,
+                partner_id=partner_id,
+                domain="reseller.example.com",
+            ),
+        )
+        if not enable:
+            return
+        await self.h.send(
+            admin_on_behalf.enable,
+            c.EnablePartnerAdministration(
+                request_id=self.rid(), actor=OPERATIONS, tenant_id=tenant_id
+            ),
+        )
+        if partner_admin is not None:
+            admin = actor(
+                "admin@reseller.example.com",
+                "tenant_admin",
+                partner_id=partner_id,
+                tenant_id=tenant_id,
+            )
+            await self.grant(partner_admin.user_id, tenant_id=tenant_id, by=admin)
+
+    async def grant(
+        self,
+        user_id: str,
+        *,
+        tenant_id: str = RESELLER_TENANT,
+        user_tenant_id: str | None = None,
+        package: str | None = "Enterprise",
+        by: Actor = RESELLER_ADMIN,
+    ) -> None:
+        await self.h.send(
+            admin_on_behalf.grant,
+            c.GrantPartnerAdministrator(
+                request_id=self.rid(),
+                actor=by,
+                tenant_id=tenant_id,
+                user_id=user_id,
+                user_tenant_id=user_tenant_id or tenant_id,
+                user_licence_package=package,
+            ),
+        )
+
+    async def opt_in(self, tenant_id: str = CUSTOMER_TENANT, by: Actor = CUSTOMER_ADMIN) -> None:
+        await self.h.send(
+            admin_on_behalf.opt_in,
+            c.OptInPartnerAdministration(request_id=self.rid(), actor=by, tenant_id=tenant_id),
+        )
+
+    async def opt_out(self, tenant_id: str = CUSTOMER_TENANT, by: Actor = CUSTOMER_ADMIN) -> None:
+        await self.h.send(
+            admin_on_behalf.opt_out,
+            c.OptOutPartnerAdministration(request_id=self.rid(), actor=by, tenant_id=tenant_id),
+        )
+
+    async def linked_and_opted_in(self) -> None:
+        """The reseller enabled with a partner administrator; its customer opted in; a
+        customer of another reseller opted in to that one."""
+        await self.reseller()
+        await self.reseller(
+            tenant_id=OTHER_RESELLER_TENANT, partner_id=OTHER_RESELLER, partner_admin=None
+        )
+        await self.customer("C-1", CUSTOMER_TENANT, RESELLER, "Northwind Example Ltd")
+        await self.customer("C-9", FOREIGN_TENANT, OTHER_RESELLER, "Faraway Example GmbH")
+        await self.opt_in()
+        await self.opt_in(FOREIGN_TENANT, FOREIGN_ADMIN)
+
+    def act(
+        self, action: Any, by: Actor = PARTNER_ADMIN_USER, tenant_id: str = CUSTOMER_TENANT
+    ) -> c.ActOnTenant:
+        return c.ActOnTenant(request_id=self.rid(), actor=by, tenant_id=tenant_id, action=action)
+
+
+# -- the stand-ins themselves ------------------------------------------------------------------
+
+
+async def test_the_fake_store_records_a_message_once_and_relays_its_outbox():
+    h = Harness()
+    calls = []
+
+    def decide(stored: Stored | None) -> Change:
+        calls.append(stored)
+        return Change({"n": 1})
+
+    assert await h.ctx.apply("things", "a", "m-1", decide) is True
+    assert await h.ctx.apply("things", "a", "m-1", decide) is False
+    assert len(calls) == 1
+    assert h.state("things", "a") == {"n": 1}
+
+
+async def test_the_fake_collection_answers_dotted_and_not_equal_queries():
+    col = FakeDb()["c"]
+    await col.insert_one({"_id": "1", "state": {"a": {"b": "x"}, "c": None}})
+    await col.insert_one({"_id": "2", "state": {"a": {"b": "y"}, "c": "set"}})
+    found = [d["_id"] async for d in col.find({"state.a.b": "x"})]
+    assert found == ["1"]
+    assert [d["_id"] async for d in col.find({"state.c": {"$ne": None}})] == ["2"]
+    with pytest.raises(DuplicateKeyError):
+        await col.insert_one({"_id": "1"})

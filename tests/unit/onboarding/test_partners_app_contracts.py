@@ -1,0 +1,74 @@
+"""The partner-side contract: every command is wired, described, and every event published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.onboarding import contracts_partners as c
+from services.onboarding import contracts_partners_events as events
+from services.onboarding.application import wiring_partners
+from services.onboarding.application.deps import Deps
+from services.onboarding.contracts_orders import ORDER_EVENTS
+from services.onboarding.settings import OnboardingSettings
+from shared.catalogue import consumed_by
+from shared.runtime import ServiceContext
+from shared.topics import ONBOARDING_COMMANDS, ORDERS_EVENTS
+
+pytestmark = pytest.mark.unit
+
+
+def _wire(ctx: ServiceContext) -> None:
+    wiring_partners.register(Deps(ctx, OnboardingSettings()))
+
+
+def test_every_command_and_every_order_event_has_a_handler():
+    consumed = consumed_by("onboarding", _wire)
+
+    assert set(consumed[ONBOARDING_COMMANDS.name]) == set(c.COMMANDS_PARTNERS)
+    assert set(consumed[ORDERS_EVENTS.name]) == set(ORDER_EVENTS.values())
+
+
+def _undescribed(schema: dict[str, Any]) -> list[str]:
+    missing = []
+    for where in [schema, *schema.get("$defs", {}).values()]:
+        for name, prop in where.get("properties", {}).items():
+            if "description" not in prop:
+                missing.append(f"{where.get('title')}.{name}")
+    return missing
+
+
+@pytest.mark.parametrize("command", c.COMMANDS_PARTNERS, ids=lambda m: m.EVENT_TYPE)
+def test_every_command_field_is_described_and_carries_request_id_and_actor(command):
+    schema = command.model_json_schema()
+
+    assert command.EVENT_TYPE.startswith("onboarding.")
+    assert {"request_id", "actor"} <= set(schema["required"])
+    assert _undescribed(schema) == []
+
+
+def test_every_published_event_has_its_own_type_and_carries_partner_ids_or_says_whom():
+    types = [m.EVENT_TYPE for m in c.PUBLISHED_PARTNERS]
+
+    assert len(types) == len(set(types))
+    assert all(t.startswith("onboarding.") for t in types)
+    for model in c.PUBLISHED_PARTNERS:
+        fields = set(model.model_fields)
+        if model is events.LegacyEmailRecordedV1:  # an operators' fact about no partner
+            continue
+        assert any(f.endswith("partner_id") for f in fields), model.EVENT_TYPE
+        assert "occurred_at" in fields, model.EVENT_TYPE
+
+
+def test_the_events_support_reads_have_explicit_contracts():
+    explicit = {m.EVENT_TYPE for m in c.PUBLISHED_PARTNERS if m.__module__ == events.__name__}
+
+    assert {
+        "onboarding.customer.recorded",
+        "onboarding.relationship.recorded",
+        "onboarding.relationship.changed",
+        "onboarding.licences.updated",
+        "onboarding.customer.tenant_assigned",
+        "onboarding.activation.activated",
+    } <= explicit

@@ -1,0 +1,191 @@
+"""Use cases: customers, relationships and licences from order events; licence bookings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from services.onboarding import contracts_partners as c
+from services.onboarding.adapters.partners_documents import CUSTOMERS
+from services.onboarding.application import partners_orders
+from services.onboarding.contracts_orders import OrderAmended, OrderCancelled, OrderPlaced
+from shared.kafka import MessageRejected
+from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
+
+
+def order_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "order_id": "O.1",
+        "order_version": 1,
+        "occurred_at": "2025-04-01T10:00:00+02:00",
+        "channel": "estore",
+        "customer": {
+            "customer_id": "C-100",
+            "company_name": "Bakkerij Voorbeeld BV",
+            "country": "NL",
+            "time_zone": "Europe/Amsterdam",
+            "main_contact": {"name": "Bea Bakker", "email": "bea@bakkerij.example.com"},
+        },
+        "distributor_partner_id": "P-DIST-1",
+        "reseller_partner_id": "P-RES-1",
+        "lines": [{"package": "Team 2.0", "licences": 10}],
+        "subscription_number": "SUB-1",
+    }
+    data.update(overrides)
+    return data
+
+
+async def deliver(h: Harness, model: type[OrderPlaced | OrderAmended | OrderCancelled], **kw):
+    event = model.model_validate(order_data(**kw))
+    envelope = h.envelope(event, subject="C-100")
+    await partners_orders.on_order(h.deps, envelope, event)
+    return envelope
+
+
+def _keys(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [k for k, v in value.items() for k in [k, *_keys(v)]]
+    if isinstance(value, list):
+        return [k for v in value for k in _keys(v)]
+    return []
+
+
+async def test_an_order_records_customer_relationship_and_licences_with_their_partners():
+    h = Harness(NOW)
+
+    await deliver(h, OrderPlaced)
+
+    assert h.types() == [
+        "onboarding.customer.recorded",
+        "onboarding.relationship.recorded",
+        "onboarding.licences.updated",
+    ]
+    recorded = h.one("onboarding.customer.recorded")
+    assert recorded.subject == "C-100"
+    assert recorded.data["reseller_partner_id"] == "P-RES-1"
+    assert recorded.data["distributor_partner_id"] == "P-DIST-1"
+    assert recorded.data["subscription_numbers"] == ["SUB-1"]
+    [balance] = h.one("onboarding.licences.updated").data["balances"]
+    assert balance == {
+        "package": "Team 2.0",
+        "ordered": 10,
+        "used": 0,
+        "available": 10,
+        "shortfall": 0,
+    }
+    state = h.doc(CUSTOMERS, "C-100")["state"]
+    assert state["partner_ids"] == ["P-DIST-1", "P-RES-1"]
+    assert not [k for k in _keys(state) if "." in k or k.startswith("$")]
+
+
+async def test_a_redelivered_order_event_changes_nothing_twice():
+    h = Harness(NOW)
+    envelope = await deliver(h, OrderPlaced)
+    event = OrderPlaced.model_validate(envelope.data)
+
+    await partners_orders.on_order(h.deps, envelope, event)  # same envelope
+    await partners_orders.on_order(h.deps, h.envelope(event), event)  # resent, new id
+
+    assert len(h.ctx.published) == 3
+    assert h.doc(CUSTOMERS, "C-100")["version"] == 1
+
+
+async def test_an_amendment_before_its_placement_wins_and_the_late_placement_is_ignored():
+    h = Harness(NOW)
+
+    await deliver(h, OrderAmended, order_version=2, lines=[{"package": "Team 2.0", "licences": 4}])
+    await deliver(h, OrderPlaced)
+
+    assert h.types().count("onboarding.licences.updated") == 1
+    [balance] = h.one("onboarding.licences.updated").data["balances"]
+    assert balance["ordered"] == 4
+    assert h.doc(CUSTOMERS, "C-100")["version"] == 1
+
+
+async def test_a_distributor_acting_as_reseller_is_recorded_as_such():
+    h = Harness(NOW)
+
+    await deliver(h, OrderPlaced, reseller_partner_id="P-DIST-1")
+
+    assert h.one("onboarding.relationship.recorded").data["distributor_acts_as_reseller"]
+
+
+async def test_an_order_the_domain_finds_malformed_is_rejected_for_the_dead_letter_topic():
+    h = Harness(NOW)
+    event = OrderPlaced.model_validate(order_data(order_id="  "))
+
+    with pytest.raises(MessageRejected) as rejected:
+        await partners_orders.on_order(h.deps, h.envelope(event), event)
+
+    assert rejected.value.code == "invalid_order"
+    assert h.ctx.published == []
+
+
+async def test_a_cancellation_takes_the_licences_and_subscription_away():
+    h = Harness(NOW)
+    await deliver(h, OrderPlaced)
+
+    await deliver(h, OrderCancelled, order_version=2)
+
+    assert h.one("onboarding.customer.subscriptions_changed").data["subscription_numbers"] == []
+    last = h.of_type("onboarding.licences.updated")[-1]
+    assert last.data["balances"] == []
+
+
+async def test_the_reseller_books_licences_and_cannot_book_more_than_are_available():
+    h = Harness(NOW)
+    await deliver(h, OrderPlaced)
+    reseller = actor("u-res", "partner_admin", partner_id="P-RES-1")
+
+    use = c.UseLicences(
+        request_id=request_id(), actor=reseller, customer_id="C-100", package="Team 2.0", count=8
+    )
+    await partners_orders.use_licences(h.deps, h.envelope(use), use)
+    too_many = use.model_copy(update={"request_id": request_id(), "count": 3})
+    envelope = h.envelope(too_many)
+    await partners_orders.use_licences(h.deps, envelope, too_many)
+    await partners_orders.use_licences(h.deps, envelope, too_many)  # redelivered
+
+    assert h.of_type("onboarding.licences.updated")[-1].data["balances"][0]["available"] == 2
+    release = c.ReleaseLicences(
+        request_id=request_id(), actor=reseller, customer_id="C-100", package="Team 2.0", count=5
+    )
+    await partners_orders.release_licences(h.deps, h.envelope(release), release)
+    assert h.of_type("onboarding.licences.updated")[-1].data["balances"][0]["used"] == 3
+    refused = h.one("onboarding.customer.action_refused")
+    assert refused.data["code"] == "illegal_transition"
+    assert refused.data["reasons"][0]["code"] == "not_enough_licences"
+    assert refused.data["customer_id"] == "C-100"
+    assert refused.data["partner_id"] == "P-RES-1"
+
+
+async def test_another_partner_may_not_book_a_customers_licences():
+    h = Harness(NOW)
+    await deliver(h, OrderPlaced)
+    stranger = actor("u-x", "partner_admin", partner_id="P-OTHER")
+    use = c.UseLicences(
+        request_id=request_id(), actor=stranger, customer_id="C-100", package="Team 2.0", count=1
+    )
+
+    await partners_orders.use_licences(h.deps, h.envelope(use), use)
+
+    refused = h.one("onboarding.customer.action_refused")
+    assert refused.data["code"] == "forbidden"
+    assert refused.data["command_type"] == "onboarding.licences.use"
+
+
+async def test_booking_licences_of_an_unknown_customer_is_rejected():
+    h = Harness(NOW)
+    ops = actor("u-ops", "cloud_operations")
+    use = c.UseLicences(request_id="r", actor=ops, customer_id="C-NOPE", package="Team", count=1)
+
+    with pytest.raises(MessageRejected) as rejected:
+        await partners_orders.use_licences(h.deps, h.envelope(use), use)
+
+    assert rejected.value.code == "unknown_customer"

@@ -1,0 +1,54 @@
+"""The dispatcher bound to a FastStream broker, in memory with TestKafkaBroker."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from shared.events import Envelope, Payload, new_event
+from shared.kafka import Dispatcher, RetryPolicy
+from shared.topics import PORTING_COMMANDS
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+class Ping(Payload):
+    EVENT_TYPE = "porting.port.ping"
+    port_id: str
+
+
+async def test_a_bound_dispatcher_routes_by_type_and_parks_bad_messages_in_the_dlq():
+    broker = KafkaBroker()
+    handled: list[str] = []
+    parked: list[bytes] = []
+    dispatcher = Dispatcher("porting", retry=RetryPolicy(first_delay=0.001), clock=lambda: NOW)
+
+    @dispatcher.on(PORTING_COMMANDS, Ping)
+    async def on_ping(envelope: Envelope, payload: Ping) -> None:
+        handled.append(payload.port_id)
+
+    @broker.subscriber("porting.commands.dlq")
+    async def on_dead_letter(body: bytes) -> None:
+        parked.append(body)
+
+    rejections: list[Envelope] = []
+
+    @broker.subscriber("porting.events")
+    async def on_event(body: bytes) -> None:
+        rejections.append(Envelope.from_json(body))
+
+    dispatcher.bind(broker, group_id="porting")
+    async with TestKafkaBroker(broker) as test_broker:
+        ping = new_event(Ping(port_id="p1"), source="/t", now=NOW, subject="p1")
+        await test_broker.publish(ping.to_json(), "porting.commands", key=b"p1")
+        await test_broker.publish(b"not json", "porting.commands", key=b"p2")
+        invalid = ping.model_copy(update={"id": "bad-1", "data": {"port_id": 7}})
+        await test_broker.publish(invalid.to_json(), "porting.commands", key=b"p3")
+    assert handled == ["p1"]
+    assert parked == [b"not json", invalid.to_json()]
+    [rejection] = rejections  # only the readable command can be answered
+    assert rejection.type == "porting.command.rejected" and rejection.causationid == "bad-1"
