@@ -236,6 +236,9 @@ class Dispatcher:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     routes: dict[str, dict[str, _Route]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    observe_time: Callable[[datetime], object] | None = None
+    """Demonstration mode only: move the controllable clock up to each message's `time`,
+    so a command sent after the clock moved is never handled at an earlier instant."""
 
     def on(self, topic: Topic, model: type[Payload]) -> Callable[[Handler], Handler]:
         """Register `handler(envelope, payload)` for messages of `model` on `topic`."""
@@ -285,6 +288,8 @@ class Dispatcher:
         except (ValueError, ValidationError) as error:
             await self._dead_letter(topic, body, meta, "invalid_envelope", _reasons(error))
             return
+        if self.observe_time is not None:
+            self.observe_time(envelope.time)
         route = self.routes.get(topic, {}).get(envelope.type)
         if route is None:
             await self._unknown_type(topic, body, meta, envelope)

@@ -163,6 +163,7 @@ async def run_service(
     broker = build_broker(settings.kafka, client_id=name)
     context = build_context(name, settings, broker, client, clock, wire)
     if isinstance(clock, ControllableClock):
+        context.dispatcher.observe_time = clock.advance_to
         subscribe_demo_clock(
             broker,
             clock,

@@ -130,3 +130,22 @@ async def test_a_poison_message_is_dead_lettered_after_three_attempts_so_the_par
     [(topic, _, _, headers)] = publisher.sent
     assert topic == "porting.commands.dlq" and headers["x-dlq-error-code"] == "handler_failed"
     assert "KeyError" in headers["x-dlq-error"]
+
+
+async def test_in_demonstration_mode_the_clock_catches_up_with_each_message_time():
+    from datetime import timedelta
+
+    from shared.clock import ControllableClock
+
+    clock = ControllableClock()
+    seen: list[datetime] = []
+
+    async def handler(envelope, payload):
+        seen.append(clock.now())
+
+    dispatcher, _ = make(handler)
+    dispatcher.observe_time = clock.advance_to
+    later = clock.now() + timedelta(days=3)
+    message = new_event(Ping(port_id="p1"), source="/t", now=later, subject="p1")
+    await dispatcher.dispatch(PORTING_COMMANDS.name, message.to_json(), META)
+    assert seen[0] >= later
