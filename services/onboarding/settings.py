@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from shared.settings import ServiceSettings, service_settings_config
+
+
+DEMO_DEVICE_KEY = "ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q="  # 32 bytes, demo only
 
 
 class OnboardingSettings(ServiceSettings):
@@ -28,9 +31,16 @@ class OnboardingSettings(ServiceSettings):
     cloud_operations_holidays: list[date] = Field(
         default_factory=list, description="Extra closed days for the 48-hour invitation clock"
     )
-    secret_key: str = Field(
-        default="demo-only-key-change-me",
-        description="Key sealing retrievable device secrets (SIP passwords); set in production",
+    device_secret_keys: dict[str, SecretStr] = Field(
+        # Demonstration key only: production sets its own (base64 of 32 random bytes).
+        default_factory=lambda: {
+            "demo-1": SecretStr("ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q=")
+        },
+        description="AES-256-GCM keys by key id (base64, 32 bytes) sealing SIP passwords; "
+        "older ids stay to unseal what they sealed",
+    )
+    device_secret_key_id: str = Field(
+        default="demo-1", description="Key id that seals new device secrets"
     )
     free_packages: list[str] = Field(
         default_factory=lambda: ["Free"],

@@ -254,12 +254,18 @@ async def porting(bootstrap: str, mongo_url: str, n: int) -> Result:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument(
+        "--port-requests",
+        type=int,
+        default=200,
+        help="submissions for the porting measurement (the Mongo-wire stand-in is slow)",
+    )
     args = parser.parse_args()
     bootstrap = os.environ.get("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:39092")
     mongo_url = os.environ.get("PARTNEROPS_MONGO__URL", "mongodb://127.0.0.1:37017")
     n = args.messages
     results = []
-    for measure, count in ((baseline, n), (plumbing, n), (porting, min(n, 1000))):
+    for measure, count in ((baseline, n), (plumbing, n), (porting, args.port_requests)):
         print(f"measuring {measure.__name__} with {count} messages ...", flush=True)
         results.append(await measure(bootstrap, mongo_url, count))
     base = results[0].rate

@@ -1,46 +1,60 @@
-"""The `SecretSealer` for SIP authentication passwords: hash-only, because no cipher is here.
+"""The `SecretSealer` for SIP authentication passwords: AES-256-GCM with a key ring.
 
-The honest choice for this build: the project's dependencies hold no authenticated cipher
-(`cryptography` is not installed) and a cipher built from `hashlib`/`hmac` by hand is not
-acceptable. So the SIP password is kept only as a salted scrypt hash (like PINs and admin
-passwords): never in clear, never in an event, verifiable — but it cannot be read back.
-
-What production needs: the cloud device service writes the password into the device, so
-it must be *retrievable*. Plug in a sealer backed by a KMS (envelope encryption: a data key
-from the KMS, AES-256-GCM, the wrapped key and the key id kept in `EncryptedSecret`) that
-implements `services.onboarding.domain.secrets.SecretSealer`; `unseal` then works for the
-device service, and `key_id` tells which key to unwrap with. Until then `unseal` refuses.
+The cloud device service writes the SIP password into the device, so it must be
+retrievable — unlike PINs and admin passwords, which are kept only as scrypt hashes.
+Each secret is sealed under the current key id (authenticated with the key id as
+associated data) and stored as `nonce ‖ ciphertext`; older keys stay in the ring so what
+they sealed can still be read after a rotation. In production the ring comes from a KMS
+or a secret store through `ONBOARDING_DEVICE_SECRET_KEYS`; the default is a demonstration
+key.
 """
 
 from __future__ import annotations
 
-from services.onboarding.domain.secrets import (
-    DEFAULT_SCRYPT,
-    EncryptedSecret,
-    ScryptParams,
-    hash_secret,
-)
+import base64
+import os
+from collections.abc import Mapping
 
-HASH_ONLY_KEY_ID = "scrypt-hash-only"
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from services.onboarding.domain.secrets import EncryptedSecret
 
-class SecretNotRetrievable(RuntimeError):
-    """The secret was kept as a hash: the device service needs a KMS-backed sealer."""
+NONCE_BYTES = 12
 
 
-class HashOnlySealer:
-    """Keeps a one-way scrypt hash in place of a ciphertext (see the module docstring)."""
+class UnknownSecretKey(KeyError):
+    """A secret sealed under a key id that is no longer in the ring."""
 
-    def __init__(self, params: ScryptParams = DEFAULT_SCRYPT) -> None:
-        self._params = params
+
+class AesGcmSealer:
+    """Seals with the current key; unseals with whichever key sealed."""
+
+    def __init__(self, keys: Mapping[str, bytes], current: str) -> None:
+        if current not in keys:
+            raise ValueError(f"current key id {current!r} is not in the key ring")
+        for key_id, key in keys.items():
+            if len(key) != 32:
+                raise ValueError(f"key {key_id!r} must be 32 bytes (AES-256)")
+        self._keys = dict(keys)
+        self._current = current
+
+    @classmethod
+    def from_base64(cls, keys: Mapping[str, str], current: str) -> AesGcmSealer:
+        """A sealer from base64-encoded keys (as configured)."""
+        return cls({k: base64.b64decode(v) for k, v in keys.items()}, current)
 
     def seal(self, clear: str) -> EncryptedSecret:
-        """A salted scrypt hash of `clear`, marked with `HASH_ONLY_KEY_ID`."""
-        hashed = hash_secret(clear, params=self._params)
-        return EncryptedSecret(HASH_ONLY_KEY_ID, hashed.encode().encode())
+        """Encrypt `clear` under the current key."""
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(self._keys[self._current]).encrypt(
+            nonce, clear.encode(), self._current.encode()
+        )
+        return EncryptedSecret(self._current, nonce + sealed)
 
     def unseal(self, sealed: EncryptedSecret) -> str:
-        raise SecretNotRetrievable(
-            f"secret under key {sealed.key_id!r} is a one-way hash; "
-            "configure a KMS-backed SecretSealer to hand SIP passwords to the device service"
-        )
+        """Decrypt a secret sealed by a key of the ring (raises if tampered with)."""
+        key = self._keys.get(sealed.key_id)
+        if key is None:
+            raise UnknownSecretKey(sealed.key_id)
+        nonce, body = sealed.ciphertext[:NONCE_BYTES], sealed.ciphertext[NONCE_BYTES:]
+        return AESGCM(key).decrypt(nonce, body, sealed.key_id.encode()).decode()

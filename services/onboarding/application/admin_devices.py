@@ -17,7 +17,7 @@ from services.onboarding.adapters.admin_documents import (
     dump_device,
     load_device,
 )
-from services.onboarding.adapters.admin_sealer import HashOnlySealer
+from services.onboarding.adapters.admin_sealer import AesGcmSealer
 from services.onboarding.application.admin_common import (
     INTEGRATION,
     Refusal,
@@ -52,8 +52,9 @@ Change = Callable[[UserDevice], list[DomainEvent]]
 
 
 def sealer_for(deps: Deps) -> SecretSealer:
-    """The SIP password sealer: hash-only until a KMS-backed one is configured."""
-    return HashOnlySealer()
+    """The SIP password sealer over the configured key ring."""
+    keys = {k: v.get_secret_value() for k, v in deps.settings.device_secret_keys.items()}
+    return AesGcmSealer.from_base64(keys, deps.settings.device_secret_key_id)
 
 
 def _refusal(tenant_id: str, user_id: str, reseller: str | None) -> Refusal:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
+from cryptography.exceptions import InvalidTag
 
 from services.onboarding import contracts_admin as c
 from services.onboarding.adapters.admin_documents import DEVICES, device_id
 from services.onboarding.adapters.admin_group_documents import PROVISIONING_REQUESTS
-from services.onboarding.adapters.admin_sealer import (
-    HASH_ONLY_KEY_ID,
-    HashOnlySealer,
-    SecretNotRetrievable,
-)
+from services.onboarding.adapters.admin_sealer import AesGcmSealer, UnknownSecretKey
 from services.onboarding.application import admin_devices, admin_provisioning, admin_tenant_actions
-from services.onboarding.domain.secrets import ScryptParams, SecretHash, verify_secret
+from services.onboarding.domain.secrets import EncryptedSecret, SecretHash, verify_secret
 from tests.unit.onboarding.test_admin_fakes import (
     CUSTOMER_ADMIN,
     CUSTOMER_TENANT,
@@ -65,8 +64,13 @@ async def test_the_partner_sets_up_a_sip_device_on_behalf_and_the_password_stays
     assert set_up.data["reseller_partner_id"] == RESELLER
     assert set_up.data["sip_user_id"] == "anna-5001"
     sealed = h.state(DEVICES, DEVICE)["device"]["device"]["auth_password"]
-    assert sealed["key_id"] == HASH_ONLY_KEY_ID
+    assert sealed["key_id"] == "demo-1"
     assert "s3cret" not in str(h.docs(DEVICES)) and "s3cret" not in published_text(h)
+    # ... yet the device service, holding the key ring, can read it back to configure.
+    stored = admin_devices.sealer_for(h.deps).unseal(
+        EncryptedSecret(sealed["key_id"], base64.b64decode(sealed["ciphertext"]))
+    )
+    assert stored == "s3cret-SIP-pass"
 
 
 async def test_vendor_phone_pins_are_hashed_and_the_phone_waits_for_the_device_service():
@@ -122,13 +126,19 @@ async def test_only_the_integration_reports_a_phone_configured():
     assert h.one("onboarding.device.action_refused").data["code"] == "forbidden"
 
 
-def test_the_hash_only_sealer_never_gives_the_password_back():
-    sealer = HashOnlySealer(ScryptParams(n=2**4))
-    sealed = sealer.seal("s3cret")
-    assert sealed.key_id == HASH_ONLY_KEY_ID
-    assert verify_secret("s3cret", SecretHash.decode(sealed.ciphertext.decode()))
-    with pytest.raises(SecretNotRetrievable):
-        sealer.unseal(sealed)
+def test_the_sip_password_sealer_round_trips_detects_tampering_and_survives_key_rotation():
+    old = AesGcmSealer({"k1": b"1" * 32}, current="k1")
+    sealed = old.seal("s3cret")
+    assert b"s3cret" not in sealed.ciphertext
+    assert old.seal("s3cret").ciphertext != sealed.ciphertext  # a fresh nonce each time
+    rotated = AesGcmSealer({"k1": b"1" * 32, "k2": b"2" * 32}, current="k2")
+    assert rotated.unseal(sealed) == "s3cret"
+    assert rotated.seal("x").key_id == "k2"
+    tampered = EncryptedSecret("k1", sealed.ciphertext[:-1] + bytes([sealed.ciphertext[-1] ^ 1]))
+    with pytest.raises(InvalidTag):
+        rotated.unseal(tampered)
+    with pytest.raises(UnknownSecretKey):
+        AesGcmSealer({"k2": b"2" * 32}, current="k2").unseal(sealed)
 
 
 def test_secrets_in_commands_are_masked_in_repr_and_sent_in_json():
