@@ -9,7 +9,6 @@ from pydantic import Field, SecretStr
 
 from shared.settings import ServiceSettings, service_settings_config
 
-
 DEMO_DEVICE_KEY = "ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q="  # 32 bytes, demo only
 
 
