@@ -52,6 +52,28 @@ class OutboxRelay:
     async def _flush(self, col: AsyncCollection[Document], doc_id: str) -> int:
         doc = await col.find_one({"_id": doc_id}, {"outbox": 1})
         entries: list[Document] = (doc or {}).get("outbox") or []
+        await self._publish(entries)
+        await self._remove(col, doc_id, entries)
+        return len(entries)
+
+    async def publish_written(self, collection: str, doc_id: str, entries: list[Document]) -> None:
+        """Fast path: publish the entries a write just stored (no read), then remove them.
+
+        Anything else pending in the document (stranded by an earlier crash) is left to a
+        normal flush, which the caller runs when this one could not empty the outbox.
+        """
+        col = self._collections[collection]
+        lock = self._locks.setdefault((collection, doc_id), asyncio.Lock())
+        try:
+            async with lock:
+                await self._publish(entries)
+                if not await self._remove(col, doc_id, entries):
+                    await self._flush(col, doc_id)
+        finally:
+            if not lock.locked():
+                self._locks.pop((collection, doc_id), None)
+
+    async def _publish(self, entries: list[Document]) -> None:
         for entry in entries:
             await self._publisher.publish_raw(
                 entry["topic"],
@@ -59,13 +81,29 @@ class OutboxRelay:
                 entry["body"].encode(),
                 {"ce_id": entry["id"]},
             )
-        if entries:
-            # Remove exactly what was published; events appended meanwhile stay.
-            await col.update_one({"_id": doc_id}, {"$pullAll": {"outbox": entries}})
-        await col.update_one(
+
+    async def _remove(
+        self, col: AsyncCollection[Document], doc_id: str, entries: list[Document]
+    ) -> bool:
+        """Remove published entries; True when the outbox is now empty."""
+        if not entries:
+            cleared = await col.update_one(
+                {"_id": doc_id, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
+            )
+            return cleared.matched_count == 1
+        # Usual case in one write: the outbox holds exactly what was published.
+        exact = await col.update_one(
+            {"_id": doc_id, "outbox": entries},
+            {"$set": {"outbox": [], "outbox_pending": False}},
+        )
+        if exact.matched_count == 1:
+            return True
+        # Events were appended meanwhile: remove exactly what was published; they stay.
+        await col.update_one({"_id": doc_id}, {"$pullAll": {"outbox": entries}})
+        cleared = await col.update_one(
             {"_id": doc_id, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
         )
-        return len(entries)
+        return cleared.matched_count == 1
 
     async def sweep(self) -> int:
         """Flush every document still flagged as having unpublished events."""

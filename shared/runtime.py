@@ -74,11 +74,14 @@ class ServiceContext:
         self, collection: str, aggregate_id: str, message_id: str, decide: Decide
     ) -> bool:
         """Store a change through the aggregate store, then publish its events at once."""
-        changed = await self.store(collection).apply(aggregate_id, message_id, decide)
-        # Flush even when nothing changed: a redelivery may find events a crash stranded.
+        applied = await self.store(collection).apply(aggregate_id, message_id, decide)
         assert self.relay is not None
-        await self.relay.flush(collection, aggregate_id)
-        return changed
+        if applied.outbox:
+            await self.relay.publish_written(collection, aggregate_id, applied.outbox)
+        elif not applied.changed:
+            # A redelivery may find events that a crash left unpublished: send them now.
+            await self.relay.flush(collection, aggregate_id)
+        return applied.changed
 
 
 Wire = Callable[[ServiceContext], None]
@@ -174,7 +177,11 @@ async def run_service(
     if settings.kafka.create_topics:
         await ensure_topics(settings.kafka, [t.name for t in ALL_TOPICS] + list(extra_topics))
     await ensure_indexes(context.db, context.indexes)
-    context.dispatcher.bind(broker, group_id=settings.kafka.topic_prefix + name)
+    context.dispatcher.bind(
+        broker,
+        group_id=settings.kafka.topic_prefix + name,
+        max_workers=settings.consumer_workers,
+    )
     await broker.start()
     log.info("service started", consumes=context.dispatcher.topics(), instance=context.instance_id)
 

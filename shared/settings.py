@@ -94,6 +94,12 @@ class ServiceSettings(BaseSettings):
         description="Demonstration only: read time from the shared clock topic",
     )
     instance_id: str | None = None
+    consumer_workers: int = Field(
+        default=4,
+        ge=1,
+        description="Consumers per subscribed topic in this process; each owns whole "
+        "partitions, so one aggregate's messages stay in order",
+    )
     outbox_sweep_seconds: float = 2.0
     timer_poll_seconds: float = 1.0
     timer_lease_seconds: float = 30.0

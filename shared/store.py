@@ -20,6 +20,7 @@ lease_owner}`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -63,6 +64,10 @@ class Outgoing:
     key: str | None = None
 
     def to_doc(self) -> Document:
+        return dict(self._doc)
+
+    @functools.cached_property
+    def _doc(self) -> Document:
         return {
             "id": self.envelope.id,
             "topic": self.topic,
@@ -93,6 +98,17 @@ class Change:
     state: Document
     events: Sequence[Outgoing] = ()
     timers: Sequence[Timer] | None = None  # None: leave the pending timers as they are
+
+
+@dataclass
+class Applied:
+    """The outcome of `AggregateStore.apply`."""
+
+    changed: bool
+    outbox: list[Document] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.changed
 
 
 Decide = Callable[[Stored | None], Awaitable[Change | None] | Change | None]
@@ -172,19 +188,20 @@ class AggregateStore:
             )
         return expected_version + 1
 
-    async def apply(self, aggregate_id: str, message_id: str, decide: Decide) -> bool:
+    async def apply(self, aggregate_id: str, message_id: str, decide: Decide) -> Applied:
         """Load, skip if `message_id` was handled, decide, save; retries on conflicts.
 
-        Returns True when a change was stored, False for a duplicate or a no-op.
+        Returns what was stored: `changed` is False for a duplicate or a no-op; `outbox`
+        holds the entries written to the document's outbox by this change.
         """
         for _attempt in range(20):
             stored = await self.load(aggregate_id)
             if stored is not None and stored.has_handled(message_id):
-                return False
+                return Applied(False)
             outcome = decide(stored)
             change = await outcome if isinstance(outcome, Awaitable) else outcome
             if change is None:
-                return False
+                return Applied(False)
             try:
                 await self.save(
                     aggregate_id,
@@ -193,7 +210,7 @@ class AggregateStore:
                     handled_id=message_id,
                     previous=stored,
                 )
-                return True
+                return Applied(True, [e.to_doc() for e in change.events])
             except ConcurrencyConflict:
                 continue
         raise ConcurrencyConflict(f"{self.name}/{aggregate_id}: too many concurrent writers")

@@ -130,8 +130,9 @@ async def plumbing(bootstrap: str, mongo_url: str, n: int) -> Result:
     commands, events = f"bench-cmd-{new_id().lower()}", f"bench-evt-{new_id().lower()}"
     await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap), [commands, events])
     db_name = f"bench_{new_id().lower()}"
-    broker, ctx, client = make_context(bootstrap, mongo_url, db_name, wiring(commands, events))
-    ctx.dispatcher.bind(broker, group_id=f"bench-{new_id().lower()}")
+    wire = wiring(commands, events, count_deliveries=False)
+    broker, ctx, client = make_context(bootstrap, mongo_url, db_name, wire)
+    ctx.dispatcher.bind(broker, group_id=f"bench-{new_id().lower()}", max_workers=4)
 
     bodies = []
     for i in range(n):

@@ -43,7 +43,9 @@ class Reminded(Payload):
     timer_id: str
 
 
-def wiring(topic: str, events_topic: str, crash_on: str | None = None) -> Any:
+def wiring(
+    topic: str, events_topic: str, crash_on: str | None = None, count_deliveries: bool = True
+) -> Any:
     """The wire() function of the counter service."""
 
     def wire(ctx: ServiceContext) -> None:
@@ -51,10 +53,11 @@ def wiring(topic: str, events_topic: str, crash_on: str | None = None) -> Any:
 
         @ctx.dispatcher.on(commands, Bump)
         async def on_bump(envelope: Envelope, cmd: Bump) -> None:
-            # Deliveries are counted without idempotency, to prove redelivery happened.
-            await ctx.db.deliveries.update_one(
-                {"_id": envelope.id}, {"$inc": {"n": 1}}, upsert=True
-            )
+            if count_deliveries:
+                # Counted without idempotency, to prove that redelivery happened.
+                await ctx.db.deliveries.update_one(
+                    {"_id": envelope.id}, {"$inc": {"n": 1}}, upsert=True
+                )
 
             def decide(stored: Stored | None) -> Change:
                 value = (stored.state["value"] if stored else 0) + cmd.by
@@ -78,11 +81,14 @@ def wiring(topic: str, events_topic: str, crash_on: str | None = None) -> Any:
                     )
                 return Change({"value": value}, [Outgoing(events_topic, event)], timers)
 
-            await ctx.store("counters").apply(cmd.counter_id, envelope.id, decide)
-            if crash_on is not None and envelope.id == crash_on:
-                os._exit(17)  # effect stored; offset not committed; outbox not flushed
-            assert ctx.relay is not None
-            await ctx.relay.flush("counters", cmd.counter_id)
+            if crash_on is not None:
+                await ctx.store("counters").apply(cmd.counter_id, envelope.id, decide)
+                if envelope.id == crash_on:
+                    os._exit(17)  # effect stored; offset not committed; outbox not flushed
+                assert ctx.relay is not None
+                await ctx.relay.flush("counters", cmd.counter_id)
+            else:
+                await ctx.apply("counters", cmd.counter_id, envelope.id, decide)
 
         async def fire(counter_id: str, timer: Timer) -> None:
             def decide(stored: Stored | None) -> Change | None:

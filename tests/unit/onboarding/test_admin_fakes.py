@@ -129,7 +129,7 @@ class FakeContext:
     async def apply(
         self, collection: str, aggregate_id: str, message_id: str, decide: Decide
     ) -> bool:
-        changed = await self.store(collection).apply(aggregate_id, message_id, decide)
+        changed = (await self.store(collection).apply(aggregate_id, message_id, decide)).changed
         doc = self.db[collection].docs.get(aggregate_id)
         if doc is not None:  # what the outbox relay does
             self.published.extend(Envelope.from_json(e["body"]) for e in doc.get("outbox", []))
