@@ -43,6 +43,7 @@ from shared.events import Envelope, new_event
 from shared.ids import new_id
 from shared.kafka import ensure_topics
 from shared.settings import KafkaSettings
+from shared.store import Change, Outgoing, Stored
 from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
 from tests.integration.bus import Bus, running_service
 from tests.integration.counter_service import Bump, make_context, wiring
@@ -252,6 +253,37 @@ async def porting(bootstrap: str, mongo_url: str, n: int) -> Result:
     )
 
 
+async def phases(bootstrap: str, mongo_url: str, n: int = 100) -> dict[str, float]:
+    """Mean milliseconds of each step of one handled message, without concurrency."""
+    commands, events = f"bench-ph-{new_id().lower()}", f"bench-ph-{new_id().lower()}"
+    await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap), [commands, events])
+    db_name = f"bench_{new_id().lower()}"
+    wire = wiring(commands, events, count_deliveries=False)
+    broker, ctx, client = make_context(bootstrap, mongo_url, db_name, wire)
+    await broker.start()
+    assert ctx.relay is not None
+    store = ctx.store("counters")
+    totals = {"load + versioned write": 0.0, "publish (acks=all) + outbox clear": 0.0}
+    for _ in range(n):
+        env = new_event(Bump(counter_id="c"), source="/bench", now=SystemClock().now())
+
+        def decide(stored: Stored | None, env: Envelope = env) -> Change:
+            value = (stored.state["value"] if stored else 0) + 1
+            return Change({"value": value}, [Outgoing(events, env)])
+
+        t0 = time.perf_counter()
+        applied = await store.apply("c", env.id, decide)
+        t1 = time.perf_counter()
+        await ctx.relay.publish_written("counters", "c", applied.outbox)
+        t2 = time.perf_counter()
+        totals["load + versioned write"] += t1 - t0
+        totals["publish (acks=all) + outbox clear"] += t2 - t1
+    await broker.stop()
+    await client.drop_database(db_name)
+    await client.close()
+    return {k: v / n * 1000 for k, v in totals.items()}
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
@@ -280,6 +312,8 @@ async def main() -> None:
             f"{r.pct(99):8.1f}"
         )
     print(f"peak RSS of the benchmark process: {_rss_mb():.0f} MiB")
+    steps = await phases(bootstrap, mongo_url)
+    print("one message, no concurrency: " + ", ".join(f"{k} {v:.1f} ms" for k, v in steps.items()))
     print(f"median latency spread (plumbing): {statistics.pstdev(results[1].latencies):.3f}s")
 
 
