@@ -8,11 +8,8 @@ The tests in this module check the stand-ins themselves.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from pymongo.errors import DuplicateKeyError
@@ -20,160 +17,21 @@ from pymongo.errors import DuplicateKeyError
 from services.onboarding import contracts_admin as c
 from services.onboarding import contracts_partners_events as partners
 from services.onboarding.application import admin_directory, admin_on_behalf
-from services.onboarding.application.deps import Deps
-from services.onboarding.settings import OnboardingSettings
 from shared.actor import Actor
-from shared.clock import FixedClock
-from shared.events import Envelope, Payload, new_event
-from shared.runtime import ServiceContext
-from shared.store import AggregateStore, Change, Decide, Stored
+from shared.store import Change, Stored
+from tests.fakes import FakeDb
+from tests.fakes import Harness as BaseHarness
 
 pytestmark = pytest.mark.unit
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-@dataclass
-class _Result:
-    matched_count: int
-
-
-def _get(doc: dict[str, Any], path: str) -> Any:
-    value: Any = doc
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
-def _matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
-    for path, wanted in query.items():
-        value = _get(doc, path)
-        if isinstance(wanted, dict) and "$ne" in wanted:
-            if value == wanted["$ne"]:
-                return False
-        elif value != wanted:
-            return False
-    return True
-
-
-class FakeCollection:
-    """Equality (and `$ne`) queries on dotted paths, `$set`/`$push` updates, unique `_id`."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.docs: dict[str, dict[str, Any]] = {}
-
-    async def find_one(self, query: dict[str, Any], projection: Any = None) -> Any:
-        for doc in self.docs.values():
-            if _matches(doc, query):
-                return copy.deepcopy(doc)
-        return None
-
-    async def find(self, query: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
-        for doc in list(self.docs.values()):
-            if _matches(doc, query):
-                yield copy.deepcopy(doc)
-
-    async def insert_one(self, doc: dict[str, Any]) -> None:
-        if doc["_id"] in self.docs:
-            raise DuplicateKeyError("duplicate _id")
-        self.docs[doc["_id"]] = copy.deepcopy(doc)
-
-    async def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> _Result:
-        for doc in self.docs.values():
-            if _matches(doc, query):
-                doc.update(copy.deepcopy(update.get("$set", {})))
-                for key, value in update.get("$push", {}).items():
-                    doc.setdefault(key, []).extend(copy.deepcopy(value["$each"]))
-                return _Result(1)
-        return _Result(0)
-
-    async def delete_one(self, query: dict[str, Any]) -> None:
-        for key, doc in list(self.docs.items()):
-            if _matches(doc, query):
-                del self.docs[key]
-                return
-
-
-class FakeDb:
-    def __init__(self) -> None:
-        self.collections: dict[str, FakeCollection] = {}
-
-    def __getitem__(self, name: str) -> FakeCollection:
-        return self.collections.setdefault(name, FakeCollection(name))
-
-
-class FakePublisher:
-    def __init__(self, sink: list[Envelope]) -> None:
-        self.sink = sink
-
-    async def publish(self, topic: str, envelope: Envelope, key: str | None = None) -> None:
-        self.sink.append(envelope)
-
-
-class FakeContext:
-    """The parts of `ServiceContext` the use cases touch."""
-
-    def __init__(self, now: datetime, settings: OnboardingSettings) -> None:
-        self.settings = settings
-        self.clock = FixedClock(now)
-        self.db = FakeDb()
-        self.published: list[Envelope] = []
-        self.publisher = FakePublisher(self.published)
-
-    def store(self, name: str) -> AggregateStore:
-        return AggregateStore(cast(Any, self.db[name]))
-
-    async def apply(
-        self, collection: str, aggregate_id: str, message_id: str, decide: Decide
-    ) -> bool:
-        changed = (await self.store(collection).apply(aggregate_id, message_id, decide)).changed
-        doc = self.db[collection].docs.get(aggregate_id)
-        if doc is not None:  # what the outbox relay does
-            self.published.extend(Envelope.from_json(e["body"]) for e in doc.get("outbox", []))
-            doc["outbox"] = []
-        return changed
-
-
-class Harness:
-    """Deps over the fakes; `send` runs a use case with a fresh (or the same) envelope."""
+class Harness(BaseHarness):
+    """The shared harness (default instant `NOW`), plus the admin side's documents."""
 
     def __init__(self, now: datetime = NOW, **settings: Any) -> None:
-        self.ctx = FakeContext(now, OnboardingSettings(**settings))
-        self.deps = Deps(cast(ServiceContext, self.ctx), self.ctx.settings)
-
-    @property
-    def clock(self) -> FixedClock:
-        return self.ctx.clock
-
-    def envelope(self, payload: Payload, subject: str = "x") -> Envelope:
-        return new_event(payload, source="/tests", now=self.clock.now(), subject=subject)
-
-    async def send(
-        self, use_case: Any, payload: Payload, envelope: Envelope | None = None
-    ) -> Envelope:
-        """Run `use_case` for `payload` (pass `envelope` again to redeliver it)."""
-        envelope = envelope or self.envelope(payload)
-        await use_case(self.deps, envelope, payload)
-        return envelope
-
-    def types(self) -> list[str]:
-        return [e.type for e in self.ctx.published]
-
-    def of_type(self, event_type: str) -> list[Envelope]:
-        return [e for e in self.ctx.published if e.type == event_type]
-
-    def one(self, event_type: str) -> Envelope:
-        found = self.of_type(event_type)
-        assert len(found) == 1, f"{len(found)}× {event_type} in {self.types()}"
-        return found[0]
-
-    def last(self, event_type: str) -> Envelope:
-        found = self.of_type(event_type)
-        assert found, f"no {event_type} in {self.types()}"
-        return found[-1]
+        super().__init__(now, **settings)
 
     def docs(self, collection: str) -> dict[str, dict[str, Any]]:
         return self.ctx.db[collection].docs

@@ -1,0 +1,171 @@
+"""In-memory stand-ins for fast use-case tests: the real `AggregateStore` over a
+dictionary-backed collection (equality and `$ne` queries on dotted paths, `$set`/`$push`
+updates, unique `_id`), a fixed clock, and a publisher that keeps what it is given.
+
+`Harness` drives use cases as the dispatcher would: one envelope per command, the same
+envelope again when a test redelivers it; the outbox is "relayed" into `ctx.published`.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from pymongo.errors import DuplicateKeyError
+
+from services.onboarding.application.deps import Deps
+from services.onboarding.settings import OnboardingSettings
+from shared.clock import FixedClock
+from shared.events import Envelope, Payload, new_event
+from shared.runtime import ServiceContext
+from shared.store import AggregateStore, Decide
+
+
+@dataclass
+class UpdateResult:
+    matched_count: int
+
+
+def _get(doc: dict[str, Any], path: str) -> Any:
+    value: Any = doc
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
+    """Whether `doc` satisfies an equality/`$ne` query."""
+    for path, wanted in query.items():
+        value = _get(doc, path)
+        if isinstance(wanted, dict) and "$ne" in wanted:
+            if value == wanted["$ne"]:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+class FakeCollection:
+    """Just what the store and the read models use."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.docs: dict[str, dict[str, Any]] = {}
+
+    async def find_one(self, query: dict[str, Any], projection: Any = None) -> Any:
+        for doc in self.docs.values():
+            if matches(doc, query):
+                return copy.deepcopy(doc)
+        return None
+
+    async def find(self, query: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+        for doc in list(self.docs.values()):
+            if matches(doc, query):
+                yield copy.deepcopy(doc)
+
+    async def insert_one(self, doc: dict[str, Any]) -> None:
+        if doc["_id"] in self.docs:
+            raise DuplicateKeyError("duplicate _id")
+        self.docs[doc["_id"]] = copy.deepcopy(doc)
+
+    async def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> UpdateResult:
+        for doc in self.docs.values():
+            if matches(doc, query):
+                doc.update(copy.deepcopy(update.get("$set", {})))
+                for key, value in update.get("$push", {}).items():
+                    doc.setdefault(key, []).extend(copy.deepcopy(value["$each"]))
+                return UpdateResult(1)
+        return UpdateResult(0)
+
+    async def delete_one(self, query: dict[str, Any]) -> None:
+        for key, doc in list(self.docs.items()):
+            if matches(doc, query):
+                del self.docs[key]
+                return
+
+
+class FakeDb:
+    def __init__(self) -> None:
+        self.collections: dict[str, FakeCollection] = {}
+
+    def __getitem__(self, name: str) -> FakeCollection:
+        return self.collections.setdefault(name, FakeCollection(name))
+
+
+class FakePublisher:
+    def __init__(self, sink: list[Envelope]) -> None:
+        self.sink = sink
+
+    async def publish(self, topic: str, envelope: Envelope, key: str | None = None) -> None:
+        self.sink.append(envelope)
+
+
+class FakeContext:
+    """The parts of `ServiceContext` the use cases touch."""
+
+    def __init__(self, now: datetime, settings: OnboardingSettings) -> None:
+        self.settings = settings
+        self.clock = FixedClock(now)
+        self.db = FakeDb()
+        self.published: list[Envelope] = []
+        self.publisher = FakePublisher(self.published)
+
+    def collection(self, name: str) -> FakeCollection:
+        return self.db[name]
+
+    def store(self, name: str) -> AggregateStore:
+        return AggregateStore(cast(Any, self.db[name]))
+
+    async def apply(
+        self, collection: str, aggregate_id: str, message_id: str, decide: Decide
+    ) -> bool:
+        changed = (await self.store(collection).apply(aggregate_id, message_id, decide)).changed
+        doc = self.db[collection].docs.get(aggregate_id)
+        if doc is not None:  # what the outbox relay does
+            self.published.extend(Envelope.from_json(e["body"]) for e in doc.get("outbox", []))
+            doc["outbox"] = []
+        return changed
+
+
+class Harness:
+    """Deps over the fakes, plus helpers to send messages and read the outcome."""
+
+    def __init__(self, now: datetime, **settings: Any) -> None:
+        self.ctx = FakeContext(now, OnboardingSettings(**settings))
+        self.deps = Deps(cast(ServiceContext, self.ctx), self.ctx.settings)
+
+    @property
+    def clock(self) -> FixedClock:
+        return self.ctx.clock
+
+    def envelope(self, payload: Payload, subject: str = "x") -> Envelope:
+        return new_event(payload, source="/tests", now=self.clock.now(), subject=subject)
+
+    async def send(
+        self, use_case: Any, payload: Payload, envelope: Envelope | None = None
+    ) -> Envelope:
+        """Run `use_case` for `payload` (pass `envelope` again to redeliver it)."""
+        envelope = envelope or self.envelope(payload)
+        await use_case(self.deps, envelope, payload)
+        return envelope
+
+    def types(self) -> list[str]:
+        return [e.type for e in self.ctx.published]
+
+    def of_type(self, event_type: str) -> list[Envelope]:
+        return [e for e in self.ctx.published if e.type == event_type]
+
+    def one(self, event_type: str) -> Envelope:
+        found = self.of_type(event_type)
+        assert len(found) == 1, f"{len(found)}× {event_type} in {self.types()}"
+        return found[0]
+
+    def last(self, event_type: str) -> Envelope:
+        found = self.of_type(event_type)
+        assert found, f"no {event_type} in {self.types()}"
+        return found[-1]
