@@ -62,6 +62,12 @@ class CustomerRecordedV1(_CustomerEventV1):
     subscription_numbers: list[str] = Field(
         description="Subscription / service-contract numbers (sorted); support checks tickets"
     )
+    main_contact_name: str | None = Field(
+        default=None, description="The customer's main contact (shown to partner admins)"
+    )
+    main_contact_email: str | None = Field(
+        default=None, description="The main contact's e-mail address"
+    )
 
 
 class RelationshipRecordedV1(_CustomerEventV1):

@@ -237,6 +237,8 @@ class CustomerRecorded(_CustomerEvent):
     company_name: str
     country: str
     subscription_numbers: tuple[str, ...]  # sorted
+    main_contact_name: str | None = None
+    main_contact_email: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

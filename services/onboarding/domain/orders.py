@@ -213,6 +213,8 @@ class CustomerAccount:
                 company_name=account.details.company_name,
                 country=account.details.country,
                 subscription_numbers=tuple(sorted(account.subscription_numbers)),
+                main_contact_name=account.details.main_contact.name,
+                main_contact_email=account.details.main_contact.email,
             ),
             RelationshipRecorded(
                 **account._about(now),

@@ -106,6 +106,8 @@ def test_an_indirect_order_records_customer_and_distributor_reseller_relationshi
             company_name="Bakkerij Voorbeeld BV",
             country="NL",
             subscription_numbers=("SUB-1",),
+            main_contact_name="Bea Bakker",
+            main_contact_email="bea@bakkerij.example.com",
             occurred_at=T0,
         ),
         RelationshipRecorded(
