@@ -120,18 +120,24 @@ def build_broker(settings: KafkaSettings, client_id: str, **extra: Any) -> Kafka
     )
 
 
+def security_options(settings: KafkaSettings) -> dict[str, Any]:
+    """aiokafka client options for SASL/TLS (for clients FastStream does not build)."""
+    return {
+        "security_protocol": settings.security_protocol,
+        "ssl_context": settings.ssl_context(),
+        "sasl_mechanism": settings.sasl_mechanism,
+        "sasl_plain_username": settings.sasl_username,
+        "sasl_plain_password": (
+            settings.sasl_password.get_secret_value() if settings.sasl_password else None
+        ),
+    }
+
+
 async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
     """Create the topics (and their dead-letter topics) that do not exist yet."""
     names = sorted({settings.topic(n) for t in topics for n in (t, dead_letter_topic(t))})
     admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers,
-        security_protocol=settings.security_protocol,
-        ssl_context=settings.ssl_context(),
-        sasl_mechanism=settings.sasl_mechanism,
-        sasl_plain_username=settings.sasl_username,
-        sasl_plain_password=(
-            settings.sasl_password.get_secret_value() if settings.sasl_password else None
-        ),
+        bootstrap_servers=settings.bootstrap_servers, **security_options(settings)
     )
     await admin.start()
     try:

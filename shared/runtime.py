@@ -27,6 +27,7 @@ from shared.events import Envelope
 from shared.http import OpsServer
 from shared.ids import new_id
 from shared.kafka import Dispatcher, Publisher, build_broker, ensure_topics
+from shared.lag import LagMonitor
 from shared.logging import configure_logging, get_logger
 from shared.mongo import Document, IndexSpec, aggregate_indexes, create_client, ensure_indexes
 from shared.outbox import OutboxRelay
@@ -206,6 +207,13 @@ async def run_service(
             poll_seconds=settings.timer_poll_seconds,
         )
         tasks.append(asyncio.create_task(poller.run(stop)))
+    lag = LagMonitor(
+        settings.kafka,
+        settings.kafka.topic_prefix + name,
+        context.dispatcher.topics(),
+        settings.lag_interval_seconds,
+    )
+    tasks.append(asyncio.create_task(lag.run(stop)))
     log.info("ops endpoint listening", port=ops.port)
 
     await stop.wait()

@@ -100,6 +100,9 @@ class ServiceSettings(BaseSettings):
         description="Consumers per subscribed topic in this process; each owns whole "
         "partitions, so one aggregate's messages stay in order",
     )
+    lag_interval_seconds: float = Field(
+        default=15.0, gt=0, description="How often consumer lag is measured for /metrics"
+    )
     outbox_sweep_seconds: float = 2.0
     timer_poll_seconds: float = 1.0
     timer_lease_seconds: float = 30.0

@@ -255,3 +255,29 @@ async def test_an_outgoing_event_survives_a_crash_between_the_write_and_the_publ
     finally:
         await broker.stop()
         await client.close()
+
+
+async def test_consumer_lag_counts_what_the_group_has_not_committed_yet(
+    kafka_bootstrap, kafka_settings, mongo_url, mongo_db, topics, unique
+):
+    from shared.lag import LagMonitor
+
+    commands, events = topics
+    group = unique("g")
+    for _ in range(3):
+        await _publish(kafka_bootstrap, commands, "c7", _bump("c7").to_json())
+    monitor = LagMonitor(kafka_settings, group, [commands])
+    assert sum((await monitor.measure()).values()) == 3  # nothing consumed yet
+
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    ctx.dispatcher.bind(broker, group_id=group)
+    async with broker:
+        await broker.start()
+
+        async def caught_up() -> bool:
+            return sum((await monitor.measure()).values()) == 0
+
+        await eventually(caught_up)
+    await client.close()
