@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from services.onboarding.adapters.admin_claims import UniqueClaims
 from services.onboarding.adapters.admin_group_documents import (
     PROVISIONING_REQUESTS,
     dump_provisioning,
@@ -37,7 +38,7 @@ from services.onboarding.contracts_admin import (
     RetryProvisioning,
 )
 from services.onboarding.contracts_admin_events import ProvisioningActionRefusedV1
-from services.onboarding.domain.errors import Duplicate, OnboardingError
+from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason, ValidationFailed
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.integrations import (
     CallRecordingCustomerRequest,
@@ -83,6 +84,16 @@ async def _request(
         await refuse(deps, cause, refusal, error)
         return
 
+    usernames = _reporting_usernames(payload)
+    taken = await _claim_usernames(deps, request_id, group.partner_id, usernames)
+    if taken:
+        reasons = [
+            Reason("reporting_username_taken", f"{u} is taken", "admin_users") for u in taken
+        ]
+        await refuse(deps, cause, refusal, ValidationFailed(reasons))
+        await _release_usernames(deps, request_id, usernames)
+        return
+
     def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
         if stored is not None:
             raise Duplicate(f"{kind.value} already requested", code="already_requested")
@@ -90,6 +101,44 @@ async def _request(
         return {"request": dump_provisioning(request)}, events
 
     await execute(deps, cause, PROVISIONING_REQUESTS, request_id, step, refusal)
+    if usernames and await _stored_usernames(deps, request_id) != set(usernames):
+        await _release_usernames(deps, request_id, usernames)  # refused: free them again
+
+
+# Reporting usernames are unique across the platform (ignoring case, as the reporting
+# system compares them): claimed before the request is stored, like group and user IDs.
+REPORTING_USERNAME_CLAIMS = "reporting_username_claims"
+
+
+def _reporting_usernames(payload: Payload) -> list[str]:
+    if isinstance(payload, ReportingPartitionRequest):
+        return sorted({u.username.casefold() for u in payload.admin_users})
+    return []
+
+
+async def _stored_usernames(deps: Deps, request_id: str) -> set[str]:
+    stored = await deps.ctx.store(PROVISIONING_REQUESTS).load(request_id)
+    if stored is None:
+        return set()
+    return set(_reporting_usernames(load_provisioning(stored.state["request"]).payload))
+
+
+async def _claim_usernames(
+    deps: Deps, request_id: str, partner_id: str, usernames: list[str]
+) -> list[str]:
+    """Claim every username for the request; returns those another request holds."""
+    claims = UniqueClaims(deps.ctx.db[REPORTING_USERNAME_CLAIMS])
+
+    async def in_use(holder: str, key: str) -> bool:
+        return key in await _stored_usernames(deps, holder)
+
+    return [u for u in usernames if not await claims.claim(u, request_id, partner_id, in_use)]
+
+
+async def _release_usernames(deps: Deps, request_id: str, usernames: list[str]) -> None:
+    claims = UniqueClaims(deps.ctx.db[REPORTING_USERNAME_CLAIMS])
+    for username in usernames:
+        await claims.release(username, request_id)
 
 
 async def request_reporting_partition(

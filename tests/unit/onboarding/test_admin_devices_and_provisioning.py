@@ -196,6 +196,26 @@ async def test_a_customers_reporting_admin_never_gets_any_partition():
     assert refused.data["reasons"][0]["code"] == "any_partition_for_partner_staff_only"
 
 
+async def test_reporting_usernames_are_unique_across_the_platform_ignoring_case():
+    h, g = await provisioning_world()
+    await g.create("southwind")
+    await h.send(admin_provisioning.request_reporting_partition, partition())
+    again = c.ReportingAdminIn(username="NW.Reports", email="s@southwind.example.com")
+    await h.send(
+        admin_provisioning.request_reporting_partition,
+        partition(request_id="rp-2", group_id="southwind", admin_users=[again]),
+    )
+    refused = h.one("onboarding.provisioning.action_refused")
+    assert [r["code"] for r in refused.data["reasons"]] == ["reporting_username_taken"]
+    assert len(h.of_type("onboarding.provisioning.requested")) == 1
+    other = c.ReportingAdminIn(username="sw.reports", email="s@southwind.example.com")
+    await h.send(
+        admin_provisioning.request_reporting_partition,
+        partition(request_id="rp-3", group_id="southwind", admin_users=[other]),
+    )
+    assert len(h.of_type("onboarding.provisioning.requested")) == 2
+
+
 async def test_outcomes_come_from_the_integration_and_a_failure_is_retried():
     h, _ = await provisioning_world()
     await h.send(admin_provisioning.request_reporting_partition, partition())
