@@ -72,8 +72,8 @@ async def wait_ready(service: ServiceProcess, timeout: float = 90.0) -> None:
     raise RuntimeError(f"{service.name} did not become ready:\n{tail}")
 
 
-async def stop_service(service: ServiceProcess) -> None:
-    """SIGTERM, then wait for a graceful exit (SIGKILL after 30 s)."""
+async def stop_service(service: ServiceProcess) -> int:
+    """SIGTERM, then wait for a graceful exit (SIGKILL after 30 s); returns the exit code."""
     if service.process.returncode is None:
         service.process.send_signal(signal.SIGTERM)
         try:
@@ -81,3 +81,4 @@ async def stop_service(service: ServiceProcess) -> None:
         except TimeoutError:
             service.process.kill()
             await service.process.wait()
+    return int(service.process.returncode or 0)

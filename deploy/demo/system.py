@@ -57,6 +57,8 @@ async def play(
                 wants_run_id = len(inspect.signature(module.run).parameters) > 1
                 lines += await (module.run(driver, run) if wants_run_id else module.run(driver))
     finally:
-        for service in started:
-            await processes.stop_service(service)
-    return lines
+        exits = {s.name: await processes.stop_service(s) for s in started}
+    unclean = {name: code for name, code in exits.items() if code != 0}
+    if unclean:
+        raise RuntimeError(f"services did not stop cleanly on SIGTERM: {unclean}")
+    return [*lines, f"{', '.join(exits)} stopped cleanly on SIGTERM (exit code 0)"]

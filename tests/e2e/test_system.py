@@ -27,3 +27,8 @@ async def test_the_main_scenario_plays_through_kafka_against_separate_service_pr
     lines = await play(kafka_bootstrap, run_id(), tmp_path, ports, prefix=unique("e2e") + ".")
     assert any("port date" in line and "22 working days" in line for line in lines), lines
     assert any("late cancellation escalated" in line for line in lines), lines
+    assert any("ready to sell" in line for line in lines), lines
+    assert any("co-administrator" in line for line in lines), lines
+    assert any("refused (customer_not_opted_in) and audited" in line for line in lines), lines
+    assert any("ready for users" in line for line in lines), lines
+    assert lines[-1].endswith("stopped cleanly on SIGTERM (exit code 0)"), lines
