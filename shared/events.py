@@ -16,6 +16,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.ids import new_id
+from shared.tracing import current_traceparent
 
 CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 SPEC_VERSION = "1.0"
@@ -71,6 +72,12 @@ class Envelope(BaseModel):
         return value.astimezone(UTC)
 
     @property
+    def traceparent(self) -> str | None:
+        """The W3C trace context this event was produced in (distributed-tracing extension)."""
+        value = (self.model_extra or {}).get("traceparent")
+        return value if isinstance(value, str) else None
+
+    @property
     def correlation(self) -> str:
         """The flow this event belongs to (its own id when it starts one)."""
         return self.correlationid or self.id
@@ -111,6 +118,10 @@ def new_event(
     if not kind:
         raise ValueError(f"{type(payload).__name__} has no EVENT_TYPE")
     eid = event_id or new_id()
+    extensions: dict[str, Any] = {}
+    traceparent = current_traceparent()
+    if traceparent:
+        extensions["traceparent"] = traceparent
     return Envelope(
         id=eid,
         source=source,
@@ -121,6 +132,7 @@ def new_event(
         correlationid=correlation_id or eid,
         causationid=causation_id,
         data=payload.model_dump(mode="json"),
+        **extensions,
     )
 
 

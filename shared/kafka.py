@@ -51,6 +51,7 @@ from shared.events import (
 from shared.logging import get_logger
 from shared.settings import KafkaSettings
 from shared.topics import BY_NAME, Topic, TopicKind, dead_letter_topic
+from shared.tracing import consuming
 
 log = get_logger("shared.kafka")
 
@@ -307,8 +308,19 @@ class Dispatcher:
             await self._dead_letter(topic, body, meta, "invalid_data", reasons)
             await self._reject_command(topic, envelope, "invalid_data", reasons)
             return
-        with structlog.contextvars.bound_contextvars(
-            event_id=envelope.id, correlation_id=envelope.correlation, event_type=envelope.type
+        attributes = {
+            "messaging.system": "kafka",
+            "messaging.destination.name": topic,
+            "messaging.kafka.partition": meta.get("partition", -1),
+            "cloudevents.event_id": envelope.id,
+            "cloudevents.event_type": envelope.type,
+            "partnerops.correlation_id": envelope.correlation,
+        }
+        with (
+            structlog.contextvars.bound_contextvars(
+                event_id=envelope.id, correlation_id=envelope.correlation, event_type=envelope.type
+            ),
+            consuming(envelope.traceparent, f"{self.service} consume {envelope.type}", attributes),
         ):
             await self._run(topic, body, meta, envelope, route, payload)
         metrics.HANDLER_SECONDS.labels(topic=topic, type=envelope.type).observe(

@@ -35,6 +35,7 @@ from shared.settings import ServiceSettings
 from shared.store import AggregateStore, Decide
 from shared.timers import FireTimer, TimerPoller
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK
+from shared.tracing import configure_tracing
 
 log = get_logger("shared.runtime")
 
@@ -156,6 +157,7 @@ async def run_service(
 ) -> None:
     """Run the service until SIGTERM/SIGINT (or `stop` is set)."""
     configure_logging(name, settings.log_format, settings.log_level)
+    configure_tracing(settings.otel_exporter)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

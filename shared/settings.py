@@ -87,6 +87,9 @@ class ServiceSettings(BaseSettings):
     database: str | None = Field(default=None, description="Mongo database; default = service")
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
+    otel_exporter: Literal["none", "console"] = Field(
+        default="none", description="OpenTelemetry span exporter installed at start-up"
+    )
     http_host: str = "127.0.0.1"
     http_port: int = 0
     demo_clock: bool = Field(

@@ -1,0 +1,59 @@
+"""OpenTelemetry tracing across services, carried in the CloudEvents themselves.
+
+Every event built while a span is active carries that span's W3C `traceparent` as a
+CloudEvents extension attribute (the CloudEvents distributed-tracing extension), so it
+survives the outbox: the relay may publish it later, from another process. The dispatcher
+continues the trace from an incoming event's `traceparent`, so one flow — an order, the
+onboarding facts it causes, the e-mails they trigger — is one trace across services.
+
+Without configuration only the OpenTelemetry API is used (no-op spans, no cost). Setting
+`PARTNEROPS_OTEL_EXPORTER=console` prints finished spans (for development); a deployment
+installs an exporter of its choice (e.g. OTLP) on the global tracer provider.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from opentelemetry import context as otel_context
+from opentelemetry import trace
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+_PROPAGATOR = TraceContextTextMapPropagator()
+tracer = trace.get_tracer("partnerops")
+
+
+def current_traceparent() -> str | None:
+    """The W3C traceparent of the active span, if one is recording."""
+    carrier: dict[str, str] = {}
+    _PROPAGATOR.inject(carrier)
+    return carrier.get("traceparent")
+
+
+@contextlib.contextmanager
+def consuming(traceparent: str | None, name: str, attributes: dict[str, Any]) -> Iterator[None]:
+    """A consumer span continuing the trace of the incoming event (if it carries one)."""
+    parent = _PROPAGATOR.extract({"traceparent": traceparent} if traceparent else {})
+    token = otel_context.attach(parent)
+    try:
+        with tracer.start_as_current_span(
+            name, kind=trace.SpanKind.CONSUMER, attributes=attributes
+        ):
+            yield
+    finally:
+        otel_context.detach(token)
+
+
+def configure_tracing(exporter: str) -> None:
+    """Install an SDK tracer provider for `exporter` ("none" keeps the no-op API)."""
+    if exporter == "none":
+        return
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor
+
+    provider = TracerProvider()
+    if exporter == "console":
+        provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
+    trace.set_tracer_provider(provider)
