@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from services.porting import contracts as c
-from services.porting.adapters.repository import PORTS
+from services.porting.adapters.repository import CLAIMS, PORTS
 from services.porting.application import carrier, submissions, timers
 from services.porting.application.deps import Deps
 from services.porting.settings import PortingSettings
-from shared.events import Envelope
+from shared.events import Envelope, Payload
 from shared.mongo import IndexSpec
 from shared.runtime import ServiceContext
-from shared.store import Timer
-from shared.topics import CARRIER_EVENTS, PORTING_COMMANDS
+from shared.topics import CARRIER_EVENTS, PORTING_COMMANDS, Topic
 
 NAME = "porting"
+
+UseCase = Callable[[Deps, Envelope, Any], Awaitable[None]]
+
+ROUTES: list[tuple[Topic, type[Payload], UseCase]] = [
+    (PORTING_COMMANDS, c.SubmitPortRequest, submissions.submit),
+    (PORTING_COMMANDS, c.PrecheckPortRequest, submissions.run_precheck),
+    (PORTING_COMMANDS, c.ResubmitPortRequest, submissions.resubmit),
+    (PORTING_COMMANDS, c.WithdrawPortRequest, submissions.withdraw),
+    (CARRIER_EVENTS, c.CarrierPortAccepted, carrier.accepted),
+    (CARRIER_EVENTS, c.CarrierPortRejected, carrier.rejected),
+    (CARRIER_EVENTS, c.CarrierPortCancelled, carrier.cancelled),
+    (CARRIER_EVENTS, c.CarrierPortCompleted, carrier.completed),
+]
+"""Every message porting consumes and the use case that handles it."""
 
 
 def wire(ctx: ServiceContext) -> None:
@@ -21,43 +38,8 @@ def wire(ctx: ServiceContext) -> None:
     settings = ctx.settings
     rules = settings.rules if isinstance(settings, PortingSettings) else PortingSettings().rules
     deps = Deps(ctx, rules)
-    on = ctx.dispatcher.on
-
-    @on(PORTING_COMMANDS, c.SubmitPortRequest)
-    async def on_submit(envelope: Envelope, cmd: c.SubmitPortRequest) -> None:
-        await submissions.submit(deps, envelope, cmd)
-
-    @on(PORTING_COMMANDS, c.PrecheckPortRequest)
-    async def on_precheck(envelope: Envelope, cmd: c.PrecheckPortRequest) -> None:
-        await submissions.run_precheck(deps, envelope, cmd)
-
-    @on(PORTING_COMMANDS, c.ResubmitPortRequest)
-    async def on_resubmit(envelope: Envelope, cmd: c.ResubmitPortRequest) -> None:
-        await submissions.resubmit(deps, envelope, cmd)
-
-    @on(PORTING_COMMANDS, c.WithdrawPortRequest)
-    async def on_withdraw(envelope: Envelope, cmd: c.WithdrawPortRequest) -> None:
-        await submissions.withdraw(deps, envelope, cmd)
-
-    @on(CARRIER_EVENTS, c.CarrierPortAccepted)
-    async def on_carrier_accepted(envelope: Envelope, answer: c.CarrierPortAccepted) -> None:
-        await carrier.accepted(deps, envelope, answer)
-
-    @on(CARRIER_EVENTS, c.CarrierPortRejected)
-    async def on_carrier_rejected(envelope: Envelope, answer: c.CarrierPortRejected) -> None:
-        await carrier.rejected(deps, envelope, answer)
-
-    @on(CARRIER_EVENTS, c.CarrierPortCancelled)
-    async def on_carrier_cancelled(envelope: Envelope, answer: c.CarrierPortCancelled) -> None:
-        await carrier.cancelled(deps, envelope, answer)
-
-    @on(CARRIER_EVENTS, c.CarrierPortCompleted)
-    async def on_carrier_completed(envelope: Envelope, answer: c.CarrierPortCompleted) -> None:
-        await carrier.completed(deps, envelope, answer)
-
-    async def on_timer(port_id: str, timer: Timer) -> None:
-        await timers.fire(deps, port_id, timer)
-
-    ctx.on_timer(PORTS, on_timer)
+    for topic, model, use_case in ROUTES:
+        ctx.dispatcher.on(topic, model)(functools.partial(use_case, deps))
+    ctx.on_timer(PORTS, functools.partial(timers.fire, deps))
     ctx.index(IndexSpec(PORTS, [("state.port.partner_id", 1)]))
-    ctx.index(IndexSpec("number_claims", [("port_id", 1)]))
+    ctx.index(IndexSpec(CLAIMS, [("port_id", 1)]))
