@@ -98,10 +98,12 @@ class ServiceSettings(BaseSettings):
     )
     instance_id: str | None = None
     consumer_workers: int = Field(
-        default=4,
+        default=1,
         ge=1,
         description="Consumers per subscribed topic in this process; each owns whole "
-        "partitions, so one aggregate's messages stay in order",
+        "partitions, so one aggregate's messages stay in order. Scale out with more "
+        "processes first: with more than one, FastStream 0.7's concurrent subscriber "
+        "sometimes holds a SIGTERM for its whole graceful timeout",
     )
     lag_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often consumer lag is measured for /metrics"

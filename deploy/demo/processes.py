@@ -73,11 +73,11 @@ async def wait_ready(service: ServiceProcess, timeout: float = 90.0) -> None:
 
 
 async def stop_service(service: ServiceProcess) -> int:
-    """SIGTERM, then wait for a graceful exit (SIGKILL after 30 s); returns the exit code."""
+    """SIGTERM, then wait for a graceful exit (SIGKILL after 45 s); returns the exit code."""
     if service.process.returncode is None:
         service.process.send_signal(signal.SIGTERM)
         try:
-            await asyncio.wait_for(service.process.wait(), 30)
+            await asyncio.wait_for(service.process.wait(), 45)
         except TimeoutError:
             service.process.kill()
             await service.process.wait()
