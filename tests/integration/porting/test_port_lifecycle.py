@@ -212,3 +212,27 @@ async def test_a_command_that_fails_validation_is_rejected_with_reasons_and_dead
         assert len(await bus.wait_records(PORTING_COMMANDS.dlq, 1)) == 1
     assert rejected.causationid == "cmd-bad"
     assert rejected.data["reasons"][0]["field"] == "country"
+
+
+async def test_two_instances_share_the_work_and_each_request_is_handled_once(
+    bus, mongo_url, mongo_db
+):
+    async with (
+        running_service(NAME, PortingSettings, wire, bus, mongo_url, mongo_db.name),
+        running_service(NAME, PortingSettings, wire, bus, mongo_url, mongo_db.name),
+    ):
+        for i in range(12):
+            partner = f"partner-71{i:02d}"
+            actor = Actor(user_id=f"user-{i}", partner_id=partner)
+            number = f"+44161496{i:04d}"
+            await bus.send(
+                PORTING_COMMANDS.name,
+                submission(f"req-{i}", [number], partner_id=partner, actor=actor),
+                subject=partner,
+            )
+        await bus.expect(PORTING_EVENTS.name, "porting.port.submitted", count=12)
+    events = await bus.events(PORTING_EVENTS.name)
+    submitted = [e for e in events if e.type == "porting.port.submitted"]
+    assert len(submitted) == 12  # none twice, although two consumers were in the group
+    assert len({e.subject for e in submitted}) == 12
+    assert await mongo_db.ports.count_documents({}) == 12
