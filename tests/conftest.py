@@ -75,3 +75,13 @@ async def eventually(
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+async def topics(kafka_settings: KafkaSettings, unique: Callable[[str], str]) -> tuple[str, str]:
+    """A fresh command topic and event topic (with their dead-letter topics)."""
+    from shared.kafka import ensure_topics
+
+    names = (unique("cmd"), unique("evt"))
+    await ensure_topics(kafka_settings, names)
+    return names

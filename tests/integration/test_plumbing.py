@@ -13,7 +13,6 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from shared.clock import SystemClock
 from shared.events import Envelope, new_event
-from shared.kafka import ensure_topics
 from shared.outbox import OutboxRelay
 from shared.store import Change, Outgoing, Timer
 from shared.timers import TimerPoller
@@ -56,13 +55,6 @@ async def _collect(bootstrap: str, topic: str, count: int, timeout: float = 30) 
     finally:
         await consumer.stop()
     return got
-
-
-@pytest.fixture
-async def topics(kafka_settings, unique):
-    names = (unique("cmd"), unique("evt"))
-    await ensure_topics(kafka_settings, names)
-    return names
 
 
 async def test_faststream_round_trip_stores_the_effect_and_publishes_the_event(
