@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import TypeAdapter
+from pymongo.asynchronous.collection import AsyncCollection
 
 from services.onboarding.domain.activation import ActivationRequest
 from services.onboarding.domain.orders import CustomerAccount
@@ -70,7 +71,14 @@ def dump_request(request: ActivationRequest) -> Document:
         "status": str(request.status),
         "account_manager_id": request.routing.account_manager.account_manager_id,
         "tenant_id": request.tenant_id,
+        "customer_id": request.customer_id,
     }
+
+
+async def activated_tenant_of(requests: AsyncCollection[Document], customer_id: str) -> str | None:
+    """The tenant of an activated request that names `customer_id`, if any."""
+    doc = await requests.find_one({"state.customer_id": customer_id, "state.status": "activated"})
+    return None if doc is None else doc["state"].get("tenant_id")
 
 
 def load_request(stored: Stored) -> ActivationRequest:

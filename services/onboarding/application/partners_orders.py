@@ -11,7 +11,11 @@ dead-lettered by the dispatcher (`invalid_data`).
 from __future__ import annotations
 
 from services.onboarding import contracts_partners as c
-from services.onboarding.adapters.partners_documents import CUSTOMERS
+from services.onboarding.adapters.partners_documents import (
+    ACTIVATION_REQUESTS,
+    CUSTOMERS,
+    activated_tenant_of,
+)
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners_access import (
     CLOUD_OPERATIONS,
@@ -40,11 +44,15 @@ async def on_order(deps: Deps, cause: Envelope, event: OrderEvent) -> None:
         ]
         raise MessageRejected("invalid_order", reasons) from invalid
     customer_id = order.customer.customer_id
+    # The tenant may have been activated before this customer's first order reached us.
+    activated_tenant = await activated_tenant_of(deps.ctx.db[ACTIVATION_REQUESTS], customer_id)
 
     def decide(stored: Stored | None) -> Change | None:
         now = deps.now()
         if stored is None:
             account, events = CustomerAccount.from_order(order, now)
+            if activated_tenant and order.tenant_id is None:
+                events += account.assign_tenant(activated_tenant, now)
             return saved(CUSTOMER, account, customer_id, None, events, cause)
         account = CUSTOMER.load(stored)
         current = account.orders.get(order.order_id)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from services.onboarding import contracts_partners as c
-from services.onboarding.adapters.partners_documents import CUSTOMERS
+from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS, CUSTOMERS
 from services.onboarding.application import partners_orders
 from services.onboarding.contracts_orders import OrderAmended, OrderCancelled, OrderPlaced
 from shared.kafka import MessageRejected
@@ -189,3 +189,27 @@ async def test_booking_licences_of_an_unknown_customer_is_rejected():
         await partners_orders.use_licences(h.deps, h.envelope(use), use)
 
     assert rejected.value.code == "unknown_customer"
+
+
+async def test_a_tenant_activated_before_the_customers_first_order_is_assigned_to_it():
+    h = Harness(NOW)
+    # An activation request naming C-100 was activated (tenant T-100) before any order.
+    await h.ctx.collection(ACTIVATION_REQUESTS).insert_one(
+        {
+            "_id": "ACT-1",
+            "version": 1,
+            "state": {"customer_id": "C-100", "status": "activated", "tenant_id": "T-100"},
+        }
+    )
+    await deliver(h, OrderPlaced)
+    assigned = h.one("onboarding.customer.tenant_assigned")
+    assert (assigned.subject, assigned.data["tenant_id"]) == ("C-100", "T-100")
+
+
+async def test_without_an_activated_request_no_tenant_is_assigned_by_an_order():
+    h = Harness(NOW)
+    await h.ctx.collection(ACTIVATION_REQUESTS).insert_one(
+        {"_id": "ACT-2", "version": 1, "state": {"customer_id": "C-100", "status": "forwarded"}}
+    )
+    await deliver(h, OrderPlaced)
+    assert h.of_type("onboarding.customer.tenant_assigned") == []
