@@ -107,9 +107,6 @@ class Applied:
     changed: bool
     outbox: list[Document] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return self.changed
-
 
 Decide = Callable[[Stored | None], Awaitable[Change | None] | Change | None]
 
