@@ -12,6 +12,7 @@ from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS,
 from services.onboarding.application import partners_orders
 from services.onboarding.contracts_orders import OrderAmended, OrderCancelled, OrderPlaced
 from shared.kafka import MessageRejected
+from tests.unit.onboarding.test_orders_contract import placed_payload
 from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id
 
 pytestmark = pytest.mark.unit
@@ -20,25 +21,13 @@ NOW = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 
 
 def order_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
+    """The contract tests' order, as a single Team 2.0 line of order O.1."""
+    values: dict[str, Any] = {
         "order_id": "O.1",
-        "order_version": 1,
-        "occurred_at": "2025-04-01T10:00:00+02:00",
-        "channel": "estore",
-        "customer": {
-            "customer_id": "C-100",
-            "company_name": "Bakkerij Voorbeeld BV",
-            "country": "NL",
-            "time_zone": "Europe/Amsterdam",
-            "main_contact": {"name": "Bea Bakker", "email": "bea@bakkerij.example.com"},
-        },
-        "distributor_partner_id": "P-DIST-1",
-        "reseller_partner_id": "P-RES-1",
         "lines": [{"package": "Team 2.0", "licences": 10}],
-        "subscription_number": "SUB-1",
     }
-    data.update(overrides)
-    return data
+    values.update(overrides)
+    return placed_payload(**values)
 
 
 async def deliver(h: Harness, model: type[OrderPlaced | OrderAmended | OrderCancelled], **kw):
