@@ -1,8 +1,10 @@
 """One clock that every rule and timer reads.
 
-Production uses the system clock. The demonstration mode uses a `ControllableClock`
-whose time is moved forward by `platform.clock.advanced` events on a shared topic, so
-all services agree on "now" and days pass in seconds.
+Production uses the system clock. The demonstration mode uses a `ControllableClock`:
+it starts at an instant the scenario chooses (any date, past or future) and moves only
+when a `platform.clock.advanced` tick arrives on the shared clock topic, so every service
+agrees on "now", days pass in seconds, and nothing depends on today's date. Message
+times never move it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ class Clock(Protocol):
         ...
 
 
+class ClockNotStarted(RuntimeError):
+    """A controllable clock was read before its first tick (demonstration mode)."""
+
+
 class SystemClock:
     """Real time."""
 
@@ -29,29 +35,36 @@ class SystemClock:
 
 
 class ControllableClock:
-    """Time that runs at real speed from an offset that can only move forward.
+    """Stepped demonstration time: it reads the instant of the latest tick, nothing else.
 
-    Advancing never goes backwards, so replayed or reordered clock events are harmless.
-    Waiters (e.g. the timer loop) are woken whenever the clock jumps.
+    It starts at `start` (or, without one, at the first tick; `now()` raises
+    `ClockNotStarted` until then), moves only through `advance_to`/`advance_by` and never
+    goes backwards, so replayed or reordered ticks are harmless. It does not run by itself
+    between ticks. Waiters (the timer loop, handlers waiting for their message's time) are
+    woken whenever it moves.
     """
 
     def __init__(self, start: datetime | None = None) -> None:
-        self._offset = timedelta(0)
-        if start is not None:
-            self._offset = _aware(start) - datetime.now(UTC)
+        self._at: datetime | None = None if start is None else _aware(start)
         self._waiters: set[asyncio.Future[None]] = set()
 
+    @property
+    def started(self) -> bool:
+        """Whether the clock has an instant (a start or a first tick)."""
+        return self._at is not None
+
     def now(self) -> datetime:
-        """Real time shifted by the accumulated offset."""
-        return datetime.now(UTC) + self._offset
+        """The instant of the latest tick (UTC); raises ClockNotStarted before the first."""
+        if self._at is None:
+            raise ClockNotStarted("the demonstration clock has not received its first tick")
+        return self._at
 
     def advance_to(self, instant: datetime) -> bool:
-        """Move the clock to `instant` if it lies ahead; returns whether it moved."""
+        """Move the clock to `instant` if it lies ahead (or starts it); returns whether it moved."""
         target = _aware(instant)
-        current = self.now()
-        if target <= current:
+        if self._at is not None and target <= self._at:
             return False
-        self._offset += target - current
+        self._at = target
         for waiter in self._waiters:
             if not waiter.done():
                 waiter.set_result(None)
@@ -65,7 +78,7 @@ class ControllableClock:
         return self.now()
 
     async def wait_for_jump(self, seconds: float) -> None:
-        """Sleep up to `seconds`, returning early when the clock jumps."""
+        """Sleep up to `seconds` (real time), returning early when the clock moves."""
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.add(waiter)
         try:
@@ -74,6 +87,19 @@ class ControllableClock:
             return
         finally:
             self._waiters.discard(waiter)
+
+    async def wait_until(self, instant: datetime | None, timeout: float) -> bool:
+        """Wait up to `timeout` s (real time) until the clock has started and reads at least
+        `instant` (None: only started). Returns whether it got there; it never moves the
+        clock itself: only ticks do."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not (self.started and (instant is None or self.now() >= _aware(instant))):
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            await self.wait_for_jump(remaining)
+        return True
 
 
 class FixedClock:
@@ -108,3 +134,9 @@ async def sleep_or_jump(clock: Clock, seconds: float) -> None:
         await clock.wait_for_jump(seconds)
     else:
         await asyncio.sleep(seconds)
+
+
+async def until_started(clock: Clock, poll_seconds: float = 1.0) -> None:
+    """Return once `clock` can be read (a controllable clock waits for its first tick)."""
+    while isinstance(clock, ControllableClock) and not clock.started:
+        await clock.wait_for_jump(poll_seconds)

@@ -243,9 +243,10 @@ class Dispatcher:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     routes: dict[str, dict[str, _Route]] = field(default_factory=dict)
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    observe_time: Callable[[datetime], object] | None = None
-    """Demonstration mode only: move the controllable clock up to each message's `time`,
-    so a command sent after the clock moved is never handled at an earlier instant."""
+    await_time: Callable[[datetime | None], Awaitable[object]] | None = None
+    """Demonstration mode only: wait (bounded) until the shared clock's ticks have brought
+    it to each message's `time` (None: until its first tick), so a command sent after a
+    tick is never handled at an earlier instant. It never moves the clock."""
 
     def on(self, topic: Topic, model: type[Payload]) -> Callable[[Handler], Handler]:
         """Register `handler(envelope, payload)` for messages of `model` on `topic`."""
@@ -293,10 +294,12 @@ class Dispatcher:
         try:
             envelope = Envelope.from_json(body)
         except (ValueError, ValidationError) as error:
+            if self.await_time is not None:
+                await self.await_time(None)
             await self._dead_letter(topic, body, meta, "invalid_envelope", _reasons(error))
             return
-        if self.observe_time is not None:
-            self.observe_time(envelope.time)
+        if self.await_time is not None:
+            await self.await_time(envelope.time)
         route = self.routes.get(topic, {}).get(envelope.type)
         if route is None:
             await self._unknown_type(topic, body, meta, envelope)

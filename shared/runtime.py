@@ -13,20 +13,22 @@ import contextlib
 import os
 import signal
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from faststream.kafka import KafkaBroker
 from faststream.middlewares import AckPolicy
+from pydantic import ValidationError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.clock import Clock, ControllableClock, SystemClock
-from shared.events import Envelope
+from shared.events import ClockAdvanced, Envelope
 from shared.http import OpsServer
 from shared.ids import new_id
-from shared.kafka import Dispatcher, Publisher, build_broker, ensure_topics
+from shared.kafka import Dispatcher, Publisher, Transient, build_broker, ensure_topics
 from shared.lag import LagMonitor
 from shared.logging import configure_logging, get_logger
 from shared.mongo import Document, IndexSpec, aggregate_indexes, create_client, ensure_indexes
@@ -89,6 +91,30 @@ class ServiceContext:
 Wire = Callable[[ServiceContext], None]
 
 
+def demo_time_gate(
+    clock: ControllableClock, timeout: float
+) -> Callable[[datetime | None], Awaitable[None]]:
+    """Demonstration mode: hold a message until the clock's ticks reach its `time`.
+
+    A message stamped after the latest tick this instance has read (a command sent right
+    after a tick) waits up to `timeout` s for that tick. Without any tick yet the message is
+    retried as transient; one stamped beyond every tick is handled at the clock's time.
+    """
+
+    async def wait(instant: datetime | None) -> None:
+        if await clock.wait_until(instant, timeout):
+            return
+        if not clock.started:
+            raise Transient("the demonstration clock has not received its first tick")
+        log.warning(
+            "message is ahead of the demonstration clock; handled at the clock's time",
+            message_time=instant.isoformat() if instant else None,
+            clock=clock.now().isoformat(),
+        )
+
+    return wait
+
+
 def build_context(
     name: str,
     settings: ServiceSettings,
@@ -126,13 +152,8 @@ def subscribe_demo_clock(
 
     async def on_tick(body: bytes) -> None:
         try:
-            envelope = Envelope.from_json(body)
-            moved = clock.advance_to(
-                Envelope.model_validate(
-                    {**envelope.model_dump(), "time": envelope.data["now"]}
-                ).time
-            )
-        except (ValueError, KeyError) as error:
+            moved = clock.advance_to(Envelope.from_json(body).parse_data(ClockAdvanced).now)
+        except (ValueError, ValidationError) as error:
             log.warning("ignored malformed clock tick", error=repr(error))
             return
         if moved:
@@ -164,12 +185,14 @@ async def run_service(
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
 
-    clock: Clock = ControllableClock() if settings.demo_clock else SystemClock()
+    clock: Clock = (
+        ControllableClock(settings.demo_clock_start) if settings.demo_clock else SystemClock()
+    )
     client = create_client(settings.mongo, app_name=name)
     broker = build_broker(settings.kafka, client_id=name)
     context = build_context(name, settings, broker, client, clock, wire)
     if isinstance(clock, ControllableClock):
-        context.dispatcher.observe_time = clock.advance_to
+        context.dispatcher.await_time = demo_time_gate(clock, settings.demo_clock_wait_seconds)
         subscribe_demo_clock(
             broker,
             clock,

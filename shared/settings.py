@@ -11,7 +11,7 @@ from __future__ import annotations
 import ssl
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -95,6 +95,17 @@ class ServiceSettings(BaseSettings):
     demo_clock: bool = Field(
         default=False,
         description="Demonstration only: read time from the shared clock topic",
+    )
+    demo_clock_start: AwareDatetime | None = Field(
+        default=None,
+        description="Demonstration only: the clock's first instant (RFC 3339 with offset); "
+        "without it the clock starts at the first tick on the clock topic",
+    )
+    demo_clock_wait_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Demonstration only: how long a message stamped after the latest tick "
+        "waits for the tick that brings the clock to its time",
     )
     instance_id: str | None = None
     consumer_workers: int = Field(

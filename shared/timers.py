@@ -21,7 +21,7 @@ from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from shared import metrics
-from shared.clock import Clock, sleep_or_jump
+from shared.clock import Clock, sleep_or_jump, until_started
 from shared.kafka import TRANSIENT_ERRORS
 from shared.logging import get_logger
 from shared.mongo import Document
@@ -98,6 +98,7 @@ class TimerPoller:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until `stop` is set; failures are retried after the lease expires."""
+        await until_started(self._clock)
         while not stop.is_set():
             try:
                 await self.fire_due()

@@ -16,7 +16,6 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from rich.console import Console
 
-from shared.clock import SystemClock
 from shared.events import ClockAdvanced, Envelope, Payload, new_event
 from shared.ids import new_id
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK, TopicKind
@@ -31,7 +30,9 @@ WATCHED = [t.name for t in ALL_TOPICS if t.kind is TopicKind.EVENTS] + [
 class Driver:
     """Publishes commands/events, moves the clock, waits for and prints outcomes."""
 
-    def __init__(self, bootstrap: str, source: str = "/demo", prefix: str = "") -> None:
+    def __init__(
+        self, bootstrap: str, start: datetime, source: str = "/demo", prefix: str = ""
+    ) -> None:
         self.bootstrap = bootstrap
         self.prefix = prefix  # the services' topic namespace (KafkaSettings.topic_prefix)
         self.source = source
@@ -40,13 +41,12 @@ class Driver:
         self._consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
         self._arrived = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
-        self.now: datetime = SystemClock().now()
+        self.now: datetime = start  # the scenario's own start; only ticks move it
         self.printer: Callable[[Envelope], str | None] = default_line
 
     async def __aenter__(self) -> Driver:
         await self._producer.start()
         await self._consumer.start()
-        self.now = max(self.now, await self._last_tick())
         self._consumer.subscribe([self.prefix + t for t in WATCHED])
         await _wait_assigned(self._consumer)
         for tp in self._consumer.assignment():
@@ -61,30 +61,6 @@ class Driver:
             self._task.cancel()
         await self._consumer.stop()
         await self._producer.stop()
-
-    async def _last_tick(self) -> datetime:
-        """The shared clock may already be ahead (an earlier demonstration moved it)."""
-        consumer = AIOKafkaConsumer(
-            self.prefix + PLATFORM_CLOCK.name,
-            bootstrap_servers=self.bootstrap,
-            group_id=None,
-            auto_offset_reset="earliest",
-        )
-        await consumer.start()
-        latest = SystemClock().now()
-        try:
-            await _wait_assigned(consumer)
-            parts = list(consumer.assignment())
-            ends = await consumer.end_offsets(parts)
-            while [tp for tp in parts if await consumer.position(tp) < ends[tp]]:
-                batch = await consumer.getmany(timeout_ms=1000)
-                for records in batch.values():
-                    for record in records:
-                        tick = Envelope.from_json(record.value).parse_data(ClockAdvanced)
-                        latest = max(latest, tick.now)
-        finally:
-            await consumer.stop()
-        return latest
 
     async def _watch(self) -> None:
         async for record in self._consumer:
@@ -126,7 +102,9 @@ class Driver:
 
     async def tick(self, delta: timedelta = timedelta(0)) -> datetime:
         """Move the shared clock forward by `delta` (all services follow)."""
-        self.now = max(self.now + delta, SystemClock().now())
+        if delta < timedelta(0):
+            raise ValueError("the demonstration clock never goes backwards")
+        self.now += delta
         tick = new_event(ClockAdvanced(now=self.now), source=self.source, now=self.now)
         await self.send_raw(PLATFORM_CLOCK.name, "clock", tick.to_json())
         return self.now

@@ -5,13 +5,20 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from deploy.demo import processes
 from deploy.demo.driver import Driver, console
 from shared.kafka import ensure_topics
 from shared.settings import KafkaSettings
 from shared.topics import ALL_TOPICS
+
+DEMO_START = datetime(2030, 12, 2, 8, 0, tzinfo=ZoneInfo("Europe/London"))
+"""Where the demonstration's clock starts unless `PARTNEROPS_DEMO_START` (RFC 3339) says
+otherwise: a Monday before Christmas, so port dates visibly skip bank holidays. The
+scenario never reads today's date: every instant follows from this start."""
 
 DEFAULT_PORTS = {"onboarding": 8081, "porting": 8082, "notifications": 8083, "support": 8084}
 SCENARIOS = [
@@ -31,20 +38,31 @@ async def play(
     run: str,
     log_dir: Path,
     ports: Mapping[str, int],
-    prefix: str = "",
+    prefix: str,
+    start: datetime = DEMO_START,
 ) -> list[str]:
-    """Start every service, wait until ready, play the scenarios, stop; returns a summary."""
+    """Start every service, wait until ready, play the scenarios, stop; returns a summary.
+
+    The run has its own topic namespace `prefix` (so no earlier run's clock ticks or events
+    interfere) and its own databases; its clock starts at `start`.
+    """
     kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
     await ensure_topics(kafka, [t.name for t in ALL_TOPICS])
     names = available_services()
-    console.print(f"[bold]partnerops demonstration[/bold] run {run}: starting {', '.join(names)}")
-    env = {"PARTNEROPS_KAFKA__TOPIC_PREFIX": prefix} if prefix else {}
+    console.print(
+        f"[bold]partnerops demonstration[/bold] run {run} (topics {prefix}*, "
+        f"clock starts {start.isoformat()}): starting {', '.join(names)}"
+    )
+    env = {
+        "PARTNEROPS_KAFKA__TOPIC_PREFIX": prefix,
+        "PARTNEROPS_DEMO_CLOCK_START": start.isoformat(),
+    }
     started = [await processes.start_service(n, ports[n], run, log_dir, env) for n in names]
     lines: list[str] = []
     try:
         for service in started:
             await processes.wait_ready(service)
-        async with Driver(bootstrap, prefix=prefix) as driver:
+        async with Driver(bootstrap, start, prefix=prefix) as driver:
             for needs, module_name in SCENARIOS:
                 if needs not in names:
                     continue

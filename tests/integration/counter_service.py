@@ -14,7 +14,7 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
-from shared.clock import SystemClock
+from shared.clock import Clock, SystemClock
 from shared.events import Envelope, Payload, follow_up
 from shared.kafka import build_broker
 from shared.runtime import ServiceContext, build_context
@@ -114,12 +114,17 @@ def wiring(
 
 
 def make_context(
-    bootstrap: str, mongo_url: str, db: str, wire: Any, name: str = "counter"
+    bootstrap: str,
+    mongo_url: str,
+    db: str,
+    wire: Any,
+    name: str = "counter",
+    clock: Clock | None = None,
 ) -> tuple[Any, ServiceContext, AsyncMongoClient[Any]]:
     settings = ServiceSettings(database=db, kafka=KafkaSettings(bootstrap_servers=bootstrap))
     client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
     broker = build_broker(settings.kafka, client_id=name)
-    ctx = build_context(name, settings, broker, client, SystemClock(), wire)
+    ctx = build_context(name, settings, broker, client, clock or SystemClock(), wire)
     return broker, ctx, client
 
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from shared.clock import SystemClock
+from shared.clock import FixedClock
 from shared.events import Envelope, new_event
 from shared.outbox import OutboxRelay
 from shared.store import Change, Outgoing, Timer
 from shared.timers import TimerPoller
 from tests.conftest import eventually
 from tests.integration.counter_service import Bump, Bumped, make_context, wiring
+
+AT = datetime(2031, 3, 3, 8, 0, tzinfo=UTC)
+"""The instant these tests pin (timers, event times); never today's date."""
 
 pytestmark = pytest.mark.integration
 
@@ -35,7 +38,7 @@ def _bump(counter_id: str, **extra: Any) -> Envelope:
     return new_event(
         Bump(counter_id=counter_id, **extra),
         source="/tests",
-        now=SystemClock().now(),
+        now=AT,
         subject=counter_id,
     )
 
@@ -153,21 +156,22 @@ async def test_a_timer_scheduled_once_fires_once_while_two_instances_compete(
     kafka_bootstrap, mongo_url, mongo_db, topics, unique
 ):
     commands, events = topics
+    clock = FixedClock(AT)
     contexts = []
     for name in ("a", "b"):
         broker, ctx, client = make_context(
-            kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events), name=name
+            kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events), name, clock
         )
         contexts.append((broker, ctx, client))
     # Store a counter with 20 timers already due, as a handler would have.
     _, ctx_a, _ = contexts[0]
-    due = SystemClock().now() - timedelta(seconds=1)
+    due = AT - timedelta(seconds=1)
     timers = [Timer(id=f"t{i}", kind="remind", due_at=due) for i in range(20)]
     await ctx_a.store("counters").save(
         "c4", Change({"value": 0}, [], timers), expected_version=0, handled_id="seed"
     )
     pollers = [
-        TimerPoller(ctx.db["counters"], SystemClock(), ctx.timer_callbacks["counters"], owner=name)
+        TimerPoller(ctx.db["counters"], clock, ctx.timer_callbacks["counters"], owner=name)
         for name, (_, ctx, _) in zip(("a", "b"), contexts, strict=True)
     ]
     for broker, _, _ in contexts:
@@ -191,7 +195,8 @@ async def test_a_timer_survives_a_restart_and_fires_when_due(
     broker, ctx, client = make_context(
         kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
     )
-    due = SystemClock().now() + timedelta(seconds=2)
+    clock = FixedClock(AT)
+    due = AT + timedelta(seconds=2)
     await ctx.store("counters").save(
         "c5",
         Change({"value": 0}, [], [Timer(id="later", kind="remind", due_at=due)]),
@@ -200,15 +205,14 @@ async def test_a_timer_survives_a_restart_and_fires_when_due(
     )
     await client.close()  # "restart": a new process finds the timer in the database
     broker, ctx, client = make_context(
-        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events), clock=clock
     )
-    poller = TimerPoller(
-        ctx.db["counters"], SystemClock(), ctx.timer_callbacks["counters"], owner="x"
-    )
+    poller = TimerPoller(ctx.db["counters"], clock, ctx.timer_callbacks["counters"], owner="x")
     await broker.start()
     try:
         assert await poller.fire_due() == 0  # not yet due
-        await eventually(poller.fire_due, timeout=20)
+        clock.advance(timedelta(seconds=3))
+        assert await poller.fire_due() == 1
         doc = await mongo_db.counters.find_one({"_id": "c5"})
         assert doc["state"]["fired"] == ["later"]
     finally:
@@ -237,7 +241,7 @@ async def test_an_outgoing_event_survives_a_crash_between_the_write_and_the_publ
     )
     await broker.start()
     try:
-        relay = OutboxRelay([ctx.db["counters"]], ctx.publisher, SystemClock())
+        relay = OutboxRelay([ctx.db["counters"]], ctx.publisher, FixedClock(AT))
         assert await relay.sweep() == 1
         assert await relay.sweep() == 0  # marked sent: not published twice
         records = await _collect(kafka_bootstrap, events, 1)

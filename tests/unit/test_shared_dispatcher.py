@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -132,20 +133,48 @@ async def test_a_poison_message_is_dead_lettered_after_three_attempts_so_the_par
     assert "KeyError" in headers["x-dlq-error"]
 
 
-async def test_in_demonstration_mode_the_clock_catches_up_with_each_message_time():
+async def test_in_demo_mode_a_message_waits_for_the_tick_of_its_time_and_never_moves_the_clock():
     from datetime import timedelta
 
     from shared.clock import ControllableClock
+    from shared.runtime import demo_time_gate
 
-    clock = ControllableClock()
+    start = datetime(2019, 6, 3, 9, 0, tzinfo=UTC)
+    clock = ControllableClock(start)
     seen: list[datetime] = []
 
     async def handler(envelope, payload):
         seen.append(clock.now())
 
     dispatcher, _ = make(handler)
-    dispatcher.observe_time = clock.advance_to
-    later = clock.now() + timedelta(days=3)
+    dispatcher.await_time = demo_time_gate(clock, timeout=5)
+    later = start + timedelta(days=3)
     message = new_event(Ping(port_id="p1"), source="/t", now=later, subject="p1")
-    await dispatcher.dispatch(PORTING_COMMANDS.name, message.to_json(), META)
-    assert seen[0] >= later
+    handling = asyncio.create_task(
+        dispatcher.dispatch(PORTING_COMMANDS.name, message.to_json(), META)
+    )
+    await asyncio.sleep(0.05)
+    assert seen == [] and clock.now() == start  # the message's time did not move the clock
+    clock.advance_to(later)  # the tick arrives
+    await asyncio.wait_for(handling, 5)
+    assert seen == [later]
+
+
+async def test_in_demonstration_mode_a_message_beyond_every_tick_is_handled_at_the_clock_time():
+    from datetime import timedelta
+
+    from shared.clock import ControllableClock
+    from shared.runtime import demo_time_gate
+
+    start = datetime(2019, 6, 3, 9, 0, tzinfo=UTC)
+    clock = ControllableClock(start)
+    seen: list[datetime] = []
+
+    async def handler(envelope, payload):
+        seen.append(clock.now())
+
+    dispatcher, _ = make(handler)
+    dispatcher.await_time = demo_time_gate(clock, timeout=0.05)
+    far = new_event(Ping(port_id="p1"), source="/t", now=start + timedelta(days=400), subject="p1")
+    await dispatcher.dispatch(PORTING_COMMANDS.name, far.to_json(), META)
+    assert seen == [start]

@@ -37,8 +37,8 @@ LATER = ["+442079460712"]
 
 
 @pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("t") + ".")
+async def bus(kafka_bootstrap, unique, request):
+    bus = Bus(kafka_bootstrap, unique("t") + ".", **getattr(request, "param", {}))
     await bus.start()
     yield bus
     await bus.stop()

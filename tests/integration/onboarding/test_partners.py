@@ -38,8 +38,8 @@ ADMIN_EMAIL = "bea@bakkerij.example.com"
 
 
 @pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("t") + ".")
+async def bus(kafka_bootstrap, unique, request):
+    bus = Bus(kafka_bootstrap, unique("t") + ".", **getattr(request, "param", {}))
     await bus.start()
     yield bus
     await bus.stop()
@@ -198,6 +198,10 @@ async def test_a_reseller_becomes_ready_to_sell_and_a_late_order_confirmation_is
     assert doc["timers"] == []
 
 
+# The scenario pins its own start: Monday 1 March 2027, 09:00 in Berlin.
+@pytest.mark.parametrize(
+    "bus", [{"start": datetime(2027, 3, 1, 9, 0, tzinfo=BERLIN)}], indirect=True
+)
 async def test_an_activation_request_goes_through_its_deadlines_to_co_administration(
     bus, mongo_url, mongo_db
 ):

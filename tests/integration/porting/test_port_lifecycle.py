@@ -23,8 +23,8 @@ NUMBERS = ["+442079460100", "+442079460101"]
 
 
 @pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("t") + ".")
+async def bus(kafka_bootstrap, unique, request):
+    bus = Bus(kafka_bootstrap, unique("t") + ".", **getattr(request, "param", {}))
     await bus.start()
     yield bus
     await bus.stop()
@@ -53,6 +53,10 @@ def of(port_id: str):
     return lambda e: e.subject == port_id
 
 
+# The scenario pins its own start: Monday 23 Nov 2026, 09:00 in London.
+@pytest.mark.parametrize(
+    "bus", [{"start": datetime(2026, 11, 23, 9, 0, tzinfo=LONDON)}], indirect=True
+)
 async def test_a_port_goes_from_submission_to_numbers_live_through_kafka(bus, mongo_url, mongo_db):
     async with running_service(
         NAME, PortingSettings, wire, bus, mongo_url, mongo_db.name, demo_clock=True
