@@ -80,6 +80,21 @@ class TestBusinessClocks:
         # Sat 13 Mar: the clock starts Mon 09:00; 8 h end exactly at closing, Mon 17:00.
         assert open_ticket(utc(2027, 3, 13, 11), **S3).response_due_at == utc(2027, 3, 15, 17)
 
+    def test_the_opened_event_says_when_the_clock_starts(self):
+        from services.support.domain import events as ev
+        from services.support.domain.ticket import Ticket
+        from services.support.domain.validation import check_opening
+        from tests.unit.support.samples import PARTNER, PARTNER_PLACE, POLICY, USER, request
+
+        now = utc(2027, 3, 13, 11)  # Saturday
+        checked = check_opening(request(occurred_at=now), PARTNER, GB_TENANT, now)
+        _, (opened,) = Ticket.open(
+            ticket_id="t-1", ticket_number="NA00000001", partner_id=PARTNER, opened_by=USER,
+            checked=checked, partner_location=PARTNER_PLACE, policy=POLICY, now=now,
+        )  # fmt: skip
+        assert isinstance(opened, ev.TicketOpened)
+        assert opened.response_clock_starts_at == utc(2027, 3, 15, 9)
+
     def test_s3_opened_at_17_00_exactly_is_outside_business_hours(self):
         # [09:00, 17:00): Mon 17:00 starts Tue 09:00 → due Tue 17:00.
         assert open_ticket(utc(2027, 3, 8, 17), **S3).response_due_at == utc(2027, 3, 9, 17)
