@@ -22,6 +22,7 @@ from faststream.middlewares import AckPolicy
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.catalogue import published_types
 from shared.clock import Clock, ControllableClock, SystemClock
 from shared.events import Envelope
 from shared.http import OpsServer
@@ -59,7 +60,9 @@ class ServiceContext:
     def store(self, collection: str) -> AggregateStore:
         """The aggregate store of `collection` (its outbox is relayed, its indexes made)."""
         if collection not in self.stores:
-            self.stores[collection] = AggregateStore(self.db[collection])
+            self.stores[collection] = AggregateStore(
+                self.db[collection], self.settings.kafka.max_message_bytes
+            )
             self.indexes.extend(aggregate_indexes(collection))
         return self.stores[collection]
 
@@ -98,7 +101,7 @@ def build_context(
     wire: Wire,
 ) -> ServiceContext:
     """Build the context and let the service wire itself (no I/O here)."""
-    publisher = Publisher(broker, settings.kafka.topic_prefix)
+    publisher = Publisher(broker, settings.kafka.topic_prefix, settings.kafka.max_message_bytes)
     dispatcher = Dispatcher(service=name, publisher=publisher, clock=clock.now)
     context = ServiceContext(
         name=name,
@@ -131,6 +134,7 @@ def subscribe_demo_clock(
                 Envelope.model_validate(
                     {**envelope.model_dump(), "time": envelope.data["now"]}
                 ).time
+                or clock.now()
             )
         except (ValueError, KeyError) as error:
             log.warning("ignored malformed clock tick", error=repr(error))
@@ -180,6 +184,7 @@ async def run_service(
     if settings.kafka.create_topics:
         await ensure_topics(settings.kafka, [t.name for t in ALL_TOPICS] + list(extra_topics))
     await ensure_indexes(context.db, context.indexes)
+    context.dispatcher.known_types = published_types()
     context.dispatcher.bind(
         broker,
         group_id=settings.kafka.topic_prefix + name,
