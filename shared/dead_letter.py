@@ -88,9 +88,7 @@ def dead_letter_copy(
         headers["x-dlq-redacted"] = _json_within(masked, 2_000)
     if record.value is None:
         headers["x-dlq-null-value"] = "true"
-    headers["content-type"] = (
-        _original_content_type(record.headers) or "application/octet-stream"
-    )
+    headers["content-type"] = _original_content_type(record.headers) or "application/octet-stream"
     key = record.key
     if key is not None and len(key) > MAX_KEY_BYTES:
         headers["x-dlq-key-truncated"] = str(len(key))
