@@ -146,10 +146,10 @@ def _structured(value: bytes | None) -> Envelope:
         raise UnreadableEvent(
             "invalid_envelope", [reason("$", "not_an_object", f"a JSON {kind}, not an event")]
         )
+    if not _is_json(body.get("datacontenttype")):
+        raise _not_json(body, body.get("datacontenttype"))
     if "data_base64" in body:
         encoded = body.pop("data_base64")
-        if not _is_json(body.get("datacontenttype")):
-            raise _not_json(body, body.get("datacontenttype"))
         try:
             body["data"] = _json(base64.b64decode(str(encoded), validate=True), "data_base64")
         except binascii.Error as error:

@@ -38,9 +38,10 @@ MAX_HEADERS_HEADER = 16_000
 MAX_REJECTION_REASONS = 100
 MAX_KEY_BYTES = 4_096
 _TRUNCATED = b"\n...[truncated by partnerops: see header x-dlq-truncated]"
-# `"key": "value"` or `"key": 1234` in text that is not valid JSON (a best effort).
+# `"key": "value"` or `"key": 1234` in text that is not valid JSON (a best effort; a
+# string cut off at the end counts).
 _JSON_PAIR = re.compile(
-    rb'"((?:[^"\\]|\\.){1,200})"(\s*:\s*)("(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*)'
+    rb'"((?:[^"\\]|\\.){1,200})"(\s*:\s*)("(?:[^"\\]|\\.)*(?:"|\Z)|-?[0-9][0-9.eE+-]*)'
 )
 
 

@@ -25,7 +25,7 @@ class Ping(Payload):
 
 class FakePublisher(Publisher):
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str | None, bytes, dict[str, str]]] = []
+        self.sent: list[tuple[str, str | bytes | None, bytes, dict[str, str]]] = []
 
     async def publish_raw(self, topic, key, body, headers=None) -> None:
         self.sent.append((topic, key, body, headers or {}))
