@@ -81,9 +81,9 @@ def dead_letter_copy(
     value, masked = redact_value_bytes(record.value)
     headers = {f"x-dlq-{k}": str(v) for k, v in context.items() if v is not None}
     headers["x-dlq-error-code"] = code
-    headers["x-dlq-error"] = _json_within(reasons, MAX_ERROR_HEADER)
+    headers["x-dlq-error"] = _json_within(reasons, min(MAX_ERROR_HEADER, limit // 8))
     headers["x-dlq-original-headers"] = _json_within(
-        _headers_copy(record.headers), MAX_HEADERS_HEADER
+        _headers_copy(record.headers), min(MAX_HEADERS_HEADER, limit // 8)
     )
     if masked:
         headers["x-dlq-redacted"] = _json_within(masked, 2_000)

@@ -200,7 +200,13 @@ class Dispatcher:
             raise
         except Exception as error:  # a bug on the way to a handler: park, never loop
             log.exception("dispatch failed", topic=topic)
-            await self._dead_letter(topic, record, meta, "dispatch_failed", _trace(error))
+            try:
+                await self._dead_letter(topic, record, meta, "dispatch_failed", _trace(error))
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception:  # not even a copy can be parked: its place, without the value
+                log.exception("dead-lettering failed; parking the record's place only")
+                await self._dead_letter(topic, Record(b""), meta, "dispatch_failed", _trace(error))
 
     async def _dispatch(self, topic: str, record: Record, meta: dict[str, Any]) -> None:
         started = time.perf_counter()
