@@ -99,7 +99,7 @@ async def test_porting_answers_a_submit_with_a_bad_header_dotted_keys_or_in_bina
         )
         answer = await answer_to(bus, second.id)
         assert answer.type == "porting.port.submitted", answer.data
-        stored = await AggregateStore(mongo_db.ports).load(answer.subject)
+        stored = await AggregateStore(mongo_db.ports).load(str(answer.subject))
         assert stored is not None
         assert dict(load_port(stored).details.extra_fields) == extra  # read back exactly
 
@@ -125,7 +125,8 @@ async def test_an_effect_over_the_size_limit_is_refused_with_a_reason_and_nothin
         PORTING, PortingSettings, porting_wire, bus, mongo_url, mongo_db.name
     ):
         many = NumberRangeIn(first="+442079461000", last="+442079461999")  # 1,000 numbers
-        sent = await bus.send(PORTING_COMMANDS.name, submission("req-big", [many]), subject="P")
+        numbers: list[Any] = [many]
+        sent = await bus.send(PORTING_COMMANDS.name, submission("req-big", numbers), subject="P")
         answer = await answer_to(bus, sent.id)
         assert answer.type == "porting.command.rejected"
         assert answer.data["code"] == "event_too_large"
