@@ -120,9 +120,12 @@ def asyncapi(catalogues: Iterable[Catalogue]) -> dict[str, Any]:
                         {
                             "address": dlq,
                             "description": (
-                                f"Dead letters of {topic}: the original bytes, with headers "
+                                f"Dead letters of {topic}: the original bytes (secrets "
+                                "masked, cut to the broker's limit), with headers "
                                 "x-dlq-error-code, x-dlq-error (JSON reasons), "
-                                "x-dlq-original-topic, x-dlq-partition, x-dlq-offset"
+                                "x-dlq-original-topic, x-dlq-partition, x-dlq-offset, "
+                                "x-dlq-original-headers, and x-dlq-redacted / "
+                                "x-dlq-truncated when they apply"
                             ),
                         },
                     )
@@ -133,8 +136,9 @@ def asyncapi(catalogues: Iterable[Catalogue]) -> dict[str, Any]:
             "version": "1.0.0",
             "description": (
                 "Channel-partner operations of a cloud telephony vendor. Every message is "
-                "a CloudEvents 1.0 event in structured JSON mode; the Kafka key is the "
-                "aggregate id (the CloudEvents subject)."
+                "a CloudEvents 1.0 event in structured JSON mode (content-type "
+                "application/cloudevents+json, no ce_ headers; binary mode is accepted "
+                "on input); the Kafka key is the aggregate id (the CloudEvents subject)."
             ),
         },
         "defaultContentType": "application/cloudevents+json",
@@ -185,6 +189,16 @@ def all_models(catalogues: Iterable[Catalogue]) -> dict[str, type[Payload]]:
                 for m in ms:
                     models[m.EVENT_TYPE] = m
     return models
+
+
+def published_types() -> dict[str, frozenset[str]]:
+    """Per topic, every event type some catalogue publishes there (what a consumer may
+    meet; anything else on the topic is unknown and dead-lettered)."""
+    types: dict[str, set[str]] = {}
+    for cat in all_catalogues():
+        for topic, models in cat.publishes.items():
+            types.setdefault(topic, set()).update(m.EVENT_TYPE for m in models)
+    return {topic: frozenset(names) for topic, names in types.items()}
 
 
 def render(doc: Any) -> str:

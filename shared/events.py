@@ -1,6 +1,7 @@
-"""The CloudEvents 1.0 envelope every message on Kafka travels in (structured JSON mode).
+"""The CloudEvents 1.0 envelope every message on Kafka travels in.
 
-A message body is one JSON object holding the CloudEvents attributes and `data`. Two
+Published in structured JSON mode: one JSON object holding the CloudEvents attributes
+and `data` (`shared.binding` maps it to and from Kafka records, both content modes). Two
 extension attributes trace causality across services: `correlationid` (the id of the
 first event of a flow, shared by everything it caused) and `causationid` (the id of the
 event or command that directly caused this one).
@@ -9,11 +10,11 @@ event or command that directly caused this one).
 from __future__ import annotations
 
 import builtins
-import json
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import from_json
 
 from shared.ids import new_id
 from shared.tracing import current_traceparent
@@ -49,7 +50,8 @@ class Envelope(BaseModel):
     id: str = Field(min_length=1)
     source: str = Field(min_length=1)
     type: str = Field(min_length=1)
-    time: datetime
+    time: datetime | None = None
+    """Optional in CloudEvents: every event we publish has one; a received one may not."""
     subject: str | None = None
     datacontenttype: str = "application/json"
     dataschema: str | None = None
@@ -66,7 +68,9 @@ class Envelope(BaseModel):
 
     @field_validator("time")
     @classmethod
-    def _aware_time(cls, value: datetime) -> datetime:
+    def _aware_time(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
         if value.tzinfo is None:
             raise ValueError("time must carry a timezone (RFC 3339)")
         return value.astimezone(UTC)
@@ -92,8 +96,11 @@ class Envelope(BaseModel):
 
     @classmethod
     def from_json(cls, raw: bytes | str) -> Envelope:
-        """Parse a structured-mode body (raises ValueError / ValidationError)."""
-        return cls.model_validate(json.loads(raw))
+        """Parse a structured-mode body (raises ValueError / ValidationError).
+
+        Strict JSON: invalid UTF-8, NaN/Infinity and lone surrogates are refused.
+        """
+        return cls.model_validate(from_json(raw, allow_inf_nan=False))
 
 
 class CloudEvent(Envelope, Generic[DataT]):

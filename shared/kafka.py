@@ -1,16 +1,25 @@
-"""Kafka plumbing on FastStream: broker factory, publishing, and reliable consumption.
+"""Kafka plumbing on FastStream: reliable consumption (and, re-exported, the broker
+factory and publisher).
 
 Consumption is at-least-once: every subscriber uses a consumer group with
 `AckPolicy.NACK_ON_ERROR` and manual commits, so an offset is committed only after the
 handler returned (its effect stored). `Dispatcher` sits between FastStream and the use
-cases and decides what happens to each message:
+cases and gives every consumed record exactly one outcome, whatever its bytes, headers,
+key or size — handled, refused with a rejection event, or dead-lettered:
 
-* undecodable body, invalid envelope, or a command whose data fails validation
-  → published to `<topic>.dlq` with the error (and, for a command, a rejection event),
-  then committed: the consumer continues with the next message;
+* a record that holds no readable CloudEvent (null or empty value, invalid UTF-8 or JSON,
+  not an object, unknown specversion, `time` without offset, `data` not an object,
+  contradictory headers: see `shared.binding`), a type nobody publishes on the topic, or
+  a command whose data fails validation → a copy goes to `<topic>.dlq` with the error
+  (`shared.dead_letter`: secrets masked, cut to the broker's limit) and a command whose
+  id and type could be read is answered with `<service>.command.rejected`; then the
+  offset is committed and the consumer continues with the next record;
+* a known event type that this service does not consume → handled: nothing to do;
 * a transient fault (database or broker unreachable, optimistic-lock conflict)
   → retried in place with capped exponential backoff, then the message is nacked
   (FastStream seeks back) so it is redelivered — nothing is lost and nothing spins;
+* `MessageRejected` from a handler (including `EventTooLarge`: an effect that could
+  never be published) → dead-lettered and, for a command, rejected; never retried;
 * any other exception (a bug, a poison message) → retried a few times, then parked in
   the DLQ with the traceback summary so one message cannot block its partition.
 """
@@ -18,61 +27,60 @@ cases and decides what happens to each message:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
-import json
-import logging
 import random
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaConnectionError, KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
-from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 from pydantic import Field, ValidationError
 from pymongo.errors import ConnectionFailure, PyMongoError
 
 from shared import metrics
-from shared.events import (
-    CONTENT_TYPE,
-    Envelope,
-    Payload,
-    follow_up,
-    validation_reasons,
+from shared.binding import Header, Reason, Record, UnreadableEvent, decode, reason
+from shared.dead_letter import capped_reasons, dead_letter_copy
+from shared.errors import ConcurrencyConflict, EventTooLarge, MessageRejected, Transient
+from shared.events import Envelope, Payload, new_event, validation_reasons
+from shared.ids import derived_id
+from shared.kafka_client import (
+    UndecodableRecord,
+    build_broker,
+    ensure_topics,
+    lenient_parser,
+    make_security,
+    security_options,
 )
 from shared.logging import get_logger
-from shared.settings import KafkaSettings
+from shared.publisher import Publisher
 from shared.topics import BY_NAME, Topic, TopicKind, dead_letter_topic
 from shared.tracing import consuming
 
+__all__ = [
+    "TRANSIENT_ERRORS",
+    "CommandRejected",
+    "ConcurrencyConflict",
+    "Dispatcher",
+    "EventTooLarge",
+    "MessageRejected",
+    "Publisher",
+    "RetryPolicy",
+    "Transient",
+    "build_broker",
+    "command_rejected_model",
+    "ensure_topics",
+    "make_security",
+    "security_options",
+]
+
 log = get_logger("shared.kafka")
-
-
-class ConcurrencyConflict(Exception):
-    """Someone else changed the aggregate between our read and our write: reload and retry."""
-
-
-class MessageRejected(Exception):
-    """Raise from a handler when a well-formed message cannot be acted on at all (e.g. it
-    names an aggregate that does not exist): it is dead-lettered with `code` and `reasons`
-    and, for a command, answered with a rejection event. Nothing is retried."""
-
-    def __init__(self, code: str, reasons: list[dict[str, str]] | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.reasons = reasons or [{"field": "$", "code": code, "message": code}]
-
-
-class Transient(Exception):
-    """Raise (or wrap) to mark a failure as transient: the message is retried, never dropped."""
 
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -84,130 +92,6 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError,
     TimeoutError,
 )
-
-
-def make_security(settings: KafkaSettings) -> BaseSecurity | None:
-    """FastStream security object from settings (SASL and/or TLS)."""
-    context = settings.ssl_context()
-    if settings.security_protocol in ("SASL_PLAINTEXT", "SASL_SSL"):
-        password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
-        username = settings.sasl_username or ""
-        kind = {
-            "PLAIN": SASLPlaintext,
-            "SCRAM-SHA-256": SASLScram256,
-            "SCRAM-SHA-512": SASLScram512,
-        }[settings.sasl_mechanism]
-        return kind(username=username, password=password, ssl_context=context)
-    if context is not None:
-        return BaseSecurity(ssl_context=context)
-    return None
-
-
-def build_broker(settings: KafkaSettings, client_id: str, **extra: Any) -> KafkaBroker:
-    """A broker whose producer waits for all in-sync replicas and is idempotent."""
-    return KafkaBroker(
-        settings.bootstrap_servers,
-        client_id=client_id,
-        security=make_security(settings),
-        acks="all",
-        enable_idempotence=True,
-        graceful_timeout=15.0,  # well inside Kubernetes' 30 s termination grace
-        allow_auto_create_topics=False,
-        # FastStream's "Received"/"Processed" lines per message: debug only (our
-        # dispatcher logs what matters, with ids and redaction).
-        log_level=logging.DEBUG,
-        description="partnerops " + client_id,
-        **extra,
-    )
-
-
-def security_options(settings: KafkaSettings) -> dict[str, Any]:
-    """aiokafka client options for SASL/TLS (for clients FastStream does not build)."""
-    return {
-        "security_protocol": settings.security_protocol,
-        "ssl_context": settings.ssl_context(),
-        "sasl_mechanism": settings.sasl_mechanism,
-        "sasl_plain_username": settings.sasl_username,
-        "sasl_plain_password": (
-            settings.sasl_password.get_secret_value() if settings.sasl_password else None
-        ),
-    }
-
-
-async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
-    """Create the topics (and their dead-letter topics) that do not exist yet."""
-    names = sorted({settings.topic(n) for t in topics for n in (t, dead_letter_topic(t))})
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers, **security_options(settings)
-    )
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        missing = [n for n in names if n not in existing]
-        if not missing:
-            return
-        with contextlib.suppress(TopicAlreadyExistsError):  # another instance won the race
-            await admin.create_topics(
-                [
-                    NewTopic(
-                        name=n,
-                        num_partitions=settings.topic_partitions,
-                        replication_factor=settings.topic_replication,
-                    )
-                    for n in missing
-                ]
-            )
-        log.info("topics created", topics=missing)
-        await _wait_for_leaders(admin, missing)
-    finally:
-        await admin.close()
-
-
-async def _wait_for_leaders(admin: AIOKafkaAdminClient, topics: list[str]) -> None:
-    """New partitions answer NotLeaderForPartition until a leader is elected: wait for it."""
-    for _ in range(50):
-        described = await admin.describe_topics(topics)
-        if all(
-            t.get("error_code", 0) == 0
-            and t.get("partitions")
-            and all(p.get("leader", -1) >= 0 for p in t["partitions"])
-            for t in described
-        ):
-            return
-        await asyncio.sleep(0.2)
-
-
-class Publisher:
-    """Publishes envelopes; the Kafka key is the aggregate id so its events stay ordered.
-
-    Topic names given are logical; `prefix` (the settings' topic namespace) is prepended.
-    """
-
-    def __init__(self, broker: KafkaBroker, prefix: str = "") -> None:
-        self._broker = broker
-        self.prefix = prefix
-
-    async def publish_raw(
-        self, topic: str, key: str | None, body: bytes, headers: dict[str, str] | None = None
-    ) -> None:
-        """Publish bytes, waiting for the broker's acknowledgement."""
-        all_headers = {"content-type": CONTENT_TYPE, **(headers or {})}
-        await self._broker.publish(
-            body,
-            topic=self.prefix + topic,
-            key=key.encode() if key else None,
-            headers=all_headers,
-        )
-        metrics.EVENTS_OUT.labels(topic=topic).inc()
-
-    async def publish(self, topic: str, envelope: Envelope, key: str | None = None) -> None:
-        """Publish an envelope in structured mode."""
-        await self.publish_raw(
-            topic,
-            key or envelope.subject,
-            envelope.to_json(),
-            {"ce_type": envelope.type, "ce_id": envelope.id},
-        )
 
 
 Handler = Callable[[Envelope, Any], Awaitable[None]]
@@ -247,6 +131,10 @@ class Dispatcher:
     """Demonstration mode only: wait (bounded) until the shared clock's ticks have brought
     it to each message's `time` (None: until its first tick), so a command sent after a
     tick is never handled at an earlier instant. It never moves the clock."""
+    known_types: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Per topic, every event type someone publishes there (from the catalogue): a known
+    type this service does not consume is handled by doing nothing; any other type is
+    dead-lettered as `unknown_event_type`."""
 
     def on(self, topic: Topic, model: type[Payload]) -> Callable[[Handler], Handler]:
         """Register `handler(envelope, payload)` for messages of `model` on `topic`."""
@@ -276,40 +164,76 @@ class Dispatcher:
         self, broker: KafkaBroker, topic: str, prefix: str, group_id: str, options: dict[str, Any]
     ) -> None:
         async def consume(body: bytes, message: KafkaMessage) -> None:
-            await self.dispatch(topic, body, _record_meta(message, group_id))
+            raw: Any = message.raw_message
+            meta = _record_meta(raw, group_id)
+            if isinstance(raw, UndecodableRecord):
+                why = [reason("$", "undecodable_record", raw.error)]
+                await self._dead_letter(topic, Record(b""), meta, "undecodable_record", why)
+                return
+            await self.dispatch(topic, raw.value, meta, tuple(raw.headers or ()))
 
         broker.subscriber(
             prefix + topic,
             group_id=group_id,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset=options.pop("auto_offset_reset", "earliest"),
+            parser=lenient_parser,
             decoder=_raw_body,
+            no_reply=True,
             title=f"{self.service}:{topic}",
             **options,
         )(consume)
 
-    async def dispatch(self, topic: str, body: bytes, meta: dict[str, Any]) -> None:
-        """Decode, route and run one message with the reliability rules above."""
+    async def dispatch(
+        self,
+        topic: str,
+        body: bytes | None,
+        meta: dict[str, Any],
+        headers: Sequence[Header] = (),
+    ) -> None:
+        """Give one record its outcome (see the module doc). `meta` holds where it came
+        from (partition, offset, key as bytes or text, consumer-group); raises only a
+        transient fault, for the record to be redelivered."""
+        record = Record(body, _key_bytes(meta.get("key")), tuple(headers))
+        try:
+            await self._dispatch(topic, record, meta)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as error:  # a bug on the way to a handler: park, never loop
+            log.exception("dispatch failed", topic=topic)
+            try:
+                await self._dead_letter(topic, record, meta, "dispatch_failed", _trace(error))
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception:  # not even a copy can be parked: its place, without the value
+                log.exception("dead-lettering failed; parking the record's place only")
+                await self._dead_letter(topic, Record(b""), meta, "dispatch_failed", _trace(error))
+
+    async def _dispatch(self, topic: str, record: Record, meta: dict[str, Any]) -> None:
         started = time.perf_counter()
         try:
-            envelope = Envelope.from_json(body)
-        except (ValueError, ValidationError) as error:
+            envelope = decode(record)
+        except UnreadableEvent as unreadable:
             if self.await_time is not None:
                 await self.await_time(None)
-            await self._dead_letter(topic, body, meta, "invalid_envelope", _reasons(error))
+            metrics.EVENTS_IN.labels(topic=topic, type="unreadable", outcome="rejected").inc()
+            await self._dead_letter(topic, record, meta, unreadable.code, unreadable.reasons)
+            await self._reject_command(
+                topic, unreadable.attributes, unreadable.code, unreadable.reasons
+            )
             return
         if self.await_time is not None:
             await self.await_time(envelope.time)
         route = self.routes.get(topic, {}).get(envelope.type)
         if route is None:
-            await self._unknown_type(topic, body, meta, envelope)
+            await self._unknown_type(topic, record, meta, envelope)
             return
         try:
             payload: Payload = envelope.parse_data(route.model)
         except ValidationError as error:
             reasons = validation_reasons(error)
-            await self._dead_letter(topic, body, meta, "invalid_data", reasons)
-            await self._reject_command(topic, envelope, "invalid_data", reasons)
+            await self._dead_letter(topic, record, meta, "invalid_data", reasons)
+            await self._reject_command(topic, _cause(envelope), "invalid_data", reasons)
             return
         attributes = {
             "messaging.system": "kafka",
@@ -325,7 +249,7 @@ class Dispatcher:
             ),
             consuming(envelope.traceparent, f"{self.service} consume {envelope.type}", attributes),
         ):
-            await self._run(topic, body, meta, envelope, route, payload)
+            await self._run(topic, record, meta, envelope, route, payload)
         metrics.HANDLER_SECONDS.labels(topic=topic, type=envelope.type).observe(
             time.perf_counter() - started
         )
@@ -333,7 +257,7 @@ class Dispatcher:
     async def _run(
         self,
         topic: str,
-        body: bytes,
+        record: Record,
         meta: dict[str, Any],
         envelope: Envelope,
         route: _Route,
@@ -349,8 +273,8 @@ class Dispatcher:
                 return
             except MessageRejected as rejected:
                 metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="rejected").inc()
-                await self._dead_letter(topic, body, meta, rejected.code, rejected.reasons)
-                await self._reject_command(topic, envelope, rejected.code, rejected.reasons)
+                await self._dead_letter(topic, record, meta, rejected.code, rejected.reasons)
+                await self._reject_command(topic, _cause(envelope), rejected.code, rejected.reasons)
                 return
             except TRANSIENT_ERRORS as error:
                 now = time.monotonic()
@@ -364,69 +288,91 @@ class Dispatcher:
             except PyMongoError as error:
                 # Other database errors (e.g. a write error) are not transient by nature.
                 if attempt >= self.retry.other_attempts:
-                    await self._dead_letter(topic, body, meta, "handler_failed", _trace(error))
+                    await self._dead_letter(topic, record, meta, "handler_failed", _trace(error))
                     return
                 await asyncio.sleep(self.retry.delay(attempt))
             except Exception as error:
                 metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="error").inc()
                 log.exception("handler failed", attempt=attempt)
                 if attempt >= self.retry.other_attempts:
-                    await self._dead_letter(topic, body, meta, "handler_failed", _trace(error))
+                    await self._dead_letter(topic, record, meta, "handler_failed", _trace(error))
                     return
                 await asyncio.sleep(self.retry.delay(attempt))
 
     async def _unknown_type(
-        self, topic: str, body: bytes, meta: dict[str, Any], envelope: Envelope
+        self, topic: str, record: Record, meta: dict[str, Any], envelope: Envelope
     ) -> None:
         kind = BY_NAME[topic].kind if topic in BY_NAME else TopicKind.EVENTS
         if kind is TopicKind.COMMANDS:
-            reasons = [{"field": "type", "code": "unknown_command", "message": envelope.type}]
-            await self._dead_letter(topic, body, meta, "unknown_command", reasons)
-            await self._reject_command(topic, envelope, "unknown_command", reasons)
-        else:
-            # Facts we do not need are none of our business: tolerate, commit, move on.
+            reasons = [reason("type", "unknown_command", envelope.type[:200])]
+            metrics.EVENTS_IN.labels(topic=topic, type="unknown", outcome="rejected").inc()
+            await self._dead_letter(topic, record, meta, "unknown_command", reasons)
+            await self._reject_command(topic, _cause(envelope), "unknown_command", reasons)
+        elif envelope.type in self.known_types.get(topic, frozenset()):
+            # A fact others publish here that we do not need: handled, nothing to do.
             metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="ignored").inc()
+        else:
+            message = f"{envelope.type[:200]} is not a type published on {topic}"
+            reasons = [reason("type", "unknown_event_type", message)]
+            metrics.EVENTS_IN.labels(topic=topic, type="unknown", outcome="rejected").inc()
+            await self._dead_letter(topic, record, meta, "unknown_event_type", reasons)
 
     async def _dead_letter(
         self,
         topic: str,
-        body: bytes,
+        record: Record,
         meta: dict[str, Any],
         code: str,
-        reasons: list[dict[str, str]],
+        reasons: list[Reason],
     ) -> None:
         assert self.publisher is not None, "bind() the dispatcher first"
-        headers = {
-            "x-dlq-original-topic": topic,
-            "x-dlq-error-code": code,
-            "x-dlq-error": json.dumps(reasons)[:8000],
-            "x-dlq-service": self.service,
-            "x-dlq-failed-at": self.clock().isoformat(),
-            **{f"x-dlq-{k}": str(v) for k, v in meta.items()},
+        context = {k: v for k, v in meta.items() if k != "key"}
+        context |= {
+            "original-topic": topic,
+            "service": self.service,
+            "failed-at": self.clock().isoformat(),
         }
+        copy = dead_letter_copy(
+            record,
+            code=code,
+            reasons=reasons,
+            context=context,
+            limit=self.publisher.max_message_bytes,
+        )
         log.warning("message dead-lettered", topic=topic, code=code, reasons=reasons[:5])
         metrics.DEAD_LETTERED.labels(topic=topic, code=code).inc()
-        await self.publisher.publish_raw(dead_letter_topic(topic), meta.get("key"), body, headers)
+        await self.publisher.publish_raw(
+            dead_letter_topic(topic), copy.key, copy.value, copy.headers
+        )
 
     async def _reject_command(
-        self, topic: str, envelope: Envelope, code: str, reasons: list[dict[str, str]]
+        self, topic: str, cause: Mapping[str, str], code: str, reasons: list[Reason]
     ) -> None:
+        """Answer a refused command with `<owner>.command.rejected` (when its id and type
+        could be read: otherwise the dead-letter copy is all there is)."""
         if BY_NAME.get(topic) is None or BY_NAME[topic].kind is not TopicKind.COMMANDS:
+            return
+        command_id, command_type = cause.get("id"), cause.get("type")
+        if not command_id or not command_type:
             return
         assert self.publisher is not None
         owner = BY_NAME[topic].owner
+        capped = capped_reasons(reasons)
         rejection = command_rejected_model(owner)(
-            command_id=envelope.id,
-            command_type=envelope.type,
+            command_id=command_id[:200],
+            command_type=command_type[:200],
             code=code,
-            reasons=reasons,
+            reasons=capped,
         )
-        event = follow_up(
-            envelope,
+        subject = cause.get("subject")
+        event = new_event(
             rejection,
             source=f"/{owner}",
             now=self.clock(),
-            subject=envelope.subject,
+            subject=subject if subject and len(subject) <= 1_024 else None,
+            correlation_id=(cause.get("correlationid") or command_id)[:200],
+            causation_id=command_id[:200],
+            event_id=derived_id(owner, "command.rejected", command_id, code, repr(capped)),
         )
         await self.publisher.publish(f"{owner}.events", event)
 
@@ -437,7 +383,11 @@ class CommandRejected(Payload):
     EVENT_TYPE = "service.command.rejected"
     command_id: str = Field(description="CloudEvents id of the refused command")
     command_type: str = Field(description="CloudEvents type of the refused command")
-    code: str = Field(description="invalid_data | unknown_command")
+    code: str = Field(
+        description="invalid_data | invalid_envelope | invalid_headers | unknown_command | "
+        "unsupported_datacontenttype | unsupported_content_mode | unsupported_event_format "
+        "| event_too_large | a handler's own refusal code"
+    )
     reasons: list[dict[str, str]] = Field(description="[{field, code, message}]")
 
 
@@ -456,21 +406,29 @@ def _raw_body(message: Any) -> bytes:
     return body if isinstance(body, bytes) else bytes(body)
 
 
-def _record_meta(message: Any, group_id: str) -> dict[str, Any]:
-    raw = message.raw_message
-    key = raw.key.decode(errors="replace") if isinstance(raw.key, bytes) else raw.key
+def _record_meta(raw: Any, group_id: str) -> dict[str, Any]:
     return {
         "partition": raw.partition,
         "offset": raw.offset,
-        "key": key,
+        "key": raw.key,
         "consumer-group": group_id,
     }
 
 
-def _reasons(error: Exception) -> list[dict[str, str]]:
-    if isinstance(error, ValidationError):
-        return validation_reasons(error)
-    return [{"field": "$", "code": type(error).__name__, "message": str(error)[:500]}]
+def _key_bytes(key: Any) -> bytes | None:
+    if key is None or isinstance(key, bytes):
+        return key
+    return str(key).encode("utf-8", errors="surrogateescape")
+
+
+def _cause(envelope: Envelope) -> dict[str, str]:
+    """What a rejection echoes of the command it refuses."""
+    return {
+        "id": envelope.id,
+        "type": envelope.type,
+        "subject": envelope.subject or "",
+        "correlationid": envelope.correlation,
+    }
 
 
 def _trace(error: BaseException) -> list[dict[str, str]]:

@@ -7,6 +7,7 @@ every line logged while handling it.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import sys
@@ -15,10 +16,29 @@ from typing import Any
 
 import structlog
 
-_SECRET_KEY = re.compile(
-    r"pass(word|wd)?|secret|token|pin\b|pin_|_pin|credential|api[_-]?key|authori[sz]ation|sasl",
-    re.IGNORECASE,
+# Words that make a key name a secret (matched on the key's words: `auth_password`,
+# `deploymentPin`, `x-api-key`), plus fragments that are secret inside a compound word
+# (`sippassword`). Not `pass` alone: `pass_mark` and `passed` are certification facts.
+_SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "passphrase",
+        "pwd",
+        "secret",
+        "token",
+        "pin",
+        "credential",
+        "apikey",
+        "authorization",
+        "authorisation",
+        "sasl",
+        "cookie",
+        "privatekey",
+    }
 )
+_SECRET_FRAGMENTS = ("password", "passwd", "secret", "apikey", "privatekey", "accesskey")
+_CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # Phone numbers as people write them: international (+44 ..., 0044 ...) or national
 # (0 ...), 7+ digits with spaces, dashes or brackets. Timestamps, ids and counts do not
@@ -41,9 +61,48 @@ def _mask_phone(match: re.Match[str]) -> str:
     return "[phone]" if digits >= 7 else match.group(0)
 
 
+def is_secret_key(key: str) -> bool:
+    """Whether a field, header or log key names a secret (password, PIN, token, SASL...).
+
+    The one rule for logs and dead-letter copies alike.
+    """
+    words = re.findall(r"[a-z0-9]+", _CAMEL.sub(r"\1_\2", key).lower())
+    joined = "".join(words)
+    singular = {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words}
+    pairs = {a + b for a, b in itertools.pairwise(words)}
+    return bool((singular | pairs) & _SECRET_WORDS) or any(f in joined for f in _SECRET_FRAGMENTS)
+
+
+def redact_secrets(value: Any, path: str = "$") -> tuple[Any, list[str]]:
+    """`value` with every value under a secret key masked (keys only, no free-text
+    masking: the rest stays exact), and the JSON paths masked. Used for dead-letter
+    copies; `redact_value` applies the same key rule to logs."""
+    masked: list[str] = []
+    if isinstance(value, Mapping):
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            where = f"{path}.{k}"
+            if is_secret_key(str(k)) and v is not None and not isinstance(v, bool):
+                out[k] = REDACTED
+                masked.append(where)
+            else:
+                out[k], inner = redact_secrets(v, where)
+                masked.extend(inner)
+        return out, masked
+    if isinstance(value, list | tuple):
+        items = []
+        for i, v in enumerate(value):
+            item, inner = redact_secrets(v, f"{path}[{i}]")
+            items.append(item)
+            masked.extend(inner)
+        return items, masked
+    return value, masked
+
+
 def redact_value(key: str | None, value: Any) -> Any:
-    """Redact one value, recursively; keys that name secrets are masked whole."""
-    if key is not None and _SECRET_KEY.search(key):
+    """Redact one value, recursively; keys that name secrets are masked whole, and
+    e-mail addresses and phone numbers in free text are masked too (logs)."""
+    if key is not None and is_secret_key(key) and value is not None and not isinstance(value, bool):
         return REDACTED
     if isinstance(value, str):
         return redact_text(value)

@@ -5,6 +5,11 @@ fast path). A periodic sweep finds documents still flagged `outbox_pending` — 
 by a crash between the write and the publish, or by a broker outage — and publishes them.
 Publication is at-least-once: a crash after publishing but before removal republishes the
 same events (same CloudEvents ids) and consumers drop the duplicates by id.
+
+An entry that can never be published (over the broker's size limit: stored before the
+store refused such changes, or the limit was lowered since) is not retried for ever: its
+copy goes to `<topic>.dlq` (`x-dlq-error-code: event_too_large`, cut to fit) and it leaves
+the outbox, so the events after it go out.
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from collections.abc import Sequence
 from pymongo.asynchronous.collection import AsyncCollection
 
 from shared import metrics
+from shared.binding import Record
 from shared.clock import Clock, sleep_or_jump
-from shared.kafka import TRANSIENT_ERRORS, Publisher
+from shared.dead_letter import dead_letter_copy
+from shared.kafka import TRANSIENT_ERRORS, EventTooLarge, Publisher
 from shared.logging import get_logger
 from shared.mongo import Document
+from shared.topics import dead_letter_topic
 
 log = get_logger("shared.outbox")
 
@@ -52,7 +60,7 @@ class OutboxRelay:
     async def _flush(self, col: AsyncCollection[Document], doc_id: str) -> int:
         doc = await col.find_one({"_id": doc_id}, {"outbox": 1})
         entries: list[Document] = (doc or {}).get("outbox") or []
-        await self._publish(entries)
+        await self._publish(col.name, doc_id, entries)
         await self._remove(col, doc_id, entries)
         return len(entries)
 
@@ -66,21 +74,42 @@ class OutboxRelay:
         lock = self._locks.setdefault((collection, doc_id), asyncio.Lock())
         try:
             async with lock:
-                await self._publish(entries)
+                await self._publish(collection, doc_id, entries)
                 if not await self._remove(col, doc_id, entries):
                     await self._flush(col, doc_id)
         finally:
             if not lock.locked():
                 self._locks.pop((collection, doc_id), None)
 
-    async def _publish(self, entries: list[Document]) -> None:
+    async def _publish(self, collection: str, doc_id: str, entries: list[Document]) -> None:
         for entry in entries:
-            await self._publisher.publish_raw(
-                entry["topic"],
-                entry.get("key"),
-                entry["body"].encode(),
-                {"ce_id": entry["id"]},
-            )
+            body = entry["body"].encode()
+            try:
+                await self._publisher.publish_raw(entry["topic"], entry.get("key"), body)
+            except EventTooLarge as error:
+                await self._dead_letter(collection, doc_id, entry, body, error)
+
+    async def _dead_letter(
+        self, collection: str, doc_id: str, entry: Document, body: bytes, error: EventTooLarge
+    ) -> None:
+        key = entry.get("key")
+        copy = dead_letter_copy(
+            Record(body, key.encode() if key else None),
+            code=error.code,
+            reasons=error.reasons,
+            context={
+                "original-topic": entry["topic"],
+                "event-id": entry["id"],
+                "outbox": f"{collection}/{doc_id}",
+                "failed-at": self._clock.now().isoformat(),
+            },
+            limit=self._publisher.max_message_bytes,
+        )
+        log.error("unpublishable event dead-lettered", event_id=entry["id"], size=error.size)
+        metrics.DEAD_LETTERED.labels(topic=entry["topic"], code=error.code).inc()
+        await self._publisher.publish_raw(
+            dead_letter_topic(entry["topic"]), copy.key, copy.value, copy.headers
+        )
 
     async def _remove(
         self, col: AsyncCollection[Document], doc_id: str, entries: list[Document]

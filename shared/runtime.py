@@ -24,11 +24,13 @@ from pydantic import ValidationError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared.catalogue import published_types
 from shared.clock import Clock, ControllableClock, SystemClock
 from shared.events import ClockAdvanced, Envelope
 from shared.http import OpsServer
 from shared.ids import new_id
 from shared.kafka import Dispatcher, Publisher, Transient, build_broker, ensure_topics
+from shared.kafka_client import lenient_parser
 from shared.lag import LagMonitor
 from shared.logging import configure_logging, get_logger
 from shared.mongo import Document, IndexSpec, aggregate_indexes, create_client, ensure_indexes
@@ -61,7 +63,9 @@ class ServiceContext:
     def store(self, collection: str) -> AggregateStore:
         """The aggregate store of `collection` (its outbox is relayed, its indexes made)."""
         if collection not in self.stores:
-            self.stores[collection] = AggregateStore(self.db[collection])
+            self.stores[collection] = AggregateStore(
+                self.db[collection], self.settings.kafka.max_message_bytes
+            )
             self.indexes.extend(aggregate_indexes(collection))
         return self.stores[collection]
 
@@ -124,7 +128,7 @@ def build_context(
     wire: Wire,
 ) -> ServiceContext:
     """Build the context and let the service wire itself (no I/O here)."""
-    publisher = Publisher(broker, settings.kafka.topic_prefix)
+    publisher = Publisher(broker, settings.kafka.topic_prefix, settings.kafka.max_message_bytes)
     dispatcher = Dispatcher(service=name, publisher=publisher, clock=clock.now)
     context = ServiceContext(
         name=name,
@@ -164,7 +168,9 @@ def subscribe_demo_clock(
         group_id=group,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.ACK,
+        parser=lenient_parser,
         decoder=lambda message: message.body,
+        no_reply=True,
         title=f"{group}:{topic}",
     )(on_tick)
 
@@ -203,6 +209,7 @@ async def run_service(
     if settings.kafka.create_topics:
         await ensure_topics(settings.kafka, [t.name for t in ALL_TOPICS] + list(extra_topics))
     await ensure_indexes(context.db, context.indexes)
+    context.dispatcher.known_types = published_types()
     context.dispatcher.bind(
         broker,
         group_id=settings.kafka.topic_prefix + name,

@@ -40,6 +40,12 @@ class KafkaSettings(BaseModel):
         default="",
         description="Namespace prepended to every topic name (e.g. one per environment)",
     )
+    max_message_bytes: int = Field(
+        default=1_048_576,
+        ge=16_384,
+        description="Largest record the broker accepts (Kafka's default 1 MiB; set it to "
+        "the brokers' message.max.bytes): no event over it is stored or published",
+    )
 
     def topic(self, name: str) -> str:
         """The physical topic of a logical topic name."""

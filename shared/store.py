@@ -13,6 +13,16 @@ Concurrency is optimistic: each write names the version it read; a mismatch rais
 `ConcurrencyConflict` and the caller reloads (the dispatcher retries it as transient).
 No multi-document transaction is needed.
 
+Two guards keep a change storable and its events publishable, whatever a caller sent:
+
+* keys inside `state` and timer `data` are escaped on the way in and restored on the way
+  out (`escape_key`): a map keyed by caller-chosen text (a port request's `extra_fields`
+  with `lsp.account_ref` or `$account`) never becomes a key the database refuses
+  (`.`, a leading `$`, NUL), so it can neither fail the write nor reach a query operator;
+* every outgoing event is measured before it enters the outbox: one over the broker's
+  limit raises `EventTooLarge` (a refusal with a reason, see `shared.kafka`) instead of
+  storing an effect whose event could never be published.
+
 Document layout: `{_id, version, state: {...}, handled: [ids], outbox: [{id, topic, key,
 body}], outbox_pending, timers: [{id, kind, due_at, data}], next_due_at, lease_until,
 lease_owner}`.
@@ -29,8 +39,10 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from shared.binding import STRUCTURED_CONTENT_TYPE
+from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES, record_size
+from shared.errors import ConcurrencyConflict, EventTooLarge
 from shared.events import Envelope
-from shared.kafka import ConcurrencyConflict
 from shared.mongo import Document
 
 KEEP_HANDLED = 500
@@ -48,11 +60,12 @@ class Timer:
     data: dict[str, Any] = field(default_factory=dict)
 
     def to_doc(self) -> Document:
-        return {"id": self.id, "kind": self.kind, "due_at": self.due_at, "data": self.data}
+        data = escape_keys(self.data)
+        return {"id": self.id, "kind": self.kind, "due_at": self.due_at, "data": data}
 
     @classmethod
     def from_doc(cls, doc: Document) -> Timer:
-        return cls(doc["id"], doc["kind"], doc["due_at"], doc.get("data") or {})
+        return cls(doc["id"], doc["kind"], doc["due_at"], unescape_keys(doc.get("data") or {}))
 
 
 @dataclass(frozen=True)
@@ -114,8 +127,13 @@ Decide = Callable[[Stored | None], Awaitable[Change | None] | Change | None]
 class AggregateStore:
     """Loads and saves aggregate documents of one collection (see module doc)."""
 
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        max_event_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    ) -> None:
         self.collection = collection
+        self.max_event_bytes = max_event_bytes
 
     @property
     def name(self) -> str:
@@ -137,18 +155,23 @@ class AggregateStore:
         handled_id: str | None,
         previous: Stored | None = None,
     ) -> int:
-        """Store `change` atomically; returns the new version (raises ConcurrencyConflict)."""
+        """Store `change` atomically; returns the new version.
+
+        Raises ConcurrencyConflict (reload and retry) or EventTooLarge (an event over the
+        broker's limit: nothing is stored).
+        """
         handled = list(previous.handled) if previous else []
         if handled_id is not None:
             handled = [*handled, handled_id][-KEEP_HANDLED:]
         outbox = [e.to_doc() for e in change.events]
+        self._check_sizes(outbox)
         timers = (
             [t.to_doc() for t in change.timers]
             if change.timers is not None
             else [t.to_doc() for t in (previous.timers if previous else [])]
         )
         fields: Document = {
-            "state": change.state,
+            "state": escape_keys(change.state),
             "version": expected_version + 1,
             "handled": handled,
             "timers": timers,
@@ -185,6 +208,15 @@ class AggregateStore:
             )
         return expected_version + 1
 
+    def _check_sizes(self, outbox: list[Document]) -> None:
+        headers = {"content-type": STRUCTURED_CONTENT_TYPE}
+        for entry in outbox:
+            key = entry["key"].encode() if entry.get("key") else None
+            size = record_size(entry["body"].encode(), key, headers)
+            if size > self.max_event_bytes:
+                kind = Envelope.model_validate_json(entry["body"]).type
+                raise EventTooLarge(f"event {kind}", size, self.max_event_bytes)
+
     async def apply(self, aggregate_id: str, message_id: str, decide: Decide) -> Applied:
         """Load, skip if `message_id` was handled, decide, save; retries on conflicts.
 
@@ -217,7 +249,58 @@ def _stored(doc: Document) -> Stored:
     return Stored(
         id=doc["_id"],
         version=int(doc.get("version", 0)),
-        state=doc.get("state") or {},
+        state=unescape_keys(doc.get("state") or {}),
         handled=list(doc.get("handled") or []),
         timers=[Timer.from_doc(t) for t in doc.get("timers") or []],
     )
+
+
+# -- keys the database refuses -------------------------------------------------------------
+
+_ESCAPES = {"%": "%25", ".": "%2E", "$": "%24", "\x00": "%00"}
+_UNESCAPES = {v: k for k, v in _ESCAPES.items()}
+_MUST_ESCAPE = frozenset(_ESCAPES)
+
+
+def escape_key(key: str) -> str:
+    """`key` as a storable field name: `%`, `.`, `$` and NUL percent-encoded (reversible)."""
+    if _MUST_ESCAPE.isdisjoint(key):
+        return key
+    return "".join(_ESCAPES.get(ch, ch) for ch in key)
+
+
+def unescape_key(key: str) -> str:
+    """The key `escape_key` encoded."""
+    if "%" not in key:
+        return key
+    out: list[str] = []
+    i = 0
+    while i < len(key):
+        code = key[i : i + 3]
+        if code in _UNESCAPES:
+            out.append(_UNESCAPES[code])
+            i += 3
+        else:
+            out.append(key[i])
+            i += 1
+    return "".join(out)
+
+
+def escape_keys(value: Any) -> Any:
+    """`value` with every dict key escaped, at any depth (lists included)."""
+    return _map_keys(value, escape_key)
+
+
+def unescape_keys(value: Any) -> Any:
+    """The inverse of `escape_keys`."""
+    return _map_keys(value, unescape_key)
+
+
+def _map_keys(value: Any, rename: Callable[[str], str]) -> Any:
+    if isinstance(value, dict):
+        return {
+            rename(k) if isinstance(k, str) else k: _map_keys(v, rename) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_map_keys(v, rename) for v in value]
+    return value

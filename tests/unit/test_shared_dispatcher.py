@@ -26,7 +26,7 @@ class Ping(Payload):
 
 class FakePublisher(Publisher):
     def __init__(self) -> None:
-        self.sent: list[tuple[str, str | None, bytes, dict[str, str]]] = []
+        self.sent: list[tuple[str, str | bytes | None, bytes, dict[str, str]]] = []
 
     async def publish_raw(self, topic, key, body, headers=None) -> None:
         self.sent.append((topic, key, body, headers or {}))
@@ -58,7 +58,7 @@ async def test_an_undecodable_message_is_dead_lettered_and_the_handler_never_run
     await dispatcher.dispatch(PORTING_COMMANDS.name, b"\xff\xfe", META)
     assert calls == []
     [(topic, key, body, headers)] = publisher.sent
-    assert topic == "porting.commands.dlq" and key == "p1" and body == b"\xff\xfe"
+    assert topic == "porting.commands.dlq" and key == b"p1" and body == b"\xff\xfe"
     assert headers["x-dlq-error-code"] == "invalid_envelope"
     assert headers["x-dlq-offset"] == "7"
 
@@ -81,7 +81,7 @@ async def test_a_command_with_invalid_data_is_dead_lettered_and_rejected_with_re
     ]
 
 
-async def test_an_unknown_command_is_rejected_but_an_unknown_event_is_ignored():
+async def test_an_unknown_command_is_rejected_and_an_unknown_event_type_is_dead_lettered():
     async def handler(envelope, payload):
         pass
 
@@ -91,6 +91,20 @@ async def test_an_unknown_command_is_rejected_but_an_unknown_event_is_ignored():
     assert [s[0] for s in publisher.sent] == ["porting.commands.dlq", "porting.events"]
     dispatcher.on(PORTING_EVENTS, Ping)(handler)
     publisher.sent.clear()
+    await dispatcher.dispatch(PORTING_EVENTS.name, other.to_json(), META)
+    [(topic, _, _, headers)] = publisher.sent
+    assert topic == "porting.events.dlq"
+    assert headers["x-dlq-error-code"] == "unknown_event_type"
+
+
+async def test_a_known_type_this_service_does_not_consume_is_handled_by_doing_nothing():
+    async def handler(envelope, payload):
+        raise AssertionError("not routed")
+
+    dispatcher, publisher = make(handler)
+    dispatcher.on(PORTING_EVENTS, Ping)(handler)
+    dispatcher.known_types = {PORTING_EVENTS.name: frozenset({"porting.port.submitted"})}
+    other = ping().model_copy(update={"type": "porting.port.submitted"})
     await dispatcher.dispatch(PORTING_EVENTS.name, other.to_json(), META)
     assert publisher.sent == []
 

@@ -1,0 +1,201 @@
+"""Kafka clients: the broker (producer + consumers) and topic administration.
+
+Two things here make every consumed record reach the dispatcher, whatever its bytes:
+
+* `lenient_parser` — FastStream's own parser decodes every header value as UTF-8 and
+  raises on anything else, and a record it cannot parse is neither acked nor nacked (the
+  next commit skips it). Ours hands FastStream a header-less copy, so parsing never
+  fails; the dispatcher reads the raw record's headers itself. No header (`reply_to`)
+  can make FastStream publish a reply either.
+* `TolerantConsumer` — aiokafka decodes header *names* as UTF-8 while it fetches, and a
+  name that is not UTF-8 makes every `getone` fail on that record for ever (the
+  partition is stuck). The consumer skips such a record and hands on an
+  `UndecodableRecord` in its place, which the dispatcher dead-letters.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import ConsumerStoppedError, KafkaError, TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
+
+from shared.logging import get_logger
+from shared.settings import KafkaSettings
+from shared.topics import dead_letter_topic
+
+log = get_logger("shared.kafka")
+
+
+def make_security(settings: KafkaSettings) -> BaseSecurity | None:
+    """FastStream security object from settings (SASL and/or TLS)."""
+    context = settings.ssl_context()
+    if settings.security_protocol in ("SASL_PLAINTEXT", "SASL_SSL"):
+        password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
+        username = settings.sasl_username or ""
+        kind = {
+            "PLAIN": SASLPlaintext,
+            "SCRAM-SHA-256": SASLScram256,
+            "SCRAM-SHA-512": SASLScram512,
+        }[settings.sasl_mechanism]
+        return kind(username=username, password=password, ssl_context=context)
+    if context is not None:
+        return BaseSecurity(ssl_context=context)
+    return None
+
+
+def build_broker(settings: KafkaSettings, client_id: str, **extra: Any) -> KafkaBroker:
+    """A broker whose producer waits for all in-sync replicas and is idempotent."""
+    return PartnerOpsBroker(
+        settings.bootstrap_servers,
+        client_id=client_id,
+        security=make_security(settings),
+        acks="all",
+        enable_idempotence=True,
+        max_request_size=settings.max_message_bytes,
+        # No FastStream `correlation_id` header: a record carries the CloudEvent only.
+        id_generator=lambda: "",
+        graceful_timeout=15.0,  # well inside Kubernetes' 30 s termination grace
+        allow_auto_create_topics=False,
+        # FastStream's "Received"/"Processed" lines per message: debug only (our
+        # dispatcher logs what matters, with ids and redaction).
+        log_level=logging.DEBUG,
+        description="partnerops " + client_id,
+        **extra,
+    )
+
+
+def security_options(settings: KafkaSettings) -> dict[str, Any]:
+    """aiokafka client options for SASL/TLS (for clients FastStream does not build)."""
+    return {
+        "security_protocol": settings.security_protocol,
+        "ssl_context": settings.ssl_context(),
+        "sasl_mechanism": settings.sasl_mechanism,
+        "sasl_plain_username": settings.sasl_username,
+        "sasl_plain_password": (
+            settings.sasl_password.get_secret_value() if settings.sasl_password else None
+        ),
+    }
+
+
+async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
+    """Create the topics (and their dead-letter topics) that do not exist yet."""
+    names = sorted({settings.topic(n) for t in topics for n in (t, dead_letter_topic(t))})
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers, **security_options(settings)
+    )
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [n for n in names if n not in existing]
+        if not missing:
+            return
+        with contextlib.suppress(TopicAlreadyExistsError):  # another instance won the race
+            await admin.create_topics(
+                [
+                    NewTopic(
+                        name=n,
+                        num_partitions=settings.topic_partitions,
+                        replication_factor=settings.topic_replication,
+                    )
+                    for n in missing
+                ]
+            )
+        log.info("topics created", topics=missing)
+        await _wait_for_leaders(admin, missing)
+    finally:
+        await admin.close()
+
+
+async def _wait_for_leaders(admin: AIOKafkaAdminClient, topics: list[str]) -> None:
+    """New partitions answer NotLeaderForPartition until a leader is elected: wait for it."""
+    for _ in range(50):
+        described = await admin.describe_topics(topics)
+        if all(
+            t.get("error_code", 0) == 0
+            and t.get("partitions")
+            and all(p.get("leader", -1) >= 0 for p in t["partitions"])
+            for t in described
+        ):
+            return
+        await asyncio.sleep(0.2)
+
+
+class UndecodableRecord(ConsumerRecord[bytes, bytes]):
+    """Stands for a record the Kafka client could not decode (its offset is skipped)."""
+
+    error: str = ""
+
+
+class TolerantConsumer(AIOKafkaConsumer):
+    """An aiokafka consumer that never stops at a record it cannot decode (see module doc).
+
+    Relies on aiokafka 0.14's fetcher internals to find the partition of the failure;
+    `tests/integration/test_bad_records.py` proves it on the real broker.
+    """
+
+    async def getone(self, *partitions: Any) -> Any:
+        try:
+            return await super().getone(*partitions)
+        except (KafkaError, ConsumerStoppedError):
+            raise
+        except Exception as error:
+            skipped = self._skip_undecodable(error)
+            if skipped is None:
+                raise
+            return skipped
+
+    def _skip_undecodable(self, error: Exception) -> UndecodableRecord | None:
+        fetcher = getattr(self, "_fetcher", None)
+        for tp, result in list(getattr(fetcher, "_records", {}).items()):
+            records = getattr(result, "_partition_records", None)
+            iterator = getattr(records, "_records_iterator", None)
+            if records is None or not inspect.isgenerator(iterator):
+                continue
+            if inspect.getgeneratorstate(iterator) != inspect.GEN_CLOSED:
+                continue
+            offset = int(records.next_fetch_offset)
+            log.error(
+                "undecodable record skipped",
+                topic=tp.topic,
+                partition=tp.partition,
+                offset=offset,
+                error=repr(error),
+            )
+            self.seek(tp, offset + 1)
+            skipped = UndecodableRecord(
+                tp.topic, tp.partition, offset, -1, 0, None, None, None, -1, -1, []
+            )
+            skipped.error = f"{type(error).__name__}: {error}"[:500]
+            return skipped
+        return None
+
+
+async def lenient_parser(record: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
+    """FastStream parser: FastStream's own, on a copy of the record without headers."""
+    stripped = copy.copy(record)
+    stripped.headers = []
+    message = await original(stripped)
+    message.raw_message = record
+    return message
+
+
+class PartnerOpsBroker(KafkaBroker):
+    """A FastStream broker whose consumers are `TolerantConsumer`s."""
+
+    async def _connect(self) -> Callable[..., AIOKafkaConsumer]:
+        builder = await super()._connect()
+        options = getattr(builder, "keywords", {})
+        tolerant = partial(TolerantConsumer, **options)
+        self.config.broker_config.builder = tolerant
+        return tolerant

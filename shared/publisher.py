@@ -1,0 +1,64 @@
+"""Publishing records: structured-mode CloudEvents and raw records, within the size limit."""
+
+from __future__ import annotations
+
+from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
+from faststream.kafka import KafkaBroker
+
+from shared import metrics
+from shared.binding import STRUCTURED_CONTENT_TYPE, encode_structured
+from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES, record_size
+from shared.errors import EventTooLarge
+from shared.events import Envelope
+
+
+class Publisher:
+    """Publishes envelopes; the Kafka key is the aggregate id so its events stay ordered.
+
+    Topic names given are logical; `prefix` (the settings' topic namespace) is prepended.
+    A record over `max_message_bytes` (key, value, headers and framing) is never sent:
+    `EventTooLarge` is raised instead (also when the broker itself refuses the size),
+    which is not a transient fault and so is never retried.
+    """
+
+    prefix: str = ""
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        prefix: str = "",
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    ) -> None:
+        self._broker = broker
+        self.prefix = prefix
+        self.max_message_bytes = max_message_bytes
+
+    async def publish_raw(
+        self,
+        topic: str,
+        key: str | bytes | None,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Publish bytes, waiting for the broker's acknowledgement.
+
+        `headers` are sent as given (a structured event's content type by default).
+        """
+        all_headers = headers if headers is not None else {"content-type": STRUCTURED_CONTENT_TYPE}
+        key_bytes = key.encode() if isinstance(key, str) else key
+        size = record_size(body, key_bytes or None, all_headers)
+        if size > self.max_message_bytes:
+            raise EventTooLarge(f"a record for {topic}", size, self.max_message_bytes)
+        try:
+            await self._broker.publish(
+                body, topic=self.prefix + topic, key=key_bytes or None, headers=all_headers
+            )
+        except (MessageSizeTooLargeError, RecordTooLargeError) as error:
+            raise EventTooLarge(f"a record for {topic}", size, self.max_message_bytes) from error
+        metrics.EVENTS_OUT.labels(topic=topic).inc()
+
+    async def publish(self, topic: str, envelope: Envelope, key: str | None = None) -> None:
+        """Publish an envelope in structured mode (no `ce_*` headers)."""
+        body, headers = encode_structured(envelope)
+        await self.publish_raw(topic, key or envelope.subject, body, headers)
