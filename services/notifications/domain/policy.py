@@ -8,7 +8,7 @@ region's configured holidays (default none); a holiday weekday still has a weekd
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
@@ -45,7 +45,7 @@ class MaintenancePolicy:
     """
 
     calendar: MaintenanceCalendar = field(default_factory=MaintenanceCalendar)
-    holidays: Mapping[Region, frozenset[date]] = field(default_factory=dict)
+    holidays: Mapping[Region | str, Collection[date]] = field(default_factory=dict)
     notice_business_days: int = 10
     answer_business_days: int = 3
     reminders: tuple[timedelta, ...] = DEFAULT_REMINDERS

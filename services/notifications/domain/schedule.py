@@ -103,6 +103,11 @@ class MaintenancePlan:
     def __post_init__(self) -> None:
         object.__setattr__(self, "region", Region(self.region))
         object.__setattr__(self, "kind", MaintenanceKind(self.kind))
+        if self.upgrade_reason is not None:
+            object.__setattr__(self, "upgrade_reason", UpgradeReason(self.upgrade_reason))
+        if self.emergency_reason is not None:
+            object.__setattr__(self, "emergency_reason", EmergencyReason(self.emergency_reason))
+        object.__setattr__(self, "affected_customer_ids", tuple(self.affected_customer_ids))
         object.__setattr__(self, "start", aware(self.start, "start"))
         object.__setattr__(self, "end", aware(self.end, "end"))
         if self.certificate_expires_at is not None:
