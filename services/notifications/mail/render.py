@@ -211,7 +211,9 @@ class MailRenderer:
         # Translated value names, built once per language; a global so that blocks rendered
         # on their own (the subject) see them too.
         env.globals["labels"] = env.get_template("labels.jinja").module
-        env.filters.update(instant=_instant, day=_day, clock=_clock, phone=i18n.format_phone)
+        env.filters.update(
+            instant=_instant, day=_day, clock=_clock, phone=i18n.format_phone, refusal=_refusal
+        )
         return env
 
 
@@ -233,6 +235,13 @@ def _day(ctx: Context, value: date | datetime | None, tz: str | None = None) -> 
 @pass_context
 def _clock(ctx: Context, value: datetime, tz: str | None = None) -> str:
     return i18n.format_clock(value, ctx["_locale"], tz or ctx["_tz"])
+
+
+@pass_context
+def _refusal(ctx: Context, reason: Any) -> str:
+    """A refusal reason in the recipient's language (its own message when the code is new)."""
+    labels: Any = ctx.environment.globals["labels"]
+    return str(labels.REFUSAL.get(reason.code, reason.message))
 
 
 def _tidy_text(text: str) -> str:

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.notifications.domain import events as ev
-from services.notifications.mail.contexts.base import MailContext
+from services.notifications.mail.contexts.base import IanaZone, MailContext
 
 Kind = Literal[
     "routine",
@@ -31,7 +31,7 @@ class Maintenance(MailContext):
     maintenance_id: str
     title: str
     region: str
-    region_timezone: str
+    region_timezone: IanaZone
     kind: Kind
     start: AwareDatetime
     end: AwareDatetime
@@ -73,10 +73,21 @@ class MaintenanceRescheduled(Maintenance):
     window_end: AwareDatetime | None = None
 
 
+class RefusalReason(BaseModel):
+    """One reason a reschedule was refused: its code (translated in the mail) and message."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, revalidate_instances="always")
+
+    code: str
+    message: str
+
+
 class RescheduleRefused(Maintenance):
+    """notifications.maintenance.reschedule_refused: to the partner who asked."""
+
     requested_start: AwareDatetime
     requested_end: AwareDatetime
-    reasons: list[str]
+    reasons: list[RefusalReason]
 
 
 class MaintenanceCancelled(Maintenance):
@@ -97,11 +108,11 @@ class Outage(MailContext):
 class UpgradeRow(BaseModel):
     """One customer that must upgrade, with its proposed window."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, revalidate_instances="always")
 
     customer_name: str
     region: str
-    region_timezone: str
+    region_timezone: IanaZone
     current_release: str
     window_start: AwareDatetime
     window_end: AwareDatetime
@@ -124,7 +135,7 @@ class ChangeRequest(MailContext):
 
 
 class DigestItem(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, revalidate_instances="always")
 
     subject: str
     occurred_at: AwareDatetime
@@ -195,7 +206,7 @@ def maintenance_mail(
             **base,
             requested_start=event.requested_start,
             requested_end=event.requested_end,
-            reasons=[r.message for r in event.reasons],
+            reasons=[RefusalReason(code=r.code, message=r.message) for r in event.reasons],
         )
     if isinstance(event, ev.MaintenanceCancelled):
         return "maintenance_cancelled", MaintenanceCancelled(**base, reason=event.reason)
@@ -244,7 +255,12 @@ SAMPLES: dict[str, MailContext] = {
         **_BASE,
         requested_start=_START + timedelta(days=4),
         requested_end=_START + timedelta(days=4, hours=3),
-        reasons=["The window of 2026-06-20 is a weekend window: infrastructure maintenance only."],
+        reasons=[
+            RefusalReason(
+                code="weekend_window_infrastructure_only",
+                message="the window of 2026-06-20 is a weekend window: infrastructure only",
+            )
+        ],
     ),
     "maintenance_cancelled": MaintenanceCancelled(**_BASE, reason="The patch was withdrawn."),
     "outage_declared": Outage(
