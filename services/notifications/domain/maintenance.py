@@ -149,12 +149,18 @@ class Maintenance:
             return []
         if kind == START:
             return self.start(now, policy)
-        return self._remind(timer_id, now, policy)
+        return self.remind(timer_id, now, policy)
 
-    def _remind(
+    def remind(
         self, timer_id: str, now: datetime, policy: MaintenancePolicy
     ) -> list[ev.MaintenanceEvent]:
-        timer = next(t for t in self.pending_timers(policy) if t.id == timer_id)
+        """Send the pending reminder ``timer_id`` once; a stale or sent one changes nothing."""
+        pending = [
+            t for t in self.pending_timers(policy) if t.id == timer_id and t.kind == REMINDER
+        ]
+        if not pending:
+            return []
+        timer = pending[0]
         self.reminders_sent = (*self.reminders_sent, timer_id)
         self.version += 1
         return [

@@ -158,3 +158,44 @@ def test_the_preview_writes_every_template_in_every_language(tmp_path):
     assert (tmp_path / "maintenance_notice.customer_admin.nl.html").exists()
     assert b"BEGIN:VEVENT" in (tmp_path / "maintenance_notice.ics").read_bytes()
     assert "port_reminder.partner.de.html" in (tmp_path / "index.html").read_text()
+
+
+def test_each_partner_s_end_of_sale_notice_becomes_its_mail():
+    from services.notifications.domain.releases import (
+        CustomerRelease,
+        ReleaseTrain,
+        end_of_sale_notices,
+    )
+    from services.notifications.mail.contexts.maintenance import release_mail
+
+    train = ReleaseTrain(("12.5", "14.0", "15.0"))
+    customers = [CustomerRelease("c1", "Example Bakery Ltd", "alpha", Region.AUS, "12.5")]
+    [notice] = end_of_sale_notices(train, customers, local(Region.AUS, 2026, 6, 1, 10), POLICY)
+    mail = MailRenderer().render(
+        "release_end_of_sale", release_mail(notice, POLICY), "en_GB", "Australia/Sydney"
+    )
+    assert mail.subject == "Release 12.5 reaches end of sale: upgrade to 15.0"
+    assert "Example Bakery Ltd" in mail.text
+    assert "Monday, 15 June 2026, 21:00 Australian Eastern Standard Time to 06:00" in mail.text
+
+
+def test_an_outage_declared_and_resolved_become_their_mails():
+    from services.notifications.domain.outages import Outage
+    from services.notifications.mail.contexts.maintenance import outage_mail
+
+    outage, [declared] = Outage.declare(
+        "out-1",
+        regions=["EU"],
+        services=["calling"],
+        summary="Calls fail",
+        started_at=local(Region.EU, 2026, 6, 3, 10),
+        now=local(Region.EU, 2026, 6, 3, 10, 5),
+    )
+    [resolved] = outage.resolve(local(Region.EU, 2026, 6, 3, 11), "Fixed")
+    renderer = MailRenderer()
+    for event, key in ((declared, "outage_declared"), (resolved, "outage_resolved")):
+        got_key, context = outage_mail(event)
+        assert got_key == key
+        mail = renderer.render(key, context, "nl", "Europe/Amsterdam")
+        assert mail.headers["Importance"] == "high"
+    assert "11:00" in mail.text

@@ -13,6 +13,9 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from services.notifications.domain import events as ev
+from services.notifications.domain.outages import OutageEvent, OutageResolved
+from services.notifications.domain.policy import MaintenancePolicy
+from services.notifications.domain.releases import EndOfSaleNotice
 from services.notifications.mail.contexts.base import IanaZone, MailContext
 
 Kind = Literal[
@@ -211,6 +214,38 @@ def maintenance_mail(
     if isinstance(event, ev.MaintenanceCancelled):
         return "maintenance_cancelled", MaintenanceCancelled(**base, reason=event.reason)
     raise TypeError(f"no mail for {type(event).__name__}")
+
+
+def release_mail(notice: EndOfSaleNotice, policy: MaintenancePolicy) -> ReleaseEndOfSale:
+    """The context of one partner's end-of-sale mail (release management, §3)."""
+    return ReleaseEndOfSale(
+        end_of_sale_release=notice.end_of_sale_release,
+        target_release=notice.target_release,
+        upgrades=[
+            UpgradeRow(
+                customer_name=u.customer_name,
+                region=u.region.value,
+                region_timezone=policy.zone(u.region).key,
+                current_release=u.current_release,
+                window_start=u.window.start,
+                window_end=u.window.end,
+            )
+            for u in notice.upgrades
+        ],
+    )
+
+
+def outage_mail(event: OutageEvent) -> tuple[str, Outage]:
+    """The template key and context of an outage declared or resolved (§3)."""
+    resolved = isinstance(event, OutageResolved)
+    return ("outage_resolved" if resolved else "outage_declared"), Outage(
+        outage_id=event.outage_id,
+        regions=list(event.regions),
+        services=list(event.services),
+        summary=event.summary,
+        started_at=getattr(event, "started_at", event.occurred_at),
+        resolved_at=event.resolved_at if isinstance(event, OutageResolved) else None,
+    )
 
 
 _START = datetime(2026, 6, 16, 20, 0, tzinfo=UTC)  # Tue 22:00 in Berlin
