@@ -3,10 +3,12 @@
 Message catalogs are gettext `.po` files under `locale/<lang>/LC_MESSAGES/messages.po`,
 extracted from the templates and kept up to date with Babel's own tools:
 
-    uv run pybabel extract -F services/notifications/mail/babel.cfg \
-        -o services/notifications/mail/locale/messages.pot services/notifications/mail/templates
+    uv run pybabel extract -F services/notifications/mail/babel.cfg --no-location \
+        --sort-output --project=partnerops --copyright-holder=partnerops \
+        -o services/notifications/mail/locale/messages.pot \
+        services/notifications/mail/templates
     uv run pybabel update -i services/notifications/mail/locale/messages.pot \
-        -d services/notifications/mail/locale
+        -d services/notifications/mail/locale --ignore-obsolete
 
 They are compiled in memory with Babel (`read_po` → `write_mo`) when first used, so no
 binary `.mo` file is kept in the repository and a compiled catalog can never be stale.
