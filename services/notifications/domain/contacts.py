@@ -1,0 +1,263 @@
+"""A partner's contacts and what each is enrolled for (domain.md §3 "Partners enrol contacts").
+
+A contact is enrolled per alert category (at least maintenance and outages, porting,
+onboarding, support, release management) and per region, writes in English, German or
+Dutch (or inherits the partner's language), and may take low-urgency categories as a
+daily digest sent at a local hour. Addresses are checked and normalised with
+`email-validator` (syntax only: no DNS lookup, so the check stays pure). A partner's
+contacts start from its main contact, enrolled for everything everywhere until the partner
+narrows it (over-notify rather than miss an outage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from email_validator import EmailNotValidError, validate_email
+
+from services.notifications.domain.errors import (
+    DigestNotAllowed,
+    DuplicateContact,
+    InvalidDigestHour,
+    InvalidEmailAddress,
+    NoCategories,
+    NotificationsError,
+    UnknownContact,
+    UnknownTimeZone,
+    UnsupportedLanguage,
+    ValidationFailed,
+)
+from services.notifications.domain.policy import aware
+from shared.calendars import Region
+
+SUPPORTED_LANGUAGES = ("en", "de", "nl")
+"""§3 product decision: mail is written in English, German and Dutch."""
+DEFAULT_LANGUAGE = "en"
+DEFAULT_DIGEST_HOUR = 8
+
+
+class AlertCategory(StrEnum):
+    """What a contact can be enrolled for."""
+
+    MAINTENANCE_AND_OUTAGES = "maintenance_and_outages"
+    PORTING = "porting"
+    ONBOARDING = "onboarding"
+    SUPPORT = "support"
+    RELEASE_MANAGEMENT = "release_management"
+
+
+DIGESTIBLE = frozenset(
+    {
+        AlertCategory.PORTING,
+        AlertCategory.ONBOARDING,
+        AlertCategory.SUPPORT,
+        AlertCategory.RELEASE_MANAGEMENT,
+    }
+)
+"""Categories a contact may take as a daily digest. Maintenance and outages never: the
+category carries outages and emergency changes (§3); S1/S2 and emergencies within the
+others are still sent at once (see `digest.plan_delivery`)."""
+
+
+def normalise_email(address: str, field_name: str = "email") -> str:
+    """The normalised address (domain lower-cased, Unicode NFC); raises InvalidEmailAddress."""
+    try:
+        return validate_email(address.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise InvalidEmailAddress(f"{address!r}: {exc}", field=field_name) from None
+
+
+def address_key(address: str) -> str:
+    """The form under which two addresses are the same recipient (§3: case-insensitive)."""
+    return address.strip().casefold()
+
+
+def checked_language(language: str | None, field_name: str = "language") -> str | None:
+    """``language`` lower-cased if supported (None stays None); raises UnsupportedLanguage."""
+    if language is None:
+        return None
+    code = language.strip().replace("-", "_").split("_")[0].lower()
+    if code not in SUPPORTED_LANGUAGES:
+        raise UnsupportedLanguage(
+            f"{language!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}", field=field_name
+        )
+    return code
+
+
+def checked_timezone(name: str | None, field_name: str = "timezone") -> str | None:
+    """``name`` if it is an IANA zone (None stays None); raises UnknownTimeZone."""
+    if name is None:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UnknownTimeZone(f"{name!r} is not an IANA time zone", field=field_name) from None
+    return name
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One person at a partner whom notifications e-mail.
+
+    `regions` empty means every region. `digest` lists the categories taken as a daily
+    digest at `digest_hour` (local, in `timezone` or the partner's).
+    """
+
+    contact_id: str
+    name: str
+    email: str
+    categories: frozenset[AlertCategory]
+    regions: frozenset[Region] = frozenset()
+    language: str | None = None
+    timezone: str | None = None
+    digest: frozenset[AlertCategory] = frozenset()
+    digest_hour: int = DEFAULT_DIGEST_HOUR
+
+    @classmethod
+    def create(
+        cls,
+        contact_id: str,
+        name: str,
+        email: str,
+        categories: Iterable[AlertCategory | str],
+        regions: Iterable[Region | str] = (),
+        language: str | None = None,
+        timezone: str | None = None,
+        digest: Iterable[AlertCategory | str] = (),
+        digest_hour: int = DEFAULT_DIGEST_HOUR,
+    ) -> Contact:
+        """A checked contact; raises `ValidationFailed` listing every problem."""
+        problems: list[NotificationsError] = []
+        cats = frozenset(AlertCategory(c) for c in categories)
+        digested = frozenset(AlertCategory(c) for c in digest)
+        checks = (
+            lambda: normalise_email(email),
+            lambda: checked_language(language),
+            lambda: checked_timezone(timezone),
+        )
+        results: list[str | None] = []
+        for check in checks:
+            try:
+                results.append(check())
+            except NotificationsError as exc:
+                problems.append(exc)
+                results.append(None)
+        if not cats:
+            problems.append(NoCategories("enrol the contact for a category", field="categories"))
+        for category in sorted(digested - DIGESTIBLE):
+            problems.append(
+                DigestNotAllowed(f"{category.value} is always sent at once", field="digest")
+            )
+        if not 0 <= digest_hour <= 23:
+            problems.append(InvalidDigestHour("digest_hour is 0 to 23", field="digest_hour"))
+        if problems:
+            raise ValidationFailed(r for p in problems for r in p.reasons())
+        return cls(
+            contact_id=contact_id,
+            name=name.strip(),
+            email=str(results[0]),
+            categories=cats,
+            regions=frozenset(Region(r) for r in regions),
+            language=results[1],
+            timezone=results[2],
+            digest=digested & cats,
+            digest_hour=digest_hour,
+        )
+
+    def enrolled_for(self, category: AlertCategory, region: Region | str | None = None) -> bool:
+        """Enrolled for ``category`` and (when given) ``region``."""
+        if category not in self.categories:
+            return False
+        return region is None or not self.regions or Region(region) in self.regions
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContactsChanged:
+    """The partner's contacts as they now are."""
+
+    name: ClassVar[str] = "notifications.contacts.changed"
+
+    partner_id: str
+    occurred_at: datetime
+    version: int
+    contact_emails: tuple[str, ...]
+
+
+@dataclass
+class PartnerContacts:
+    """The contacts of one partner, with its language and time zone as fallbacks."""
+
+    partner_id: str
+    language: str = DEFAULT_LANGUAGE
+    timezone: str | None = None
+    contacts: tuple[Contact, ...] = field(default=())
+    version: int = 0
+
+    @classmethod
+    def seed(
+        cls,
+        partner_id: str,
+        *,
+        main_contact_name: str,
+        main_contact_email: str,
+        language: str | None,
+        timezone: str | None,
+        now: datetime,
+    ) -> tuple[PartnerContacts, list[ContactsChanged]]:
+        """Start from the partner's main contact, enrolled for every category and region."""
+        main = Contact.create(
+            f"{partner_id}:main", main_contact_name, main_contact_email, AlertCategory
+        )
+        partner = cls(
+            partner_id,
+            language=checked_language(language) or DEFAULT_LANGUAGE,
+            timezone=checked_timezone(timezone),
+        )
+        return partner, partner.replace_contacts([main], now)
+
+    def replace_contacts(self, contacts: Iterable[Contact], now: datetime) -> list[ContactsChanged]:
+        """Replace every contact; two sharing an address (ignoring case) are refused."""
+        new = tuple(contacts)
+        seen: dict[str, str] = {}
+        problems = []
+        for contact in new:
+            key = address_key(contact.email)
+            if key in seen:
+                problems.append(
+                    DuplicateContact(
+                        f"{contact.email} is already the address of {seen[key]}", field="email"
+                    )
+                )
+            seen.setdefault(key, contact.contact_id)
+        if problems:
+            raise ValidationFailed(r for p in problems for r in p.reasons())
+        self.contacts = new
+        return [self._changed(now)]
+
+    def update_contact(self, contact: Contact, now: datetime) -> list[ContactsChanged]:
+        """Replace the contact with the same id (enrolment, digest, language...)."""
+        if contact.contact_id not in {c.contact_id for c in self.contacts}:
+            raise UnknownContact(f"no contact {contact.contact_id!r}", field="contact_id")
+        return self.replace_contacts(
+            (contact if c.contact_id == contact.contact_id else c for c in self.contacts), now
+        )
+
+    def enrolled(
+        self, category: AlertCategory, region: Region | str | None = None
+    ) -> list[Contact]:
+        """The contacts enrolled for ``category`` (and ``region`` when given)."""
+        return [c for c in self.contacts if c.enrolled_for(category, region)]
+
+    def _changed(self, now: datetime) -> ContactsChanged:
+        self.version += 1
+        return ContactsChanged(
+            partner_id=self.partner_id,
+            occurred_at=aware(now, "now"),
+            version=self.version,
+            contact_emails=tuple(c.email for c in self.contacts),
+        )
