@@ -47,6 +47,10 @@ class OutboxRelay:
         self._sweep_seconds = sweep_seconds
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
 
+    def add(self, collection: AsyncCollection[Document]) -> None:
+        """Relay the outbox of one more collection."""
+        self._collections[collection.name] = collection
+
     async def flush(self, collection: str, doc_id: str) -> int:
         """Publish and remove the pending events of one document; returns how many."""
         lock = self._locks.setdefault((collection, doc_id), asyncio.Lock())

@@ -26,7 +26,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from shared.catalogue import published_types
 from shared.clock import Clock, ControllableClock, SystemClock
-from shared.events import ClockAdvanced, Envelope
+from shared.events import ClockAdvanced, Envelope, Payload
 from shared.http import OpsServer
 from shared.ids import new_id
 from shared.kafka import Dispatcher, Publisher, Transient, build_broker, ensure_topics
@@ -40,6 +40,7 @@ from shared.store import AggregateStore, Decide
 from shared.timers import FireTimer, TimerPoller
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK
 from shared.tracing import configure_tracing
+from shared.usecase import UseCases
 
 log = get_logger("shared.runtime")
 
@@ -67,7 +68,25 @@ class ServiceContext:
                 self.db[collection], self.settings.kafka.max_message_bytes
             )
             self.indexes.extend(aggregate_indexes(collection))
+            if self.relay is not None:
+                self.relay.add(self.db[collection])
         return self.stores[collection]
+
+    def use_cases(
+        self, events_topic: str, payloads: Callable[[Any], Sequence[Payload]]
+    ) -> UseCases:
+        """The narrow dependencies of this service's use cases (see `shared.usecase`):
+        its aggregate stores, the outbox relay, the publisher and the clock."""
+        assert self.relay is not None
+        return UseCases(
+            service=self.name,
+            events_topic=events_topic,
+            clock=self.clock,
+            stores=self.store,
+            outbox=self.relay,
+            publish=self.publisher.publish,
+            payloads=payloads,
+        )
 
     def on_timer(self, collection: str, fire: FireTimer) -> None:
         """Fire due timers stored in `collection` with `fire(aggregate_id, timer)`."""
@@ -139,13 +158,8 @@ def build_context(
         publisher=publisher,
         instance_id=settings.instance_id or f"{socket.gethostname()}-{os.getpid()}",
     )
+    context.relay = OutboxRelay([], publisher, clock, settings.outbox_sweep_seconds)
     wire(context)
-    context.relay = OutboxRelay(
-        [s.collection for s in context.stores.values()],
-        publisher,
-        clock,
-        settings.outbox_sweep_seconds,
-    )
     return context
 
 

@@ -98,6 +98,7 @@ class Stored:
     state: Document
     handled: list[str]
     timers: list[Timer]
+    correlation_id: str | None = None
 
     def has_handled(self, message_id: str) -> bool:
         """Whether the message with this id already changed this document."""
@@ -111,6 +112,7 @@ class Change:
     state: Document
     events: Sequence[Outgoing] = ()
     timers: Sequence[Timer] | None = None  # None: leave the pending timers as they are
+    correlation_id: str | None = None  # the flow the aggregate belongs to (kept once set)
 
 
 @dataclass
@@ -181,6 +183,8 @@ class AggregateStore:
         }
         if outbox:
             fields["outbox_pending"] = True
+        if change.correlation_id is not None:
+            fields["correlation_id"] = change.correlation_id
         if expected_version == 0:
             try:
                 await self.collection.insert_one(
@@ -252,6 +256,7 @@ def _stored(doc: Document) -> Stored:
         state=unescape_keys(doc.get("state") or {}),
         handled=list(doc.get("handled") or []),
         timers=[Timer.from_doc(t) for t in doc.get("timers") or []],
+        correlation_id=doc.get("correlation_id"),
     )
 
 

@@ -1,0 +1,130 @@
+"""An in-memory aggregate store: the same port as `shared.store.AggregateStore`, no database.
+
+For fast unit tests of use cases (`shared.usecase.UseCases` on top of it) and for the
+benchmark that separates our own overhead from the database's. It keeps exactly what the
+Mongo store keeps — state (keys escaped as stored, then restored), version, tracking ids,
+outbox, timers, correlation id — and applies the same optimistic version check, so the
+same contract tests pass on both (`tests/contracts/store.py`). It is not an imitation of
+the Mongo driver: it implements `load` and `save`, and inherits `apply` unchanged.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES
+from shared.errors import ConcurrencyConflict
+from shared.mongo import Document
+from shared.store import (
+    KEEP_HANDLED,
+    AggregateStore,
+    Change,
+    Stored,
+    Timer,
+    escape_keys,
+    unescape_keys,
+)
+
+
+@dataclass
+class MemoryDocument:
+    """One aggregate as the in-memory store holds it."""
+
+    version: int
+    state: Document
+    handled: list[str]
+    timers: list[Timer]
+    outbox: list[Document] = field(default_factory=list)
+    correlation_id: str | None = None
+
+
+class InMemoryAggregateStore(AggregateStore):
+    """Aggregates of one collection, in a dict (see module doc)."""
+
+    def __init__(self, name: str, max_event_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> None:
+        self._name = name
+        self.max_event_bytes = max_event_bytes
+        self.documents: dict[str, MemoryDocument] = {}
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    async def load(self, aggregate_id: str) -> Stored | None:
+        """The aggregate, or None when it does not exist."""
+        doc = self.documents.get(aggregate_id)
+        if doc is None:
+            return None
+        return Stored(
+            id=aggregate_id,
+            version=doc.version,
+            state=unescape_keys(copy.deepcopy(doc.state)),
+            handled=list(doc.handled),
+            timers=list(doc.timers),
+            correlation_id=doc.correlation_id,
+        )
+
+    async def save(
+        self,
+        aggregate_id: str,
+        change: Change,
+        *,
+        expected_version: int,
+        handled_id: str | None,
+        previous: Stored | None = None,
+    ) -> int:
+        """Store `change` if the aggregate is still at `expected_version`; returns the new
+        version (raises ConcurrencyConflict or EventTooLarge, as the Mongo store does)."""
+        current = self.documents.get(aggregate_id)
+        if (current.version if current else 0) != expected_version:
+            raise ConcurrencyConflict(
+                f"{self.name}/{aggregate_id} changed since version {expected_version}"
+            )
+        outbox = [e.to_doc() for e in change.events]
+        self._check_sizes(outbox)
+        handled = list(previous.handled) if previous else []
+        if handled_id is not None:
+            handled = [*handled, handled_id][-KEEP_HANDLED:]
+        timers = (
+            list(change.timers)
+            if change.timers is not None
+            else list(previous.timers if previous else [])
+        )
+        self.documents[aggregate_id] = MemoryDocument(
+            version=expected_version + 1,
+            state=escape_keys(copy.deepcopy(change.state)),
+            handled=handled,
+            timers=timers,
+            outbox=[*(current.outbox if current else []), *outbox],
+            correlation_id=change.correlation_id or (current.correlation_id if current else None),
+        )
+        return expected_version + 1
+
+    def pending_outbox(self, aggregate_id: str) -> list[Document]:
+        """What the aggregate's outbox still holds (tests)."""
+        doc = self.documents.get(aggregate_id)
+        return list(doc.outbox) if doc else []
+
+
+class InMemoryOutbox:
+    """An outbox relay for the in-memory store: 'publishes' into `published` and clears."""
+
+    def __init__(self, stores: dict[str, InMemoryAggregateStore]) -> None:
+        self._stores = stores
+        self.published: list[Document] = []
+
+    async def publish_written(self, collection: str, doc_id: str, entries: list[Document]) -> None:
+        """Publish what a write just stored, then remove it from the outbox."""
+        self.published.extend(entries)
+        doc = self._stores[collection].documents.get(doc_id)
+        if doc is not None:
+            ids = {e["id"] for e in entries}
+            doc.outbox = [e for e in doc.outbox if e["id"] not in ids]
+
+    async def flush(self, collection: str, doc_id: str) -> int:
+        """Publish whatever the aggregate's outbox still holds."""
+        doc = self._stores[collection].documents.get(doc_id)
+        pending = list(doc.outbox) if doc else []
+        await self.publish_written(collection, doc_id, pending)
+        return len(pending)

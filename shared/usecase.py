@@ -1,0 +1,349 @@
+"""The use-case core: the one way a service handles a message or a timer.
+
+Every use case has the same shape — load one aggregate, call the domain, save — and this
+module does everything around the domain call, once, for every service:
+
+* **one atomic update** per handled message through the aggregate store (state, tracking
+  id, outbox, timers; optimistic version, retried on conflict; see `shared.store`);
+* **one rule for tracking ids** (`tracking_id`): a command's is its type, its sender and
+  its `request_id`, so the same request sent twice counts once; any other message's is its
+  CloudEvents id; a timer's is `timer:<timer id>`;
+* **one rule for event ids** (`event_id`): derived from the service, the aggregate, the
+  version the change creates, the position and the type, so a retried decision publishes
+  the same ids and consumers drop the duplicates;
+* **one refusal shape**: a domain `Refused` becomes the aggregate's `…action_refused`
+  event (`shared.contracts.common.ActionRefused`), stored with the aggregate when it exists
+  (so it is told exactly once), else published at once under a deterministic id;
+* the outgoing events are published right after the write (the outbox relay).
+
+A service describes each aggregate type once (`Repository`) and maps its domain events
+to published contracts (`UseCases.payloads`); use cases receive a `UseCases`, never the
+service context or a database handle. Tests run the same use cases on the in-memory store
+(`shared.memory_store`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Generic, Protocol, TypeVar
+
+from shared.clock import Clock
+from shared.contracts.common import ActionRefused, Reason
+from shared.errors import MessageRejected
+from shared.events import Envelope, Payload, new_event
+from shared.ids import derived_id
+from shared.mongo import Document
+from shared.refusals import Refused
+from shared.store import Applied, Change, Decide, Outgoing, Stored, Timer
+
+A = TypeVar("A")
+
+
+class StorePort(Protocol):
+    """The aggregate store of one collection (Mongo: `shared.store.AggregateStore`; tests:
+    `shared.memory_store.InMemoryAggregateStore`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    async def load(self, aggregate_id: str) -> Stored | None:
+        """The stored aggregate, or None."""
+        ...
+
+    async def apply(self, aggregate_id: str, message_id: str, decide: Decide) -> Applied:
+        """Load, skip a handled `message_id`, decide, save atomically; retry on conflicts."""
+        ...
+
+
+class OutboxPort(Protocol):
+    """Publishes what a write put in an aggregate's outbox (`shared.outbox.OutboxRelay`)."""
+
+    async def publish_written(self, collection: str, doc_id: str, entries: list[Document]) -> None:
+        """Publish the entries a write just stored, then remove them from the outbox."""
+        ...
+
+    async def flush(self, collection: str, doc_id: str) -> int:
+        """Publish whatever is still pending in one aggregate's outbox."""
+        ...
+
+
+Publish = Callable[[str, Envelope], Awaitable[None]]
+"""Publish one envelope on a topic now (for what no aggregate stores: answers, refusals of
+commands naming nothing that exists)."""
+
+
+@dataclass(frozen=True)
+class Repository(Generic[A]):
+    """How one aggregate type is stored and told about.
+
+    `load`/`dump` map the document's `state` to the domain aggregate and back; `timers`
+    gives the durable timers the aggregate needs now (recomputed after every change, with
+    deterministic ids); `refused` is its `…action_refused` model, whose id field is
+    `id_field`; `about` adds what a refusal tells about an existing aggregate (its partner,
+    status, other ids).
+    """
+
+    collection: str
+    entity: str
+    id_field: str
+    load: Callable[[Document], A]
+    dump: Callable[[A], Document]
+    refused: type[ActionRefused]
+    timers: Callable[[A], list[Timer]] = lambda _: []
+    about: Callable[[A], Mapping[str, Any]] = lambda _: {}
+
+    @property
+    def unknown(self) -> str:
+        """The rejection code of a message naming an aggregate that does not exist."""
+        return f"unknown_{self.entity}"
+
+
+@dataclass(frozen=True)
+class Decision(Generic[A]):
+    """What the domain decided: the aggregate as it now is and the events it produced."""
+
+    aggregate: A
+    events: Sequence[Any] = ()
+
+
+Decider = Callable[[A | None, datetime], Decision[A] | None]
+"""`decide(aggregate or None, now)`: call the domain; return None to change nothing, raise
+a `Refused` to refuse. Pure and synchronous; it may run more than once (on a conflict)."""
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    REFUSED = "refused"
+    UNCHANGED = "unchanged"  # handled before, or nothing to do
+
+
+def tracking_id(cause: Envelope) -> str:
+    """The id recorded when `cause` changes an aggregate (see the module doc)."""
+    request_id = cause.data.get("request_id")
+    if isinstance(request_id, str) and request_id:
+        actor = cause.data.get("actor") or {}
+        sender = actor.get("partner_id") or actor.get("user_id") or ""
+        return f"{cause.type}:{sender}:{request_id}"
+    return cause.id
+
+
+def timer_tracking_id(timer: Timer) -> str:
+    """The id recorded when a timer's effect is stored."""
+    return f"timer:{timer.id}"
+
+
+def event_id(
+    service: str, collection: str, aggregate_id: str, version: int, position: int, kind: str
+) -> str:
+    """The id of the `position`-th event of the change that creates `version`."""
+    return derived_id(service, collection, aggregate_id, str(version), str(position), kind)
+
+
+@dataclass
+class UseCases:
+    """The narrow dependencies every use case of one service receives.
+
+    `stores(collection)` gives the aggregate store of a collection; `payloads(event)` maps
+    one domain event to the contract payloads published for it (usually one).
+    """
+
+    service: str
+    events_topic: str
+    clock: Clock
+    stores: Callable[[str], StorePort]
+    outbox: OutboxPort
+    publish: Publish
+    payloads: Callable[[Any], Sequence[Payload]]
+    source: str = field(default="")
+
+    def __post_init__(self) -> None:
+        self.source = self.source or f"/{self.service}"
+
+    def now(self) -> datetime:
+        """The one clock (UTC)."""
+        return self.clock.now()
+
+    async def load(self, repo: Repository[A], aggregate_id: str) -> A | None:
+        """The aggregate, or None when it does not exist."""
+        stored = await self.stores(repo.collection).load(aggregate_id)
+        return None if stored is None else repo.load(stored.state)
+
+    async def require(self, repo: Repository[A], aggregate_id: str) -> A:
+        """The aggregate; a message naming one that does not exist is rejected
+        (dead-lettered and, for a command, answered with `<service>.command.rejected`)."""
+        found = await self.load(repo, aggregate_id)
+        if found is None:
+            raise MessageRejected(
+                repo.unknown,
+                [{"field": repo.id_field, "code": repo.unknown, "message": aggregate_id}],
+            )
+        return found
+
+    async def handle(
+        self,
+        repo: Repository[A],
+        aggregate_id: str,
+        cause: Envelope,
+        decide: Decider[A],
+        *,
+        message_id: str | None = None,
+    ) -> Outcome:
+        """Run `decide` on one aggregate for `cause`, atomically and idempotently."""
+        return await self._run(repo, aggregate_id, cause, decide, message_id or tracking_id(cause))
+
+    async def fire(
+        self, repo: Repository[A], aggregate_id: str, timer: Timer, decide: Decider[A]
+    ) -> Outcome:
+        """Fire a due timer: run `decide`; the fired timer is dropped whatever it decides."""
+
+        def without_timer(aggregate: A | None, now: datetime) -> Decision[A] | None:
+            decision = decide(aggregate, now)
+            if decision is None and aggregate is not None:
+                return Decision(aggregate)  # store the aggregate without the fired timer
+            return decision
+
+        return await self._run(
+            repo, aggregate_id, None, without_timer, timer_tracking_id(timer), fired=timer.id
+        )
+
+    async def answer(self, cause: Envelope, payload: Payload, subject: str) -> None:
+        """Publish the answer to a query (nothing stored; its id derives from the query)."""
+        envelope = self._envelope(
+            payload, subject, cause, derived_id(self.service, "answer", cause.id), None
+        )
+        await self.publish(self.events_topic, envelope)
+
+    async def _run(
+        self,
+        repo: Repository[A],
+        aggregate_id: str,
+        cause: Envelope | None,
+        decide: Decider[A],
+        message_id: str,
+        fired: str | None = None,
+    ) -> Outcome:
+        outcome = [Outcome.UNCHANGED]
+        stray: list[Envelope] = []
+
+        def step(stored: Stored | None) -> Change | None:
+            outcome[0] = Outcome.UNCHANGED
+            stray.clear()
+            aggregate = None if stored is None else repo.load(stored.state)
+            correlation = (stored.correlation_id if stored else None) or (
+                cause.correlation if cause else None
+            )
+            now = self.now()
+            try:
+                decision = decide(aggregate, now)
+            except Refused as error:
+                if cause is None:  # a timer the state no longer wants: just drop it
+                    decision = None if aggregate is None else Decision(aggregate)
+                else:
+                    outcome[0] = Outcome.REFUSED
+                    refusal = self._refusal(repo, aggregate_id, aggregate, cause, error, now)
+                    if stored is None:
+                        stray.append(refusal)
+                        return None
+                    return Change(stored.state, [Outgoing(self.events_topic, refusal)], None)
+            if decision is None:
+                return None
+            outcome[0] = Outcome.APPLIED
+            version = (stored.version if stored else 0) + 1
+            # The fired timer goes, unless the aggregate still wants it later (fired early).
+            timers = [t for t in repo.timers(decision.aggregate) if t.id != fired or t.due_at > now]
+            return Change(
+                repo.dump(decision.aggregate),
+                self._outgoing(repo, aggregate_id, version, decision.events, cause, correlation),
+                timers,
+                correlation_id=correlation,
+            )
+
+        store = self.stores(repo.collection)
+        applied = await store.apply(aggregate_id, message_id, step)
+        if applied.outbox:
+            await self.outbox.publish_written(repo.collection, aggregate_id, applied.outbox)
+        elif not applied.changed:
+            # A redelivery may find events that a crash left unpublished: send them now.
+            await self.outbox.flush(repo.collection, aggregate_id)
+        for envelope in stray:
+            await self.publish(self.events_topic, envelope)
+        return outcome[0]
+
+    def _outgoing(
+        self,
+        repo: Repository[Any],
+        aggregate_id: str,
+        version: int,
+        events: Sequence[Any],
+        cause: Envelope | None,
+        correlation: str | None,
+    ) -> list[Outgoing]:
+        payloads = [p for event in events for p in self.payloads(event)]
+        return [
+            Outgoing(
+                self.events_topic,
+                self._envelope(
+                    payload,
+                    aggregate_id,
+                    cause,
+                    event_id(
+                        self.service,
+                        repo.collection,
+                        aggregate_id,
+                        version,
+                        position,
+                        payload.EVENT_TYPE,
+                    ),
+                    correlation,
+                ),
+            )
+            for position, payload in enumerate(payloads)
+        ]
+
+    def _refusal(
+        self,
+        repo: Repository[A],
+        aggregate_id: str,
+        aggregate: A | None,
+        cause: Envelope,
+        error: Refused,
+        now: datetime,
+    ) -> Envelope:
+        about = dict(repo.about(aggregate)) if aggregate is not None else {}
+        payload = repo.refused.model_validate(
+            {
+                **about,
+                repo.id_field: aggregate_id,
+                "command_type": cause.type,
+                "command_id": cause.id,
+                "request_id": cause.data.get("request_id"),
+                "code": error.code,
+                "reasons": [Reason.of(r) for r in error.reasons()],
+                "details": json.loads(json.dumps(error.details, default=str)),
+                "occurred_at": now,
+            }
+        )
+        refusal_id = derived_id(self.service, "refused", repo.collection, aggregate_id, cause.id)
+        return self._envelope(payload, aggregate_id, cause, refusal_id, None)
+
+    def _envelope(
+        self,
+        payload: Payload,
+        subject: str,
+        cause: Envelope | None,
+        event_id: str,
+        correlation: str | None,
+    ) -> Envelope:
+        return new_event(
+            payload,
+            source=self.source,
+            now=self.now(),
+            subject=subject,
+            event_id=event_id,
+            correlation_id=correlation or (cause.correlation if cause else None),
+            causation_id=cause.id if cause else None,
+        )

@@ -1,0 +1,1 @@
+"""Contract test classes run against more than one implementation of a port."""

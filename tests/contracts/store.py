@@ -1,0 +1,122 @@
+"""The aggregate-store port's contract: one class, run on the in-memory store (unit) and on
+the Mongo store against the real Mongo-wire server (integration).
+
+A subclass provides the `store` fixture: a fresh, empty store of one collection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from shared.errors import ConcurrencyConflict, EventTooLarge
+from shared.events import Payload, new_event
+from shared.store import Change, Outgoing, Stored, Timer
+
+AT = datetime(2031, 3, 3, 8, 0, tzinfo=UTC)
+
+
+class Noted(Payload):
+    EVENT_TYPE = "tests.thing.noted"
+    text: str = ""
+
+
+def _event(subject: str, text: str = "") -> Outgoing:
+    return Outgoing(
+        "tests.events", new_event(Noted(text=text), source="/t", now=AT, subject=subject)
+    )
+
+
+class StoreContract:
+    """What every aggregate store keeps and refuses."""
+
+    store: Any  # fixture from the subclass
+
+    async def test_a_missing_aggregate_loads_as_none(self, store):
+        assert await store.load("nope") is None
+
+    async def test_a_saved_aggregate_loads_with_its_version_ids_timers_and_flow(self, store):
+        timer = Timer("t1", "remind", AT + timedelta(hours=1), {"level": 2})
+        version = await store.save(
+            "a1",
+            Change({"n": 1, "nested": {"x": [1, 2]}}, [_event("a1")], [timer], "corr-1"),
+            expected_version=0,
+            handled_id="m1",
+        )
+        assert version == 1
+        stored = await store.load("a1")
+        assert stored.version == 1 and stored.state == {"n": 1, "nested": {"x": [1, 2]}}
+        assert stored.handled == ["m1"] and stored.correlation_id == "corr-1"
+        assert stored.timers == [timer]
+
+    async def test_a_stale_version_is_a_conflict_and_changes_nothing(self, store):
+        await store.save("a2", Change({"n": 1}), expected_version=0, handled_id="m1")
+        with pytest.raises(ConcurrencyConflict):
+            await store.save("a2", Change({"n": 9}), expected_version=0, handled_id="m2")
+        first = await store.load("a2")
+        await store.save(
+            "a2", Change({"n": 2}), expected_version=1, handled_id="m2", previous=first
+        )
+        with pytest.raises(ConcurrencyConflict):
+            await store.save("a2", Change({"n": 9}), expected_version=1, handled_id="m3")
+        stored = await store.load("a2")
+        assert stored.version == 2 and stored.state == {"n": 2} and stored.handled == ["m1", "m2"]
+
+    async def test_timers_and_flow_are_kept_when_a_change_leaves_them(self, store):
+        timer = Timer("t1", "remind", AT)
+        await store.save("a3", Change({}, (), [timer], "corr"), expected_version=0, handled_id="m")
+        previous = await store.load("a3")
+        await store.save(
+            "a3", Change({"n": 1}), expected_version=1, handled_id="n", previous=previous
+        )
+        stored = await store.load("a3")
+        assert stored.timers == [timer] and stored.correlation_id == "corr"
+
+    async def test_caller_chosen_keys_with_dots_and_dollars_round_trip(self, store):
+        state = {"extra": {"lsp.account_ref": "A-1", "$account": "B", "plain": "%2E"}}
+        await store.save("a4", Change(state), expected_version=0, handled_id="m")
+        assert (await store.load("a4")).state == state
+
+    async def test_an_event_over_the_size_limit_is_refused_and_nothing_is_stored(self, store):
+        store.max_event_bytes = 2_000
+        with pytest.raises(EventTooLarge):
+            await store.save(
+                "a5",
+                Change({"n": 1}, [_event("a5", "x" * 5_000)]),
+                expected_version=0,
+                handled_id="m",
+            )
+        assert await store.load("a5") is None
+
+    async def test_apply_skips_a_message_it_has_handled(self, store):
+        calls: list[int] = []
+
+        def decide(stored: Stored | None) -> Change | None:
+            calls.append(1)
+            return Change({"n": (stored.state["n"] if stored else 0) + 1})
+
+        first = await store.apply("a6", "m1", decide)
+        again = await store.apply("a6", "m1", decide)
+        assert first.changed and not again.changed and calls == [1]
+        assert (await store.load("a6")).state == {"n": 1}
+
+    async def test_apply_with_nothing_to_do_stores_nothing(self, store):
+        applied = await store.apply("a7", "m1", lambda stored: None)
+        assert not applied.changed and await store.load("a7") is None
+
+    async def test_concurrent_applies_each_take_effect_exactly_once(self, store):
+        def bump(stored: Stored | None) -> Change:
+            return Change({"n": (stored.state["n"] if stored else 0) + 1})
+
+        await asyncio.gather(*(store.apply("a8", f"m{i}", bump) for i in range(8)))
+        stored = await store.load("a8")
+        assert stored.version == 8 and stored.state == {"n": 8}
+        assert sorted(stored.handled) == sorted(f"m{i}" for i in range(8))
+
+    async def test_apply_returns_the_outbox_entries_it_wrote(self, store):
+        event = _event("a9", "hello")
+        applied = await store.apply("a9", "m1", lambda stored: Change({"n": 1}, [event]))
+        assert [e["id"] for e in applied.outbox] == [event.envelope.id]
