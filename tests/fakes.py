@@ -122,9 +122,16 @@ class FakeContext:
         return AggregateStore(cast(Any, self.db[name]))
 
     async def apply(
-        self, collection: str, aggregate_id: str, message_id: str, decide: Decide
+        self,
+        collection: str,
+        aggregate_id: str,
+        message_id: str,
+        decide: Decide,
+        *,
+        fingerprint: str | None = None,
     ) -> bool:
-        changed = (await self.store(collection).apply(aggregate_id, message_id, decide)).changed
+        store = self.store(collection)
+        changed = (await store.apply(aggregate_id, message_id, decide, fingerprint)).changed
         doc = self.db[collection].docs.get(aggregate_id)
         if doc is not None:  # what the outbox relay does
             self.published.extend(Envelope.from_json(e["body"]) for e in doc.get("outbox", []))

@@ -59,7 +59,7 @@ from shared.actor import Actor
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
 from shared.mongo import Document
-from shared.store import Change, Outgoing, Stored
+from shared.store import Change, Outgoing, Stored, fingerprint
 
 GroupAct = Callable[[CustomerGroup], list[DomainEvent]]
 
@@ -126,7 +126,9 @@ async def register_clone_group(deps: Deps, cause: Envelope, cmd: RegisterCloneGr
         state = {"partner_id": cmd.partner_id, "clone_group_ids": [*ids, cmd.clone_group_id]}
         return Change(state, [Outgoing(EVENTS, envelope)])
 
-    await deps.ctx.apply(CLONE_GROUPS, cmd.partner_id, cause.id, decide)
+    await deps.ctx.apply(
+        CLONE_GROUPS, cmd.partner_id, cause.id, decide, fingerprint=fingerprint(cause)
+    )
 
 
 async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
@@ -134,6 +136,15 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
     group_id = cmd.group_id.strip()
     refusal = group_refusal(group_id, cmd.partner_id)
     owner = f"{cmd.partner_id}:{cmd.request_id}"  # the creating request holds the claim
+    digest = fingerprint(cause)  # ... and is bound to the whole command
+
+    def reused(stored: Stored | None) -> bool:
+        """A different command under the request id that created this group."""
+        return (
+            stored is not None
+            and stored.state.get("created_by") == owner
+            and stored.state.get("created_by_fingerprint", digest) != digest
+        )
 
     async def in_use(holder: str, key: str) -> bool:
         stored = await load(deps, GROUPS, key)
@@ -142,6 +153,8 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
     claims = UniqueClaims(deps.ctx.db[GROUP_ID_CLAIMS])
     try:
         require_partner(cmd.actor, cmd.partner_id)
+        if reused(await load(deps, GROUPS, group_id)):
+            raise _request_id_reused(cmd.request_id)
         if not await claims.claim(group_id, owner, cmd.partner_id, in_use):
             raise Duplicate(f"group ID {group_id} is taken", code="group_id_taken")
     except OnboardingError as error:
@@ -151,6 +164,8 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
 
     def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]] | None:
         if stored is not None:
+            if reused(stored):
+                raise _request_id_reused(cmd.request_id)
             if stored.state.get("created_by") == owner:
                 return None  # created by this very request before
             raise Duplicate(f"group ID {group_id} is taken", code="group_id_taken")
@@ -164,10 +179,21 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
             allowed_domains=deps.settings.allowed_domains,
             now=deps.now(),
         )
-        return {"group": dump_group(group), "created_by": owner}, events
+        state = {"group": dump_group(group), "created_by": owner, "created_by_fingerprint": digest}
+        return state, events
 
     if await execute(deps, cause, GROUPS, group_id, step, refusal) is Outcome.REFUSED:
-        await claims.release(group_id, owner)
+        stored = await load(deps, GROUPS, group_id)
+        if stored is None or stored.state.get("created_by") != owner:
+            await claims.release(group_id, owner)  # ours, and no group of ours uses it
+
+
+def _request_id_reused(request_id: str) -> Duplicate:
+    return Duplicate(
+        f"request_id {request_id} already created a group with a different command",
+        code="request_id_reused",
+        details={"request_id": request_id},
+    )
 
 
 async def assign_numbers(deps: Deps, cause: Envelope, cmd: AssignNumbersToGroup) -> None:

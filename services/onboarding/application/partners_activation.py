@@ -32,17 +32,26 @@ from services.onboarding.application.partners_registry import (
     load_partner_or_none,
 )
 from services.onboarding.domain.activation import ActivationRequest, EndCustomerData
-from services.onboarding.domain.errors import OnboardingError, Reason
+from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason
 from services.onboarding.domain.partners import PartnerKind
 from shared.events import Envelope
 from shared.ids import derived_id
 from shared.kafka import MessageRejected
-from shared.store import Change, Stored
+from shared.store import Change, Stored, fingerprint
 
 
 def activation_request_id(partner_id: str, request_id: str) -> str:
     """The id a submission creates: the same command always makes the same request."""
     return "ACT-" + derived_id("activation", partner_id, request_id)[:16].upper()
+
+
+def request_id_reused(request_id: str) -> Duplicate:
+    """A different command under a request id that already created something."""
+    return Duplicate(
+        f"request_id {request_id} was already used by a different command",
+        code="request_id_reused",
+        details={"request_id": request_id},
+    )
 
 
 def end_customer(data: c.EndCustomerIn) -> EndCustomerData:
@@ -63,10 +72,13 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitActivationRequest) ->
         distributor = await load_partner_or_none(deps, partner.preferred_distributor_id)
     legacy = await legacy_emails_matching(deps, cmd.end_customer.admin_email)
     refused: list[OnboardingError] = []
+    digest = fingerprint(cause)
 
     def decide(stored: Stored | None) -> Change | None:
         if stored is not None:
-            return None  # the same submission again
+            if stored.state.get("command_fingerprint", digest) != digest:
+                refused.append(request_id_reused(cmd.request_id))
+            return None  # the same submission again (or one reusing its request id)
         try:
             require_partner_or_role(
                 cmd.actor, [cmd.partner_id], "request tenants for this partner", VENDOR_OPERATIONS
@@ -83,9 +95,13 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitActivationRequest) ->
         except OnboardingError as error:
             refused.append(error)  # nothing is stored: told directly below
             return None
-        return saved(ACTIVATION, request, request_id, None, events, cause)
+        change = saved(ACTIVATION, request, request_id, None, events, cause)
+        change.state["command_fingerprint"] = digest  # the request id is bound to this
+        return change
 
-    await deps.ctx.apply(ACTIVATION_REQUESTS, request_id, tracking_id(cause, cmd), decide)
+    await deps.ctx.apply(
+        ACTIVATION_REQUESTS, request_id, tracking_id(cause, cmd), decide, fingerprint=digest
+    )
     if refused:
         about = About(
             partner.partner_id,

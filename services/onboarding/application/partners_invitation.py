@@ -41,15 +41,20 @@ from shared.store import Timer
 from shared.timers import timer_message_id
 
 
-def _invitation_id(given: str | None, activation_request_id: str, request_id: str) -> str:
+def _invitation_id(given: str | None, activation_request: str, actor: Actor, request: str) -> str:
+    """The given id, else one derived from the request *and its sender* (another sender's
+    request id never makes its resend look like a repeat of an earlier one)."""
     if given:
         return given
-    return "INV-" + derived_id("invitation", activation_request_id, request_id)[:16].upper()
+    derived = derived_id("invitation", activation_request, actor.user_id, request)
+    return "INV-" + derived[:16].upper()
 
 
 async def send_invitation(deps: Deps, cause: Envelope, cmd: c.SendInvitation) -> None:
     """Cloud operations invited the customer's admin."""
-    invitation_id = _invitation_id(cmd.invitation_id, cmd.activation_request_id, cmd.request_id)
+    invitation_id = _invitation_id(
+        cmd.invitation_id, cmd.activation_request_id, cmd.actor, cmd.request_id
+    )
     await act(
         deps,
         ACTIVATION,
@@ -63,7 +68,9 @@ async def send_invitation(deps: Deps, cause: Envelope, cmd: c.SendInvitation) ->
 
 async def resend_invitation(deps: Deps, cause: Envelope, cmd: c.ResendInvitation) -> None:
     """A new invitation, asked for by the CAM/DAM (cloud operations names who asked)."""
-    invitation_id = _invitation_id(cmd.invitation_id, cmd.activation_request_id, cmd.request_id)
+    invitation_id = _invitation_id(
+        cmd.invitation_id, cmd.activation_request_id, cmd.actor, cmd.request_id
+    )
     by_operations = cmd.actor.has_role(CLOUD_OPERATIONS) and cmd.requested_by
     requested_by = cmd.requested_by if by_operations else cmd.actor.user_id
     await act(

@@ -32,7 +32,7 @@ from services.onboarding.domain.partners import (
 )
 from shared.events import Envelope, new_event
 from shared.ids import derived_id
-from shared.store import Change, Outgoing, Stored
+from shared.store import Change, Outgoing, Stored, fingerprint
 from shared.topics import ONBOARDING_EVENTS
 
 
@@ -83,7 +83,9 @@ async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
             return Change(stored.state, [Outgoing(ONBOARDING_EVENTS.name, envelope)], None)
         return saved(PARTNER, partner, cmd.partner_id, None, events, cause)
 
-    await deps.ctx.apply(PARTNERS, cmd.partner_id, tracking_id(cause, cmd), decide)
+    await deps.ctx.apply(
+        PARTNERS, cmd.partner_id, tracking_id(cause, cmd), decide, fingerprint=fingerprint(cause)
+    )
     if refused:
         about = About(cmd.partner_id, cmd.preferred_distributor_id)
         await publish_refusal(deps, PARTNER, cmd.partner_id, about, cause, cmd, refused[0])
@@ -155,4 +157,6 @@ async def record_legacy_email(deps: Deps, cause: Envelope, cmd: c.RecordLegacyEm
         }
         return Change(state, [Outgoing(ONBOARDING_EVENTS.name, envelope)], [])
 
-    await deps.ctx.apply(LEGACY_EMAILS, email, tracking_id(cause, cmd), decide)
+    await deps.ctx.apply(
+        LEGACY_EMAILS, email, tracking_id(cause, cmd), decide, fingerprint=fingerprint(cause)
+    )
