@@ -23,11 +23,13 @@ from shared.actor import Actor
 from shared.events import Envelope
 from shared.topics import ONBOARDING_COMMANDS, ONBOARDING_EVENTS, PORTING_EVENTS
 from tests.conftest import eventually
+from tests.fakes import TEST_DEVICE_KEYS
 from tests.integration.bus import Bus, running_service
 
 pytestmark = pytest.mark.integration
 
 EVENTS = ONBOARDING_EVENTS.name
+TEST_KEYS = {"device_secret_keys": TEST_DEVICE_KEYS}  # not demonstration mode: a real ring
 COMMANDS = ONBOARDING_COMMANDS.name
 PARTNER = "P-710001"
 STAFF = Actor(user_id="builder@brightline.example.com", partner_id=PARTNER)
@@ -50,7 +52,9 @@ def count(events: list[Envelope], event_type: str) -> int:
 
 async def test_ported_numbers_make_a_group_ready_and_follow_the_port(bus, mongo_url, mongo_db):
     group_id = "brightline-northwind"
-    async with running_service(NAME, OnboardingSettings, wire, bus, mongo_url, mongo_db.name):
+    async with running_service(
+        NAME, OnboardingSettings, wire, bus, mongo_url, mongo_db.name, **TEST_KEYS
+    ):
         for command in (
             c.RegisterCloneGroup(
                 request_id="cg", actor=PROVISIONING, partner_id=PARTNER, clone_group_id="CL-1"
@@ -187,7 +191,9 @@ def customer_facts(customer_id: str, tenant_id: str, name: str, now, **partner_i
 
 
 async def test_an_on_behalf_action_is_allowed_until_the_customer_opts_out(bus, mongo_url, mongo_db):
-    async with running_service(NAME, OnboardingSettings, wire, bus, mongo_url, mongo_db.name):
+    async with running_service(
+        NAME, OnboardingSettings, wire, bus, mongo_url, mongo_db.name, **TEST_KEYS
+    ):
         # What the partners half publishes from orders: the reseller's own tenant (paid)
         # and its customer's tenant.
         for customer_id, tenant_id, name, partners_of in (

@@ -64,7 +64,7 @@ async def test_the_partner_sets_up_a_sip_device_on_behalf_and_the_password_stays
     assert set_up.data["reseller_partner_id"] == RESELLER
     assert set_up.data["sip_user_id"] == "anna-5001"
     sealed = h.state(DEVICES, DEVICE)["device"]["device"]["auth_password"]
-    assert sealed["key_id"] == "demo-1"
+    assert sealed["key_id"] == "test-1"  # the test key ring given to the harness
     assert "s3cret" not in str(h.docs(DEVICES)) and "s3cret" not in published_text(h)
     # ... yet the device service, holding the key ring, can read it back to configure.
     stored = admin_devices.sealer_for(h.deps).unseal(

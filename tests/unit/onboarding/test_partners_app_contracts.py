@@ -15,12 +15,13 @@ from services.onboarding.settings import OnboardingSettings
 from shared.catalogue import consumed_by
 from shared.runtime import ServiceContext
 from shared.topics import ONBOARDING_COMMANDS, ORDERS_EVENTS
+from tests.fakes import TEST_DEVICE_KEYS
 
 pytestmark = pytest.mark.unit
 
 
 def _wire(ctx: ServiceContext) -> None:
-    wiring_partners.register(Deps(ctx, OnboardingSettings()))
+    wiring_partners.register(Deps(ctx, OnboardingSettings(device_secret_keys=TEST_DEVICE_KEYS)))
 
 
 def test_every_command_and_every_order_event_has_a_handler():
