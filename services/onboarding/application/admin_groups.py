@@ -1,8 +1,10 @@
 """Customer groups (§1.4): cloned, numbered, given a CLID, a voice portal and admin users.
 
-A partner acts on its own groups; the provisioning team on any. Group IDs and admin user
-IDs are unique across the platform: each is claimed (`adapters.admin_claims`) before the
-group that uses it is stored, and the claim is given up again when the group refused it.
+A partner acts on its own groups; the provisioning team on any. Only a partner that can
+create customers (platform access live, §1.3 step 5, per its provider onboarding record)
+gets a new group. Group IDs and admin user IDs are unique across the platform: each is
+claimed (`adapters.admin_claims`) before the group that uses it is stored, and the claim
+is given up again when the group refused it.
 Passwords are hashed at once (typed) or generated and hashed (never sent anywhere).
 """
 
@@ -33,6 +35,7 @@ from services.onboarding.application.admin_common import (
 )
 from services.onboarding.application.admin_inventory import change_inventory, current_inventory
 from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.application.partners_registry import load_partner_or_none
 from services.onboarding.contracts_admin import (
     AddGroupAdminUser,
     AssignNumbersToGroup,
@@ -161,6 +164,8 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
         await refuse(deps, cause, refusal, error)
         return
     clones = await clone_groups_of(deps, cmd.partner_id)
+    partner = await load_partner_or_none(deps, cmd.partner_id)
+    live = partner is not None and partner.can_create_customers
 
     def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]] | None:
         if stored is not None:
@@ -178,6 +183,7 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
             default_domain=cmd.default_domain,
             allowed_domains=deps.settings.allowed_domains,
             now=deps.now(),
+            partner_can_create_customers=live,
         )
         state = {"group": dump_group(group), "created_by": owner, "created_by_fingerprint": digest}
         return state, events

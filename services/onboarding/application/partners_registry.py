@@ -27,6 +27,7 @@ from services.onboarding.domain.partners import (
     AccountManagerRole,
     Contact,
     Partner,
+    distributor_reason,
     email_reason,
     normalise_email,
 )
@@ -49,8 +50,11 @@ def _account_manager(value: c.AccountManagerIn | None) -> AccountManager | None:
 
 
 async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
-    """Register a partner under its partner ID; a second registration is refused."""
+    """Register a partner under its partner ID; a second registration is refused, and a
+    reseller's distributor must be a registered distributor."""
     refused: list[OnboardingError] = []
+    distributor = await load_partner_or_none(deps, cmd.preferred_distributor_id)
+    unknown_distributor = distributor_reason(cmd.kind, cmd.preferred_distributor_id, distributor)
 
     def decide(stored: Stored | None) -> Change | None:
         now = deps.now()
@@ -62,6 +66,8 @@ async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
                     code="partner_already_registered",
                     details={"partner_id": cmd.partner_id},
                 )
+            if unknown_distributor is not None:
+                raise ValidationFailed([unknown_distributor])
             partner, events = Partner.register(
                 partner_id=cmd.partner_id,
                 kind=cmd.kind,

@@ -157,7 +157,21 @@ async def provisioning_world() -> tuple[Harness, Groups]:
     g = Groups(h)
     await g.clone_group()
     await g.create()
+    # Customer C-1, whose orders name the group's partner: the partition's billing tag.
+    await World(h).customer("C-1", "T-CUS-1", PARTNER, "Northwind Example Ltd")
     return h, g
+
+
+@pytest.mark.parametrize("customer_id", ["C-9", "C-NOBODY"], ids=["another's", "unknown"])
+async def test_a_partition_is_refused_for_a_customer_the_orders_do_not_give_the_partner(
+    customer_id,
+):
+    h, _ = await provisioning_world()
+    await World(h).customer("C-9", "T-CUS-9", "P-OTHER-RESELLER", "Faraway Example GmbH")
+    await h.send(admin_provisioning.request_reporting_partition, partition(customer_id=customer_id))
+    refused = h.one("onboarding.provisioning.action_refused")
+    assert [r["code"] for r in refused.data["reasons"]] == ["customer_not_of_partner"]
+    assert "onboarding.provisioning.requested" not in h.types()
 
 
 def partition(**changes) -> c.RequestReportingPartition:

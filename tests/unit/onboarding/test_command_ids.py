@@ -241,7 +241,14 @@ async def test_a_group_request_id_reused_for_another_group_command_is_refused_an
 
 
 async def test_a_reseller_request_reusing_an_id_is_refused():
-    h, _ = await world()
+    h, w = await world()
+    await w.customer(
+        "C-T-RES-NEW",
+        "T-RES-NEW",
+        "P-100100",
+        "Reseller Example Ltd",
+        customer_partner_id="P-300100",
+    )
     ask = c.RequestPartnerAdministration(
         request_id="ask-1",
         actor=actor("sales@reseller.example.com", partner_id="P-300100"),
