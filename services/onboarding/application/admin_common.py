@@ -209,6 +209,16 @@ async def execute(
     return outcome
 
 
+async def refuse_reused_id(deps: Deps, cause: Envelope, collection: str, aggregate_id: str) -> None:
+    """Raise `CommandIdReused` now if the document recorded `cause.id` for another command.
+
+    For use cases that change several documents: checked on the last one before the first
+    write, so a reused id never leaves the first change made and the second refused."""
+    stored = await load(deps, collection, aggregate_id)
+    if stored is not None:
+        stored.has_handled(cause.id, fingerprint(cause))
+
+
 async def load(deps: Deps, collection: str, aggregate_id: str) -> Stored | None:
     return await deps.ctx.store(collection).load(aggregate_id)
 

@@ -29,6 +29,7 @@ from services.onboarding.application.admin_common import (
     execute,
     load,
     refuse,
+    refuse_reused_id,
     require,
     require_partner,
     require_role,
@@ -208,6 +209,7 @@ async def assign_numbers(deps: Deps, cause: Envelope, cmd: AssignNumbersToGroup)
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
+    await refuse_reused_id(deps, cause, GROUPS, group.group_id)
     refusal = group_refusal(group.group_id, group.partner_id)
     try:
         numbers = normalise_numbers(cmd.numbers)
@@ -232,6 +234,7 @@ async def release_numbers(deps: Deps, cause: Envelope, cmd: ReleaseNumbersFromGr
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
+    await refuse_reused_id(deps, cause, GROUPS, group.group_id)
     refusal = group_refusal(group.group_id, group.partner_id)
     try:
         numbers = normalise_numbers(cmd.numbers)
@@ -298,6 +301,7 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
+    await refuse_reused_id(deps, cause, GROUPS, group.group_id)  # before the ID is claimed
     refusal = group_refusal(group.group_id, group.partner_id)
     key = user_id_key(cmd.user_id)
     claims = _user_claims(deps)

@@ -17,8 +17,14 @@ import pytest
 from services.onboarding import contracts_admin as c
 from services.onboarding import contracts_partners as p
 from services.onboarding.adapters.admin_documents import AUDIT, DEVICES, device_id
-from services.onboarding.adapters.admin_group_documents import GROUP_ID_CLAIMS, GROUPS
+from services.onboarding.adapters.admin_group_documents import (
+    GROUP_ID_CLAIMS,
+    GROUPS,
+    USER_ID_CLAIMS,
+)
 from services.onboarding.application import (
+    admin_groups,
+    admin_inventory,
     admin_on_behalf,
     admin_queries,
     admin_tenant_actions,
@@ -38,7 +44,7 @@ from tests.unit.onboarding.test_admin_fakes import (
     World,
     actor,
 )
-from tests.unit.onboarding.test_admin_groups import PARTNER, STAFF, Groups
+from tests.unit.onboarding.test_admin_groups import NUMBERS, PARTNER, STAFF, Groups
 from tests.unit.onboarding.test_partners_app_activation import CUSTOMER, RESELLER, partners
 from tests.unit.onboarding.test_partners_app_fakes import Harness as PartnersHarness
 
@@ -260,3 +266,32 @@ async def test_a_reseller_request_reusing_an_id_is_refused():
     replay = ask.model_copy(update={"domain": "evil.example.com"})
     with pytest.raises(CommandIdReused):
         await h.send(admin_on_behalf.request, replay, under(h, replay, first.id))
+
+
+async def test_a_reused_id_changes_neither_of_the_two_documents_a_group_command_touches():
+    h = Harness()
+    g = Groups(h)
+    await g.clone_group()
+    await g.create()
+    await g.numbers()
+    portal = c.EnableVoicePortal(request_id="vp", actor=STAFF, group_id="northwind", extension="9")
+    first = await h.send(admin_groups.enable_voice_portal, portal)
+    assign = c.AssignNumbersToGroup(
+        request_id="as", actor=STAFF, group_id="northwind", numbers=[NUMBERS[0]]
+    )
+    with pytest.raises(CommandIdReused):
+        await h.send(admin_groups.assign_numbers, assign, under(h, assign, first.id))
+    inventory = await admin_inventory.current_inventory(h.deps, PARTNER)
+    assert inventory.group_of(NUMBERS[0]) is None  # not half done: the inventory untouched
+    admin = c.AddGroupAdminUser(
+        request_id="ad",
+        actor=STAFF,
+        group_id="northwind",
+        user_id="ada.example@voice.example.com",
+        first_name="Ada",
+        last_name="Example",
+        generate_password=True,
+    )
+    with pytest.raises(CommandIdReused):
+        await h.send(admin_groups.add_admin_user, admin, under(h, admin, first.id))
+    assert not h.docs(USER_ID_CLAIMS)  # no claim left behind
