@@ -35,6 +35,7 @@ class MemoryDocument:
     state: Document
     handled: list[str]
     timers: list[Timer]
+    fingerprints: dict[str, str] = field(default_factory=dict)
     outbox: list[Document] = field(default_factory=list)
     correlation_id: str | None = None
 
@@ -63,6 +64,7 @@ class InMemoryAggregateStore(AggregateStore):
             handled=list(doc.handled),
             timers=list(doc.timers),
             correlation_id=doc.correlation_id,
+            fingerprints=dict(doc.fingerprints),
         )
 
     async def save(
@@ -73,6 +75,7 @@ class InMemoryAggregateStore(AggregateStore):
         expected_version: int,
         handled_id: str | None,
         previous: Stored | None = None,
+        fingerprint: str | None = None,
     ) -> int:
         """Store `change` if the aggregate is still at `expected_version`; returns the new
         version (raises ConcurrencyConflict or EventTooLarge, as the Mongo store does)."""
@@ -84,8 +87,11 @@ class InMemoryAggregateStore(AggregateStore):
         outbox = [e.to_doc() for e in change.events]
         self._check_sizes(outbox)
         handled = list(previous.handled) if previous else []
+        digests = dict(previous.fingerprints) if previous else {}
         if handled_id is not None:
             handled = [*handled, handled_id][-KEEP_HANDLED:]
+            if fingerprint is not None:
+                digests[handled_id] = fingerprint
         timers = (
             list(change.timers)
             if change.timers is not None
@@ -96,6 +102,7 @@ class InMemoryAggregateStore(AggregateStore):
             state=escape_keys(copy.deepcopy(change.state)),
             handled=handled,
             timers=timers,
+            fingerprints={k: v for k, v in digests.items() if k in set(handled)},
             outbox=[*(current.outbox if current else []), *outbox],
             correlation_id=change.correlation_id or (current.correlation_id if current else None),
         )

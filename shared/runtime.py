@@ -98,10 +98,19 @@ class ServiceContext:
         self.indexes.append(spec)
 
     async def apply(
-        self, collection: str, aggregate_id: str, message_id: str, decide: Decide
+        self,
+        collection: str,
+        aggregate_id: str,
+        message_id: str,
+        decide: Decide,
+        *,
+        fingerprint: str | None = None,
     ) -> bool:
-        """Store a change through the aggregate store, then publish its events at once."""
-        applied = await self.store(collection).apply(aggregate_id, message_id, decide)
+        """Store a change through the aggregate store, then publish its events at once.
+
+        Pass the command's `shared.store.fingerprint` for a command: a different command
+        under a tracking id already recorded is then refused (`CommandIdReused`)."""
+        applied = await self.store(collection).apply(aggregate_id, message_id, decide, fingerprint)
         assert self.relay is not None
         if applied.outbox:
             await self.relay.publish_written(collection, aggregate_id, applied.outbox)

@@ -3,7 +3,10 @@
 Every effect of a handled message is stored in *one* document update that also
 
 * records the id of the message handled (the tracking id), so a redelivery is recognised
-  and changes nothing — the id is kept in the same document as the change it caused;
+  and changes nothing — the id is kept in the same document as the change it caused; for
+  a command, a fingerprint of the whole command (`fingerprint`) is kept with it, so the
+  same bytes again are a duplicate while a *different* command under the same id is
+  refused (`CommandIdReused`) instead of being taken for the earlier one;
 * appends the outgoing events to the document's `outbox` array, so they cannot be lost
   between the database write and the publish (the relay publishes and removes them);
 * replaces the document's pending `timers` and their earliest `next_due_at`, so a
@@ -23,14 +26,17 @@ Two guards keep a change storable and its events publishable, whatever a caller 
   limit raises `EventTooLarge` (a refusal with a reason, see `shared.kafka`) instead of
   storing an effect whose event could never be published.
 
-Document layout: `{_id, version, state: {...}, handled: [ids], outbox: [{id, topic, key,
-body}], outbox_pending, timers: [{id, kind, due_at, data}], next_due_at, lease_until,
-lease_owner}`.
+Document layout: `{_id, version, state: {...}, handled: [ids], fingerprints: [{id, digest}],
+outbox: [{id, topic, key, body}], outbox_pending, timers: [{id, kind, due_at, data}],
+next_due_at, lease_until, lease_owner, correlation_id}`.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,13 +47,62 @@ from pymongo.errors import DuplicateKeyError
 
 from shared.binding import STRUCTURED_CONTENT_TYPE
 from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES, record_size
-from shared.errors import ConcurrencyConflict, EventTooLarge
+from shared.errors import ConcurrencyConflict, EventTooLarge, MessageRejected
 from shared.events import Envelope
 from shared.mongo import Document
 
 KEEP_HANDLED = 500
 """Tracking ids kept per document. Kafka redelivers only uncommitted (recent) messages of
 an aggregate's partition, so 500 covers any redelivery window by orders of magnitude."""
+
+_SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|pin\b|pin_|_pin", re.IGNORECASE)
+
+
+def fingerprint(envelope: Envelope) -> str:
+    """A digest of the whole command: its type and its data (actor, target, action, payload).
+
+    The envelope's id, time, source and tracing attributes are left out, so a redelivery
+    or a resend of the same command has the same fingerprint. Values under keys naming
+    secrets (passwords, PINs) are left out too, so the stored digest cannot be used to
+    guess them: two commands that differ only in a secret count as the same command.
+    """
+    canonical = json.dumps(
+        [envelope.type, _masked(envelope.data)],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
+
+
+def _masked(value: Any, key: str = "") -> Any:
+    if key and _SECRET_KEY.search(key):
+        return "<secret>"
+    if isinstance(value, dict):
+        return {str(k): _masked(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
+
+
+class CommandIdReused(MessageRejected):
+    """A command arrived under a tracking id that an earlier, *different* command used:
+    it is refused (dead-lettered and answered with `<service>.command.rejected`, code
+    `command_id_reused`) rather than taken for a duplicate of the earlier one."""
+
+    def __init__(self, message_id: str) -> None:
+        super().__init__(
+            "command_id_reused",
+            [
+                {
+                    "field": "id",
+                    "code": "command_id_reused",
+                    "message": f"id {message_id} was already used by a different command",
+                }
+            ],
+        )
+        self.message_id = message_id
 
 
 @dataclass(frozen=True)
@@ -99,10 +154,20 @@ class Stored:
     handled: list[str]
     timers: list[Timer]
     correlation_id: str | None = None
+    fingerprints: dict[str, str] = field(default_factory=dict)
 
-    def has_handled(self, message_id: str) -> bool:
-        """Whether the message with this id already changed this document."""
-        return message_id in self.handled
+    def has_handled(self, message_id: str, fingerprint: str | None = None) -> bool:
+        """Whether the message with this id already changed this document.
+
+        Raises `CommandIdReused` when it did under another `fingerprint` (a different
+        command reusing the id); an id recorded without one is taken as a duplicate.
+        """
+        if message_id not in self.handled:
+            return False
+        known = self.fingerprints.get(message_id)
+        if fingerprint is not None and known is not None and known != fingerprint:
+            raise CommandIdReused(message_id)
+        return True
 
 
 @dataclass
@@ -156,6 +221,7 @@ class AggregateStore:
         expected_version: int,
         handled_id: str | None,
         previous: Stored | None = None,
+        fingerprint: str | None = None,
     ) -> int:
         """Store `change` atomically; returns the new version.
 
@@ -163,8 +229,12 @@ class AggregateStore:
         broker's limit: nothing is stored).
         """
         handled = list(previous.handled) if previous else []
+        digests = dict(previous.fingerprints) if previous else {}
         if handled_id is not None:
             handled = [*handled, handled_id][-KEEP_HANDLED:]
+            if fingerprint is not None:
+                digests[handled_id] = fingerprint
+        kept = set(handled)
         outbox = [e.to_doc() for e in change.events]
         self._check_sizes(outbox)
         timers = (
@@ -176,6 +246,7 @@ class AggregateStore:
             "state": escape_keys(change.state),
             "version": expected_version + 1,
             "handled": handled,
+            "fingerprints": [{"id": k, "digest": v} for k, v in digests.items() if k in kept],
             "timers": timers,
             "next_due_at": min((t["due_at"] for t in timers), default=None),
             "lease_until": None,
@@ -221,15 +292,23 @@ class AggregateStore:
                 kind = Envelope.model_validate_json(entry["body"]).type
                 raise EventTooLarge(f"event {kind}", size, self.max_event_bytes)
 
-    async def apply(self, aggregate_id: str, message_id: str, decide: Decide) -> Applied:
+    async def apply(
+        self,
+        aggregate_id: str,
+        message_id: str,
+        decide: Decide,
+        fingerprint: str | None = None,
+    ) -> Applied:
         """Load, skip if `message_id` was handled, decide, save; retries on conflicts.
 
         Returns what was stored: `changed` is False for a duplicate or a no-op; `outbox`
-        holds the entries written to the document's outbox by this change.
+        holds the entries written to the document's outbox by this change. With a
+        `fingerprint` (of a command, see `fingerprint`), the id is bound to it: the same id
+        with another fingerprint raises `CommandIdReused` before anything is decided.
         """
         for _attempt in range(20):
             stored = await self.load(aggregate_id)
-            if stored is not None and stored.has_handled(message_id):
+            if stored is not None and stored.has_handled(message_id, fingerprint):
                 return Applied(False)
             outcome = decide(stored)
             change = await outcome if isinstance(outcome, Awaitable) else outcome
@@ -242,6 +321,7 @@ class AggregateStore:
                     expected_version=stored.version if stored else 0,
                     handled_id=message_id,
                     previous=stored,
+                    fingerprint=fingerprint,
                 )
                 return Applied(True, [e.to_doc() for e in change.events])
             except ConcurrencyConflict:
@@ -257,6 +337,7 @@ def _stored(doc: Document) -> Stored:
         handled=list(doc.get("handled") or []),
         timers=[Timer.from_doc(t) for t in doc.get("timers") or []],
         correlation_id=doc.get("correlation_id"),
+        fingerprints={f["id"]: f["digest"] for f in doc.get("fingerprints") or []},
     )
 
 

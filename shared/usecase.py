@@ -7,7 +7,9 @@ module does everything around the domain call, once, for every service:
   id, outbox, timers; optimistic version, retried on conflict; see `shared.store`);
 * **one rule for tracking ids** (`tracking_id`): a command's is its type, its sender and
   its `request_id`, so the same request sent twice counts once; any other message's is its
-  CloudEvents id; a timer's is `timer:<timer id>`;
+  CloudEvents id; a timer's is `timer:<timer id>`. Each is stored with the message's
+  fingerprint (`shared.store.fingerprint`), so a *different* message under a recorded id is
+  refused (`CommandIdReused`) rather than taken for the earlier one;
 * **one rule for event ids** (`event_id`): derived from the service, the aggregate, the
   version the change creates, the position and the type, so a retried decision publishes
   the same ids and consumers drop the duplicates;
@@ -38,7 +40,7 @@ from shared.events import Envelope, Payload, new_event
 from shared.ids import derived_id
 from shared.mongo import Document
 from shared.refusals import Refused
-from shared.store import Applied, Change, Decide, Outgoing, Stored, Timer
+from shared.store import Applied, Change, Decide, Outgoing, Stored, Timer, fingerprint
 
 A = TypeVar("A")
 
@@ -54,8 +56,11 @@ class StorePort(Protocol):
         """The stored aggregate, or None."""
         ...
 
-    async def apply(self, aggregate_id: str, message_id: str, decide: Decide) -> Applied:
-        """Load, skip a handled `message_id`, decide, save atomically; retry on conflicts."""
+    async def apply(
+        self, aggregate_id: str, message_id: str, decide: Decide, fingerprint: str | None = None
+    ) -> Applied:
+        """Load, skip a handled `message_id` (refuse it under another `fingerprint`), decide,
+        save atomically; retry on conflicts."""
         ...
 
 
@@ -212,9 +217,8 @@ class UseCases:
 
     async def answer(self, cause: Envelope, payload: Payload, subject: str) -> None:
         """Publish the answer to a query (nothing stored; its id derives from the query)."""
-        envelope = self._envelope(
-            payload, subject, cause, derived_id(self.service, "answer", cause.id), None
-        )
+        answer_id = derived_id(self.service, "answer", cause.id, fingerprint(cause))
+        envelope = self._envelope(payload, subject, cause, answer_id, None)
         await self.publish(self.events_topic, envelope)
 
     async def _run(
@@ -263,7 +267,8 @@ class UseCases:
             )
 
         store = self.stores(repo.collection)
-        applied = await store.apply(aggregate_id, message_id, step)
+        bound = fingerprint(cause) if cause is not None else None
+        applied = await store.apply(aggregate_id, message_id, step, bound)
         if applied.outbox:
             await self.outbox.publish_written(repo.collection, aggregate_id, applied.outbox)
         elif not applied.changed:
@@ -327,7 +332,9 @@ class UseCases:
                 "occurred_at": now,
             }
         )
-        refusal_id = derived_id(self.service, "refused", repo.collection, aggregate_id, cause.id)
+        refusal_id = derived_id(
+            self.service, "refused", repo.collection, aggregate_id, cause.id, fingerprint(cause)
+        )
         return self._envelope(payload, aggregate_id, cause, refusal_id, None)
 
     def _envelope(

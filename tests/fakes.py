@@ -8,6 +8,7 @@ envelope again when a test redelivers it; the outbox is "relayed" into `ctx.publ
 
 from __future__ import annotations
 
+import base64
 import copy
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from shared.clock import FixedClock
 from shared.events import Envelope, Payload, new_event
 from shared.runtime import ServiceContext
 from shared.store import AggregateStore, Decide
+
+TEST_DEVICE_KEYS = {"test-1": base64.b64encode(b"test-only-device-key-32-bytes!!!").decode()}
+"""An explicit key ring for tests (the service refuses to start without a real one)."""
 
 
 @dataclass
@@ -122,9 +126,16 @@ class FakeContext:
         return AggregateStore(cast(Any, self.db[name]))
 
     async def apply(
-        self, collection: str, aggregate_id: str, message_id: str, decide: Decide
+        self,
+        collection: str,
+        aggregate_id: str,
+        message_id: str,
+        decide: Decide,
+        *,
+        fingerprint: str | None = None,
     ) -> bool:
-        changed = (await self.store(collection).apply(aggregate_id, message_id, decide)).changed
+        store = self.store(collection)
+        changed = (await store.apply(aggregate_id, message_id, decide, fingerprint)).changed
         doc = self.db[collection].docs.get(aggregate_id)
         if doc is not None:  # what the outbox relay does
             self.published.extend(Envelope.from_json(e["body"]) for e in doc.get("outbox", []))
@@ -136,6 +147,7 @@ class Harness:
     """Deps over the fakes, plus helpers to send messages and read the outcome."""
 
     def __init__(self, now: datetime, **settings: Any) -> None:
+        settings.setdefault("device_secret_keys", TEST_DEVICE_KEYS)
         self.ctx = FakeContext(now, OnboardingSettings(**settings))
         self.deps = Deps(cast(ServiceContext, self.ctx), self.ctx.settings)
 

@@ -1,28 +1,34 @@
 """Demonstration: onboarding's admin side, played through Kafka only.
 
-A reseller is enabled for partner administration and grants the role; its customer opts
-in; the partner administrator sets up a SIP phone on behalf (allowed, audited); the
-customer opts out and the same action is refused (audited). Then numbers arrive from a
-port the real porting service accepts, and the reseller makes a customer group ready for
-users with them. All companies, people, numbers (Ofcom drama range) and addresses are
-invented.
+A reseller is enabled for partner administration on its own tenant (its orders say it is
+the customer) and grants the role to a user its licence ledger gives a paid licence; its
+customer opts in; the partner administrator sets up a SIP phone on behalf (allowed,
+audited); the customer opts out and the same action is refused (audited), and so is a
+replay of the allowed action's id. Then the reseller's platform access goes live, numbers
+arrive from a port the real porting service accepts, and the reseller makes a customer
+group ready for users with them. All companies, people, numbers (Ofcom drama range) and
+addresses are invented.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from deploy.demo.driver import Driver, step
 from deploy.demo.driver import run_id as new_run_id
 from services.onboarding import contracts_admin as c
+from services.onboarding import contracts_partners as p
+from services.onboarding.contracts_licences import AssignLicence
 from services.onboarding.contracts_orders import (
     OrderContact,
     OrderCustomer,
     OrderLineItem,
     OrderPlaced,
 )
+from services.onboarding.domain.partners import Language, PartnerKind
 from services.porting import contracts as porting
 from shared.actor import Actor
 from shared.events import Envelope, Payload
@@ -38,7 +44,13 @@ PROVISIONING = Actor(user_id="provisioning.demo", roles=("provisioning",))
 
 
 def _order(
-    customer_id: str, tenant_id: str, company: str, distributor: str, reseller: str, now: datetime
+    customer_id: str,
+    tenant_id: str,
+    company: str,
+    distributor: str,
+    reseller: str,
+    now: datetime,
+    own_partner: str | None = None,
 ) -> OrderPlaced:
     return OrderPlaced(
         order_id=f"O-{customer_id}",
@@ -51,12 +63,15 @@ def _order(
             country="DE",
             time_zone="Europe/Berlin",
             main_contact=OrderContact(name="Kim Demo", email="kim.demo@lark.example.com"),
+            partner_id=own_partner,  # a partner's own tenant: its orders say so
         ),
         tenant_id=tenant_id,
         distributor_partner_id=distributor,
         reseller_partner_id=reseller,
         lines=[OrderLineItem(package="Enterprise", licences=25)],
         subscription_number=f"SUB-{customer_id}",
+        reseller_terms_accepted=True,
+        vendor_terms_accepted=True,
     )
 
 
@@ -110,15 +125,24 @@ async def run(driver: Driver, run_id: str | None = None) -> list[str]:
         (f"C-SUNRISE-{rid}", reseller_tenant, "Sunrise Example Telecom GmbH"),
         (f"C-LARK-{rid}", customer_tenant, "Lark Example Bakery GmbH"),
     ):
-        buyer = distributor if tenant_id == reseller_tenant else reseller
-        order = _order(customer_id, tenant_id, company, distributor, buyer, driver.now)
+        own = tenant_id == reseller_tenant
+        buyer = distributor if own else reseller
+        order = _order(
+            customer_id,
+            tenant_id,
+            company,
+            distributor,
+            buyer,
+            driver.now,
+            own_partner=reseller if own else None,
+        )
         await driver.send(ORDERS_EVENTS.name, order, subject=customer_id)
         await driver.expect("onboarding.licences.updated", about(customer_id))
     await asyncio.sleep(2)  # onboarding's tenant read model follows these facts a moment later
 
-    step("The reseller asks for partner administration; cloud operations enable it")
-    await command(
-        c.RequestPartnerAdministration(
+    step("The reseller asks for partner administration of its own tenant; operations enable it")
+    await until(
+        lambda: c.RequestPartnerAdministration(
             request_id=rq(),
             actor=Actor(user_id=f"sales.{rid}@sunrise.example.com", partner_id=reseller),
             tenant_id=reseller_tenant,
@@ -126,9 +150,7 @@ async def run(driver: Driver, run_id: str | None = None) -> list[str]:
             domain="sunrise.example.com",
         ),
         reseller_tenant,
-    )
-    await driver.expect(
-        "onboarding.reseller_tenant.partner_administration_requested", about(reseller_tenant)
+        "onboarding.reseller_tenant.partner_administration_requested",
     )
     await until(
         lambda: c.EnablePartnerAdministration(
@@ -138,20 +160,28 @@ async def run(driver: Driver, run_id: str | None = None) -> list[str]:
         "onboarding.reseller_tenant.partner_administration_enabled",
     )
 
-    step("The reseller's tenant admin makes a paid user partner administrator")
-    await command(
-        c.GrantPartnerAdministrator(
+    step("The reseller's tenant admin licenses a user (Enterprise) and makes them partner admin")
+    await driver.send(
+        ONBOARDING_COMMANDS.name,
+        AssignLicence(
+            request_id=rq(),
+            actor=tenant_admin,
+            customer_id=f"C-SUNRISE-{rid}",
+            package="Enterprise",
+            user_id=partner_admin.user_id,
+        ),
+        subject=f"C-SUNRISE-{rid}",
+    )
+    await driver.expect("onboarding.licences.user_assigned", about(f"C-SUNRISE-{rid}"))
+    await until(  # the role follows the licence ledger, not what the command says
+        lambda: c.GrantPartnerAdministrator(
             request_id=rq(),
             actor=tenant_admin,
             tenant_id=reseller_tenant,
             user_id=partner_admin.user_id,
-            user_tenant_id=reseller_tenant,
-            user_licence_package="Enterprise",
         ),
         reseller_tenant,
-    )
-    await driver.expect(
-        "onboarding.reseller_tenant.partner_administrator_granted", about(reseller_tenant)
+        "onboarding.reseller_tenant.partner_administrator_granted",
     )
 
     step('Lark\'s admin switches on "Administration by partner sunrise.example.com"')
@@ -194,20 +224,35 @@ async def run(driver: Driver, run_id: str | None = None) -> list[str]:
     await command(on_behalf(), customer_tenant)
     denied = await driver.expect("onboarding.on_behalf.action_denied", after=mark)
 
+    step("A replay of the allowed action's id (its audit's causationid) is refused, audited")
+    mark = driver.mark()
+    replay = on_behalf().model_copy(
+        update={"action": sip.model_copy(update={"user_id": f"eve.{rid}@lark.example.com"})}
+    )
+    await driver.send(
+        ONBOARDING_COMMANDS.name,
+        replay,
+        subject=customer_tenant,
+        event_id=audited.causationid,
+    )
+    replayed = await driver.expect("onboarding.on_behalf.action_denied", after=mark)
+
     lines = [
         f"reseller {reseller} enabled for partner administration (tenant {reseller_tenant}); "
         f"{partner_admin.user_id} holds the partner administrator role",
         f"on behalf of {customer_tenant}: {audited.data['action']} allowed and audited; "
         f"after the opt-out refused ({', '.join(r['code'] for r in denied.data['reasons'])}) "
-        "and audited",
+        "and audited; a replay of its id refused "
+        f"({', '.join(r['code'] for r in replayed.data['reasons'])}) and audited",
     ]
-    return lines + await _group_from_a_port(driver, rid, reseller, command, rq)
+    return lines + await _group_from_a_port(driver, rid, reseller, distributor, command, rq)
 
 
 async def _group_from_a_port(
     driver: Driver,
     rid: str,
     partner: str,
+    distributor: str,
     command: Callable[[Payload, str], Awaitable[Envelope]],
     rq: Callable[[], str],
 ) -> list[str]:
@@ -251,6 +296,16 @@ async def _group_from_a_port(
         "onboarding.inventory.ported_numbers_added",
         lambda e: e.data.get("port_id") == port_id,
         after=mark,
+    )
+
+    step("Sunrise's platform access goes live at the provider: it can create customers")
+    await command(_registration(distributor, PartnerKind.DISTRIBUTOR, rid), distributor)
+    await driver.expect("onboarding.partner.registered", lambda e: e.subject == distributor)
+    registration = _registration(partner, PartnerKind.RESELLER, rid, distributor)
+    for payload in [registration, *_live_partner_commands(partner, rid, driver.now)]:
+        await command(payload, partner)
+    await driver.expect(
+        "onboarding.provider_onboarding.platform_access_went_live", lambda e: e.subject == partner
     )
 
     group_id = f"lark-bakery-{rid}"
@@ -301,4 +356,44 @@ async def _group_from_a_port(
         "inventory as porting",
         f"group {group_id} ready for users with them (CLID {numbers[0]}, voice portal "
         f"{numbers[1]}, one admin user)",
+    ]
+
+
+def _registration(
+    partner: str, kind: PartnerKind, rid: str, distributor: str | None = None
+) -> Payload:
+    return p.RegisterPartner(
+        request_id=f"{rid}-register-{partner}",
+        actor=Actor(user_id="ops.demo", roles=("vendor_operations",)),
+        partner_id=partner,
+        kind=kind,
+        name=f"{'Sunrise Example Telecom' if distributor else 'Grossvertrieb Demo'} GmbH",
+        country="DE",
+        language=Language.DE,
+        preferred_distributor_id=distributor,
+    )
+
+
+def _live_partner_commands(partner: str, rid: str, now: datetime) -> list[Payload]:
+    """Sunrise onboarded at the service provider step by step until its access is live."""
+
+    def step_of(model: Any, **fields: Any) -> Payload:
+        return model(
+            request_id=f"{rid}-{model.EVENT_TYPE}-{fields.get('system', '')}",
+            actor=PROVISIONING,
+            partner_id=partner,
+            **fields,
+        )
+
+    return [
+        step_of(p.ReceiveOnboardingOrder, order_reference=f"OO-{rid}"),
+        step_of(p.SendOnboardingOrderConfirmation),
+        step_of(p.AssignProvisioningCoordinator, coordinator_id=PROVISIONING.user_id),
+        *[
+            step_of(p.RecordPartnerAccountCreated, system=s, account_reference=f"{rid}-{s}")
+            for s in p.PartnerSystem
+        ],
+        step_of(p.ArrangeKickOffCall, scheduled_for=now + timedelta(days=1), trainer_name="Tina"),
+        step_of(p.CompleteProviderTraining),
+        step_of(p.MakePlatformAccessLive),
     ]

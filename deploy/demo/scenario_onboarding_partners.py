@@ -2,7 +2,9 @@
 
 An order system places orders for new customers (one through a distributor acting as
 reseller), one of them delivered twice and one amended; a reseller goes through the cloud
-reseller programme to "ready to sell"; a tenant activation request goes to the DAM, to
+reseller programme to "ready to sell", and its e-store then gives a customer a free
+tenant while a paid plan through the e-store is refused (upgrades go through the
+distributor's portal); a tenant activation request goes to the DAM, to
 cloud operations, misses its 48 working-day hours, its invitation expires after 72 hours
 and is resent, and the customer activates the tenant and makes the reseller
 co-administrator. All companies, people and addresses are invented.
@@ -50,9 +52,9 @@ async def run(driver: Driver) -> list[str]:
         role="dam",
     )
     await command(_partner(dist, PartnerKind.DISTRIBUTOR, account_manager=account_manager), dist)
+    await driver.expect("onboarding.partner.registered", of(dist))  # a reseller names it
     await command(_partner(res, PartnerKind.RESELLER, preferred_distributor_id=dist), res)
-    for partner_id in (dist, res):
-        await driver.expect("onboarding.partner.registered", of(partner_id))
+    await driver.expect("onboarding.partner.registered", of(res))
 
     step("The order system places orders for two new customers; one event arrives twice")
     first, second = f"C-{rid}-1", f"C-{rid}-2"
@@ -96,6 +98,19 @@ async def run(driver: Driver) -> list[str]:
     for cmd in programme:
         await command(cmd, res)
     await driver.expect("onboarding.reseller.ready_to_sell", of(res))
+
+    step("Its e-store now gives a customer a free tenant; a paid plan there is refused")
+    free = f"C-{rid}-3"
+    estore = _order(free, dist, res, driver.now, package="Free", channel="estore")
+    await driver.send(ORDERS_EVENTS.name, estore, subject=free)
+    await driver.expect("onboarding.customer.recorded", of(free))
+    paid = _order(
+        free, dist, res, driver.now, version=2, package="Professional", model=OrderAmended
+    )
+    await driver.send(
+        ORDERS_EVENTS.name, paid.model_copy(update={"channel": "estore"}), subject=free
+    )
+    refused = await driver.expect("onboarding.order.refused", of(free))
 
     step("The reseller asks for a tenant for its first customer: routed to the DAM")
     mark = driver.mark()
@@ -157,6 +172,9 @@ async def run(driver: Driver) -> list[str]:
         f"{relationship.data['distributor_acts_as_reseller']}",
         f"{first}: licences {ledger.data['balances'][0]['ordered']} Professional after amendment",
         f"reseller {res} ready to sell (certification passed at the second attempt)",
+        f"{free}: a free tenant through the e-store; a paid plan there refused "
+        f"({', '.join(r['code'] for r in refused.data['reasons'])}), to be ordered through "
+        "the distributor's portal",
         f"activation {request}: invitation due {due.astimezone(BERLIN):%a %d %b %H:%M %Z}, "
         "overdue; "
         "first invitation expired after 72 h; resent",
@@ -191,13 +209,17 @@ def _order(
     version: int = 1,
     licences: int = 10,
     model: type[OrderEvent] = OrderPlaced,
+    package: str = "Professional",
+    channel: str = "classic",
 ) -> OrderEvent:
+    """An order accepting the reseller's and the vendor's terms; paid plans come through
+    the classic process (the distributor's portal), free tenants through the e-store."""
     return model.model_validate(
         {
             "order_id": f"O-{customer_id}",
             "order_version": version,
             "occurred_at": now.isoformat(),
-            "channel": "estore" if distributor != reseller else "classic",
+            "channel": channel,
             "customer": {
                 "customer_id": customer_id,
                 "company_name": f"Musterbau {customer_id} GmbH",
@@ -207,8 +229,10 @@ def _order(
             },
             "distributor_partner_id": distributor,
             "reseller_partner_id": reseller,
-            "lines": [{"package": "Professional", "licences": licences}],
+            "lines": [{"package": package, "licences": licences}],
             "subscription_number": f"SUB-{customer_id}",
+            "reseller_terms_accepted": True,
+            "vendor_terms_accepted": True,
         }
     )
 

@@ -13,6 +13,10 @@ NAME = "onboarding"
 def wire(ctx: ServiceContext) -> None:
     """Register onboarding's handlers on the context (no I/O)."""
     settings = ctx.settings
-    deps = Deps(ctx, settings if isinstance(settings, OnboardingSettings) else OnboardingSettings())
+    if not isinstance(settings, OnboardingSettings):
+        # Only the event catalogue wires with plain settings, to read the subscriptions;
+        # it never handles a message, so the demonstration key ring does for it.
+        settings = OnboardingSettings(demo_clock=True)
+    deps = Deps(ctx, settings)
     wiring_partners.register(deps)
     wiring_admin.register(deps)

@@ -60,7 +60,8 @@ class _TenantCommand(AdminCommand):
 
 
 class RequestPartnerAdministration(_TenantCommand):
-    """The reseller asks to be enabled, naming its own tenant ID and partner ID."""
+    """The reseller asks to be enabled, naming its own tenant ID and partner ID (refused
+    unless the tenant's orders name the partner as the customer: its own tenant)."""
 
     EVENT_TYPE: ClassVar[str] = "onboarding.on_behalf.request"
 
@@ -75,16 +76,21 @@ class EnablePartnerAdministration(_TenantCommand):
 
 
 class GrantPartnerAdministrator(_TenantCommand):
-    """The reseller's tenant admin grants the role to a paid user of the reseller's tenant."""
+    """The reseller's tenant admin grants the role to a paid user of the reseller's tenant
+    (one holding a licence of a paid package of that tenant, per the licence records)."""
 
     EVENT_TYPE: ClassVar[str] = "onboarding.on_behalf.grant_role"
 
     user_id: NonEmpty = Field(description="The user to get the role")
-    user_tenant_id: NonEmpty = Field(description="The user's tenant, from the user directory")
+    user_tenant_id: str | None = Field(
+        default=None,
+        description="Not read (kept so that older senders stay valid): the user's tenant is "
+        "taken from onboarding's licence records (`onboarding.licences.assign_to_user`)",
+    )
     user_licence_package: str | None = Field(
         default=None,
-        description="The package the user is licensed on (from the user directory); a user "
-        "without one, or on a free package, is not paid",
+        description="Not read (kept so that older senders stay valid): whether the user is "
+        "paid is taken from the licence the records say the user holds",
     )
 
 

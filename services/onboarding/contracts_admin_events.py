@@ -225,11 +225,16 @@ class _CustomerFactIn(Payload):
     distributor_partner_id: str | None = Field(default=None, description="The distributor")
     reseller_partner_id: str | None = Field(default=None, description="The reseller")
     tier1_partner_id: str | None = Field(default=None, description="Direct: the tier-1 partner")
+    customer_partner_id: str | None = Field(
+        default=None, description="The customer is itself this partner (its own tenant)"
+    )
     company_name: str | None = Field(default=None, description="The customer company")
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 country")
     balances: list[LicenceBalanceIn] | None = Field(
         default=None, description="The licence ledger, when it changed"
     )
+    user_id: str | None = Field(default=None, description="The user a licence concerns")
+    package: str | None = Field(default=None, description="The package of that licence")
 
 
 class CustomerRecordedIn(_CustomerFactIn):
@@ -262,12 +267,26 @@ class LicencesUpdatedIn(_CustomerFactIn):
     EVENT_TYPE: ClassVar[str] = "onboarding.licences.updated"
 
 
+class UserLicenceAssignedIn(_CustomerFactIn):
+    """Read: a user of the customer's tenant holds a licence of `package`."""
+
+    EVENT_TYPE: ClassVar[str] = "onboarding.licences.user_assigned"
+
+
+class UserLicenceUnassignedIn(_CustomerFactIn):
+    """Read: the user's licence was taken back."""
+
+    EVENT_TYPE: ClassVar[str] = "onboarding.licences.user_unassigned"
+
+
 CUSTOMER_FACTS_READ: tuple[type[Payload], ...] = (
     CustomerRecordedIn,
     RelationshipRecordedIn,
     RelationshipChangedIn,
     TenantAssignedIn,
     LicencesUpdatedIn,
+    UserLicenceAssignedIn,
+    UserLicenceUnassignedIn,
 )
 """Onboarding's own customer facts this half reads (tolerant reader of their contracts)."""
 

@@ -12,6 +12,22 @@ Rules every publisher follows:
   the distributor acts as reseller); a direct order names only `tier1_partner_id`.
 - Use the Kafka key `customer.customer_id`, so one customer's orders stay in order.
 - Unknown fields are ignored, so publishers may add fields without breaking us.
+
+What onboarding takes in (`domain.order_rules`; every field below is optional in the
+schema, so older publishers' events still parse, but an order that does not meet the rules
+is refused with `onboarding.order.refused` and its reasons, and changes nothing):
+- a placed or amended order states that the customer accepted the vendor's terms
+  (`vendor_terms_accepted`) and, for an indirect order, the reseller's
+  (`reseller_terms_accepted`) — §1.2 step 5;
+- an e-store order (`channel: estore`) holds free packages only (a free tenant), and only
+  from a reseller whose e-store and terms the vendor linked; paid and cloud plans, and
+  upgrades to them, come through the distributor's portal (`channel: classic`) — §1.2
+  step 6;
+- an order never names a tenant of the older product (`tenant_id`) — §1.5;
+- when the customer is itself a channel partner buying for its own use (a reseller's own
+  tenant), `customer.partner_id` says so: that is how onboarding knows whose tenant it is
+  (partner administration is enabled only on the partner's own tenant, §1.6).
+A cancellation is never refused.
 """
 
 from __future__ import annotations
@@ -65,6 +81,11 @@ class OrderCustomer(BaseModel):
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. DE")
     time_zone: str = Field(description="IANA time zone of the customer, e.g. Europe/Berlin")
     main_contact: OrderContact = Field(description="The customer's main contact")
+    partner_id: PartnerId | None = Field(
+        default=None,
+        description="When the customer is itself a channel partner ordering for its own use "
+        "(e.g. a reseller's own tenant): its partner ID",
+    )
 
     @field_validator("time_zone")
     @classmethod
@@ -127,6 +148,16 @@ class OrderEvent(Payload):
         default=None,
         description="Subscription / service-contract number; support checks tickets against it",
     )
+    reseller_terms_accepted: bool | None = Field(
+        default=None,
+        description="The customer accepted the reseller's terms of service when ordering; "
+        "required (true) for an indirect order that is not a cancellation",
+    )
+    vendor_terms_accepted: bool | None = Field(
+        default=None,
+        description="The customer accepted the vendor's terms of service when ordering; "
+        "required (true) for every order that is not a cancellation",
+    )
 
     @model_validator(mode="after")
     def _direct_or_indirect(self) -> OrderEvent:
@@ -187,6 +218,7 @@ def order_from_event(event: OrderEvent) -> Order:
             country=customer.country,
             time_zone=customer.time_zone,
             main_contact=MainContact(contact.name, str(contact.email), contact.phone),
+            partner_id=customer.partner_id,
         ),
         relationship=Relationship(
             channel=Channel(event.channel),
@@ -197,4 +229,6 @@ def order_from_event(event: OrderEvent) -> Order:
         lines=tuple(OrderLine(line.package, line.licences) for line in event.lines),
         tenant_id=event.tenant_id,
         subscription_number=event.subscription_number,
+        reseller_terms_accepted=event.reseller_terms_accepted,
+        vendor_terms_accepted=event.vendor_terms_accepted,
     )

@@ -50,6 +50,11 @@ class _CustomerEventV1(_Event):
         description="Indirect: the reseller (the distributor's own ID when it acts as reseller)"
     )
     tier1_partner_id: str | None = Field(description="Direct: the tier-1 partner")
+    customer_partner_id: str | None = Field(
+        default=None,
+        description="When the customer is itself a channel partner (its own tenant, e.g. a "
+        "reseller's): that partner's ID, from its orders",
+    )
 
 
 class CustomerRecordedV1(_CustomerEventV1):
@@ -116,7 +121,10 @@ class LicencesUpdatedV1(_CustomerEventV1):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.licences.updated"
 
-    cause: str = Field(description="order, licences_used or licences_released")
+    cause: str = Field(
+        description="order, licences_used, licences_released, licence_assigned or "
+        "licence_unassigned"
+    )
     order_id: str | None = Field(description="The order, when an order caused it")
     balances: list[LicenceBalanceOut] = Field(description="Every package of the ledger")
 
@@ -125,6 +133,24 @@ class TenantAssignedV1(_CustomerEventV1):
     """The customer's tenant is known (from an order or from the tenant activation)."""
 
     EVENT_TYPE: ClassVar[str] = "onboarding.customer.tenant_assigned"
+
+
+class UserLicenceAssignedV1(_CustomerEventV1):
+    """A user of the customer's tenant holds one licence of `package` (from the ledger)."""
+
+    EVENT_TYPE: ClassVar[str] = "onboarding.licences.user_assigned"
+
+    user_id: str = Field(description="The user (platform user ID)")
+    package: str = Field(description="The package of the licence")
+
+
+class UserLicenceUnassignedV1(_CustomerEventV1):
+    """The user's licence was taken back; it is available again."""
+
+    EVENT_TYPE: ClassVar[str] = "onboarding.licences.user_unassigned"
+
+    user_id: str = Field(description="The user (platform user ID)")
+    package: str = Field(description="The package of the licence")
 
 
 class _ActivationEventV1(_Event):
@@ -202,11 +228,27 @@ class PartnerActionRefusedV1(_ActionRefusedV1):
 
 
 class CustomerActionRefusedV1(_ActionRefusedV1):
-    """A licence command was refused."""
+    """A licence command was refused (also an activation that named another partner's
+    customer)."""
 
     EVENT_TYPE: ClassVar[str] = "onboarding.customer.action_refused"
 
     customer_id: str = Field(description="The customer")
+
+
+class OrderRefusedV1(_ActionRefusedV1):
+    """An order event was not taken in (`domain.order_rules`): terms not accepted, a paid
+    plan or an unlinked reseller through the e-store, a legacy tenant. Nothing changed; the
+    order system sends a corrected version. `command_type`/`command_id` are the order
+    event's type and id."""
+
+    EVENT_TYPE: ClassVar[str] = "onboarding.order.refused"
+
+    customer_id: str = Field(description="The customer the order is for")
+    order_id: str = Field(description="The order")
+    order_version: int = Field(description="The refused version of the order")
+    reseller_partner_id: str | None = Field(default=None, description="Indirect: the reseller")
+    tier1_partner_id: str | None = Field(default=None, description="Direct: the tier-1 partner")
 
 
 class ActivationActionRefusedV1(_ActionRefusedV1):
@@ -234,6 +276,8 @@ PARTNER_CONTRACTS: dict[str, type[Payload]] = contracts_by_type(
         CustomerSubscriptionsChangedV1,
         LicencesUpdatedV1,
         TenantAssignedV1,
+        UserLicenceAssignedV1,
+        UserLicenceUnassignedV1,
         TenantActivatedV1,
         CoAdministratorAddedV1,
     ]
@@ -267,6 +311,8 @@ EMITTED_DOMAIN_EVENTS: tuple[type[ev.DomainEvent], ...] = (
     ev.CustomerSubscriptionsChanged,
     ev.LicencesUpdated,
     ev.TenantAssigned,
+    ev.UserLicenceAssigned,
+    ev.UserLicenceUnassigned,
     ev.ActivationRequested,
     ev.ActivationRequestForwarded,
     ev.ActivationRequestReturned,
@@ -284,6 +330,7 @@ PUBLISHED_PARTNERS: list[type[Payload]] = [
     LegacyEmailRecordedV1,
     PartnerActionRefusedV1,
     CustomerActionRefusedV1,
+    OrderRefusedV1,
     ActivationActionRefusedV1,
     LegacyEmailActionRefusedV1,
 ]

@@ -120,3 +120,13 @@ class StoreContract:
         event = _event("a9", "hello")
         applied = await store.apply("a9", "m1", lambda stored: Change({"n": 1}, [event]))
         assert [e["id"] for e in applied.outbox] == [event.envelope.id]
+
+    async def test_an_id_is_bound_to_the_fingerprint_of_the_message_it_handled(self, store):
+        from shared.store import CommandIdReused
+
+        first = await store.apply("a10", "m1", lambda s: Change({"n": 1}), "digest-a")
+        again = await store.apply("a10", "m1", lambda s: Change({"n": 2}), "digest-a")
+        assert first.changed and not again.changed
+        with pytest.raises(CommandIdReused):
+            await store.apply("a10", "m1", lambda s: Change({"n": 3}), "digest-b")
+        assert (await store.load("a10")).state == {"n": 1}

@@ -30,5 +30,7 @@ async def test_the_main_scenario_plays_through_kafka_against_separate_service_pr
     assert any("ready to sell" in line for line in lines), lines
     assert any("co-administrator" in line for line in lines), lines
     assert any("refused (customer_not_opted_in) and audited" in line for line in lines), lines
+    assert any("replay of its id refused (command_id_reused)" in line for line in lines), lines
+    assert any("refused (paid_plan_through_estore)" in line for line in lines), lines
     assert any("ready for users" in line for line in lines), lines
     assert lines[-1].endswith("stopped cleanly on SIGTERM (exit code 0)"), lines

@@ -32,6 +32,7 @@ from shared.topics import (
     PORTING_COMMANDS,
     PORTING_EVENTS,
 )
+from tests.fakes import TEST_DEVICE_KEYS
 from tests.integration.bus import Bus, running_service
 from tests.integration.onboarding.test_partners import order
 from tests.integration.porting.test_port_lifecycle import submission
@@ -142,7 +143,13 @@ async def test_onboarding_handles_an_order_with_a_bad_header_and_parks_no_clear_
     bus, mongo_url, mongo_db
 ):
     async with running_service(
-        ONBOARDING, OnboardingSettings, onboarding_wire, bus, mongo_url, mongo_db.name
+        ONBOARDING,
+        OnboardingSettings,
+        onboarding_wire,
+        bus,
+        mongo_url,
+        mongo_db.name,
+        device_secret_keys=TEST_DEVICE_KEYS,
     ):
         placed = new_event(
             OrderPlaced.model_validate(order("C-77")), source="/t", now=bus.now, subject="C-77"

@@ -269,3 +269,20 @@ async def test_a_query_is_answered_under_an_id_derived_from_it(world):
     await use_cases.answer(cause, BumpedV1(counter_id="c1", value=0), "c1")
     await use_cases.answer(cause, BumpedV1(counter_id="c1", value=0), "c1")
     assert direct[0].id == direct[1].id and direct[0].causationid == cause.id
+
+
+async def test_a_different_command_reusing_a_request_id_is_refused_not_taken_for_a_duplicate(
+    world,
+):
+    from shared.store import CommandIdReused
+
+    use_cases, _, _, _ = world
+    await run(use_cases, command("c1", "r1"), "c1")
+    other = new_event(
+        Bump(request_id="r1", actor={"user_id": "u2", "partner_id": "P1"}, counter_id="c1"),
+        source="/t",
+        now=AT,
+        subject="c1",
+    )
+    with pytest.raises(CommandIdReused):
+        await run(use_cases, other, "c1")

@@ -36,7 +36,11 @@ NOT_PARTNER_FACING: dict[str, str] = {
     "onboarding.provisioning.action_refused": ANSWER,
     "onboarding.on_behalf.tenants_listed": ANSWER,
     "onboarding.group.not_ready": ANSWER,
+    "onboarding.order.refused": "answers the order system that sent the order; the order "
+    "system tells its user (the partner's customer order is not recorded)",
     # onboarding: the partner's or customer admin's own actions
+    "onboarding.licences.user_assigned": OWN,
+    "onboarding.licences.user_unassigned": OWN,
     "onboarding.device.removed": OWN,
     "onboarding.device.self_setup_switched": OWN,
     "onboarding.device.sip_device_set_up": OWN,

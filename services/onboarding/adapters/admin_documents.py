@@ -97,6 +97,8 @@ class TenantFacts:
     reseller_partner_id: str | None = None
     tier1_partner_id: str | None = None
     ordered: dict[str, int] = field(default_factory=dict)  # package -> licences ordered
+    customer_partner_id: str | None = None  # the customer is this partner: its own tenant
+    licensed_users: dict[str, str] = field(default_factory=dict)  # user ID -> package
 
     @property
     def link_partner_id(self) -> str:
@@ -112,18 +114,29 @@ class TenantFacts:
             for p, n in self.ordered.items()
         )
 
+    def is_paid_user(self, user_id: str, free_packages: list[str]) -> bool:
+        """The user holds a licence of this tenant, of a paid package it has ordered."""
+        package = self.licensed_users.get(user_id)
+        return package is not None and self.has_paid_licences(free_packages, package)
+
 
 def dump_facts(facts: TenantFacts) -> Document:
-    doc = {k: v for k, v in facts.__dict__.items() if k != "ordered"}
+    maps = ("ordered", "licensed_users")
+    doc = {k: v for k, v in facts.__dict__.items() if k not in maps}
     doc["ordered"] = [{"package": p, "licences": n} for p, n in sorted(facts.ordered.items())]
+    doc["licensed_users"] = [  # user IDs hold dots: a list, not a map
+        {"user_id": u, "package": p} for u, p in sorted(facts.licensed_users.items())
+    ]
     doc["link_partner_id"] = facts.link_partner_id  # queried by the tenant listing
     return doc
 
 
 def load_facts(doc: Document) -> TenantFacts:
-    values = {k: v for k, v in doc.items() if k not in ("ordered", "link_partner_id")}
+    skip = ("ordered", "licensed_users", "link_partner_id")
+    values = {k: v for k, v in doc.items() if k not in skip}
     ordered = {o["package"]: int(o["licences"]) for o in doc.get("ordered", [])}
-    return TenantFacts(**values, ordered=ordered)
+    users = {u["user_id"]: u["package"] for u in doc.get("licensed_users", [])}
+    return TenantFacts(**values, ordered=ordered, licensed_users=users)
 
 
 def dump_administration(admin: CustomerTenantAdministration) -> Document:

@@ -4,9 +4,9 @@ The cloud device service writes the SIP password into the device, so it must be
 retrievable — unlike PINs and admin passwords, which are kept only as scrypt hashes.
 Each secret is sealed under the current key id (authenticated with the key id as
 associated data) and stored as `nonce ‖ ciphertext`; older keys stay in the ring so what
-they sealed can still be read after a rotation. In production the ring comes from a KMS
-or a secret store through `ONBOARDING_DEVICE_SECRET_KEYS`; the default is a demonstration
-key.
+they sealed can still be read after a rotation. The ring comes from a KMS or a secret
+store through `ONBOARDING_DEVICE_SECRET_KEYS`; outside demonstration mode the service
+refuses to start without one (see `settings.OnboardingSettings`).
 """
 
 from __future__ import annotations

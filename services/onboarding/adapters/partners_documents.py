@@ -8,6 +8,7 @@ orders by order id, licences in use by package name) are stored as lists.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -48,6 +49,9 @@ def dump_customer(account: CustomerAccount) -> Document:
     data: dict[str, Any] = _CUSTOMER.dump_python(account, mode="json")
     data["orders"] = [data["orders"][key] for key in sorted(data["orders"])]
     data["used"] = [{"package": p, "count": n} for p, n in sorted(data["used"].items())]
+    data["licensed_users"] = [  # user IDs hold dots: a list, not a map
+        {"user_id": u, "package": p} for u, p in sorted(data["licensed_users"].items())
+    ]
     return {
         "customer": data,
         "tenant_id": account.tenant_id,
@@ -60,6 +64,7 @@ def load_customer(stored: Stored) -> CustomerAccount:
     data = dict(stored.state["customer"])
     data["orders"] = {o["order_id"]: o for o in data["orders"]}
     data["used"] = {u["package"]: u["count"] for u in data["used"]}
+    data["licensed_users"] = {u["user_id"]: u["package"] for u in data.get("licensed_users", [])}
     return _CUSTOMER.validate_python(data)
 
 
@@ -75,10 +80,23 @@ def dump_request(request: ActivationRequest) -> Document:
     }
 
 
-async def activated_tenant_of(requests: AsyncCollection[Document], customer_id: str) -> str | None:
-    """The tenant of an activated request that names `customer_id`, if any."""
-    doc = await requests.find_one({"state.customer_id": customer_id, "state.status": "activated"})
-    return None if doc is None else doc["state"].get("tenant_id")
+async def activated_tenant_of(
+    requests: AsyncCollection[Document], customer_id: str, partner_ids: Collection[str]
+) -> str | None:
+    """The tenant of an activated request that names `customer_id`, if any, asked for by
+    one of the customer's own partners (`partner_ids`, from its orders): a partner naming
+    another partner's customer never gets that customer's licences on its tenant."""
+    query = {"state.customer_id": customer_id, "state.status": "activated"}
+    async for doc in requests.find(query):
+        if doc["state"].get("partner_id") in partner_ids:
+            return doc["state"].get("tenant_id")
+    return None
+
+
+async def is_legacy_tenant(legacy_emails: AsyncCollection[Document], tenant_id: str) -> bool:
+    """Whether `tenant_id` was used with the older product (an address tied to it was
+    recorded): such a tenant is never reused (§1.5)."""
+    return await legacy_emails.find_one({"state.legacy_tenant_id": tenant_id}) is not None
 
 
 def load_request(stored: Stored) -> ActivationRequest:

@@ -4,8 +4,12 @@
 role, and the DPA for EU customers when the deployment requires it), and stores the
 decision — allowed or denied — as one `audit` document whose id is derived from the
 command's envelope id, with its event (`onboarding.on_behalf.action_audited` or
-`.action_denied`) in the same atomic write. A redelivered command finds the stored
-decision and follows it, so it is neither audited twice nor decided differently.
+`.action_denied`) in the same atomic write. The decision is bound to the whole command
+(`shared.store.fingerprint`: actor, tenant, action, payload): a redelivered command (same
+command, same id) finds the stored decision and follows it, so it is neither audited
+twice nor decided differently; a *different* command reusing that id (the id is visible
+as the `causationid` of the audit event) is denied with `command_id_reused`, and that
+denial is audited under an id of its own — an earlier decision never stands in for it.
 
 Without multi-document transactions, the decision and the change it allows are two
 writes: an opt-out that lands between them does not stop that one action (it was allowed
@@ -15,6 +19,7 @@ again inside its atomic update.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 
 from services.onboarding.adapters.admin_documents import AUDIT, dump_audit
@@ -31,37 +36,55 @@ from services.onboarding.domain.on_behalf_access import (
     OnBehalfDenied,
     OnBehalfPolicy,
     authorise_on_behalf,
+    deny_reused_command_id,
 )
 from shared.actor import Actor
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
-from shared.store import Change, Outgoing, Stored
+from shared.store import Change, CommandIdReused, Outgoing, Stored, fingerprint
 
 Decide = Callable[[], Awaitable[tuple[Decision, str | None]]]
 """Make the decision now: it, and the customer's reseller partner ID when known."""
 
 
-def audit_id_of(cause: Envelope) -> str:
-    """One audit entry per command, whatever the number of deliveries."""
-    return "AUD-" + derived_id("audit", cause.id)[:24].upper()
+def audit_id_of(cause: Envelope, digest: str | None = None) -> str:
+    """One audit entry per command id, whatever the number of deliveries; with `digest`,
+    the entry of the different command (that fingerprint) which reused the id."""
+    parts = ("audit", cause.id) if digest is None else ("audit", cause.id, digest)
+    return "AUD-" + derived_id(*parts)[:24].upper()
 
 
-async def audited(deps: Deps, cause: Envelope, decide: Decide) -> bool:
-    """The stored decision on `cause`, made (by `decide`) and audited the first time."""
+async def audited(
+    deps: Deps, cause: Envelope, actor: Actor, tenant_id: str, action: str, decide: Decide
+) -> bool:
+    """The stored decision on `cause`, made (by `decide`) and audited the first time.
+
+    A command reusing the id of another one is denied (`command_id_reused`) and audited."""
+    digest = fingerprint(cause)
     audit_id = audit_id_of(cause)
     stored = await load(deps, AUDIT, audit_id)
     if stored is None:
         decision, reseller_partner_id = await decide()
-        await record(deps, cause, audit_id, decision, reseller_partner_id)
+        # A different command under this id may have been decided meanwhile: see below.
+        with contextlib.suppress(CommandIdReused):
+            await record(deps, cause, audit_id, decision, reseller_partner_id, digest)
         stored = await load(deps, AUDIT, audit_id)
     assert stored is not None
+    bound = stored.state.get("fingerprint")
+    if bound is not None and bound != digest:
+        _, reseller_partner_id = await decide()
+        denial = deny_reused_command_id(actor, tenant_id, action, deps.now(), cause.id)
+        await record(deps, cause, audit_id_of(cause, digest), denial, reseller_partner_id, digest)
+        return False
     return bool(stored.state["entry"]["allowed"])
 
 
 async def authorise_and_audit(
     deps: Deps, cause: Envelope, actor: Actor, tenant_id: str, action: str
 ) -> bool:
-    """May `actor` do `action` on `tenant_id` as partner administrator now? Audited."""
+    """May `actor` do `action` on `tenant_id` as partner administrator now? Audited.
+
+    Refused (and audited) when the command's id was used by a different command."""
 
     async def decide() -> tuple[Decision, str | None]:
         tenant = await customer_tenant(deps, tenant_id)
@@ -73,7 +96,7 @@ async def authorise_and_audit(
         decision = authorise_on_behalf(actor, customer, reseller, action, deps.now(), policy)
         return decision, customer.reseller_partner_id or None
 
-    return await audited(deps, cause, decide)
+    return await audited(deps, cause, actor, tenant_id, action, decide)
 
 
 async def record(
@@ -82,8 +105,10 @@ async def record(
     audit_id: str,
     decision: Decision,
     reseller_partner_id: str | None,
+    digest: str,
 ) -> None:
-    """Store the decision once and publish it with it (one atomic write)."""
+    """Store the decision once, bound to the command's fingerprint `digest`, and publish it
+    with it (one atomic write)."""
     entry = decision.audit_entry
 
     def decide(stored: Stored | None) -> Change | None:
@@ -118,7 +143,8 @@ async def record(
             "command_id": cause.id,
             "request_id": cause.data.get("request_id"),
             "reseller_partner_id": reseller_partner_id,
+            "fingerprint": digest,
         }
         return Change(state, [Outgoing(EVENTS, envelope)])
 
-    await deps.ctx.apply(AUDIT, audit_id, cause.id, decide)
+    await deps.ctx.apply(AUDIT, audit_id, cause.id, decide, fingerprint=digest)

@@ -31,7 +31,7 @@ from shared.events import Envelope, Payload, follow_up
 from shared.ids import derived_id
 from shared.kafka import MessageRejected
 from shared.mongo import Document
-from shared.store import Change, Outgoing, Stored
+from shared.store import Change, Outgoing, Stored, fingerprint
 from shared.topics import ONBOARDING_EVENTS
 
 PROVISIONING = "provisioning"
@@ -116,7 +116,9 @@ def reasons_of(error: OnboardingError) -> list[ReasonOut]:
 
 
 def refused(deps: Deps, cause: Envelope, refusal: Refusal, error: OnboardingError) -> Envelope:
-    """The refusal event of `cause` (deterministic id: a redelivery tells the same refusal)."""
+    """The refusal event of `cause` (deterministic id: a redelivery tells the same refusal;
+    the id binds the whole command, so another command reusing the envelope id gets its own
+    refusal instead of one consumers drop as a duplicate)."""
     details = {} if isinstance(error, ValidationFailed) else dict(error.details)
     payload = refusal.model.model_validate(
         {
@@ -136,7 +138,7 @@ def refused(deps: Deps, cause: Envelope, refusal: Refusal, error: OnboardingErro
         source=SOURCE,
         now=deps.now(),
         subject=refusal.subject,
-        event_id=derived_id("onboarding", "refused", cause.id, refusal.subject),
+        event_id=derived_id("onboarding", "refused", cause.id, fingerprint(cause), refusal.subject),
     )
 
 
@@ -146,14 +148,15 @@ async def refuse(deps: Deps, cause: Envelope, refusal: Refusal, error: Onboardin
 
 
 async def answer(deps: Deps, cause: Envelope, payload: Payload, subject: str) -> None:
-    """Publish the answer to a query (nothing stored; the id is derived from the query)."""
+    """Publish the answer to a query (nothing stored; the id is derived from the whole query,
+    so a redelivery repeats it and another query under the same envelope id does not)."""
     envelope = follow_up(
         cause,
         payload,
         source=SOURCE,
         now=deps.now(),
         subject=subject,
-        event_id=derived_id("onboarding", "answer", cause.id),
+        event_id=derived_id("onboarding", "answer", cause.id, fingerprint(cause)),
     )
     await deps.ctx.publisher.publish(EVENTS, envelope)
 
@@ -169,7 +172,10 @@ async def execute(
     message_id: str | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> Outcome:
-    """Apply `step` to one document atomically and idempotently; tell a refusal once."""
+    """Apply `step` to one document atomically and idempotently; tell a refusal once.
+
+    The tracking id is bound to the whole message (`shared.store.fingerprint`): another
+    command under an id this document already recorded is refused (`CommandIdReused`)."""
     outcome = Outcome.UNCHANGED
     stray: list[Envelope] = []
 
@@ -195,10 +201,22 @@ async def execute(
         version = (stored.version if stored else 0) + 1
         return Change(state, published(cause, collection, aggregate_id, version, events, extra))
 
-    await deps.ctx.apply(collection, aggregate_id, message_id or cause.id, decide)
+    await deps.ctx.apply(
+        collection, aggregate_id, message_id or cause.id, decide, fingerprint=fingerprint(cause)
+    )
     for envelope in stray:
         await deps.ctx.publisher.publish(EVENTS, envelope)
     return outcome
+
+
+async def refuse_reused_id(deps: Deps, cause: Envelope, collection: str, aggregate_id: str) -> None:
+    """Raise `CommandIdReused` now if the document recorded `cause.id` for another command.
+
+    For use cases that change several documents: checked on the last one before the first
+    write, so a reused id never leaves the first change made and the second refused."""
+    stored = await load(deps, collection, aggregate_id)
+    if stored is not None:
+        stored.has_handled(cause.id, fingerprint(cause))
 
 
 async def load(deps: Deps, collection: str, aggregate_id: str) -> Stored | None:

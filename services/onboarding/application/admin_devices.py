@@ -54,7 +54,7 @@ Change = Callable[[UserDevice], list[DomainEvent]]
 def sealer_for(deps: Deps) -> SecretSealer:
     """The SIP password sealer over the configured key ring."""
     keys = {k: v.get_secret_value() for k, v in deps.settings.device_secret_keys.items()}
-    return AesGcmSealer.from_base64(keys, deps.settings.device_secret_key_id)
+    return AesGcmSealer.from_base64(keys, deps.settings.sealing_key_id)
 
 
 def _refusal(tenant_id: str, user_id: str, reseller: str | None) -> Refusal:

@@ -25,6 +25,10 @@ from services.onboarding.adapters.admin_documents import (
 )
 from services.onboarding.application.admin_common import execute, load
 from services.onboarding.application.deps import Deps
+from services.onboarding.contracts_admin_events import (
+    UserLicenceAssignedIn,
+    UserLicenceUnassignedIn,
+)
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.on_behalf import CustomerTenantAdministration, ResellerTenant
 from services.onboarding.domain.on_behalf_access import relink_customer
@@ -48,13 +52,22 @@ def _main_contact(data: dict[str, Any]) -> str | None:
 def _merged(facts: TenantFacts, fact: Payload, data: dict[str, Any]) -> TenantFacts:
     values = fact.model_dump()
     facts.tenant_id = values.get("tenant_id") or facts.tenant_id
-    for key in ("distributor_partner_id", "reseller_partner_id", "tier1_partner_id"):
+    for key in (
+        "distributor_partner_id",
+        "reseller_partner_id",
+        "tier1_partner_id",
+        "customer_partner_id",
+    ):
         setattr(facts, key, values.get(key))  # every customer fact carries the relationship
     facts.company_name = values.get("company_name") or facts.company_name
     facts.country = values.get("country") or facts.country
     facts.main_contact = _main_contact(data) or facts.main_contact
     if values.get("balances") is not None:
         facts.ordered = {b["package"]: int(b["ordered"]) for b in values["balances"]}
+    if fact.EVENT_TYPE == UserLicenceAssignedIn.EVENT_TYPE and values.get("user_id"):
+        facts.licensed_users[values["user_id"]] = values.get("package") or ""
+    if fact.EVENT_TYPE == UserLicenceUnassignedIn.EVENT_TYPE:
+        facts.licensed_users.pop(values.get("user_id") or "", None)
     return facts
 
 

@@ -1,8 +1,10 @@
 """Customer groups (§1.4): cloned, numbered, given a CLID, a voice portal and admin users.
 
-A partner acts on its own groups; the provisioning team on any. Group IDs and admin user
-IDs are unique across the platform: each is claimed (`adapters.admin_claims`) before the
-group that uses it is stored, and the claim is given up again when the group refused it.
+A partner acts on its own groups; the provisioning team on any. Only a partner that can
+create customers (platform access live, §1.3 step 5, per its provider onboarding record)
+gets a new group. Group IDs and admin user IDs are unique across the platform: each is
+claimed (`adapters.admin_claims`) before the group that uses it is stored, and the claim
+is given up again when the group refused it.
 Passwords are hashed at once (typed) or generated and hashed (never sent anywhere).
 """
 
@@ -27,12 +29,14 @@ from services.onboarding.application.admin_common import (
     execute,
     load,
     refuse,
+    refuse_reused_id,
     require,
     require_partner,
     require_role,
 )
 from services.onboarding.application.admin_inventory import change_inventory, current_inventory
 from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.application.partners_registry import load_partner_or_none
 from services.onboarding.contracts_admin import (
     AddGroupAdminUser,
     AssignNumbersToGroup,
@@ -59,7 +63,7 @@ from shared.actor import Actor
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
 from shared.mongo import Document
-from shared.store import Change, Outgoing, Stored
+from shared.store import Change, Outgoing, Stored, fingerprint
 
 GroupAct = Callable[[CustomerGroup], list[DomainEvent]]
 
@@ -126,7 +130,9 @@ async def register_clone_group(deps: Deps, cause: Envelope, cmd: RegisterCloneGr
         state = {"partner_id": cmd.partner_id, "clone_group_ids": [*ids, cmd.clone_group_id]}
         return Change(state, [Outgoing(EVENTS, envelope)])
 
-    await deps.ctx.apply(CLONE_GROUPS, cmd.partner_id, cause.id, decide)
+    await deps.ctx.apply(
+        CLONE_GROUPS, cmd.partner_id, cause.id, decide, fingerprint=fingerprint(cause)
+    )
 
 
 async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
@@ -134,6 +140,15 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
     group_id = cmd.group_id.strip()
     refusal = group_refusal(group_id, cmd.partner_id)
     owner = f"{cmd.partner_id}:{cmd.request_id}"  # the creating request holds the claim
+    digest = fingerprint(cause)  # ... and is bound to the whole command
+
+    def reused(stored: Stored | None) -> bool:
+        """A different command under the request id that created this group."""
+        return (
+            stored is not None
+            and stored.state.get("created_by") == owner
+            and stored.state.get("created_by_fingerprint", digest) != digest
+        )
 
     async def in_use(holder: str, key: str) -> bool:
         stored = await load(deps, GROUPS, key)
@@ -142,15 +157,21 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
     claims = UniqueClaims(deps.ctx.db[GROUP_ID_CLAIMS])
     try:
         require_partner(cmd.actor, cmd.partner_id)
+        if reused(await load(deps, GROUPS, group_id)):
+            raise _request_id_reused(cmd.request_id)
         if not await claims.claim(group_id, owner, cmd.partner_id, in_use):
             raise Duplicate(f"group ID {group_id} is taken", code="group_id_taken")
     except OnboardingError as error:
         await refuse(deps, cause, refusal, error)
         return
     clones = await clone_groups_of(deps, cmd.partner_id)
+    partner = await load_partner_or_none(deps, cmd.partner_id)
+    live = partner is not None and partner.can_create_customers
 
     def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]] | None:
         if stored is not None:
+            if reused(stored):
+                raise _request_id_reused(cmd.request_id)
             if stored.state.get("created_by") == owner:
                 return None  # created by this very request before
             raise Duplicate(f"group ID {group_id} is taken", code="group_id_taken")
@@ -163,11 +184,23 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
             default_domain=cmd.default_domain,
             allowed_domains=deps.settings.allowed_domains,
             now=deps.now(),
+            partner_can_create_customers=live,
         )
-        return {"group": dump_group(group), "created_by": owner}, events
+        state = {"group": dump_group(group), "created_by": owner, "created_by_fingerprint": digest}
+        return state, events
 
     if await execute(deps, cause, GROUPS, group_id, step, refusal) is Outcome.REFUSED:
-        await claims.release(group_id, owner)
+        stored = await load(deps, GROUPS, group_id)
+        if stored is None or stored.state.get("created_by") != owner:
+            await claims.release(group_id, owner)  # ours, and no group of ours uses it
+
+
+def _request_id_reused(request_id: str) -> Duplicate:
+    return Duplicate(
+        f"request_id {request_id} already created a group with a different command",
+        code="request_id_reused",
+        details={"request_id": request_id},
+    )
 
 
 async def assign_numbers(deps: Deps, cause: Envelope, cmd: AssignNumbersToGroup) -> None:
@@ -176,6 +209,7 @@ async def assign_numbers(deps: Deps, cause: Envelope, cmd: AssignNumbersToGroup)
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
+    await refuse_reused_id(deps, cause, GROUPS, group.group_id)
     refusal = group_refusal(group.group_id, group.partner_id)
     try:
         numbers = normalise_numbers(cmd.numbers)
@@ -200,6 +234,7 @@ async def release_numbers(deps: Deps, cause: Envelope, cmd: ReleaseNumbersFromGr
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
+    await refuse_reused_id(deps, cause, GROUPS, group.group_id)
     refusal = group_refusal(group.group_id, group.partner_id)
     try:
         numbers = normalise_numbers(cmd.numbers)
@@ -266,6 +301,7 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
+    await refuse_reused_id(deps, cause, GROUPS, group.group_id)  # before the ID is claimed
     refusal = group_refusal(group.group_id, group.partner_id)
     key = user_id_key(cmd.user_id)
     claims = _user_claims(deps)

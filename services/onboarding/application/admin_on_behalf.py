@@ -1,10 +1,14 @@
 """Partner administration on behalf (§1.6): enabling, the role, opt-in/out, the DPA.
 
 Who may do what (roles in `Actor.roles`, see `domain.on_behalf_access`):
-- the reseller (its partner users) asks for enabling, naming its tenant and partner ID;
-- `cloud_operations` enables it — only for a tenant whose orders hold paid licences;
+- the reseller (its partner users) asks for enabling, naming its tenant and partner ID —
+  only its *own* tenant, as onboarding's records say (the tenant's orders name the
+  partner as the customer, `customer.partner_id`), never on the request's word;
+- `cloud_operations` enables it — only for that own tenant whose orders hold paid licences;
 - the reseller tenant's `tenant_admin` grants and revokes `partner_admin`, only to paid
-  users of the reseller's own tenant;
+  users of the reseller's own tenant: users holding a licence of a paid package of that
+  tenant in its licence ledger (`onboarding.licences.user_assigned`), whatever the
+  command says about the user;
 - the customer tenant's `tenant_admin` opts in (once the reseller is enabled) and out;
 - the DPA is recorded by the customer's admin, by the linked reseller's tenant admin or
   partner administrator, or by cloud operations.
@@ -70,13 +74,20 @@ def _loaded(stored: Stored | None) -> ResellerTenant:
 
 
 async def request(deps: Deps, cause: Envelope, cmd: RequestPartnerAdministration) -> None:
-    """The reseller asks operations to enable its tenant for partner administration."""
+    """The reseller asks operations to enable its own tenant for partner administration."""
+    facts = await customer_tenant(deps, cmd.tenant_id)
+    owner = facts.facts.customer_partner_id if facts else None
 
     def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
         if stored is not None:
             raise Duplicate("already requested for this tenant", code="already_requested")
         tenant, events = ResellerTenant.request_enabling(
-            cmd.tenant_id, cmd.partner_id, cmd.domain, by=cmd.actor, now=deps.now()
+            cmd.tenant_id,
+            cmd.partner_id,
+            cmd.domain,
+            by=cmd.actor,
+            now=deps.now(),
+            tenant_partner_id=owner,
         )
         return _reseller_state(tenant), events
 
@@ -102,7 +113,10 @@ async def enable(deps: Deps, cause: Envelope, cmd: EnablePartnerAdministration) 
                 code="partner_already_enabled",
             )
         events = tenant.enable(
-            by=cmd.actor, tenant_has_commercial_subscription=paid, now=deps.now()
+            by=cmd.actor,
+            tenant_has_commercial_subscription=paid,
+            now=deps.now(),
+            tenant_partner_id=facts.facts.customer_partner_id if facts else None,
         )
         return _reseller_state(tenant), events
 
@@ -111,22 +125,21 @@ async def enable(deps: Deps, cause: Envelope, cmd: EnablePartnerAdministration) 
 
 
 async def grant(deps: Deps, cause: Envelope, cmd: GrantPartnerAdministrator) -> None:
-    """The reseller's tenant admin grants the partner-administrator role to a paid user."""
+    """The reseller's tenant admin grants the partner-administrator role to a paid user.
+
+    The user's tenant and licence are read from the reseller tenant's licence records (the
+    command's `user_tenant_id` and `user_licence_package` are not trusted)."""
     current = _loaded(await require(deps, RESELLER_TENANTS, cmd.tenant_id, "tenant"))
     facts = await customer_tenant(deps, cmd.tenant_id)
-    package = cmd.user_licence_package
-    # Paid: licensed on a paid package that the reseller's own tenant has ordered.
-    paid = (
-        package is not None
-        and facts is not None
-        and facts.facts.has_paid_licences(deps.settings.free_packages, package)
-    )
+    licensed = facts is not None and cmd.user_id in facts.facts.licensed_users
+    # Paid: holds a licence of this tenant, of a paid package the tenant has ordered.
+    paid = facts is not None and facts.facts.is_paid_user(cmd.user_id, deps.settings.free_packages)
 
     def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
         tenant = _loaded(stored)
         events = tenant.grant_partner_administrator(
             cmd.user_id,
-            user_tenant_id=cmd.user_tenant_id,
+            user_tenant_id=cmd.tenant_id if licensed else None,
             user_is_paid=paid,
             by=cmd.actor,
             now=deps.now(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.onboarding.adapters.admin_claims import UniqueClaims
+from services.onboarding.adapters.admin_documents import CUSTOMER_FACTS, load_facts
 from services.onboarding.adapters.admin_group_documents import (
     PROVISIONING_REQUESTS,
     dump_provisioning,
@@ -144,10 +145,19 @@ async def _release_usernames(deps: Deps, request_id: str, usernames: list[str]) 
 async def request_reporting_partition(
     deps: Deps, cause: Envelope, cmd: RequestReportingPartition
 ) -> None:
-    """Ask for the group's reporting partition (description, billing tag, provider ID, …)."""
+    """Ask for the group's reporting partition (description, billing tag, provider ID, …)
+    — for a customer that onboarding's orders give to the group's partner."""
+
+    facts = await load(deps, CUSTOMER_FACTS, cmd.customer_id)
+    known = load_facts(facts.state["facts"]) if facts else None
+    partners = None
+    if known is not None:
+        named = (known.distributor_partner_id, known.reseller_partner_id, known.tier1_partner_id)
+        partners = tuple(p for p in named if p)
 
     def build(partner_id: str) -> Payload:
         return ReportingPartitionRequest.for_customer(
+            customer_partner_ids=partners,
             customer_name=cmd.customer_name,
             customer_id=cmd.customer_id,
             licence_type=cmd.licence_type,

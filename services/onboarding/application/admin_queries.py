@@ -25,6 +25,8 @@ from services.onboarding.contracts_admin_events import (
 from services.onboarding.domain.errors import Forbidden
 from services.onboarding.domain.on_behalf import CustomerTenantAdministration
 from services.onboarding.domain.on_behalf_access import (
+    ALL_TENANTS,
+    LIST_TENANTS,
     Decision,
     ManageableTenant,
     authorise_tenant_listing,
@@ -42,7 +44,7 @@ async def list_tenants(deps: Deps, cause: Envelope, cmd: ListManageableTenants) 
     async def decide() -> tuple[Decision, str | None]:
         return authorise_tenant_listing(actor, reseller, deps.now()), None
 
-    if not await audited(deps, cause, decide):
+    if not await audited(deps, cause, actor, ALL_TENANTS, LIST_TENANTS, decide):
         return
     now = deps.now()
     if reseller is None or not authorise_tenant_listing(actor, reseller, now).allowed:

@@ -3,14 +3,16 @@
 The partner submits complete end-customer data; the request is routed to its CAM
 (tier-1) or through its distributor to the responsible DAM (tier-2), never straight to
 cloud operations. An address tied to a legacy tenant (`legacy_emails`) is refused with
-`email_tied_to_legacy_tenant`. The CAM/DAM approves (forwarded to cloud operations: the
+`email_tied_to_legacy_tenant`; a customer ID that onboarding's orders give to other
+partners only is refused with `customer_of_another_partner` (the partner's word is not
+taken for it). The CAM/DAM approves (forwarded to cloud operations: the
 invitation is due 48 working-day hours later, Europe/Berlin) or returns it with reasons.
 """
 
 from __future__ import annotations
 
 from services.onboarding import contracts_partners as c
-from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS
+from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS, CUSTOMERS
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners_access import (
     ACCOUNT_MANAGER,
@@ -18,7 +20,7 @@ from services.onboarding.application.partners_access import (
     require_partner_or_role,
     require_role,
 )
-from services.onboarding.application.partners_kinds import ACTIVATION
+from services.onboarding.application.partners_kinds import ACTIVATION, CUSTOMER
 from services.onboarding.application.partners_outcomes import (
     About,
     act,
@@ -32,17 +34,32 @@ from services.onboarding.application.partners_registry import (
     load_partner_or_none,
 )
 from services.onboarding.domain.activation import ActivationRequest, EndCustomerData
-from services.onboarding.domain.errors import OnboardingError, Reason
+from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason
 from services.onboarding.domain.partners import PartnerKind
 from shared.events import Envelope
 from shared.ids import derived_id
 from shared.kafka import MessageRejected
-from shared.store import Change, Stored
+from shared.store import Change, Stored, fingerprint
 
 
 def activation_request_id(partner_id: str, request_id: str) -> str:
     """The id a submission creates: the same command always makes the same request."""
     return "ACT-" + derived_id("activation", partner_id, request_id)[:16].upper()
+
+
+def request_id_reused(request_id: str) -> Duplicate:
+    """A different command under a request id that already created something."""
+    return Duplicate(
+        f"request_id {request_id} was already used by a different command",
+        code="request_id_reused",
+        details={"request_id": request_id},
+    )
+
+
+async def customer_partner_ids(deps: Deps, customer_id: str | None) -> tuple[str, ...] | None:
+    """The partners the customer's orders name (None: no such customer known yet)."""
+    stored = await deps.ctx.store(CUSTOMERS).load(customer_id) if customer_id else None
+    return None if stored is None else CUSTOMER.load(stored).relationship.partner_ids
 
 
 def end_customer(data: c.EndCustomerIn) -> EndCustomerData:
@@ -62,11 +79,15 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitActivationRequest) ->
     if partner.kind is PartnerKind.RESELLER:
         distributor = await load_partner_or_none(deps, partner.preferred_distributor_id)
     legacy = await legacy_emails_matching(deps, cmd.end_customer.admin_email)
+    customer_partners = await customer_partner_ids(deps, cmd.customer_id)
     refused: list[OnboardingError] = []
+    digest = fingerprint(cause)
 
     def decide(stored: Stored | None) -> Change | None:
         if stored is not None:
-            return None  # the same submission again
+            if stored.state.get("command_fingerprint", digest) != digest:
+                refused.append(request_id_reused(cmd.request_id))
+            return None  # the same submission again (or one reusing its request id)
         try:
             require_partner_or_role(
                 cmd.actor, [cmd.partner_id], "request tenants for this partner", VENDOR_OPERATIONS
@@ -79,13 +100,18 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitActivationRequest) ->
                 now=deps.now(),
                 distributor=distributor,
                 customer_id=cmd.customer_id,
+                customer_partner_ids=customer_partners,
             )
         except OnboardingError as error:
             refused.append(error)  # nothing is stored: told directly below
             return None
-        return saved(ACTIVATION, request, request_id, None, events, cause)
+        change = saved(ACTIVATION, request, request_id, None, events, cause)
+        change.state["command_fingerprint"] = digest  # the request id is bound to this
+        return change
 
-    await deps.ctx.apply(ACTIVATION_REQUESTS, request_id, tracking_id(cause, cmd), decide)
+    await deps.ctx.apply(
+        ACTIVATION_REQUESTS, request_id, tracking_id(cause, cmd), decide, fingerprint=digest
+    )
     if refused:
         about = About(
             partner.partner_id,

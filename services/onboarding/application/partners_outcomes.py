@@ -42,7 +42,7 @@ from shared.events import Command, Envelope, new_event
 from shared.ids import derived_id
 from shared.kafka import MessageRejected
 from shared.mongo import Document
-from shared.store import Change, Outgoing, Stored, Timer
+from shared.store import Change, Outgoing, Stored, Timer, fingerprint
 from shared.topics import ONBOARDING_EVENTS
 
 A = TypeVar("A")
@@ -75,12 +75,20 @@ class Kind(Generic[A]):
         return f"unknown_{self.id_field.removesuffix('_id')}"
 
 
+KEPT_STATE = ("command_fingerprint",)
+"""Document fields kept across changes: the fingerprint of the command that created an
+aggregate whose id derives from its request id (see `partners_activation.submit`)."""
+
+
 def no_timers(_: object) -> list[Timer]:
     return []
 
 
 def tracking_id(cause: Envelope, cmd: Command) -> str:
-    """A command's tracking id: the same request from the same sender counts once."""
+    """A command's tracking id: the same request from the same sender counts once.
+
+    Store it with the command's `fingerprint(cause)`: the same request id carrying a
+    different command is then refused (`command_id_reused`), not taken for the first."""
     actor = getattr(cmd, "actor", None)
     return f"{cause.type}:{getattr(actor, 'user_id', '')}:{getattr(cmd, 'request_id', cause.id)}"
 
@@ -143,8 +151,9 @@ def saved(
         cause.correlation if cause else None
     )
     version = (stored.version if stored else 0) + 1
+    kept = {k: stored.state[k] for k in KEPT_STATE if stored and k in stored.state}
     return Change(
-        {**kind.dump(aggregate), "correlation_id": correlation},
+        {**kind.dump(aggregate), "correlation_id": correlation, **kept},
         published(events, aggregate_id, version, correlation, cause.id if cause else None),
         kind.timers(aggregate) if timers is None else timers,
     )
@@ -194,7 +203,7 @@ def refusal_envelope(
         source=SOURCE,
         now=now,
         subject=aggregate_id,
-        event_id=derived_id("onboarding", "refused", aggregate_id, cause.id),
+        event_id=derived_id("onboarding", "refused", aggregate_id, cause.id, fingerprint(cause)),
         correlation_id=cause.correlation,
         causation_id=cause.id,
     )
@@ -250,7 +259,13 @@ async def act(
             return None
         return saved(kind, aggregate, aggregate_id, stored, events, cause)
 
-    return await deps.ctx.apply(kind.collection, aggregate_id, tracking_id(cause, cmd), decide)
+    return await deps.ctx.apply(
+        kind.collection,
+        aggregate_id,
+        tracking_id(cause, cmd),
+        decide,
+        fingerprint=fingerprint(cause),
+    )
 
 
 async def fire(

@@ -27,12 +27,13 @@ from services.onboarding.domain.partners import (
     AccountManagerRole,
     Contact,
     Partner,
+    distributor_reason,
     email_reason,
     normalise_email,
 )
 from shared.events import Envelope, new_event
 from shared.ids import derived_id
-from shared.store import Change, Outgoing, Stored
+from shared.store import Change, Outgoing, Stored, fingerprint
 from shared.topics import ONBOARDING_EVENTS
 
 
@@ -49,8 +50,11 @@ def _account_manager(value: c.AccountManagerIn | None) -> AccountManager | None:
 
 
 async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
-    """Register a partner under its partner ID; a second registration is refused."""
+    """Register a partner under its partner ID; a second registration is refused, and a
+    reseller's distributor must be a registered distributor."""
     refused: list[OnboardingError] = []
+    distributor = await load_partner_or_none(deps, cmd.preferred_distributor_id)
+    unknown_distributor = distributor_reason(cmd.kind, cmd.preferred_distributor_id, distributor)
 
     def decide(stored: Stored | None) -> Change | None:
         now = deps.now()
@@ -62,6 +66,8 @@ async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
                     code="partner_already_registered",
                     details={"partner_id": cmd.partner_id},
                 )
+            if unknown_distributor is not None:
+                raise ValidationFailed([unknown_distributor])
             partner, events = Partner.register(
                 partner_id=cmd.partner_id,
                 kind=cmd.kind,
@@ -83,7 +89,9 @@ async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
             return Change(stored.state, [Outgoing(ONBOARDING_EVENTS.name, envelope)], None)
         return saved(PARTNER, partner, cmd.partner_id, None, events, cause)
 
-    await deps.ctx.apply(PARTNERS, cmd.partner_id, tracking_id(cause, cmd), decide)
+    await deps.ctx.apply(
+        PARTNERS, cmd.partner_id, tracking_id(cause, cmd), decide, fingerprint=fingerprint(cause)
+    )
     if refused:
         about = About(cmd.partner_id, cmd.preferred_distributor_id)
         await publish_refusal(deps, PARTNER, cmd.partner_id, about, cause, cmd, refused[0])
@@ -155,4 +163,6 @@ async def record_legacy_email(deps: Deps, cause: Envelope, cmd: c.RecordLegacyEm
         }
         return Change(state, [Outgoing(ONBOARDING_EVENTS.name, envelope)], [])
 
-    await deps.ctx.apply(LEGACY_EMAILS, email, tracking_id(cause, cmd), decide)
+    await deps.ctx.apply(
+        LEGACY_EMAILS, email, tracking_id(cause, cmd), decide, fingerprint=fingerprint(cause)
+    )

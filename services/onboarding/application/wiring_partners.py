@@ -22,6 +22,7 @@ from services.onboarding.application import (
     partners_registry,
 )
 from services.onboarding.application.deps import Deps
+from services.onboarding.contracts_licences import AssignLicence, UnassignLicence
 from services.onboarding.contracts_orders import ORDER_EVENTS
 from shared.events import Envelope, Payload
 from shared.mongo import IndexSpec
@@ -57,8 +58,11 @@ COMMAND_HANDLERS: dict[type[Payload], UseCase] = {
     c.ResendInvitation: partners_invitation.resend_invitation,
     c.ActivateTenant: partners_invitation.activate_tenant,
     c.AddPartnerAsCoAdministrator: partners_invitation.add_co_administrator,
+    AssignLicence: partners_orders.assign_licence,
+    UnassignLicence: partners_orders.unassign_licence,
 }
-"""Every command of `contracts_partners.COMMANDS_PARTNERS` and its use case."""
+"""Every command of `contracts_partners.COMMANDS_PARTNERS` and
+`contracts_licences.COMMANDS_LICENCES`, and its use case."""
 
 
 def register(deps: Deps) -> None:
@@ -84,3 +88,6 @@ def register(deps: Deps) -> None:
     ctx.index(IndexSpec(CUSTOMERS, [("state.partner_ids", 1)]))
     ctx.index(IndexSpec(ACTIVATION_REQUESTS, [("state.partner_id", 1)]))
     ctx.index(IndexSpec(ACTIVATION_REQUESTS, [("state.account_manager_id", 1)]))
+    ctx.index(IndexSpec(ACTIVATION_REQUESTS, [("state.tenant_id", 1)]))
+    ctx.index(IndexSpec(ACTIVATION_REQUESTS, [("state.customer_id", 1)]))
+    ctx.index(IndexSpec(LEGACY_EMAILS, [("state.legacy_tenant_id", 1)]))

@@ -15,11 +15,22 @@ sent; an invitation sent at S is valid while now < S + 72 h and expired from S +
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field, fields
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Protocol, TypedDict
+from typing import TypedDict
 
+from services.onboarding.domain.end_customer import (  # noqa: F401 - re-exported
+    INVITATION_DUE_WITHIN,
+    INVITATION_VALID_FOR,
+    LEGACY_EMAIL_REASON,
+    LEGACY_TENANT_REASON,
+    EndCustomerData,
+    WorkingDayClock,
+    cloud_operations_calendar,
+    invitation_due_at,
+    legacy_email_reason,
+)
 from services.onboarding.domain.errors import (
     CoAdministratorAlreadyAdded,
     InvitationAlreadySent,
@@ -52,72 +63,8 @@ from services.onboarding.domain.events import (
 from services.onboarding.domain.partners import (
     Partner,
     Routing,
-    country_reason,
-    email_reason,
-    normalise_email,
     route_to_account_manager,
 )
-from shared.calendars import WorkingCalendar
-
-INVITATION_DUE_WITHIN = timedelta(hours=48)  # counted on working days only
-INVITATION_VALID_FOR = timedelta(hours=72)  # real hours
-LEGACY_EMAIL_REASON = "email_tied_to_legacy_tenant"
-
-
-class WorkingDayClock(Protocol):
-    """Counts hours on working days only (`shared.calendars.WorkingCalendar` is one)."""
-
-    def add_working_day_hours(self, start: datetime, duration: timedelta) -> datetime: ...
-
-
-def cloud_operations_calendar(extra_holidays: Iterable[date] = ()) -> WorkingCalendar:
-    """Cloud operations' working days: Monday–Friday, Europe/Berlin, German holidays."""
-    return WorkingCalendar.for_country(
-        "DE", timezone="Europe/Berlin", extra_holidays=extra_holidays
-    )
-
-
-def invitation_due_at(received_at: datetime, calendar: WorkingDayClock) -> datetime:
-    """When cloud operations must have sent the invitation (48 working-day hours)."""
-    return calendar.add_working_day_hours(received_at, INVITATION_DUE_WITHIN)
-
-
-@dataclass(frozen=True)
-class EndCustomerData:
-    """Complete end-customer data, also what the export-control check needs."""
-
-    company_name: str
-    street: str
-    postal_code: str
-    city: str
-    country: str  # ISO 3166-1 alpha-2
-    admin_first_name: str
-    admin_last_name: str
-    admin_email: str  # becomes the first tenant administrator
-    business_activity: str  # export control: what the company does
-    end_use: str  # export control: what the service will be used for
-
-    def reasons(self, legacy_emails: Collection[str]) -> list[Reason]:
-        """Every problem with the data, one reason per field."""
-        reasons = [
-            Reason("missing", f"{f.name} is required", f.name)
-            for f in fields(self)
-            if f.name != "admin_email" and not str(getattr(self, f.name)).strip()
-        ]
-        if self.country.strip() and (problem := country_reason(self.country, "country")):
-            reasons.append(problem)
-        if problem := email_reason(self.admin_email, "admin_email"):
-            reasons.append(problem)
-        elif normalise_email(self.admin_email) in {normalise_email(e) for e in legacy_emails}:
-            reasons.append(
-                Reason(
-                    LEGACY_EMAIL_REASON,
-                    "this address is tied to a tenant of the older product and cannot be "
-                    "used again; use a new address",
-                    "admin_email",
-                )
-            )
-        return reasons
 
 
 class ActivationStatus(StrEnum):
@@ -180,9 +127,26 @@ class ActivationRequest:
         now: datetime,
         distributor: Partner | None = None,
         customer_id: str | None = None,
+        customer_partner_ids: Collection[str] | None = None,
     ) -> tuple[ActivationRequest, list[DomainEvent]]:
-        """The partner's request, routed to the CAM/DAM; incomplete data is refused."""
-        if reasons := data.reasons(legacy_emails):
+        """The partner's request, routed to the CAM/DAM; incomplete data is refused.
+
+        `customer_partner_ids`: the partners the named customer's orders name (None: the
+        customer is not known yet); a partner never names another partner's customer."""
+        reasons = data.reasons(legacy_emails)
+        if (
+            customer_id
+            and customer_partner_ids is not None
+            and partner.partner_id not in customer_partner_ids
+        ):
+            reasons.append(
+                Reason(
+                    "customer_of_another_partner",
+                    f"customer {customer_id} is not a customer of partner {partner.partner_id}",
+                    "customer_id",
+                )
+            )
+        if reasons:
             raise ValidationFailed(reasons)
         routing = route_to_account_manager(partner, distributor)
         request = cls(request_id, partner.partner_id, routing, data, now, customer_id)
@@ -283,8 +247,13 @@ class ActivationRequest:
 
     # -- cloud operations: the invitation ----------------------------------------------
 
-    def send_invitation(self, invitation_id: str, now: datetime) -> list[DomainEvent]:
-        """Cloud operations invited the customer's admin; valid for 72 hours."""
+    def send_invitation(
+        self, invitation_id: str, now: datetime, legacy_emails: Collection[str] = ()
+    ) -> list[DomainEvent]:
+        """Cloud operations invited the customer's admin; valid for 72 hours (never to an
+        address tied to a legacy tenant, even one recorded after the request)."""
+        if problem := legacy_email_reason(self.data.admin_email, legacy_emails):
+            raise ValidationFailed([problem])
         if self.invitations:
             raise InvitationAlreadySent(
                 "the invitation was already sent; ask for a resend",
@@ -356,10 +325,16 @@ class ActivationRequest:
         ]
 
     def resend_invitation(
-        self, requested_by: str, invitation_id: str, now: datetime
+        self,
+        requested_by: str,
+        invitation_id: str,
+        now: datetime,
+        legacy_emails: Collection[str] = (),
     ) -> list[DomainEvent]:
         """A resend, requested through the CAM/DAM: a new invitation, 72 fresh hours."""
         self._check_is_by_account_manager(requested_by)
+        if problem := legacy_email_reason(self.data.admin_email, legacy_emails):
+            raise ValidationFailed([problem])
         current = self._require_invitation()
         if self.status is ActivationStatus.ACTIVATED:
             raise TenantAlreadyActivated("the tenant is already active", details=self._ids())
@@ -385,9 +360,21 @@ class ActivationRequest:
     # -- the customer: activation and co-administrator -------------------------------
 
     def activate(
-        self, invitation_id: str, tenant_id: str, terms_accepted: bool, now: datetime
+        self,
+        invitation_id: str,
+        tenant_id: str,
+        terms_accepted: bool,
+        now: datetime,
+        *,
+        legacy_tenant: bool = False,
+        tenant_in_use: bool = False,
+        legacy_emails: Collection[str] = (),
     ) -> list[DomainEvent]:
-        """The admin activated the tenant through a valid invitation and accepted the terms."""
+        """The admin activated the tenant through a valid invitation and accepted the terms.
+
+        Refused for a tenant of the older product (`legacy_tenant`, never reused), a tenant
+        another customer or request already holds (`tenant_in_use`), or an admin address
+        tied to a legacy tenant (§1.5) — all from onboarding's records."""
         if self.status is ActivationStatus.ACTIVATED:
             raise TenantAlreadyActivated("the tenant is already active", details=self._ids())
         invitation = self._require_invitation()
@@ -403,6 +390,22 @@ class ActivationRequest:
         reasons = [] if terms_accepted else [Reason("terms_not_accepted", "accept the terms")]
         if not tenant_id.strip():
             reasons.append(Reason("missing", "tenant_id is required", "tenant_id"))
+        if legacy_tenant:
+            reasons.append(
+                Reason(
+                    LEGACY_TENANT_REASON,
+                    f"tenant {tenant_id} was used with the older product and cannot be reused",
+                    "tenant_id",
+                )
+            )
+        if tenant_in_use:
+            reasons.append(
+                Reason(
+                    "tenant_in_use", f"tenant {tenant_id} belongs to another customer", "tenant_id"
+                )
+            )
+        if problem := legacy_email_reason(self.data.admin_email, legacy_emails):
+            reasons.append(problem)
         if reasons:
             raise ValidationFailed(reasons)
         self.status, self.activated_at, self.tenant_id = ActivationStatus.ACTIVATED, now, tenant_id

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from services.onboarding.domain.orders import LicenceBalance
+    from services.onboarding.domain.licences import LicenceBalance
 
 
 @dataclass(frozen=True)
@@ -229,6 +229,7 @@ class _CustomerEvent(DomainEvent):
     reseller_partner_id: str | None
     tier1_partner_id: str | None
     occurred_at: datetime
+    customer_partner_id: str | None = None  # the customer is itself this partner
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -277,6 +278,24 @@ class LicencesUpdated(_CustomerEvent):
 @dataclass(frozen=True, kw_only=True)
 class TenantAssigned(_CustomerEvent):
     name = "onboarding.customer.tenant_assigned"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserLicenceAssigned(_CustomerEvent):
+    """A user of the customer's tenant holds one licence of `package`."""
+
+    name = "onboarding.licences.user_assigned"
+    user_id: str
+    package: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserLicenceUnassigned(_CustomerEvent):
+    """The user's licence was taken back (it is available again)."""
+
+    name = "onboarding.licences.user_unassigned"
+    user_id: str
+    package: str
 
 
 # -- §1.5 tenant activation requests ----------------------------------------------

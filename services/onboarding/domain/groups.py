@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from services.onboarding.domain.errors import Duplicate, Forbidden, Reason, ValidationFailed
+from services.onboarding.domain.errors import (
+    Duplicate,
+    Forbidden,
+    IllegalTransition,
+    Reason,
+    ValidationFailed,
+)
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.events_admin import (
     BusinessProfileNumberCleared,
@@ -38,6 +44,13 @@ from services.onboarding.domain.secrets import SecretHash
 # (product decision) the local part of a user ID: letters, digits and . _ % + ' -
 _USER_LOCAL_PART = re.compile(r"[A-Za-z0-9._%+'-]+")
 _EXTENSION = re.compile(r"\d+")
+
+
+class PlatformAccessNotLive(IllegalTransition):
+    """Only a partner that can create customers — its platform access is live (§1.3 step
+    5) — builds customer groups (§1.4)."""
+
+    code = "platform_access_not_live"
 
 
 class CloneGroupNotOfPartner(Forbidden):
@@ -134,14 +147,22 @@ class CustomerGroup:
         default_domain: str,
         allowed_domains: Collection[str],
         now: datetime,
+        partner_can_create_customers: bool,
     ) -> tuple[CustomerGroup, list[DomainEvent]]:
-        """Create the group from the partner's clone group, on an allowed default domain."""
+        """Create the group from the partner's clone group, on an allowed default domain —
+        only for a partner whose platform access is live (`partner_can_create_customers`,
+        from its provider onboarding, §1.3 step 5)."""
         given = {"group_id": group_id, "group_name": group_name, "clone_group_id": clone_group_id}
         missing = [
             Reason("missing", f"{k} is required", k) for k, v in given.items() if not v.strip()
         ]
         if missing:
             raise ValidationFailed(missing)
+        if not partner_can_create_customers:
+            raise PlatformAccessNotLive(
+                f"partner {partner_id} cannot create customers: its platform access is not live",
+                details={"partner_id": partner_id},
+            )
         if clone_group_id not in partner_clone_group_ids:
             raise CloneGroupNotOfPartner(
                 f"clone group {clone_group_id} is not one of partner {partner_id}'s",

@@ -10,7 +10,7 @@ field mapping, and a `ProvisioningRequest` aggregate for its outcome
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -130,7 +130,21 @@ class ReportingPartitionRequest:
         group_id: str,
         immediate_sync: bool = False,
         admin_users: Iterable[ReportingAdminUser] = (),
+        customer_partner_ids: Collection[str] | None,
     ) -> ReportingPartitionRequest:
+        """The partition of one of the partner's customers: the billing tag is the customer
+        ID, which onboarding's orders must give to this partner (`customer_partner_ids`:
+        the partners they name; None: no such customer), not the command's word."""
+        if customer_partner_ids is None or partner_id not in customer_partner_ids:
+            raise ValidationFailed(
+                [
+                    Reason(
+                        "customer_not_of_partner",
+                        f"customer {customer_id} is not a customer of partner {partner_id}",
+                        "customer_id",
+                    )
+                ]
+            )
         return cls(
             description=customer_name,
             billing_tag=customer_id,

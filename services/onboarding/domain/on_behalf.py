@@ -67,6 +67,7 @@ __all__ = [  # the access rules moved to `on_behalf_access`; old imports keep wo
     "DataProcessingAgreement",
     "Decision",
     "ManageableTenant",
+    "NotThePartnersTenant",
     "OnBehalfDenied",
     "OnBehalfPolicy",
     "PartnerHelpdeskNotSet",
@@ -85,6 +86,14 @@ __all__ = [  # the access rules moved to `on_behalf_access`; old imports keep wo
 ]
 
 # -- errors: the business rules get their own class; "who may do this step" uses the bases --
+
+
+class NotThePartnersTenant(Forbidden):
+    """Partner administration is requested for, and set on, the partner's *own* tenant only:
+    onboarding knows whose tenant it is from its orders (`customer.partner_id`), never from
+    the request (issue 7: a partner must not take another partner's tenant)."""
+
+    code = "not_the_partners_tenant"
 
 
 class ResellerTenantNotPaid(IllegalTransition):
@@ -130,9 +139,19 @@ class ResellerTenant:
 
     @classmethod
     def request_enabling(
-        cls, tenant_id: str, partner_id: str, domain: str, *, by: Actor, now: datetime
+        cls,
+        tenant_id: str,
+        partner_id: str,
+        domain: str,
+        *,
+        by: Actor,
+        now: datetime,
+        tenant_partner_id: str | None,
     ) -> tuple[ResellerTenant, list[DomainEvent]]:
-        """The reseller asks operations to enable it, naming its tenant ID and partner ID."""
+        """The reseller asks operations to enable it, naming its tenant ID and partner ID.
+
+        `tenant_partner_id` is whose tenant it is according to onboarding's own records
+        (None: not known as any partner's own tenant); only the partner itself may ask."""
         reasons = [
             Reason("missing", f"{name} is required", name)
             for name, value in (("tenant_id", tenant_id), ("partner_id", partner_id))
@@ -144,6 +163,7 @@ class ResellerTenant:
             raise ValidationFailed(reasons)
         if by.partner_id != partner_id:
             raise Forbidden("only the reseller itself asks for this", code="not_the_reseller")
+        _require_own_tenant(tenant_id, partner_id, tenant_partner_id)
         tenant = cls(tenant_id, partner_id, domain.strip().lower(), requested_at=now)
         event = PartnerAdministrationRequested(
             tenant_id, partner_id, tenant.domain, by.user_id, occurred_at=now
@@ -155,13 +175,20 @@ class ResellerTenant:
         return self.partner_admin_id is not None
 
     def enable(
-        self, *, by: Actor, tenant_has_commercial_subscription: bool, now: datetime
+        self,
+        *,
+        by: Actor,
+        tenant_has_commercial_subscription: bool,
+        now: datetime,
+        tenant_partner_id: str | None,
     ) -> list[DomainEvent]:
-        """Operations set the partner admin ID, linking the tenant to the reseller's customers."""
+        """Operations set the partner admin ID, linking the tenant to the reseller's customers
+        (only on the partner's own tenant per the records, `tenant_partner_id`)."""
         if not by.has_role(CLOUD_OPERATIONS):
             raise Forbidden("only cloud operations enable it", code="not_cloud_operations")
         if self.is_enabled:
             raise Duplicate("already enabled", code="reseller_already_enabled")
+        _require_own_tenant(self.tenant_id, self.partner_id, tenant_partner_id)
         if not tenant_has_commercial_subscription:
             raise ResellerTenantNotPaid(
                 f"tenant {self.tenant_id} has no commercial (paid) subscription",
@@ -179,12 +206,15 @@ class ResellerTenant:
         self,
         user_id: str,
         *,
-        user_tenant_id: str,
+        user_tenant_id: str | None,
         user_is_paid: bool,
         by: Actor,
         now: datetime,
     ) -> list[DomainEvent]:
-        """The reseller's tenant admin grants the role to a paid user of this tenant."""
+        """The reseller's tenant admin grants the role to a paid user of this tenant.
+
+        The user's tenant and licence come from onboarding's licence records (None: the
+        user holds no licence of any tenant known), not from the command."""
         self._require_tenant_admin(by)
         if not self.is_enabled:
             raise ResellerNotEnabled("partner administration is not enabled for this tenant")
@@ -223,6 +253,14 @@ class ResellerTenant:
     def _require_tenant_admin(self, by: Actor) -> None:
         if not is_admin_of(by, self.tenant_id):
             raise Forbidden("only the tenant's admin does this", code="not_reseller_tenant_admin")
+
+
+def _require_own_tenant(tenant_id: str, partner_id: str, tenant_partner_id: str | None) -> None:
+    if tenant_partner_id != partner_id:
+        raise NotThePartnersTenant(
+            f"tenant {tenant_id} is not partner {partner_id}'s own tenant (per its orders)",
+            details={"tenant_id": tenant_id, "partner_id": partner_id},
+        )
 
 
 # -- the customer's side ---------------------------------------------------------------------

@@ -98,6 +98,8 @@ _DENIAL_MESSAGES = {
     "customer_not_linked": "the tenant is not a customer of this reseller",
     "customer_not_opted_in": "the customer has not opted in to partner administration",
     "dpa_missing": "no data-processing agreement is recorded",
+    "command_id_reused": "the command's id was used by a different command: the decision "
+    "on that one does not stand in for this one",
 }
 
 
@@ -133,6 +135,29 @@ def authorise_on_behalf(
         reasons=reasons,
     )
     return Decision(allowed=not reasons, reasons=reasons, audit_entry=entry)
+
+
+def deny_reused_command_id(
+    actor: Actor, tenant_id: str, action: str, now: datetime, command_id: str
+) -> Decision:
+    """The denial of a command that reuses the id of a different, already decided command.
+
+    An authorisation decision is bound to the whole command (who, which tenant, what, with
+    which data), never to its id alone: the reuse is refused and audited like any denial.
+    """
+    message = f"{_DENIAL_MESSAGES['command_id_reused']} (id {command_id})"
+    reasons = (Reason("command_id_reused", message),)
+    entry = AuditEntry(
+        actor.user_id,
+        actor.partner_id,
+        actor.tenant_id,
+        tenant_id,
+        action,
+        now,
+        allowed=False,
+        reasons=reasons,
+    )
+    return Decision(allowed=False, reasons=reasons, audit_entry=entry)
 
 
 ALL_TENANTS = "*"

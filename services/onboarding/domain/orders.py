@@ -27,10 +27,8 @@ from enum import StrEnum
 from typing import TypedDict
 
 from services.onboarding.domain.errors import (
-    NotEnoughLicences,
     OrderForAnotherCustomer,
     Reason,
-    ReleasingUnusedLicences,
     ValidationFailed,
 )
 from services.onboarding.domain.events import (
@@ -42,6 +40,9 @@ from services.onboarding.domain.events import (
     RelationshipRecorded,
     TenantAssigned,
 )
+from services.onboarding.domain.licences import LicenceBalance, LicenceLedger
+
+__all__ = ["LicenceBalance", "LicenceLedger"]  # the ledger's parts live in `licences`
 
 
 class Channel(StrEnum):
@@ -80,6 +81,7 @@ class CustomerDetails:
     country: str
     time_zone: str
     main_contact: MainContact
+    partner_id: str | None = None  # the customer is this channel partner (its own tenant)
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,8 @@ class Order:
     lines: tuple[OrderLine, ...] = ()
     tenant_id: str | None = None
     subscription_number: str | None = None
+    reseller_terms_accepted: bool | None = None  # None: the order did not say
+    vendor_terms_accepted: bool | None = None
 
     def __post_init__(self) -> None:
         reasons = _order_reasons(self)
@@ -174,26 +178,8 @@ def _order_reasons(order: Order) -> list[Reason]:
     return reasons
 
 
-@dataclass(frozen=True)
-class LicenceBalance:
-    """One package in a tenant's ledger."""
-
-    package: str
-    ordered: int
-    used: int
-
-    @property
-    def available(self) -> int:
-        return max(self.ordered - self.used, 0)
-
-    @property
-    def shortfall(self) -> int:
-        """Licences in use beyond those ordered (after an amendment or cancellation)."""
-        return max(self.used - self.ordered, 0)
-
-
 @dataclass
-class CustomerAccount:
+class CustomerAccount(LicenceLedger):
     """An end customer: its tenant, partners, subscriptions and licence ledger."""
 
     customer_id: str
@@ -201,6 +187,7 @@ class CustomerAccount:
     orders: dict[str, Order] = field(default_factory=dict)
     used: dict[str, int] = field(default_factory=dict)
     assigned_tenant_id: str | None = None
+    licensed_users: dict[str, str] = field(default_factory=dict)  # user ID -> package
 
     @classmethod
     def from_order(cls, order: Order, now: datetime) -> tuple[CustomerAccount, list[DomainEvent]]:
@@ -284,10 +271,6 @@ class CustomerAccount:
         packages = sorted(set(ordered) | {p for p, n in self.used.items() if n})
         return {p: LicenceBalance(p, ordered.get(p, 0), self.used.get(p, 0)) for p in packages}
 
-    def available(self, package: str) -> int:
-        balance = self.ledger.get(package)
-        return balance.available if balance else 0
-
     # -- orders --------------------------------------------------------------------
 
     def apply_order(self, order: Order, now: datetime) -> list[DomainEvent]:
@@ -337,42 +320,6 @@ class CustomerAccount:
         self.assigned_tenant_id = tenant_id
         return [self._tenant_assigned(now)]
 
-    # -- licences in use -------------------------------------------------------------
-
-    def use_licences(self, package: str, count: int, now: datetime) -> list[DomainEvent]:
-        """Take `count` licences of `package` into use; never more than are available."""
-        _require_positive(count)
-        available = self.available(package)
-        if count > available:
-            raise NotEnoughLicences(
-                f"only {available} {package} licences are available",
-                details={
-                    "customer_id": self.customer_id,
-                    "package": package,
-                    "requested": count,
-                    "available": available,
-                },
-            )
-        self.used[package] = self.used.get(package, 0) + count
-        return [self._licences_updated("licences_used", None, now)]
-
-    def release_licences(self, package: str, count: int, now: datetime) -> list[DomainEvent]:
-        """Give back `count` licences of `package` that were in use."""
-        _require_positive(count)
-        in_use = self.used.get(package, 0)
-        if count > in_use:
-            raise ReleasingUnusedLicences(
-                f"only {in_use} {package} licences are in use",
-                details={
-                    "customer_id": self.customer_id,
-                    "package": package,
-                    "requested": count,
-                    "used": in_use,
-                },
-            )
-        self.used[package] = in_use - count
-        return [self._licences_updated("licences_released", None, now)]
-
     # -- events ------------------------------------------------------------------
 
     def _licences_updated(self, cause: str, order_id: str | None, now: datetime) -> LicencesUpdated:
@@ -395,6 +342,7 @@ class CustomerAccount:
             "distributor_partner_id": rel.distributor_partner_id,
             "reseller_partner_id": rel.reseller_partner_id,
             "tier1_partner_id": rel.tier1_partner_id,
+            "customer_partner_id": self.details.partner_id,
             "occurred_at": now,
         }
 
@@ -405,9 +353,5 @@ class _EventHeader(TypedDict):
     distributor_partner_id: str | None
     reseller_partner_id: str | None
     tier1_partner_id: str | None
+    customer_partner_id: str | None
     occurred_at: datetime
-
-
-def _require_positive(count: int) -> None:
-    if count < 1:
-        raise ValidationFailed([Reason("invalid_count", "count must be at least 1", "count")])

@@ -144,6 +144,28 @@ def _registration_reasons(
     return reasons
 
 
+def distributor_reason(
+    kind: PartnerKind, preferred_distributor_id: str | None, distributor: Partner | None
+) -> Reason | None:
+    """A reseller names a *registered distributor* (from onboarding's records, not the
+    registration's word): the partner it names must exist and be a distributor."""
+    if kind is not PartnerKind.RESELLER or not preferred_distributor_id:
+        return None  # none needed, or missing (`distributor_required` says so)
+    if distributor is None:
+        return Reason(
+            "unknown_partner",
+            f"no partner {preferred_distributor_id} is registered; register the distributor first",
+            "preferred_distributor_id",
+        )
+    if distributor.kind is not PartnerKind.DISTRIBUTOR:
+        return Reason(
+            "not_a_distributor",
+            f"{preferred_distributor_id} is not a distributor",
+            "preferred_distributor_id",
+        )
+    return None
+
+
 def _contact_reasons(contacts: Sequence[Contact]) -> list[Reason]:
     reasons: list[Reason] = []
     for index, contact in enumerate(contacts):

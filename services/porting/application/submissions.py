@@ -18,7 +18,7 @@ from services.porting.domain.validation import numbers_of, precheck
 from services.porting.domain.values import Address, PortCorrections, PortDetails
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
-from shared.store import Change, Outgoing, Stored
+from shared.store import Change, Outgoing, Stored, fingerprint
 from shared.topics import PORTING_EVENTS
 
 
@@ -81,6 +81,12 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
     """Create the request and submit it; a refusal leaves a draft and says why."""
     authorise(cmd.actor, cmd.partner_id)
     port_id = port_id_for(cmd.partner_id, cmd.request_id)
+    tracking, digest = f"submit:{cmd.request_id}", fingerprint(cause)
+    existing = await deps.store.load(port_id)
+    # A different submission reusing the request id is refused before it claims numbers
+    # (raises CommandIdReused); the same one again goes on as before.
+    if existing is not None:
+        existing.has_handled(tracking, digest)
     now = deps.now()
     details = details_of(cmd)
     held_elsewhere = await deps.claims.claim(
@@ -122,7 +128,7 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
         outgoing = published(events, cause.correlation, cause.id) + extra
         return change(fresh, deps.rules, outgoing, cause.correlation)
 
-    await deps.ctx.apply("ports", port_id, f"submit:{cmd.request_id}", decide)
+    await deps.ctx.apply("ports", port_id, tracking, decide, fingerprint=digest)
     stored = await deps.store.load(port_id)
     if stored is not None and not load_port(stored).status.holds_numbers:
         await deps.claims.release(port_id)
@@ -152,7 +158,9 @@ async def run_precheck(deps: Deps, cause: Envelope, cmd: c.PrecheckPortRequest) 
         source=SOURCE,
         now=deps.now(),
         subject=cmd.partner_id,
-        event_id=derived_id("porting", "precheck", cmd.partner_id, cmd.request_id),
+        event_id=derived_id(
+            "porting", "precheck", cmd.partner_id, cmd.request_id, fingerprint(cause)
+        ),
     )
     await deps.ctx.publisher.publish(PORTING_EVENTS.name, event)
 
@@ -161,6 +169,9 @@ async def resubmit(deps: Deps, cause: Envelope, cmd: c.ResubmitPortRequest) -> N
     """Resubmit a rejected request with corrections."""
     current = await deps.require(cmd.port_id)
     authorise(cmd.actor, current.partner_id)
+    stored = await deps.store.load(cmd.port_id)
+    if stored is not None:  # a different command reusing an id: refused before any claim
+        stored.has_handled(cause.id, fingerprint(cause))
     corrections = corrections_of(cmd)
     corrected = corrections.apply_to(current.details)
     wanted = _safe_numbers(current.country, corrected, deps)
@@ -183,7 +194,7 @@ async def resubmit(deps: Deps, cause: Envelope, cmd: c.ResubmitPortRequest) -> N
         outgoing = published(events, cause.correlation, cause.id)
         return change(request, deps.rules, outgoing, stored.state.get("correlation_id"))
 
-    await deps.ctx.apply("ports", cmd.port_id, cause.id, decide)
+    await deps.ctx.apply("ports", cmd.port_id, cause.id, decide, fingerprint=fingerprint(cause))
     request = await deps.require(cmd.port_id)
     await deps.claims.release(cmd.port_id, keep=request.held_numbers())
 
@@ -203,7 +214,7 @@ async def withdraw(deps: Deps, cause: Envelope, cmd: c.WithdrawPortRequest) -> N
         outgoing = published(events, cause.correlation, cause.id)
         return change(request, deps.rules, outgoing, stored.state.get("correlation_id"))
 
-    await deps.ctx.apply("ports", cmd.port_id, cause.id, decide)
+    await deps.ctx.apply("ports", cmd.port_id, cause.id, decide, fingerprint=fingerprint(cause))
     await deps.claims.release(cmd.port_id)
 
 
@@ -224,6 +235,6 @@ def refusal(
         source=SOURCE,
         now=deps.now(),
         subject=request.port_id,
-        event_id=derived_id("porting", "refused", cause.id),
+        event_id=derived_id("porting", "refused", request.port_id, cause.id, fingerprint(cause)),
     )
     return Change(stored.state, [Outgoing(PORTING_EVENTS.name, env)], None)

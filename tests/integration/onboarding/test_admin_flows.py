@@ -11,11 +11,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
 from services.onboarding import contracts_admin as c
-from services.onboarding import contracts_partners_events as partners
 from services.onboarding.app import NAME, wire
 from services.onboarding.settings import OnboardingSettings
 from services.porting import contracts as porting
@@ -23,11 +23,14 @@ from shared.actor import Actor
 from shared.events import Envelope
 from shared.topics import ONBOARDING_COMMANDS, ONBOARDING_EVENTS, PORTING_EVENTS
 from tests.conftest import eventually
+from tests.fakes import TEST_DEVICE_KEYS
 from tests.integration.bus import Bus, running_service
+from tests.integration.onboarding.steps import customer_facts, licence_fact, live_partner_commands
 
 pytestmark = pytest.mark.integration
 
 EVENTS = ONBOARDING_EVENTS.name
+TEST_KEYS = {"device_secret_keys": TEST_DEVICE_KEYS}  # not demonstration mode: a real ring
 COMMANDS = ONBOARDING_COMMANDS.name
 PARTNER = "P-710001"
 STAFF = Actor(user_id="builder@brightline.example.com", partner_id=PARTNER)
@@ -50,8 +53,12 @@ def count(events: list[Envelope], event_type: str) -> int:
 
 async def test_ported_numbers_make_a_group_ready_and_follow_the_port(bus, mongo_url, mongo_db):
     group_id = "brightline-northwind"
-    async with running_service(NAME, OnboardingSettings, wire, bus, mongo_url, mongo_db.name):
+    async with running_service(
+        NAME, OnboardingSettings, wire, bus, mongo_url, mongo_db.name, **TEST_KEYS
+    ):
+        # Only a partner whose platform access is live builds groups (one key: in order).
         for command in (
+            *live_partner_commands(PARTNER, bus.now),
             c.RegisterCloneGroup(
                 request_id="cg", actor=PROVISIONING, partner_id=PARTNER, clone_group_id="CL-1"
             ),
@@ -160,47 +167,44 @@ CUSTOMER_ADMIN = Actor(
 )
 
 
-def customer_facts(customer_id: str, tenant_id: str, name: str, now, **partner_ids):
-    ids = {
-        "customer_id": customer_id,
-        "tenant_id": tenant_id,
-        "distributor_partner_id": "P-720900",
-        "reseller_partner_id": RESELLER,
-        "tier1_partner_id": None,
-        "occurred_at": now,
-        **partner_ids,
-    }
-    recorded = partners.CustomerRecordedV1(
-        **ids, company_name=name, country="DE", subscription_numbers=["S-1"]
-    )
-    licences = partners.LicencesUpdatedV1(
-        **ids,
-        cause="order",
-        order_id=f"O-{customer_id}",
-        balances=[
-            partners.LicenceBalanceOut(
-                package="Enterprise", ordered=20, used=0, available=20, shortfall=0
-            )
-        ],
-    )
-    return recorded, licences
-
-
 async def test_an_on_behalf_action_is_allowed_until_the_customer_opts_out(bus, mongo_url, mongo_db):
-    async with running_service(NAME, OnboardingSettings, wire, bus, mongo_url, mongo_db.name):
-        # What the partners half publishes from orders: the reseller's own tenant (paid)
-        # and its customer's tenant.
-        for customer_id, tenant_id, name, partners_of in (
+    async with running_service(
+        NAME, OnboardingSettings, wire, bus, mongo_url, mongo_db.name, **TEST_KEYS
+    ):
+        # What the partners half publishes from orders and licences: the reseller's own
+        # tenant (paid; its orders name it as the customer), where its partner
+        # administrator holds a paid licence, and its customer's tenant.
+        own: dict[str, Any] = {
+            "reseller": "P-720900",
+            "distributor": "P-720900",
+            "customer_partner_id": RESELLER,
+        }
+        for customer_id, fact in (
+            *[
+                ("C-720-R", f)
+                for f in customer_facts(
+                    "C-720-R", RESELLER_TENANT, "Reseller Example Ltd", bus.now, **own
+                )
+            ],
             (
                 "C-720-R",
-                RESELLER_TENANT,
-                "Reseller Example Ltd",
-                {"reseller_partner_id": "P-720900"},
+                licence_fact(
+                    "C-720-R", RESELLER_TENANT, PARTNER_ADMIN.user_id, "Enterprise", bus.now, **own
+                ),
             ),
-            ("C-720-C", CUSTOMER_TENANT, "Northwind Example Ltd", {}),
+            *[
+                ("C-720-C", f)
+                for f in customer_facts(
+                    "C-720-C",
+                    CUSTOMER_TENANT,
+                    "Northwind Example Ltd",
+                    bus.now,
+                    reseller=RESELLER,
+                    distributor="P-720900",
+                )
+            ],
         ):
-            for fact in customer_facts(customer_id, tenant_id, name, bus.now, **partners_of):
-                await bus.send(EVENTS, fact, subject=customer_id)
+            await bus.send(EVENTS, fact, subject=customer_id)
 
         async def both_tenants_known() -> bool:
             found = mongo_db.customer_tenants.find(

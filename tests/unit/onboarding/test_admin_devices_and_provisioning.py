@@ -64,7 +64,7 @@ async def test_the_partner_sets_up_a_sip_device_on_behalf_and_the_password_stays
     assert set_up.data["reseller_partner_id"] == RESELLER
     assert set_up.data["sip_user_id"] == "anna-5001"
     sealed = h.state(DEVICES, DEVICE)["device"]["device"]["auth_password"]
-    assert sealed["key_id"] == "demo-1"
+    assert sealed["key_id"] == "test-1"  # the test key ring given to the harness
     assert "s3cret" not in str(h.docs(DEVICES)) and "s3cret" not in published_text(h)
     # ... yet the device service, holding the key ring, can read it back to configure.
     stored = admin_devices.sealer_for(h.deps).unseal(
@@ -157,7 +157,21 @@ async def provisioning_world() -> tuple[Harness, Groups]:
     g = Groups(h)
     await g.clone_group()
     await g.create()
+    # Customer C-1, whose orders name the group's partner: the partition's billing tag.
+    await World(h).customer("C-1", "T-CUS-1", PARTNER, "Northwind Example Ltd")
     return h, g
+
+
+@pytest.mark.parametrize("customer_id", ["C-9", "C-NOBODY"], ids=["another's", "unknown"])
+async def test_a_partition_is_refused_for_a_customer_the_orders_do_not_give_the_partner(
+    customer_id,
+):
+    h, _ = await provisioning_world()
+    await World(h).customer("C-9", "T-CUS-9", "P-OTHER-RESELLER", "Faraway Example GmbH")
+    await h.send(admin_provisioning.request_reporting_partition, partition(customer_id=customer_id))
+    refused = h.one("onboarding.provisioning.action_refused")
+    assert [r["code"] for r in refused.data["reasons"]] == ["customer_not_of_partner"]
+    assert "onboarding.provisioning.requested" not in h.types()
 
 
 def partition(**changes) -> c.RequestReportingPartition:

@@ -90,14 +90,17 @@ class World:
         *,
         country: str = "DE",
         packages: dict[str, int] | None = None,
+        customer_partner_id: str | None = None,
     ) -> None:
-        """The facts the partners half publishes for a customer placed by `reseller`."""
+        """The facts the partners half publishes for a customer placed by `reseller`
+        (`customer_partner_id`: the customer is that partner itself, its own tenant)."""
         ids = {
             "customer_id": customer_id,
             "tenant_id": tenant_id,
             "distributor_partner_id": DISTRIBUTOR,
             "reseller_partner_id": reseller,
             "tier1_partner_id": None,
+            "customer_partner_id": customer_partner_id,
             "occurred_at": self.h.clock.now(),
         }
         recorded = partners.CustomerRecordedV1(
@@ -125,7 +128,12 @@ class World:
     ) -> None:
         packages = {"Enterprise": 10} if paid else {"Free": 5}
         await self.customer(
-            f"C-{tenant_id}", tenant_id, DISTRIBUTOR, "Reseller Example Ltd", packages=packages
+            f"C-{tenant_id}",
+            tenant_id,
+            DISTRIBUTOR,
+            "Reseller Example Ltd",
+            packages=packages,
+            customer_partner_id=partner_id,  # its own tenant, as its orders say
         )
         by = actor("sales@reseller.example.com", partner_id=partner_id)
         await self.h.send(
@@ -155,6 +163,20 @@ class World:
             )
             await self.grant(partner_admin.user_id, tenant_id=tenant_id, by=admin)
 
+    async def licence(self, user_id: str, package: str, tenant_id: str) -> None:
+        """The fact that `user_id` holds a `package` licence of tenant `tenant_id`."""
+        assigned = partners.UserLicenceAssignedV1(
+            customer_id=f"C-{tenant_id}",
+            tenant_id=tenant_id,
+            distributor_partner_id=DISTRIBUTOR,
+            reseller_partner_id=DISTRIBUTOR,
+            tier1_partner_id=None,
+            user_id=user_id,
+            package=package,
+            occurred_at=self.h.clock.now(),
+        )
+        await self.h.send(admin_directory.record_customer_fact, assigned)
+
     async def grant(
         self,
         user_id: str,
@@ -164,6 +186,11 @@ class World:
         package: str | None = "Enterprise",
         by: Actor = RESELLER_ADMIN,
     ) -> None:
+        """Grant the role; the *records* say the user holds a `package` licence of
+        `user_tenant_id` (none when None), while the command always claims a paid licence
+        of the reseller's tenant — the records decide."""
+        if package is not None:
+            await self.licence(user_id, package, user_tenant_id or tenant_id)
         await self.h.send(
             admin_on_behalf.grant,
             c.GrantPartnerAdministrator(
@@ -171,8 +198,8 @@ class World:
                 actor=by,
                 tenant_id=tenant_id,
                 user_id=user_id,
-                user_tenant_id=user_tenant_id or tenant_id,
-                user_licence_package=package,
+                user_tenant_id=tenant_id,
+                user_licence_package="Enterprise",
             ),
         )
 

@@ -14,6 +14,7 @@ from services.onboarding.adapters.admin_group_documents import (
 from services.onboarding.application import admin_groups, admin_inventory
 from services.onboarding.domain.secrets import SecretHash, verify_secret
 from shared.kafka import MessageRejected
+from tests.unit.onboarding.partner_setup import live_partner, registered_partner
 from tests.unit.onboarding.test_admin_fakes import Harness, actor
 
 pytestmark = pytest.mark.unit
@@ -35,12 +36,17 @@ class Groups:
     def __init__(self, h: Harness) -> None:
         self.h = h
         self.n = 0
+        self.live: set[str] = set()
 
     def rid(self) -> str:
         self.n += 1
         return f"g-{self.n}"
 
     async def clone_group(self, partner: str = PARTNER, clone: str = "CLONE-1") -> None:
+        """The partner (made live first: only such a partner builds groups) gets a clone."""
+        if partner not in self.live:
+            await live_partner(self.h, partner)
+            self.live.add(partner)
         command = c.RegisterCloneGroup(
             request_id=self.rid(), actor=PROVISIONING, partner_id=partner, clone_group_id=clone
         )
@@ -244,3 +250,31 @@ async def test_a_command_naming_an_unknown_group_is_rejected():
     )
     with pytest.raises(MessageRejected):
         await h.send(admin_groups.assign_numbers, command)
+
+
+@pytest.mark.parametrize("registered", [True, False], ids=["not live yet", "unknown partner"])
+async def test_only_a_partner_that_can_create_customers_creates_groups(registered):
+    h = Harness()
+    g = Groups(h)
+    g.live.add(PARTNER)  # pretend, so that the clone group is registered without going live
+    if registered:
+        await registered_partner(h, PARTNER)  # registered, platform access not live
+    await g.clone_group()
+    await g.create()
+    refused = h.one(REFUSED)
+    assert codes(refused) == {"platform_access_not_live"}
+    assert "onboarding.group.created" not in h.types()
+    assert not h.docs(GROUPS) and not h.docs(GROUP_ID_CLAIMS)  # the ID is free again
+
+
+async def test_a_group_is_created_once_the_partners_platform_access_went_live():
+    h = Harness()
+    g = Groups(h)
+    g.live.add(PARTNER)
+    await registered_partner(h, PARTNER)
+    await g.clone_group()
+    await g.create()
+    assert codes(h.one(REFUSED)) == {"platform_access_not_live"}
+    await live_partner(h, PARTNER)  # (its registration again is refused: already there)
+    await g.create(request_id="again")
+    assert h.one("onboarding.group.created").subject == "northwind"

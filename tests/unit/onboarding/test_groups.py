@@ -21,6 +21,7 @@ from services.onboarding.domain.events_admin import (
 from services.onboarding.domain.groups import (
     CustomerGroup,
     NumberRemovalReason,
+    PlatformAccessNotLive,
     user_id_key,
 )
 from services.onboarding.domain.inventory import PartnerNumberInventory
@@ -51,6 +52,7 @@ def new_group(**overrides: object) -> CustomerGroup:
         "default_domain": "voice.example.com",
         "allowed_domains": DOMAINS,
         "now": NOW,
+        "partner_can_create_customers": True,
     }
     args.update(overrides)
     group, _ = CustomerGroup.clone(**args)
@@ -90,6 +92,12 @@ def names(events: list) -> list[str]:
 
 
 class TestCloningAGroup:
+    def test_only_a_partner_whose_platform_access_is_live_creates_groups(self):
+        with pytest.raises(PlatformAccessNotLive) as refused:
+            new_group(partner_can_create_customers=False)
+        assert refused.value.code == "platform_access_not_live"
+        assert refused.value.details == {"partner_id": PARTNER}
+
     def test_a_group_is_cloned_from_the_partners_clone_group_on_an_allowed_domain(self):
         group, events = CustomerGroup.clone(
             group_id="Acme Widgets",
@@ -100,6 +108,7 @@ class TestCloningAGroup:
             default_domain="Voice.Example.com",
             allowed_domains=DOMAINS,
             now=NOW,
+            partner_can_create_customers=True,
         )
         assert events == [
             GroupCreated(

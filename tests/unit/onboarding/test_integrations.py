@@ -54,9 +54,17 @@ def partition(**overrides: object) -> ReportingPartitionRequest:
         "licence_type": "Supervisor Pack",
         "partner_id": PARTNER,
         "group_id": GROUP,
+        "customer_partner_ids": ("P-DIST-9", PARTNER),  # the customer's orders name it
     }
     args.update(overrides)
     return ReportingPartitionRequest.for_customer(**args)
+
+
+@pytest.mark.parametrize("partners", [("P-OTHER",), None], ids=["another's", "unknown"])
+def test_a_partition_is_only_for_a_customer_the_orders_give_to_the_partner(partners):
+    with pytest.raises(ValidationFailed) as refused:
+        partition(customer_partner_ids=partners)
+    assert refused.value.reason_codes == ("customer_not_of_partner",)
 
 
 def recording_customer(**overrides: object) -> CallRecordingCustomerRequest:

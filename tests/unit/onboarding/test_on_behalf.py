@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -58,17 +59,20 @@ CUSTOMER_ADMIN = Actor(
 )
 
 
+ENABLE: dict[str, Any] = {"by": OPERATIONS, "tenant_has_commercial_subscription": True, "now": NOW}
+
+
 def requested_reseller(partner_id: str = RESELLER_PARTNER, tenant_id: str = RESELLER_TENANT):
     by = RESELLER_STAFF.model_copy(update={"partner_id": partner_id})
     tenant, _ = ResellerTenant.request_enabling(
-        tenant_id, partner_id, "Reseller.example.com", by=by, now=NOW
+        tenant_id, partner_id, "Reseller.example.com", by=by, now=NOW, tenant_partner_id=partner_id
     )
     return tenant
 
 
 def enabled_reseller(**kwargs: str) -> ResellerTenant:
     tenant = requested_reseller(**kwargs)
-    tenant.enable(by=OPERATIONS, tenant_has_commercial_subscription=True, now=NOW)
+    tenant.enable(**ENABLE, tenant_partner_id=tenant.partner_id)
     return tenant
 
 
@@ -93,7 +97,12 @@ def opted_in_customer(reseller: ResellerTenant, at: datetime = NOW) -> CustomerT
 class TestEnablingAReseller:
     def test_the_reseller_requests_enabling_with_its_tenant_id_and_partner_id(self):
         tenant, events = ResellerTenant.request_enabling(
-            RESELLER_TENANT, RESELLER_PARTNER, "reseller.example.com", by=RESELLER_STAFF, now=NOW
+            RESELLER_TENANT,
+            RESELLER_PARTNER,
+            "reseller.example.com",
+            by=RESELLER_STAFF,
+            now=NOW,
+            tenant_partner_id=RESELLER_PARTNER,
         )
         assert events == [
             PartnerAdministrationRequested(
@@ -110,13 +119,43 @@ class TestEnablingAReseller:
         someone_else = RESELLER_STAFF.model_copy(update={"partner_id": OTHER_PARTNER})
         with pytest.raises(Forbidden) as refused:
             ResellerTenant.request_enabling(
-                RESELLER_TENANT, RESELLER_PARTNER, "reseller.example.com", by=someone_else, now=NOW
+                RESELLER_TENANT,
+                RESELLER_PARTNER,
+                "reseller.example.com",
+                by=someone_else,
+                now=NOW,
+                tenant_partner_id=RESELLER_PARTNER,
             )
         assert refused.value.code == "not_the_reseller"
 
+    @pytest.mark.parametrize("owner", [OTHER_PARTNER, None], ids=["another's", "unknown"])
+    def test_a_partner_cannot_request_enabling_for_a_tenant_that_is_not_its_own(self, owner):
+        with pytest.raises(Forbidden) as refused:
+            ResellerTenant.request_enabling(
+                RESELLER_TENANT,
+                RESELLER_PARTNER,
+                "reseller.example.com",
+                by=RESELLER_STAFF,
+                now=NOW,
+                tenant_partner_id=owner,
+            )
+        assert refused.value.code == "not_the_partners_tenant"
+
+    def test_operations_enable_only_the_partners_own_tenant(self):
+        tenant = requested_reseller()
+        with pytest.raises(Forbidden) as refused:
+            tenant.enable(
+                by=OPERATIONS,
+                tenant_has_commercial_subscription=True,
+                now=NOW,
+                tenant_partner_id=OTHER_PARTNER,
+            )
+        assert refused.value.code == "not_the_partners_tenant"
+        assert not tenant.is_enabled
+
     def test_operations_set_the_partner_admin_id_on_a_paid_tenant(self):
         tenant = requested_reseller()
-        events = tenant.enable(by=OPERATIONS, tenant_has_commercial_subscription=True, now=NOW)
+        events = tenant.enable(**ENABLE, tenant_partner_id=RESELLER_PARTNER)
         assert tenant.is_enabled
         assert tenant.partner_admin_id == RESELLER_PARTNER
         assert events == [
@@ -128,22 +167,28 @@ class TestEnablingAReseller:
     def test_enabling_a_tenant_without_a_commercial_subscription_is_refused(self):
         tenant = requested_reseller()
         with pytest.raises(IllegalTransition) as refused:
-            tenant.enable(by=OPERATIONS, tenant_has_commercial_subscription=False, now=NOW)
+            tenant.enable(
+                by=OPERATIONS,
+                tenant_has_commercial_subscription=False,
+                now=NOW,
+                tenant_partner_id=RESELLER_PARTNER,
+            )
         assert refused.value.code == "reseller_tenant_not_paid"
         assert not tenant.is_enabled
 
     def test_only_cloud_operations_enable(self):
         with pytest.raises(Forbidden) as refused:
             requested_reseller().enable(
-                by=RESELLER_ADMIN, tenant_has_commercial_subscription=True, now=NOW
+                by=RESELLER_ADMIN,
+                tenant_has_commercial_subscription=True,
+                now=NOW,
+                tenant_partner_id=RESELLER_PARTNER,
             )
         assert refused.value.code == "not_cloud_operations"
 
     def test_enabling_twice_is_refused(self):
         with pytest.raises(Duplicate) as refused:
-            enabled_reseller().enable(
-                by=OPERATIONS, tenant_has_commercial_subscription=True, now=NOW
-            )
+            enabled_reseller().enable(**ENABLE, tenant_partner_id=RESELLER_PARTNER)
         assert refused.value.code == "reseller_already_enabled"
 
 

@@ -38,12 +38,18 @@ PARTNER_ADMIN_USER = Actor(
 
 def reseller() -> ResellerTenant:
     tenant, _ = ResellerTenant.request_enabling(
-        "T-R", RESELLER, "reseller.example.com", by=PARTNER_ADMIN_USER, now=NOW
+        "T-R",
+        RESELLER,
+        "reseller.example.com",
+        by=PARTNER_ADMIN_USER,
+        now=NOW,
+        tenant_partner_id=RESELLER,
     )
     tenant.enable(
         by=Actor(user_id="ops", roles=(CLOUD_OPERATIONS,)),
         tenant_has_commercial_subscription=True,
         now=NOW,
+        tenant_partner_id=RESELLER,
     )
     tenant.grant_partner_administrator(
         PARTNER_ADMIN_USER.user_id,

@@ -24,7 +24,7 @@ def placed_payload(**overrides: Any) -> dict[str, Any]:
         "order_id": "O-1",
         "order_version": 1,
         "occurred_at": "2025-04-01T10:00:00+02:00",
-        "channel": "estore",
+        "channel": "classic",
         "customer": {
             "customer_id": "C-100",
             "company_name": "Bakkerij Voorbeeld BV",
@@ -36,6 +36,8 @@ def placed_payload(**overrides: Any) -> dict[str, Any]:
         "reseller_partner_id": "P-RES-1",
         "lines": [{"package": "Enterprise", "licences": 10}, {"package": "Team", "licences": 2}],
         "subscription_number": "SUB-1",
+        "reseller_terms_accepted": True,
+        "vendor_terms_accepted": True,
     }
     payload.update(overrides)
     return payload
@@ -61,7 +63,7 @@ def test_a_placed_order_maps_onto_the_domain_order() -> None:
 
     assert order.status is OrderStatus.PLACED
     assert order.version == 1
-    assert order.relationship.channel is Channel.ESTORE
+    assert order.relationship.channel is Channel.CLASSIC
     assert order.relationship.partner_ids == ("P-DIST-1", "P-RES-1")
     assert order.lines == (OrderLine("Enterprise", 10), OrderLine("Team", 2))
     assert order.customer.main_contact.email == "bea@bakkerij.example.com"

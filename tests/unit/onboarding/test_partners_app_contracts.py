@@ -10,23 +10,25 @@ from services.onboarding import contracts_partners as c
 from services.onboarding import contracts_partners_events as events
 from services.onboarding.application import wiring_partners
 from services.onboarding.application.deps import Deps
+from services.onboarding.contracts_licences import COMMANDS_LICENCES
 from services.onboarding.contracts_orders import ORDER_EVENTS
 from services.onboarding.settings import OnboardingSettings
 from shared.catalogue import consumed_by
 from shared.runtime import ServiceContext
 from shared.topics import ONBOARDING_COMMANDS, ORDERS_EVENTS
+from tests.fakes import TEST_DEVICE_KEYS
 
 pytestmark = pytest.mark.unit
 
 
 def _wire(ctx: ServiceContext) -> None:
-    wiring_partners.register(Deps(ctx, OnboardingSettings()))
+    wiring_partners.register(Deps(ctx, OnboardingSettings(device_secret_keys=TEST_DEVICE_KEYS)))
 
 
 def test_every_command_and_every_order_event_has_a_handler():
     consumed = consumed_by("onboarding", _wire)
 
-    assert set(consumed[ONBOARDING_COMMANDS.name]) == set(c.COMMANDS_PARTNERS)
+    assert set(consumed[ONBOARDING_COMMANDS.name]) == {*c.COMMANDS_PARTNERS, *COMMANDS_LICENCES}
     assert set(consumed[ORDERS_EVENTS.name]) == set(ORDER_EVENTS.values())
 
 
@@ -39,7 +41,9 @@ def _undescribed(schema: dict[str, Any]) -> list[str]:
     return missing
 
 
-@pytest.mark.parametrize("command", c.COMMANDS_PARTNERS, ids=lambda m: m.EVENT_TYPE)
+@pytest.mark.parametrize(
+    "command", [*c.COMMANDS_PARTNERS, *COMMANDS_LICENCES], ids=lambda m: m.EVENT_TYPE
+)
 def test_every_command_field_is_described_and_carries_request_id_and_actor(command):
     schema = command.model_json_schema()
 

@@ -182,17 +182,42 @@ async def test_booking_licences_of_an_unknown_customer_is_rejected():
 
 async def test_a_tenant_activated_before_the_customers_first_order_is_assigned_to_it():
     h = Harness(NOW)
-    # An activation request naming C-100 was activated (tenant T-100) before any order.
+    # An activation request of its reseller naming C-100 was activated (tenant T-100)
+    # before any order.
     await h.ctx.collection(ACTIVATION_REQUESTS).insert_one(
         {
             "_id": "ACT-1",
             "version": 1,
-            "state": {"customer_id": "C-100", "status": "activated", "tenant_id": "T-100"},
+            "state": {
+                "customer_id": "C-100",
+                "status": "activated",
+                "tenant_id": "T-100",
+                "partner_id": "P-RES-1",
+            },
         }
     )
     await deliver(h, OrderPlaced)
     assigned = h.one("onboarding.customer.tenant_assigned")
     assert (assigned.subject, assigned.data["tenant_id"]) == ("C-100", "T-100")
+
+
+async def test_a_tenant_another_partner_activated_for_the_customer_is_not_assigned_to_it():
+    h = Harness(NOW)
+    # A partner the order does not name asked for a tenant "for" C-100: it gets nothing.
+    await h.ctx.collection(ACTIVATION_REQUESTS).insert_one(
+        {
+            "_id": "ACT-9",
+            "version": 1,
+            "state": {
+                "customer_id": "C-100",
+                "status": "activated",
+                "tenant_id": "T-999",
+                "partner_id": "P-RES-OTHER",
+            },
+        }
+    )
+    await deliver(h, OrderPlaced)
+    assert h.of_type("onboarding.customer.tenant_assigned") == []
 
 
 async def test_without_an_activated_request_no_tenant_is_assigned_by_an_order():
