@@ -1,7 +1,8 @@
 """Working-day, business-hour and maintenance-window calendars.
 
-Everything here is pure: no I/O and no clock reads. Every instant is passed in by
-the caller and must be timezone-aware; naive datetimes raise ``ValueError``.
+Everything here is pure: no clock reads, and no I/O beyond reading IANA's zone table from
+the ``tzdata`` package once. Every instant is passed in by the caller and must be
+timezone-aware; naive datetimes raise ``ValueError``.
 
 Arithmetic on instants is done in UTC on purpose: Python adds and subtracts aware
 datetimes that share a ``tzinfo`` by wall clock, which is wrong across a daylight
@@ -15,13 +16,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from importlib import resources
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
 __all__ = [
-    "COUNTRY_TIMEZONES",
     "DEFAULT_REGION_TIMEZONES",
     "EXTRA_HOLIDAY_NAME",
     "MaintenanceCalendar",
@@ -29,26 +30,52 @@ __all__ = [
     "Region",
     "WindowKind",
     "WorkingCalendar",
+    "country_timezone",
+    "country_timezones",
 ]
 
-COUNTRY_TIMEZONES: Mapping[str, str] = MappingProxyType(
-    {
-        "GB": "Europe/London",
-        "DE": "Europe/Berlin",
-        "NL": "Europe/Amsterdam",
-        "FR": "Europe/Paris",
-        "BE": "Europe/Brussels",
-        "IE": "Europe/Dublin",
-        "ES": "Europe/Madrid",
-        "IT": "Europe/Rome",
-        "AT": "Europe/Vienna",
-        "CH": "Europe/Zurich",
-        "US": "America/New_York",
-        "JP": "Asia/Tokyo",
-        "AU": "Australia/Sydney",
-    }
-)
-"""Default IANA zone per ISO 3166-1 alpha-2 country; any other country defaults to UTC."""
+ZONE_TABLE = "zone.tab"
+"""IANA's table of zones per country, read from the `tzdata` package (kept current on PyPI)."""
+
+
+@functools.cache
+def _zones_by_country() -> Mapping[str, tuple[str, ...]]:
+    """Every ISO 3166-1 country's IANA zones, in the order zone.tab lists them."""
+    zones: dict[str, list[str]] = {}
+    text = resources.files("tzdata.zoneinfo").joinpath(ZONE_TABLE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        # Columns: country code, coordinates, zone name, optional comment (tab-separated).
+        country, _coordinates, zone, *_ = line.split("\t")
+        zones.setdefault(country, []).append(zone)
+    return MappingProxyType({country: tuple(names) for country, names in zones.items()})
+
+
+def country_timezones(country: str) -> tuple[str, ...]:
+    """The IANA zones of `country` (ISO 3166-1 alpha-2), main zone first; () when unknown."""
+    return _zones_by_country().get(country.upper(), ())
+
+
+def country_timezone(country: str) -> str:
+    """The IANA zone a calendar of `country` uses unless told otherwise.
+
+    Source: IANA's ``zone.tab`` as shipped by the ``tzdata`` package, never a list of our
+    own. A country with one zone gets it. For a country with several, zone.tab lists
+    them "most populous first" within geographic order, and the first one is taken: for
+    every country the platform serves (EU/EEA, Switzerland, the UK) that is the capital's
+    zone, e.g. Europe/Madrid rather than Atlantic/Canary, Europe/Lisbon rather than
+    Atlantic/Azores, Europe/Berlin rather than Europe/Busingen, Asia/Nicosia rather than
+    Asia/Famagusta (pinned per served country by a test). Countries spanning several UTC
+    offsets list a remote zone first in some cases (Australia: Lord Howe Island), so a
+    caller serving one of those passes its zone explicitly. Raises ValueError for a code
+    that has no zone (not a country, or a typo).
+    """
+    zones = country_timezones(country)
+    if not zones:
+        raise ValueError(f"no IANA time zone is known for country {country!r}")
+    return zones[0]
+
 
 EXTRA_HOLIDAY_NAME = "Extra closed day"
 """Name reported by ``holiday_name`` for a configured extra closed day."""
@@ -113,7 +140,7 @@ class WorkingCalendar:
 
     country: str
     subdivision: str | None = None
-    timezone: str = "UTC"
+    timezone: str = ""  # empty: the country's zone (`country_timezone`), never UTC by default
     extra_holidays: frozenset[date] = frozenset()
     business_open: time = time(9, 0)
     business_close: time = time(17, 0)
@@ -123,6 +150,8 @@ class WorkingCalendar:
         # Accept any iterable but store frozensets so the calendar stays hashable.
         object.__setattr__(self, "extra_holidays", frozenset(self.extra_holidays))
         object.__setattr__(self, "weekend", frozenset(self.weekend))
+        if not self.timezone:
+            object.__setattr__(self, "timezone", country_timezone(self.country))
         _holiday_language(self.country, self.subdivision)
         _zone(self.timezone)
         if self.business_open.tzinfo is not None or self.business_close.tzinfo is not None:
@@ -146,7 +175,8 @@ class WorkingCalendar:
         business_close: time = time(17, 0),
         weekend: Iterable[int] = (5, 6),
     ) -> WorkingCalendar:
-        """Build a calendar with the country's default zone; GB defaults to England and Wales."""
+        """Build a calendar in the country's zone (`country_timezone`); GB defaults to England and
+        Wales. Raises ValueError for an unknown country, subdivision or zone."""
         country = country.upper()
         if country == "GB" and subdivision is None:
             # UK-wide holidays alone miss England's Easter Monday and August bank
@@ -156,7 +186,7 @@ class WorkingCalendar:
         return cls(
             country=country,
             subdivision=subdivision,
-            timezone=timezone or COUNTRY_TIMEZONES.get(country, "UTC"),
+            timezone=timezone or country_timezone(country),
             extra_holidays=frozenset(extra_holidays),
             business_open=business_open,
             business_close=business_close,

@@ -100,8 +100,10 @@ class _PortRequestCommand(_Command):
     range_holder: str | None = Field(default=None, description="Range holder of the numbers")
     calendar_subdivision: str | None = Field(
         default=None,
-        description="Holiday region when the address is outside the country default "
-        "(GB: ENG; SCT or NIR for Scotland or Northern Ireland)",
+        description="Holiday region (a `holidays` subdivision code), when it is not the one "
+        "the registered address gives: GB requests take it from the postcode area (BT: NIR, "
+        "Scottish areas: SCT, else ENG for England and Wales); set it for a cross-border "
+        "district",
     )
     extra_fields: dict[str, str] = Field(
         default_factory=dict, description="Country-specific fields required by configuration"

@@ -16,6 +16,7 @@ from typing import TypedDict
 from services.porting.config import PortingRules
 from services.porting.domain import rules as time_rules
 from services.porting.domain.errors import IllegalTransition, Reason
+from services.porting.domain.regions import subdivision_of_address
 from services.porting.domain.values import (
     CancellationRecord,
     HistoryEntry,
@@ -68,8 +69,13 @@ class PortRequestState:
     # -- queries ---------------------------------------------------------------------
 
     def calendar(self, rules: PortingRules) -> WorkingCalendar:
-        """The working calendar of the request (its subdivision override, if any)."""
-        return time_rules.working_calendar(rules, self.country, self.details.calendar_subdivision)
+        """The working calendar of the request: its own `calendar_subdivision` if given, else
+        the region its registered address lies in (UK nation from the postcode), else the
+        country's configured default."""
+        subdivision = self.details.calendar_subdivision or subdivision_of_address(
+            self.country, self.details.registered_address
+        )
+        return time_rules.working_calendar(rules, self.country, subdivision)
 
     def number_list(self) -> tuple[str, ...]:
         """The request's numbers in E.164."""

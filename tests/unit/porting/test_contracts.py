@@ -90,7 +90,7 @@ class TestCommands:
             registered_address={
                 "lines": ["Unit 4"],
                 "city": "London",
-                "postal_code": "AB1 2CD",
+                "postal_code": "EC1A 9ZZ",
                 "country": "GB",
             },
         )
