@@ -119,6 +119,11 @@ class PortingRules(BaseModel):
         default_factory=dict,
         description="IANA zone per country where the calendar's default is not wanted",
     )
+    carrier_port_date_respects_lead_time: bool = Field(
+        default=True,
+        description="Refuse a carrier's port date earlier than the lead time allows (the "
+        "lead time counts from acceptance, domain.md section 2)",
+    )
     reminder_working_days_before: int = Field(
         default=3, ge=1, description="Working days before the port date the risk notice goes"
     )

@@ -413,3 +413,23 @@ class PortActionRefusedV1(_PortEventV1):
     message_type: str = Field(description="CloudEvents type of the refused command or answer")
     status: str = Field(description="Status of the request when it was refused")
     reasons: list[ReasonOut] = Field(description="Why, machine-readable")
+
+
+class PortDateRefusedV1(_PortEventV1):
+    """A carrier's acceptance was not taken because its port date breaks the rules.
+
+    Read by the carrier gateway: the request stays submitted (awaiting a new acceptance);
+    answer again with a date on or after `earliest_port_date`, or without a date to let
+    the lead time decide. Reason codes: port_date_not_after_acceptance,
+    port_date_not_a_working_day, cancellation_cutoff_passed, port_date_before_lead_time.
+    """
+
+    EVENT_TYPE: ClassVar[str] = "porting.port.port_date_refused"
+
+    carrier_ref: str = Field(description="The carrier's reference of the refused acceptance")
+    accepted_at: AwareDatetime = Field(description="When the carrier said it accepted")
+    port_date: date = Field(description="The port date the carrier stated (refused)")
+    reasons: list[ReasonOut] = Field(description="Every rule the port date breaks")
+    earliest_port_date: date | None = Field(
+        description="First date that would have been accepted, judged when refused"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 
@@ -159,9 +160,27 @@ class UnknownCalendarSubdivision(PortingError):
 
 
 class InvalidPortDate(PortingError):
-    """A port date stated by the carrier is not after the day of acceptance."""
+    """A port date stated by the carrier breaks the rules; one `Reason` per rule broken.
+
+    Codes of the reasons: `port_date_not_after_acceptance`, `port_date_not_a_working_day`,
+    `cancellation_cutoff_passed`, `port_date_before_lead_time`. `earliest_port_date` is
+    the first date that would have been accepted (None when none can be told).
+    """
 
     code = "invalid_port_date"
+
+    def __init__(self, reasons: Iterable[Reason], earliest_port_date: date | None) -> None:
+        self.reason_list: tuple[Reason, ...] = tuple(reasons)
+        self.earliest_port_date = earliest_port_date
+        super().__init__(
+            "; ".join(r.message for r in self.reason_list) or "invalid port date",
+            details={"reasons": [r.as_dict() for r in self.reason_list]},
+            field="port_date",
+        )
+
+    def reasons(self) -> list[Reason]:
+        """Every rule the port date breaks."""
+        return list(self.reason_list)
 
 
 # -- lifecycle -------------------------------------------------------------------

@@ -17,9 +17,9 @@ from services.porting.config import PortingRules
 from services.porting.domain import events as ev
 from services.porting.domain import rules as time_rules
 from services.porting.domain.errors import (
-    InvalidPortDate,
     MissingRequiredField,
     Reason,
+    UnknownLeadTime,
     ValidationFailed,
 )
 from services.porting.domain.state import PortRequestState, aware
@@ -159,21 +159,32 @@ class PortRequest(PortRequestState):
         carrier_ref: str,
         rules: PortingRules,
         port_date: date | None = None,
+        received_at: datetime | None = None,
     ) -> list[ev.PortEvent]:
-        """The carrier accepted: schedule the port date (the carrier's, else the lead time's)."""
+        """The carrier accepted at `now`: schedule the port date.
+
+        Without a date from the carrier it is the lead time's (N working days after the
+        day of acceptance). A carrier's date is checked (`rules.check_carrier_port_date`)
+        as of the later of `now` and `received_at` (when the answer reached us): a
+        holiday, a date whose cancellation cut-off has passed, or one earlier than the
+        lead time (unless `rules.carrier_port_date_respects_lead_time` is off) raises
+        `InvalidPortDate` with every reason and the earliest acceptable date.
+        """
         self._require("accept", now, PortStatus.SUBMITTED)
         calendar = self.calendar(rules)
-        accepted_on = aware(now).astimezone(calendar.tz()).date()
         lead_days: int | None = None
         if port_date is None:
             lead_days = time_rules.lead_time(rules, self.country, self.details.product)
             port_date = time_rules.port_date(now, calendar, lead_days)
-        elif port_date <= accepted_on:
-            raise InvalidPortDate(
-                f"port date {port_date} is not after the day of acceptance {accepted_on}",
-                details={"port_date": port_date.isoformat()},
-                field="port_date",
-            )
+        else:
+            floor: int | None = None
+            if rules.carrier_port_date_respects_lead_time:
+                try:
+                    floor = time_rules.lead_time(rules, self.country, self.details.product)
+                except UnknownLeadTime:
+                    floor = None  # configuration changed since submission: no floor to hold
+            judged_at = max(aware(now), aware(received_at or now))
+            time_rules.check_carrier_port_date(port_date, now, judged_at, calendar, floor)
         self.carrier_ref, self.accepted_at = carrier_ref, now
         self.port_date, self.lead_days = port_date, lead_days
         self.awaiting_carrier_since, self.escalation_level = None, None
