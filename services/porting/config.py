@@ -27,6 +27,13 @@ EUROPEAN_COUNTRIES: frozenset[str] = frozenset(
     | {"SK"}
 )
 
+MAX_NUMBERS_PER_REQUEST = 10_000
+"""Product decision: at most 10,000 numbers per port request, i.e. ten full 1,000-number
+blocks (the unit in which geographic numbers are allocated). It keeps every event that
+lists a request's numbers near 200 KB, far below the broker's 1 MiB default message
+size, the request's document far below MongoDB's 16 MiB, and claiming its numbers to about
+ten bulk round trips. Larger ports are split into several requests."""
+
 GB_REQUIRED_FIELDS: tuple[str, ...] = (
     "main_billing_number",
     "numbers",
@@ -141,6 +148,12 @@ class PortingRules(BaseModel):
         default=0, ge=0, description="Level a late cancellation is escalated to"
     )
     max_range_size: int = Field(default=1000, ge=1, description="Most numbers in one range")
+    max_numbers_per_request: int = Field(
+        default=MAX_NUMBERS_PER_REQUEST,
+        ge=1,
+        description="Most numbers one port request may hold (all its numbers and ranges); "
+        "a larger request is refused with too_many_numbers before anything is stored",
+    )
     portable_number_types: frozenset[str] = Field(
         default=PORTABLE_NUMBER_TYPES,
         description="phonenumbers number types accepted, lower case (e.g. fixed_line)",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from services.porting import contracts as c
 from services.porting.adapters.repository import load_port
 from services.porting.application.deps import Deps, authorise
@@ -14,7 +16,7 @@ from services.porting.application.outcomes import (
 from services.porting.domain.errors import PortingError, Reason, ValidationFailed
 from services.porting.domain.model import PortRequest
 from services.porting.domain.numbers import NumberRange
-from services.porting.domain.validation import numbers_of, precheck
+from services.porting.domain.validation import numbers_of, precheck, too_many_numbers
 from services.porting.domain.values import Address, PortCorrections, PortDetails
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
@@ -78,19 +80,26 @@ def _safe_numbers(country: str, details: PortDetails, deps: Deps) -> tuple[str, 
 
 
 async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
-    """Create the request and submit it; a refusal leaves a draft and says why."""
+    """Create the request and submit it; a refusal leaves a draft and says why.
+
+    Three atomic steps, each idempotent, so that claims never depend on timing:
+    1. store the draft as `submission_pending` (the owner of the claims exists first);
+    2. claim its numbers in its name (bulk, in order; see `NumberClaims`);
+    3. decide: submitted, or refused with every reason (claims then released).
+    A request with more than `max_numbers_per_request` numbers is refused before
+    anything is stored or claimed.
+    """
     authorise(cmd.actor, cmd.partner_id)
     port_id = port_id_for(cmd.partner_id, cmd.request_id)
     now = deps.now()
     details = details_of(cmd)
-    held_elsewhere = await deps.claims.claim(
-        port_id,
-        cmd.partner_id,
-        _safe_numbers(cmd.country.upper(), details, deps),
-        deps.is_active,
-    )
+    country = cmd.country.upper()
+    oversized = too_many_numbers(country, details, deps.rules)
+    if oversized is not None:
+        await _refuse_unstored(deps, cause, cmd, [oversized])
+        return
 
-    def decide(stored: Stored | None) -> Change | None:
+    def create(stored: Stored | None) -> Change | None:
         if stored is not None:
             return None  # the same request_id again: it already exists
         fresh, events = PortRequest.create_draft(
@@ -101,31 +110,64 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
             now=now,
             actor=cmd.actor.user_id,
             comment=cmd.comment,
+            submitting=True,
         )
+        return change(fresh, deps.rules, published(events, cause.correlation, cause.id), None)
+
+    await deps.ctx.apply("ports", port_id, f"draft:{cmd.request_id}", create)
+    draft = await deps.require(port_id)
+    held_elsewhere: set[str] = set()
+    if draft.submission_pending:
+        held_elsewhere = await deps.claim(draft, _safe_numbers(country, details, deps))
+
+    def decide(stored: Stored | None) -> Change | None:
+        assert stored is not None
+        request = load_port(stored)
+        if not request.submission_pending:
+            return None  # decided before (a redelivery)
         extra: list[Outgoing] = []
         try:
-            events += fresh.submit(now, cmd.actor.user_id, deps.rules, held_elsewhere)
+            events = request.submit(now, cmd.actor.user_id, deps.rules, held_elsewhere)
         except ValidationFailed as refused:
-            rejection = c.PortSubmissionRejectedV1(
-                partner_id=cmd.partner_id,
-                request_id=cmd.request_id,
-                port_id=port_id,
-                reasons=_reasons(refused.reasons()),
-            )
-            event_id = derived_id("porting", port_id, "submission_rejected", cmd.request_id)
-            extra.append(
-                Outgoing(
-                    PORTING_EVENTS.name,
-                    envelope(rejection, port_id, event_id, now, cause.correlation, cause.id),
-                )
-            )
+            request.refuse_submission(now, refused)
+            events = []
+            extra.append(_rejection(cause, cmd, port_id, refused.reasons(), now))
         outgoing = published(events, cause.correlation, cause.id) + extra
-        return change(fresh, deps.rules, outgoing, cause.correlation)
+        return change(request, deps.rules, outgoing, cause.correlation)
 
     await deps.ctx.apply("ports", port_id, f"submit:{cmd.request_id}", decide)
     stored = await deps.store.load(port_id)
-    if stored is not None and not load_port(stored).status.holds_numbers:
+    if stored is not None and not load_port(stored).may_hold_numbers:
         await deps.claims.release(port_id)
+
+
+def _rejection(
+    cause: Envelope,
+    cmd: c.SubmitPortRequest,
+    port_id: str | None,
+    reasons: list[Reason],
+    now: datetime,
+) -> Outgoing:
+    rejection = c.PortSubmissionRejectedV1(
+        partner_id=cmd.partner_id,
+        request_id=cmd.request_id,
+        port_id=port_id,
+        reasons=_reasons(reasons),
+    )
+    subject = port_id or cmd.partner_id
+    event_id = derived_id("porting", subject, "submission_rejected", cmd.request_id)
+    return Outgoing(
+        PORTING_EVENTS.name,
+        envelope(rejection, subject, event_id, now, cause.correlation, cause.id),
+    )
+
+
+async def _refuse_unstored(
+    deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest, reasons: list[Reason]
+) -> None:
+    """A refusal with nothing stored: published at once with a deterministic id."""
+    outgoing = _rejection(cause, cmd, None, reasons, deps.now())
+    await deps.ctx.publisher.publish(outgoing.topic, outgoing.envelope)
 
 
 async def run_precheck(deps: Deps, cause: Envelope, cmd: c.PrecheckPortRequest) -> None:
@@ -133,11 +175,7 @@ async def run_precheck(deps: Deps, cause: Envelope, cmd: c.PrecheckPortRequest) 
     authorise(cmd.actor, cmd.partner_id)
     details = details_of(cmd)
     country = cmd.country.upper()
-    others: set[str] = set()
-    for number in _safe_numbers(country, details, deps):
-        owner = await deps.claims.owner_of(number)
-        if owner is not None and await deps.is_active(owner):
-            others.add(number)
+    others = await deps.held_elsewhere(None, _safe_numbers(country, details, deps))
     result = precheck(country, details, deps.rules, others)
     answer = c.PortPrecheckedV1(
         partner_id=cmd.partner_id,

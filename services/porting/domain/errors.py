@@ -94,6 +94,20 @@ class RangeTooLarge(PortingError):
     code = "range_too_large"
 
 
+class TooManyNumbers(PortingError):
+    """A request stands for more numbers than one port request may hold (configuration)."""
+
+    code = "too_many_numbers"
+
+    def __init__(self, count: int, maximum: int) -> None:
+        super().__init__(
+            f"the request holds {count} numbers; at most {maximum} fit in one port request "
+            "(split it into several requests)",
+            details={"count": count, "max_numbers_per_request": maximum},
+            field="numbers",
+        )
+
+
 class DuplicateNumberInRequest(PortingError):
     """The same number appears twice in one request (directly or through ranges)."""
 

@@ -55,9 +55,15 @@ class PortRequest(PortRequestState):
         now: datetime,
         actor: str,
         comment: str | None = None,
+        submitting: bool = False,
     ) -> tuple[PortRequest, list[ev.PortEvent]]:
-        """A new draft; nothing is checked until it is submitted."""
+        """A new draft; nothing is checked until it is submitted.
+
+        `submitting`: the draft is stored so that its submission can claim numbers in its
+        name; it may hold them until `submit` or `refuse_submission` decides.
+        """
         request = cls(port_id, partner_id, country.upper(), details, aware(now))
+        request.submission_pending = submitting
         request._record(now, actor, "drafted", PortStatus.DRAFT, comment=comment)
         event = ev.PortDrafted(
             **request._meta(now), actor=actor, country=request.country, product=details.product
@@ -93,6 +99,7 @@ class PortRequest(PortRequestState):
         """
         self._require("submit", now, PortStatus.DRAFT)
         numbers = self._checked_numbers(self.details, rules, other_active_numbers)
+        self.submission_pending = False
         self._start_round(now, numbers)
         self._record(now, actor, "submitted", PortStatus.SUBMITTED, comment=comment)
         return [
@@ -105,6 +112,18 @@ class PortRequest(PortRequestState):
                 revision=self.revision,
             )
         ]
+
+    def refuse_submission(self, now: datetime, refused: ValidationFailed) -> None:
+        """The pending submission failed our checks: the request stays a draft, for good."""
+        self._require("refuse_submission", now, PortStatus.DRAFT)
+        self.submission_pending = False
+        self._record(
+            now,
+            SYSTEM,
+            "submission_refused",
+            PortStatus.DRAFT,
+            reason=", ".join(refused.reason_codes),
+        )
 
     def resubmit(
         self,

@@ -52,6 +52,8 @@ class PortRequestState:
     details: PortDetails
     created_at: datetime
     status: PortStatus = PortStatus.DRAFT
+    # A submission of this draft is under way: its numbers are being claimed for it.
+    submission_pending: bool = False
     numbers: list[PortNumber] = field(default_factory=list)
     revision: int = 0  # submissions to the carrier: first, resubmissions, restarts
     version: int = 0  # every stored change, for optimistic concurrency and event ids
@@ -80,6 +82,15 @@ class PortRequestState:
     def number_list(self) -> tuple[str, ...]:
         """The request's numbers in E.164."""
         return tuple(n.number for n in self.numbers)
+
+    @property
+    def may_hold_numbers(self) -> bool:
+        """Whether this request holds, or may still come to hold, the numbers it claimed.
+
+        False only for a request that can never hold numbers again (completed, withdrawn,
+        or a draft whose submission was decided against): a claim it owns is stale.
+        """
+        return self.status.holds_numbers or self.submission_pending
 
     def held_numbers(self) -> tuple[str, ...]:
         """The numbers this request keeps from other requests (none unless active)."""
