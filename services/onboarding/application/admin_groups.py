@@ -33,6 +33,10 @@ from services.onboarding.application.admin_common import (
 )
 from services.onboarding.application.admin_inventory import change_inventory, current_inventory
 from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.application.number_assignment import (
+    claim_for_group,
+    drop_numbers_claimed_elsewhere,
+)
 from services.onboarding.contracts_admin import (
     AddGroupAdminUser,
     AssignNumbersToGroup,
@@ -186,13 +190,19 @@ async def assign_numbers(deps: Deps, cause: Envelope, cmd: AssignNumbersToGroup)
     def assign(inventory: PartnerNumberInventory) -> list[DomainEvent]:
         return inventory.assign(numbers, group.group_id, now=deps.now())
 
+    before = await current_inventory(deps, group.partner_id)
+    assigned_before = {n for n in numbers if before.group_of(n) == group.group_id}
     await change_inventory(deps, cause, group.partner_id, assign, refusal)
     inventory = await current_inventory(deps, group.partner_id)
     if any(inventory.group_of(n) != group.group_id for n in numbers):
         return  # the inventory refused (and said why)
+    # One group per number across the platform, whichever partner's inventory holds it.
+    if not await claim_for_group(deps, cause, group, numbers, assigned_before, refusal):
+        return  # another group holds some: taken back and refused (with every number)
     await change_group(
         deps, cause, group, lambda g: g.add_numbers(numbers, inventory=inventory, now=deps.now())
     )
+    await drop_numbers_claimed_elsewhere(deps, cause, group.group_id, numbers)
 
 
 async def release_numbers(deps: Deps, cause: Envelope, cmd: ReleaseNumbersFromGroup) -> None:
