@@ -149,3 +149,19 @@ def withdrawn_fact(envelope):
     from shared.domain_events import derived_model
 
     return derived_model(ev.PortNumbersWithdrawn).model_validate(envelope.data)
+
+
+def test_an_inventory_command_of_more_than_10_000_numbers_is_refused_before_expanding():
+    from services.onboarding.application.admin_inventory import MAX_NUMBERS, expand
+    from services.onboarding.contracts_admin_groups import NumberRangeIn
+    from services.onboarding.domain.errors import ValidationFailed
+
+    blocks: list[str | NumberRangeIn] = [
+        NumberRangeIn(first=f"+4420794{b:02d}000", last=f"+4420794{b:02d}999")
+        for b in range(10, 80)
+    ]
+    with pytest.raises(ValidationFailed) as refused:
+        expand(blocks)
+    [reason] = refused.value.reasons
+    assert reason.code == "too_many_numbers" and "70000" in reason.message
+    assert len(expand(blocks[:10])) == MAX_NUMBERS
