@@ -131,6 +131,11 @@ class PortingRules(BaseModel):
         description="Refuse a carrier's port date earlier than the lead time allows (the "
         "lead time counts from acceptance, domain.md section 2)",
     )
+    pending_submission_timeout: timedelta = Field(
+        default=timedelta(hours=1),
+        description="A submission still undecided this long after its draft was stored (its "
+        "command failed for good) is abandoned and its number claims given up",
+    )
     reminder_working_days_before: int = Field(
         default=3, ge=1, description="Working days before the port date the risk notice goes"
     )
@@ -195,11 +200,11 @@ class PortingRules(BaseModel):
                 merged.setdefault(country.upper(), {})[product_key(product)] = days
         return merged
 
-    @field_validator("escalation_step")
+    @field_validator("escalation_step", "pending_submission_timeout")
     @classmethod
     def _positive_step(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):
-            raise ValueError("escalation_step must be positive")
+            raise ValueError("must be positive")
         return value
 
     @model_validator(mode="after")

@@ -351,6 +351,15 @@ class PortWithdrawnV1(_PortEventV1):
     numbers: list[E164] = Field(description="Numbers no longer requested")
 
 
+class PortSubmissionAbandonedV1(_PortEventV1):
+    """A submission never reached its decision (its command failed for good): the draft
+    stays a draft and its numbers are free again; the partner submits anew."""
+
+    EVENT_TYPE: ClassVar[str] = "porting.port.submission_abandoned"
+
+    pending_since: AwareDatetime = Field(description="When the draft was stored to be submitted")
+
+
 class PortDateReminderDueV1(_PortEventV1):
     """The port date is near: remind the partner, with the risk notice."""
 

@@ -319,6 +319,15 @@ class PortRequest(PortRequestState):
             )
         ]
 
+    def abandon_submission(self, now: datetime, rules: PortingRules) -> list[ev.PortEvent]:
+        """Give up a submission that never reached its decision (no-op unless it is due)."""
+        due = self.submission_abandoned_at(rules)
+        if due is None or aware(now) < due:
+            return []
+        self.submission_pending = False
+        self._record(now, SYSTEM, "submission_abandoned", PortStatus.DRAFT)
+        return [ev.PortSubmissionAbandoned(**self._meta(now), pending_since=self.created_at)]
+
     def escalate_overdue(self, now: datetime, rules: PortingRules) -> list[ev.PortEvent]:
         """Walk the escalation matrix while the carrier answer is overdue (up to the top)."""
         if self.status is not PortStatus.SUBMITTED or self.awaiting_carrier_since is None:

@@ -103,6 +103,12 @@ class PortRequestState:
         calendar = self.calendar(rules)
         return time_rules.reminder_at(self.port_date, calendar, rules.reminder_working_days_before)
 
+    def submission_abandoned_at(self, rules: PortingRules) -> datetime | None:
+        """When a submission still pending is given up (None unless one is pending)."""
+        if not self.submission_pending:
+            return None
+        return self.created_at + rules.pending_submission_timeout
+
     def next_escalation_at(self, rules: PortingRules) -> datetime | None:
         """When the next escalation level is reached (None when nothing is pending)."""
         if self.status is not PortStatus.SUBMITTED or self.awaiting_carrier_since is None:

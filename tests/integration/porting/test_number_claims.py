@@ -20,9 +20,9 @@ from pymongo import AsyncMongoClient, monitoring
 
 from services.porting import contracts as c
 from services.porting.adapters.repository import CLAIMS, PORTS, NumberClaims
-from services.porting.application import carrier, submissions
+from services.porting.application import carrier, submissions, timers
 from services.porting.application.deps import Deps
-from services.porting.application.outcomes import change
+from services.porting.application.outcomes import ABANDON, change
 from services.porting.domain.model import PortRequest
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
@@ -346,3 +346,41 @@ async def test_10_000_numbers_are_claimed_in_bulk_also_when_the_command_is_redel
     # nothing at all for the redelivery (the request is decided, nothing is re-claimed).
     assert first_run <= 12
     assert redelivery == 0
+
+
+async def test_a_submission_that_never_decides_is_abandoned_and_frees_its_numbers(
+    mongo_url, mongo_db
+):
+    numbers = block(6000, 5)
+    async with instance(mongo_url, mongo_db.name) as (deps, sink, _):
+        first = submission(1, "a", numbers)
+        port_a = submissions.port_id_for(first.partner_id, first.request_id)
+        draft, _ = PortRequest.create_draft(
+            port_id=port_a,
+            partner_id=first.partner_id,
+            country="GB",
+            details=submissions.details_of(first),
+            now=NOW,
+            actor="user-8801",
+            submitting=True,
+        )
+        await deps.ctx.apply(
+            PORTS, port_a, "draft:a", lambda _: change(draft, deps.rules, [], None)
+        )
+        await deps.claim(draft, numbers)  # ... and then its command failed for good
+        await send_submit(deps, submission(2, "b", numbers))
+        assert sink.of_type("porting.port.submission_rejected")
+        stored = await deps.store.load(port_a)
+        assert stored is not None
+        [timer] = [t for t in stored.timers if t.kind == ABANDON]
+        assert timer.due_at == NOW + deps.rules.pending_submission_timeout
+        cast(FixedClock, deps.ctx.clock).set(timer.due_at)
+        await timers.fire(deps, port_a, timer)
+        [abandoned] = sink.of_type("porting.port.submission_abandoned")
+        assert abandoned.subject == port_a
+        await send_submit(deps, submission(2, "c", numbers))
+        [submitted] = sink.of_type("porting.port.submitted")
+        # A's command coming back after all changes nothing: the draft was given up.
+        await send_submit(deps, first)
+        assert len(sink.of_type("porting.port.submitted")) == 1
+    assert submitted.subject == submissions.port_id_for(partner(2)[0], "c")

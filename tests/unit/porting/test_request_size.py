@@ -85,3 +85,14 @@ class TestPendingSubmission:
         request = draft()
         request.status = status
         assert request.may_hold_numbers is status.holds_numbers
+
+    def test_a_pending_submission_is_abandoned_once_due_and_only_once(self):
+        request = draft(now=at(2026, 12, 1, 9))
+        request.submission_pending = True
+        assert request.submission_abandoned_at(RULES) == at(2026, 12, 1, 10)
+        assert request.abandon_submission(at(2026, 12, 1, 9, 59), RULES) == []
+        [event] = request.abandon_submission(at(2026, 12, 1, 10), RULES)
+        assert event.pending_since == at(2026, 12, 1, 9)  # type: ignore[attr-defined]
+        assert not request.may_hold_numbers
+        assert request.abandon_submission(at(2026, 12, 2, 10), RULES) == []
+        assert request.submission_abandoned_at(RULES) is None
