@@ -271,6 +271,24 @@ async def _holds_user(deps: Deps, group_id: str, key: str) -> bool:
     return stored is not None and key in load_group(stored.state["group"]).admin_users
 
 
+async def _user_claim_in_use(deps: Deps, holder: str, key: str) -> bool:
+    """Whether the claim `holder` ("<group>#<command id>") may still hold `key`.
+
+    The claim is written before the group stores the user, so "the group does not have
+    the user" alone would let a taker steal a claim whose command has not written yet.
+    A claim is stale only once its command is done with the group (its id is among the
+    group's handled messages) and the group does not have the user: a command id is
+    never used again, so that stays true and the compare-and-swap on it is safe.
+    """
+    group_id, _, command_id = holder.partition("#")
+    stored = await load(deps, GROUPS, group_id)
+    if stored is None:
+        return False
+    if key in load_group(stored.state["group"]).admin_users:
+        return True
+    return bool(command_id) and not stored.has_handled(command_id)
+
+
 async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) -> None:
     """Add an admin user with a platform-unique, case-sensitive user ID."""
     group = await require_group(deps, cmd.group_id)
@@ -280,8 +298,10 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
     key = user_id_key(cmd.user_id)
     claims = _user_claims(deps)
 
+    owner = f"{group.group_id}#{cause.id}"  # one claim per command, never reused
+
     async def in_use(holder: str, value: str) -> bool:
-        return await _holds_user(deps, holder, value)
+        return await _user_claim_in_use(deps, holder, value)
 
     try:
         if (cmd.password is None) == (not cmd.generate_password):
@@ -290,7 +310,7 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
             )
         typed = revealed(cmd.password)
         password_hash = hash_secret(generate_password() if typed is None else typed)
-        if not await claims.claim(key, group.group_id, group.partner_id, in_use):
+        if not await claims.claim(key, owner, group.partner_id, in_use):
             raise Duplicate(f"user ID {key} is taken", code="user_id_taken")
     except (OnboardingError, ValueError) as error:
         failure = error if isinstance(error, OnboardingError) else _invalid_password()
@@ -308,7 +328,7 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
 
     await change_group(deps, cause, group, act)
     if not await _holds_user(deps, group.group_id, key):
-        await claims.release(key, group.group_id)  # refused: the ID is free again
+        await claims.release(key, owner)  # refused: the ID is free again
 
 
 def _invalid_password() -> ValidationFailed:
@@ -325,4 +345,7 @@ async def remove_admin_user(deps: Deps, cause: Envelope, cmd: RemoveGroupAdminUs
     )
     key = user_id_key(cmd.user_id)
     if not await _holds_user(deps, group.group_id, key):
-        await _user_claims(deps).release(key, group.group_id)
+        claims = _user_claims(deps)
+        holder = await claims.owner_of(key)
+        if holder is not None and holder.partition("#")[0] == group.group_id:
+            await claims.release(key, holder)
