@@ -9,6 +9,7 @@ Passwords are hashed at once (typed) or generated and hashed (never sent anywher
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote, unquote
 
 from services.onboarding.adapters.admin_claims import UniqueClaims
 from services.onboarding.adapters.admin_group_documents import (
@@ -280,13 +281,26 @@ async def _user_claim_in_use(deps: Deps, holder: str, key: str) -> bool:
     group's handled messages) and the group does not have the user: a command id is
     never used again, so that stays true and the compare-and-swap on it is safe.
     """
-    group_id, _, command_id = holder.partition("#")
+    group_id, _, command_id = _holder_parts(holder)
     stored = await load(deps, GROUPS, group_id)
     if stored is None:
         return False
     if key in load_group(stored.state["group"]).admin_users:
         return True
     return bool(command_id) and not stored.has_handled(command_id)
+
+
+def _user_claim_owner(group_id: str, command_id: str) -> str:
+    # The command id is quoted so that the last "#" always separates the two parts.
+    return f"{group_id}#{quote(command_id, safe='')}"
+
+
+def _holder_parts(holder: str) -> tuple[str, str, str]:
+    """(group, "#", command id) of an owner; ("<group>", "", "") for one without a command."""
+    if "#" not in holder:
+        return holder, "", ""
+    group_id, sep, quoted = holder.rpartition("#")
+    return group_id, sep, unquote(quoted)
 
 
 async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) -> None:
@@ -298,7 +312,7 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
     key = user_id_key(cmd.user_id)
     claims = _user_claims(deps)
 
-    owner = f"{group.group_id}#{cause.id}"  # one claim per command, never reused
+    owner = _user_claim_owner(group.group_id, cause.id)  # one claim per command, never reused
 
     async def in_use(holder: str, value: str) -> bool:
         return await _user_claim_in_use(deps, holder, value)
@@ -347,5 +361,5 @@ async def remove_admin_user(deps: Deps, cause: Envelope, cmd: RemoveGroupAdminUs
     if not await _holds_user(deps, group.group_id, key):
         claims = _user_claims(deps)
         holder = await claims.owner_of(key)
-        if holder is not None and holder.partition("#")[0] == group.group_id:
+        if holder is not None and _holder_parts(holder)[0] == group.group_id:
             await claims.release(key, holder)

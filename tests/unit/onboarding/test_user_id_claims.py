@@ -41,13 +41,18 @@ def users(h: Harness, group_id: str) -> list[str]:
     return [u["user_id"] for u in h.state(GROUPS, group_id)["group"]["admin_users"]]
 
 
-async def test_a_claim_whose_command_has_not_stored_the_user_yet_is_not_taken_over():
+@pytest.mark.parametrize(
+    ("command_id", "owner"), [("cmd-a", "northwind#cmd-a"), ("cmd#a", "northwind#cmd%23a")]
+)
+async def test_a_claim_whose_command_has_not_stored_the_user_yet_is_not_taken_over(
+    command_id, owner
+):
     h, _ = await two_groups()
     # Northwind's command has claimed the ID but not yet stored the user in its group.
     first = add("northwind", "a")
-    in_flight = h.envelope(first).model_copy(update={"id": "cmd-a"})
+    in_flight = h.envelope(first).model_copy(update={"id": command_id})
     await h.ctx.db[USER_ID_CLAIMS].insert_one(
-        {"_id": user_id_key(USER), "owner": "northwind#cmd-a", "partner_id": PARTNER}
+        {"_id": user_id_key(USER), "owner": owner, "partner_id": PARTNER}
     )
     await h.send(admin_groups.add_admin_user, add("southwind", "b"))
     assert codes(h.last(REFUSED)) == {"user_id_taken"}
