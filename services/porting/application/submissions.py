@@ -99,6 +99,8 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
         await _refuse_unstored(deps, cause, cmd, [oversized])
         return
 
+    seen: list[PortRequest] = []  # the request as each step last saw it (saves re-reads)
+
     def create(stored: Stored | None) -> Change | None:
         if stored is not None:
             return None  # the same request_id again: it already exists
@@ -112,10 +114,13 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
             comment=cmd.comment,
             submitting=True,
         )
+        seen.append(fresh)
         return change(fresh, deps.rules, published(events, cause.correlation, cause.id), None)
 
-    await deps.ctx.apply("ports", port_id, f"draft:{cmd.request_id}", create)
-    draft = await deps.require(port_id)
+    created = await deps.ctx.apply("ports", port_id, f"draft:{cmd.request_id}", create)
+    # Only a request this instance stored itself is trusted; otherwise it is read again.
+    draft = seen[-1] if seen and created else await deps.require(port_id)
+    seen.clear()
     held_elsewhere: set[str] = set()
     if draft.submission_pending:
         held_elsewhere = await deps.claim(draft, _safe_numbers(country, details, deps))
@@ -123,6 +128,7 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
     def decide(stored: Stored | None) -> Change | None:
         assert stored is not None
         request = load_port(stored)
+        seen.append(request)
         if not request.submission_pending:
             return None  # decided before (a redelivery)
         extra: list[Outgoing] = []
@@ -135,9 +141,9 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
         outgoing = published(events, cause.correlation, cause.id) + extra
         return change(request, deps.rules, outgoing, cause.correlation)
 
-    await deps.ctx.apply("ports", port_id, f"submit:{cmd.request_id}", decide)
-    stored = await deps.store.load(port_id)
-    if stored is not None and not load_port(stored).may_hold_numbers:
+    changed = await deps.ctx.apply("ports", port_id, f"submit:{cmd.request_id}", decide)
+    decided = seen[-1] if seen and changed else await deps.load(port_id)
+    if decided is not None and not decided.may_hold_numbers:
         await deps.claims.release(port_id)
 
 
