@@ -14,6 +14,7 @@ from services.porting.application.outcomes import (
     published,
 )
 from services.porting.domain.errors import PortingError, Reason, ValidationFailed
+from services.porting.domain.events import PortEvent
 from services.porting.domain.model import PortRequest
 from services.porting.domain.numbers import NumberRange
 from services.porting.domain.validation import numbers_of, precheck, too_many_numbers
@@ -104,7 +105,7 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
     def create(stored: Stored | None) -> Change | None:
         if stored is not None:
             return None  # the same request_id again: it already exists
-        fresh, events = PortRequest.create_draft(
+        fresh, _drafted = PortRequest.create_draft(
             port_id=port_id,
             partner_id=cmd.partner_id,
             country=cmd.country,
@@ -115,7 +116,8 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
             submitting=True,
         )
         seen.append(fresh)
-        return change(fresh, deps.rules, published(events, cause.correlation, cause.id), None)
+        # Its `drafted` event goes out with the decision, in one publication.
+        return change(fresh, deps.rules, [], None)
 
     created = await deps.ctx.apply("ports", port_id, f"draft:{cmd.request_id}", create)
     # Only a request this instance stored itself is trusted; otherwise it is read again.
@@ -132,11 +134,11 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
         if not request.submission_pending:
             return None  # decided before (a redelivery)
         extra: list[Outgoing] = []
+        events: list[PortEvent] = [request.drafted_event()]
         try:
-            events = request.submit(now, cmd.actor.user_id, deps.rules, held_elsewhere)
+            events += request.submit(now, cmd.actor.user_id, deps.rules, held_elsewhere)
         except ValidationFailed as refused:
             request.refuse_submission(now, refused)
-            events = []
             extra.append(_rejection(cause, cmd, port_id, refused.reasons(), now))
         outgoing = published(events, cause.correlation, cause.id) + extra
         return change(request, deps.rules, outgoing, cause.correlation)

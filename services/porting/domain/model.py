@@ -65,10 +65,20 @@ class PortRequest(PortRequestState):
         request = cls(port_id, partner_id, country.upper(), details, aware(now))
         request.submission_pending = submitting
         request._record(now, actor, "drafted", PortStatus.DRAFT, comment=comment)
-        event = ev.PortDrafted(
-            **request._meta(now), actor=actor, country=request.country, product=details.product
+        return request, [request.drafted_event()]
+
+    def drafted_event(self) -> ev.PortDrafted:
+        """The event of the draft's creation (the same however often it is rebuilt)."""
+        first = self.history[0]
+        return ev.PortDrafted(
+            port_id=self.port_id,
+            partner_id=self.partner_id,
+            occurred_at=first.at,
+            version=1,
+            actor=first.actor,
+            country=self.country,
+            product=self.details.product,
         )
-        return request, [event]
 
     def update_draft(
         self, now: datetime, actor: str, changes: PortCorrections
