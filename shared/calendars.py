@@ -1,7 +1,8 @@
 """Working-day, business-hour and maintenance-window calendars.
 
-Everything here is pure: no I/O and no clock reads. Every instant is passed in by
-the caller and must be timezone-aware; naive datetimes raise ``ValueError``.
+Everything here is pure: no clock reads, and no I/O beyond reading IANA's zone table from
+the ``tzdata`` package once. Every instant is passed in by the caller and must be
+timezone-aware; naive datetimes raise ``ValueError``.
 
 Arithmetic on instants is done in UTC on purpose: Python adds and subtracts aware
 datetimes that share a ``tzinfo`` by wall clock, which is wrong across a daylight
@@ -20,8 +21,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from shared.country_zones import country_timezone, country_timezones
+
 __all__ = [
-    "COUNTRY_TIMEZONES",
     "DEFAULT_REGION_TIMEZONES",
     "EXTRA_HOLIDAY_NAME",
     "MaintenanceCalendar",
@@ -29,26 +31,9 @@ __all__ = [
     "Region",
     "WindowKind",
     "WorkingCalendar",
+    "country_timezone",
+    "country_timezones",
 ]
-
-COUNTRY_TIMEZONES: Mapping[str, str] = MappingProxyType(
-    {
-        "GB": "Europe/London",
-        "DE": "Europe/Berlin",
-        "NL": "Europe/Amsterdam",
-        "FR": "Europe/Paris",
-        "BE": "Europe/Brussels",
-        "IE": "Europe/Dublin",
-        "ES": "Europe/Madrid",
-        "IT": "Europe/Rome",
-        "AT": "Europe/Vienna",
-        "CH": "Europe/Zurich",
-        "US": "America/New_York",
-        "JP": "Asia/Tokyo",
-        "AU": "Australia/Sydney",
-    }
-)
-"""Default IANA zone per ISO 3166-1 alpha-2 country; any other country defaults to UTC."""
 
 EXTRA_HOLIDAY_NAME = "Extra closed day"
 """Name reported by ``holiday_name`` for a configured extra closed day."""
@@ -113,7 +98,7 @@ class WorkingCalendar:
 
     country: str
     subdivision: str | None = None
-    timezone: str = "UTC"
+    timezone: str = ""  # empty: the country's zone (`country_timezone`), never UTC by default
     extra_holidays: frozenset[date] = frozenset()
     business_open: time = time(9, 0)
     business_close: time = time(17, 0)
@@ -123,6 +108,8 @@ class WorkingCalendar:
         # Accept any iterable but store frozensets so the calendar stays hashable.
         object.__setattr__(self, "extra_holidays", frozenset(self.extra_holidays))
         object.__setattr__(self, "weekend", frozenset(self.weekend))
+        if not self.timezone:
+            object.__setattr__(self, "timezone", country_timezone(self.country))
         _holiday_language(self.country, self.subdivision)
         _zone(self.timezone)
         if self.business_open.tzinfo is not None or self.business_close.tzinfo is not None:
@@ -146,7 +133,8 @@ class WorkingCalendar:
         business_close: time = time(17, 0),
         weekend: Iterable[int] = (5, 6),
     ) -> WorkingCalendar:
-        """Build a calendar with the country's default zone; GB defaults to England and Wales."""
+        """Build a calendar in the country's zone (`country_timezone`); GB defaults to England and
+        Wales. Raises ValueError for an unknown country, subdivision or zone."""
         country = country.upper()
         if country == "GB" and subdivision is None:
             # UK-wide holidays alone miss England's Easter Monday and August bank
@@ -156,7 +144,7 @@ class WorkingCalendar:
         return cls(
             country=country,
             subdivision=subdivision,
-            timezone=timezone or COUNTRY_TIMEZONES.get(country, "UTC"),
+            timezone=timezone or country_timezone(country),
             extra_holidays=frozenset(extra_holidays),
             business_open=business_open,
             business_close=business_close,

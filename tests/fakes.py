@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.onboarding.application.deps import Deps
 from services.onboarding.settings import OnboardingSettings
@@ -49,6 +49,12 @@ def matches(doc: dict[str, Any], query: dict[str, Any]) -> bool:
         if isinstance(wanted, dict) and "$ne" in wanted:
             if value == wanted["$ne"]:
                 return False
+        elif isinstance(wanted, dict) and "$in" in wanted:
+            if value not in wanted["$in"]:
+                return False
+        elif isinstance(wanted, dict) and "$nin" in wanted:
+            if value in wanted["$nin"]:
+                return False
         elif value != wanted:
             return False
     return True
@@ -67,7 +73,9 @@ class FakeCollection:
                 return copy.deepcopy(doc)
         return None
 
-    async def find(self, query: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    async def find(
+        self, query: dict[str, Any], projection: Any = None
+    ) -> AsyncIterator[dict[str, Any]]:
         for doc in list(self.docs.values()):
             if matches(doc, query):
                 yield copy.deepcopy(doc)
@@ -76,6 +84,39 @@ class FakeCollection:
         if doc["_id"] in self.docs:
             raise DuplicateKeyError("duplicate _id")
         self.docs[doc["_id"]] = copy.deepcopy(doc)
+
+    async def insert_many(self, docs: list[dict[str, Any]], ordered: bool = True) -> None:
+        """Inserts each; duplicates are reported as MongoDB does (ordered: stop at the first)."""
+        errors: list[dict[str, Any]] = []
+        inserted = 0
+        for index, doc in enumerate(docs):
+            try:
+                await self.insert_one(doc)
+                inserted += 1
+            except DuplicateKeyError:
+                errors.append({"index": index, "code": 11000, "op": doc})
+                if ordered:
+                    break
+        if errors:
+            raise BulkWriteError({"writeErrors": errors, "nInserted": inserted})
+
+    async def bulk_write(self, operations: list[Any], ordered: bool = True) -> None:
+        """`UpdateOne` operations only (what the claims use)."""
+        for operation in operations:
+            await self.update_one(operation._filter, operation._doc)
+
+    async def update_many(self, query: dict[str, Any], update: dict[str, Any]) -> UpdateResult:
+        matched = 0
+        for doc in self.docs.values():
+            if matches(doc, query):
+                doc.update(copy.deepcopy(update.get("$set", {})))
+                matched += 1
+        return UpdateResult(matched)
+
+    async def delete_many(self, query: dict[str, Any]) -> None:
+        for key, doc in list(self.docs.items()):
+            if matches(doc, query):
+                del self.docs[key]
 
     async def update_one(self, query: dict[str, Any], update: dict[str, Any]) -> UpdateResult:
         for doc in self.docs.values():

@@ -24,6 +24,7 @@ def _published() -> list[type[Payload]]:
         c.PortSubmissionRejectedV1,
         c.PortPrecheckedV1,
         c.PortActionRefusedV1,
+        c.PortDateRefusedV1,
         c.PortNumbersAccepted,
         c.PortNumbersCompleted,
         c.PortNumbersCancelled,
@@ -51,5 +52,7 @@ CATALOGUES = [
                 c.CarrierPortCompleted,
             ]
         },
+        # Why an answer was not taken: a gateway reads these back from porting's events.
+        consumes={PORTING_EVENTS.name: [c.PortDateRefusedV1, c.PortActionRefusedV1]},
     ),
 ]

@@ -27,6 +27,13 @@ EUROPEAN_COUNTRIES: frozenset[str] = frozenset(
     | {"SK"}
 )
 
+MAX_NUMBERS_PER_REQUEST = 10_000
+"""Product decision: at most 10,000 numbers per port request, i.e. ten full 1,000-number
+blocks (the unit in which geographic numbers are allocated). It keeps every event that
+lists a request's numbers near 200 KB, far below the broker's 1 MiB default message
+size, the request's document far below MongoDB's 16 MiB, and claiming its numbers to about
+ten bulk round trips. Larger ports are split into several requests."""
+
 GB_REQUIRED_FIELDS: tuple[str, ...] = (
     "main_billing_number",
     "numbers",
@@ -119,6 +126,16 @@ class PortingRules(BaseModel):
         default_factory=dict,
         description="IANA zone per country where the calendar's default is not wanted",
     )
+    carrier_port_date_respects_lead_time: bool = Field(
+        default=True,
+        description="Refuse a carrier's port date earlier than the lead time allows (the "
+        "lead time counts from acceptance, domain.md section 2)",
+    )
+    pending_submission_timeout: timedelta = Field(
+        default=timedelta(hours=1),
+        description="A submission still undecided this long after its draft was stored (its "
+        "command failed for good) is abandoned and its number claims given up",
+    )
     reminder_working_days_before: int = Field(
         default=3, ge=1, description="Working days before the port date the risk notice goes"
     )
@@ -136,6 +153,12 @@ class PortingRules(BaseModel):
         default=0, ge=0, description="Level a late cancellation is escalated to"
     )
     max_range_size: int = Field(default=1000, ge=1, description="Most numbers in one range")
+    max_numbers_per_request: int = Field(
+        default=MAX_NUMBERS_PER_REQUEST,
+        ge=1,
+        description="Most numbers one port request may hold (all its numbers and ranges); "
+        "a larger request is refused with too_many_numbers before anything is stored",
+    )
     portable_number_types: frozenset[str] = Field(
         default=PORTABLE_NUMBER_TYPES,
         description="phonenumbers number types accepted, lower case (e.g. fixed_line)",
@@ -177,11 +200,11 @@ class PortingRules(BaseModel):
                 merged.setdefault(country.upper(), {})[product_key(product)] = days
         return merged
 
-    @field_validator("escalation_step")
+    @field_validator("escalation_step", "pending_submission_timeout")
     @classmethod
     def _positive_step(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):
-            raise ValueError("escalation_step must be positive")
+            raise ValueError("must be positive")
         return value
 
     @model_validator(mode="after")

@@ -100,8 +100,10 @@ class _PortRequestCommand(_Command):
     range_holder: str | None = Field(default=None, description="Range holder of the numbers")
     calendar_subdivision: str | None = Field(
         default=None,
-        description="Holiday region when the address is outside the country default "
-        "(GB: ENG; SCT or NIR for Scotland or Northern Ireland)",
+        description="Holiday region (a `holidays` subdivision code), when it is not the one "
+        "the registered address gives: GB requests take it from the postcode area (BT: NIR, "
+        "Scottish areas: SCT, else ENG for England and Wales); set it for a cross-border "
+        "district",
     )
     extra_fields: dict[str, str] = Field(
         default_factory=dict, description="Country-specific fields required by configuration"
@@ -349,6 +351,15 @@ class PortWithdrawnV1(_PortEventV1):
     numbers: list[E164] = Field(description="Numbers no longer requested")
 
 
+class PortSubmissionAbandonedV1(_PortEventV1):
+    """A submission never reached its decision (its command failed for good): the draft
+    stays a draft and its numbers are free again; the partner submits anew."""
+
+    EVENT_TYPE: ClassVar[str] = "porting.port.submission_abandoned"
+
+    pending_since: AwareDatetime = Field(description="When the draft was stored to be submitted")
+
+
 class PortDateReminderDueV1(_PortEventV1):
     """The port date is near: remind the partner, with the risk notice."""
 
@@ -411,3 +422,23 @@ class PortActionRefusedV1(_PortEventV1):
     message_type: str = Field(description="CloudEvents type of the refused command or answer")
     status: str = Field(description="Status of the request when it was refused")
     reasons: list[ReasonOut] = Field(description="Why, machine-readable")
+
+
+class PortDateRefusedV1(_PortEventV1):
+    """A carrier's acceptance was not taken because its port date breaks the rules.
+
+    Read by the carrier gateway: the request stays submitted (awaiting a new acceptance);
+    answer again with a date on or after `earliest_port_date`, or without a date to let
+    the lead time decide. Reason codes: port_date_not_after_acceptance,
+    port_date_not_a_working_day, cancellation_cutoff_passed, port_date_before_lead_time.
+    """
+
+    EVENT_TYPE: ClassVar[str] = "porting.port.port_date_refused"
+
+    carrier_ref: str = Field(description="The carrier's reference of the refused acceptance")
+    accepted_at: AwareDatetime = Field(description="When the carrier said it accepted")
+    port_date: date = Field(description="The port date the carrier stated (refused)")
+    reasons: list[ReasonOut] = Field(description="Every rule the port date breaks")
+    earliest_port_date: date | None = Field(
+        description="First date that would have been accepted, judged when refused"
+    )

@@ -19,6 +19,8 @@ from shared.calendars import (
     Region,
     WindowKind,
     WorkingCalendar,
+    country_timezone,
+    country_timezones,
 )
 
 pytestmark = pytest.mark.unit
@@ -78,12 +80,40 @@ def test_for_country_defaults_great_britain_to_england_and_wales_in_london_time(
         ("CH", "Europe/Zurich"),
         ("US", "America/New_York"),
         ("JP", "Asia/Tokyo"),
-        ("AU", "Australia/Sydney"),
-        ("SE", "UTC"),
+        ("SE", "Europe/Stockholm"),
+        ("PL", "Europe/Warsaw"),
+        ("FI", "Europe/Helsinki"),
     ],
 )
 def test_for_country_picks_the_default_zone_of_each_country(country, zone):
     assert WorkingCalendar.for_country(country).timezone == zone
+
+
+@pytest.mark.parametrize(
+    ("country", "zone", "not_zone"),
+    [
+        ("ES", "Europe/Madrid", "Atlantic/Canary"),
+        ("PT", "Europe/Lisbon", "Atlantic/Azores"),
+        ("DE", "Europe/Berlin", "Europe/Busingen"),
+        ("CY", "Asia/Nicosia", "Asia/Famagusta"),
+    ],
+)
+def test_a_country_with_several_zones_gets_the_capitals_zone_listed_first_by_iana(
+    country, zone, not_zone
+):
+    assert not_zone in country_timezones(country)
+    assert country_timezone(country) == zone
+
+
+def test_a_calendar_built_without_a_zone_takes_its_countrys_zone_never_utc():
+    assert WorkingCalendar("PL").timezone == "Europe/Warsaw"
+    assert WorkingCalendar("FI").tz() == ZoneInfo("Europe/Helsinki")
+
+
+@pytest.mark.parametrize("country", ["XX", "ZZ", "EU", ""])
+def test_a_code_without_a_zone_is_refused_rather_than_read_as_utc(country):
+    with pytest.raises(ValueError, match="time zone"):
+        country_timezone(country)
 
 
 def test_for_country_accepts_an_explicit_zone_and_a_lower_case_country():

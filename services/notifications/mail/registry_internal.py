@@ -92,6 +92,9 @@ NOT_PARTNER_FACING: dict[str, str] = {
     "porting.command.rejected": ANSWER,
     "porting.port.action_refused": ANSWER,
     "porting.port.prechecked": ANSWER,
+    "porting.port.submission_abandoned": ANSWER,
+    "porting.port.port_date_refused": "answers the carrier gateway that set an invalid port "
+    "date; the partner is told by the 'port_accepted' mail once the date is valid",
     "porting.port.drafted": OWN,
     "porting.port.draft_updated": OWN,
     "porting.port.comment_added": OWN,

@@ -1,10 +1,11 @@
 """Platform-unique values (group IDs, admin user IDs): one document per value, `_id` = the key.
 
-Claim first, then store the aggregate that uses the value, as porting's `NumberClaims`
-does: two groups racing for one ID cannot both win, because only one insert of the key
-succeeds. A claim whose owner does not use the value (its process died between the claim
-and the store, or the value was given up) is stale and taken over with a compare-and-swap
-on the owner.
+Claim first, then store the aggregate that uses the value: two aggregates racing for one
+key cannot both win, because only one insert of the key succeeds. A claim is taken over
+(compare-and-swap on the owner) only when `in_use(holder, key)` proves the holder will
+never use the key: the caller must count a holder whose command has not finished yet as
+in use, and name owners so that one is never reused (e.g. "<group>#<command id>"),
+otherwise a taker could take a claim its owner is about to use (issue 7, section 5).
 """
 
 from __future__ import annotations

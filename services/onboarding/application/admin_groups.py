@@ -11,6 +11,7 @@ Passwords are hashed at once (typed) or generated and hashed (never sent anywher
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import quote, unquote
 
 from services.onboarding.adapters.admin_claims import UniqueClaims
 from services.onboarding.adapters.admin_group_documents import (
@@ -36,6 +37,10 @@ from services.onboarding.application.admin_common import (
 )
 from services.onboarding.application.admin_inventory import change_inventory, current_inventory
 from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.application.number_assignment import (
+    claim_for_group,
+    drop_numbers_claimed_elsewhere,
+)
 from services.onboarding.application.partners_registry import load_partner_or_none
 from services.onboarding.contracts_admin import (
     AddGroupAdminUser,
@@ -220,13 +225,19 @@ async def assign_numbers(deps: Deps, cause: Envelope, cmd: AssignNumbersToGroup)
     def assign(inventory: PartnerNumberInventory) -> list[DomainEvent]:
         return inventory.assign(numbers, group.group_id, now=deps.now())
 
+    before = await current_inventory(deps, group.partner_id)
+    assigned_before = {n for n in numbers if before.group_of(n) == group.group_id}
     await change_inventory(deps, cause, group.partner_id, assign, refusal)
     inventory = await current_inventory(deps, group.partner_id)
     if any(inventory.group_of(n) != group.group_id for n in numbers):
         return  # the inventory refused (and said why)
+    # One group per number across the platform, whichever partner's inventory holds it.
+    if not await claim_for_group(deps, cause, group, numbers, assigned_before, refusal):
+        return  # another group holds some: taken back and refused (with every number)
     await change_group(
         deps, cause, group, lambda g: g.add_numbers(numbers, inventory=inventory, now=deps.now())
     )
+    await drop_numbers_claimed_elsewhere(deps, cause, group.group_id, numbers)
 
 
 async def release_numbers(deps: Deps, cause: Envelope, cmd: ReleaseNumbersFromGroup) -> None:
@@ -296,6 +307,37 @@ async def _holds_user(deps: Deps, group_id: str, key: str) -> bool:
     return stored is not None and key in load_group(stored.state["group"]).admin_users
 
 
+async def _user_claim_in_use(deps: Deps, holder: str, key: str) -> bool:
+    """Whether the claim `holder` ("<group>#<command id>") may still hold `key`.
+
+    The claim is written before the group stores the user, so "the group does not have
+    the user" alone would let a taker steal a claim whose command has not written yet.
+    A claim is stale only once its command is done with the group (its id is among the
+    group's handled messages) and the group does not have the user: a command id is
+    never used again, so that stays true and the compare-and-swap on it is safe.
+    """
+    group_id, _, command_id = _holder_parts(holder)
+    stored = await load(deps, GROUPS, group_id)
+    if stored is None:
+        return False
+    if key in load_group(stored.state["group"]).admin_users:
+        return True
+    return bool(command_id) and not stored.has_handled(command_id)
+
+
+def _user_claim_owner(group_id: str, command_id: str) -> str:
+    # The command id is quoted so that the last "#" always separates the two parts.
+    return f"{group_id}#{quote(command_id, safe='')}"
+
+
+def _holder_parts(holder: str) -> tuple[str, str, str]:
+    """(group, "#", command id) of an owner; ("<group>", "", "") for one without a command."""
+    if "#" not in holder:
+        return holder, "", ""
+    group_id, sep, quoted = holder.rpartition("#")
+    return group_id, sep, unquote(quoted)
+
+
 async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) -> None:
     """Add an admin user with a platform-unique, case-sensitive user ID."""
     group = await require_group(deps, cmd.group_id)
@@ -306,8 +348,10 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
     key = user_id_key(cmd.user_id)
     claims = _user_claims(deps)
 
+    owner = _user_claim_owner(group.group_id, cause.id)  # one claim per command, never reused
+
     async def in_use(holder: str, value: str) -> bool:
-        return await _holds_user(deps, holder, value)
+        return await _user_claim_in_use(deps, holder, value)
 
     try:
         if (cmd.password is None) == (not cmd.generate_password):
@@ -316,7 +360,7 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
             )
         typed = revealed(cmd.password)
         password_hash = hash_secret(generate_password() if typed is None else typed)
-        if not await claims.claim(key, group.group_id, group.partner_id, in_use):
+        if not await claims.claim(key, owner, group.partner_id, in_use):
             raise Duplicate(f"user ID {key} is taken", code="user_id_taken")
     except (OnboardingError, ValueError) as error:
         failure = error if isinstance(error, OnboardingError) else _invalid_password()
@@ -334,7 +378,7 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
 
     await change_group(deps, cause, group, act)
     if not await _holds_user(deps, group.group_id, key):
-        await claims.release(key, group.group_id)  # refused: the ID is free again
+        await claims.release(key, owner)  # refused: the ID is free again
 
 
 def _invalid_password() -> ValidationFailed:
@@ -351,4 +395,7 @@ async def remove_admin_user(deps: Deps, cause: Envelope, cmd: RemoveGroupAdminUs
     )
     key = user_id_key(cmd.user_id)
     if not await _holds_user(deps, group.group_id, key):
-        await _user_claims(deps).release(key, group.group_id)
+        claims = _user_claims(deps)
+        holder = await claims.owner_of(key)
+        if holder is not None and _holder_parts(holder)[0] == group.group_id:
+            await claims.release(key, holder)

@@ -50,6 +50,10 @@ from shared.store import Stored
 MAX_RANGE = 1000
 """(product decision) At most this many numbers per range in one command."""
 
+MAX_NUMBERS = 10_000
+"""(product decision) At most this many numbers per inventory command, as porting's
+`max_numbers_per_request`: the events that list them stay far below the broker's limit."""
+
 Act = Callable[[PartnerNumberInventory], list[DomainEvent]]
 
 
@@ -82,7 +86,19 @@ async def change_inventory(
 
 
 def expand(entries: list[str | NumberRangeIn]) -> list[str]:
-    """Numbers and ranges as a list of numbers (ranges: same length, at most MAX_RANGE)."""
+    """Numbers and ranges as a list of numbers (ranges: same length, at most MAX_RANGE;
+    at most MAX_NUMBERS in all, counted before anything is expanded)."""
+    total = sum(_size(entry) for entry in entries)
+    if total > MAX_NUMBERS:
+        raise ValidationFailed(
+            [
+                Reason(
+                    "too_many_numbers",
+                    f"{total} numbers in one command; at most {MAX_NUMBERS} (split it)",
+                    "numbers",
+                )
+            ]
+        )
     numbers: list[str] = []
     reasons = []
     for entry in entries:
@@ -100,6 +116,16 @@ def expand(entries: list[str | NumberRangeIn]) -> list[str]:
     if reasons:
         raise ValidationFailed(reasons)
     return numbers
+
+
+def _size(entry: str | NumberRangeIn) -> int:
+    """How many numbers an entry stands for (1 for anything that is not a valid range)."""
+    if isinstance(entry, str):
+        return 1
+    first, last = _e164(entry.first), _e164(entry.last)
+    if first is None or last is None or len(first) != len(last) or int(last) < int(first):
+        return 1
+    return int(last) - int(first) + 1
 
 
 def _e164(raw: str) -> str | None:

@@ -48,6 +48,22 @@ class NumberAlreadyInInventory(Duplicate):
     code = "number_already_in_inventory"
 
 
+class NumbersInAnotherGroup(ValidationFailed):
+    """A number is in at most one group across the whole platform, whichever partner's."""
+
+    def __init__(self, numbers: Iterable[str]) -> None:
+        super().__init__(
+            [
+                Reason(
+                    "number_in_another_group",
+                    f"{number} is already in another group of the platform",
+                    "numbers",
+                )
+                for number in sorted(numbers)
+            ]
+        )
+
+
 class NumberState(StrEnum):
     PORTING = "porting"
     ACTIVE = "active"

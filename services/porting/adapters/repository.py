@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from services.porting.domain.model import PortRequest
 from shared.mongo import Document
@@ -15,6 +15,7 @@ from shared.store import Stored
 
 PORTS = "ports"
 CLAIMS = "number_claims"
+DUPLICATE_KEY = 11000
 
 _ADAPTER: TypeAdapter[PortRequest] = TypeAdapter(PortRequest)
 
@@ -29,13 +30,41 @@ def load_port(stored: Stored) -> PortRequest:
     return _ADAPTER.validate_python(stored.state["port"])
 
 
-class NumberClaims:
-    """One document per number naming the port request that holds it (unique `_id`).
+OwnersHolding = Callable[[set[str]], Awaitable[set[str]]]
+"""`owners_holding(port_ids)`: those of the requests that hold or may still hold numbers."""
 
-    A claim is taken *before* the request that needs it is stored, so two requests racing
-    for a number cannot both win. A claim whose owner is no longer active (completed,
-    withdrawn, or never stored because its process died) is stale and is taken over with a
-    compare-and-swap on the owner.
+CHUNK = 1000
+"""Numbers per bulk round trip (inserts, reads and compare-and-swaps of claims)."""
+
+MAX_ROUNDS = 5
+"""Claim rounds before giving up; numbers still unresolved then count as held (safe)."""
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+class NumberClaims:
+    """One document per number naming the port request that holds it (`_id` = the number).
+
+    Correct under any interleaving, not by timing (section 5 of issue 7):
+
+    - the owner of a claim is a port request that was **stored before** the claim was
+      written (a submission stores its draft as `submission_pending` first), so a claim
+      whose owner is missing or can no longer hold numbers (completed, withdrawn, a draft
+      whose submission was refused) is provably stale: `PortRequest.may_hold_numbers`;
+    - a claim is taken over only from such an owner, by a compare-and-swap on the owner,
+      and an owner that may hold numbers never loses a claim, so the submitting request
+      needs no re-check: between its claims and its decision it stays `pending`;
+    - numbers are claimed in ascending order with ordered inserts that stop at the first
+      number already claimed. Two requests racing for overlapping numbers both start with
+      the lowest common one, only one insert of it succeeds, and the loser stops there:
+      one of them gets all the common numbers, never both and (without stale claims in
+      between) never neither.
+
+    Cost: a bounded number of bulk round trips per request (`CHUNK` numbers each, at most
+    `MAX_ROUNDS` rounds), never one per number.
     """
 
     def __init__(self, collection: AsyncCollection[Document]) -> None:
@@ -46,55 +75,63 @@ class NumberClaims:
         port_id: str,
         partner_id: str,
         numbers: Iterable[str],
-        is_active: Callable[[str], Awaitable[bool]],
+        owners_holding: OwnersHolding,
     ) -> set[str]:
-        """Claim `numbers` for `port_id`; returns those held by other active requests."""
-        wanted = sorted(set(numbers))
-        if not wanted:
-            return set()
-        taken: list[str] = []
-        try:
-            await self._col.insert_many(
-                [{"_id": n, "port_id": port_id, "partner_id": partner_id} for n in wanted],
-                ordered=False,
-            )
-        except BulkWriteError as error:
-            taken = [e["op"]["_id"] for e in error.details.get("writeErrors", [])]
-        held: set[str] = set()
-        for number in taken:
-            if not await self._claim_one(number, port_id, partner_id, is_active):
-                held.add(number)
-        return held
+        """Claim `numbers` for `port_id`; returns those held by other requests (then the
+        claiming stops early: the caller refuses and releases what it got)."""
+        pending = sorted(set(numbers))
+        for _round in range(MAX_ROUNDS):
+            conflict_at = await self._insert_in_order(port_id, partner_id, pending)
+            if conflict_at is None:
+                return set()
+            rest = pending[conflict_at:]
+            owners = await self.owners(rest)
+            others = {n: owner for n, owner in owners.items() if owner != port_id}
+            holding = await owners_holding(set(others.values())) if others else set()
+            held = {n for n, owner in others.items() if owner in holding}
+            if held:
+                return held
+            await self._take_over(port_id, partner_id, others)
+            # Numbers now claimed by us are skipped by the next round's first conflict.
+            pending = [n for n in rest if owners.get(n) != port_id]
+        return set(pending)
 
-    async def _claim_one(
-        self,
-        number: str,
-        port_id: str,
-        partner_id: str,
-        is_active: Callable[[str], Awaitable[bool]],
-    ) -> bool:
-        for _ in range(5):
-            doc = await self._col.find_one({"_id": number})
-            if doc is None:
-                try:
-                    await self._col.insert_one(
-                        {"_id": number, "port_id": port_id, "partner_id": partner_id}
-                    )
-                    return True
-                except DuplicateKeyError:
-                    continue
-            owner = doc["port_id"]
-            if owner == port_id:
-                return True
-            if await is_active(owner):
-                return False
-            swapped = await self._col.update_one(
-                {"_id": number, "port_id": owner},
-                {"$set": {"port_id": port_id, "partner_id": partner_id}},
-            )
-            if swapped.matched_count == 1:
-                return True
-        return False
+    async def _insert_in_order(
+        self, port_id: str, partner_id: str, numbers: Sequence[str]
+    ) -> int | None:
+        """Insert claims in order; the index of the first number already claimed, or None."""
+        done = 0
+        for chunk in _chunks(numbers):
+            docs = [{"_id": n, "port_id": port_id, "partner_id": partner_id} for n in chunk]
+            try:
+                await self._col.insert_many(docs, ordered=True)
+            except BulkWriteError as error:
+                errors = error.details.get("writeErrors", [])
+                if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
+                    raise
+                return done + int(errors[0]["index"])
+            done += len(chunk)
+        return None
+
+    async def _take_over(self, port_id: str, partner_id: str, stale: dict[str, str]) -> None:
+        """Compare-and-swap stale claims to `port_id`, owner by owner, in bulk."""
+        by_owner: dict[str, list[str]] = {}
+        for number, owner in stale.items():
+            by_owner.setdefault(owner, []).append(number)
+        for owner, numbers in sorted(by_owner.items()):
+            for chunk in _chunks(sorted(numbers)):
+                await self._col.update_many(
+                    {"_id": {"$in": list(chunk)}, "port_id": owner},
+                    {"$set": {"port_id": port_id, "partner_id": partner_id}},
+                )
+
+    async def owners(self, numbers: Iterable[str]) -> dict[str, str]:
+        """The port request holding each claimed number among `numbers` (bulk reads)."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(sorted(set(numbers))):
+            async for doc in self._col.find({"_id": {"$in": list(chunk)}}):
+                found[str(doc["_id"])] = str(doc["port_id"])
+        return found
 
     async def release(self, port_id: str, keep: Iterable[str] = ()) -> None:
         """Give up the claims of `port_id`, except the numbers in `keep`."""
@@ -103,7 +140,3 @@ class NumberClaims:
         if kept:
             query["_id"] = {"$nin": kept}
         await self._col.delete_many(query)
-
-    async def owner_of(self, number: str) -> str | None:
-        doc = await self._col.find_one({"_id": number})
-        return None if doc is None else str(doc["port_id"])

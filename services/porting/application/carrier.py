@@ -7,13 +7,15 @@ from collections.abc import Callable
 from services.porting import contracts as c
 from services.porting.adapters.repository import load_port
 from services.porting.application.deps import Deps
-from services.porting.application.outcomes import change, published
+from services.porting.application.outcomes import SOURCE, change, published
 from services.porting.application.submissions import refusal
-from services.porting.domain.errors import PortingError, Reason
+from services.porting.domain.errors import InvalidPortDate, PortingError, Reason
 from services.porting.domain.events import PortEvent
 from services.porting.domain.model import PortRequest
-from shared.events import Envelope
-from shared.store import Change, Stored
+from shared.events import Envelope, follow_up
+from shared.ids import derived_id
+from shared.store import Change, Outgoing, Stored
+from shared.topics import PORTING_EVENTS
 
 Act = Callable[[PortRequest], list[PortEvent]]
 
@@ -26,6 +28,8 @@ async def _answer(deps: Deps, cause: Envelope, port_id: str, act: Act) -> None:
         request = load_port(stored)
         try:
             events = act(request)
+        except InvalidPortDate as refused:
+            return port_date_refusal(deps, cause, request, refused, stored)
         except PortingError as refused:
             return refusal(deps, cause, request, refused, stored)
         outgoing = published(events, cause.correlation, cause.id)
@@ -38,13 +42,51 @@ async def _answer(deps: Deps, cause: Envelope, port_id: str, act: Act) -> None:
 
 
 async def accepted(deps: Deps, cause: Envelope, answer: c.CarrierPortAccepted) -> None:
-    """Accepted: the port date is the carrier's, else N working days after acceptance."""
+    """Accepted: the port date is the carrier's, else N working days after acceptance.
+
+    A carrier's date that breaks the rules is refused with `porting.port.port_date_refused`
+    (the request stays submitted); it is judged as of the acceptance or, if later, now.
+    """
     await _answer(
         deps,
         cause,
         answer.port_id,
-        lambda r: r.accept(answer.accepted_at, answer.carrier_ref, deps.rules, answer.port_date),
+        lambda r: r.accept(
+            answer.accepted_at,
+            answer.carrier_ref,
+            deps.rules,
+            answer.port_date,
+            received_at=deps.now(),
+        ),
     )
+
+
+def port_date_refusal(
+    deps: Deps, cause: Envelope, request: PortRequest, error: InvalidPortDate, stored: Stored
+) -> Change:
+    """Tell the gateway why its port date was not taken (stored once with the request)."""
+    answer = cause.parse_data(c.CarrierPortAccepted)
+    assert answer.port_date is not None  # only a carrier's own date is refused
+    payload = c.PortDateRefusedV1(
+        partner_id=request.partner_id,
+        port_id=request.port_id,
+        carrier_ref=answer.carrier_ref,
+        accepted_at=answer.accepted_at,
+        port_date=answer.port_date,
+        reasons=[
+            c.ReasonOut(code=r.code, message=r.message, field=r.field) for r in error.reasons()
+        ],
+        earliest_port_date=error.earliest_port_date,
+    )
+    env = follow_up(
+        cause,
+        payload,
+        source=SOURCE,
+        now=deps.now(),
+        subject=request.port_id,
+        event_id=derived_id("porting", "port_date_refused", cause.id),
+    )
+    return Change(stored.state, [Outgoing(PORTING_EVENTS.name, env)], None)
 
 
 async def rejected(deps: Deps, cause: Envelope, answer: c.CarrierPortRejected) -> None:

@@ -12,7 +12,7 @@ from services.porting.domain.model import PortRequest
 from shared.actor import Actor
 from shared.kafka import MessageRejected
 from shared.runtime import ServiceContext
-from shared.store import AggregateStore
+from shared.store import AggregateStore, Stored
 
 PROVISIONING_ROLE = "provisioning"
 """The vendor's provisioning team may act for any partner (it lodges ports for them)."""
@@ -48,14 +48,31 @@ class Deps:
             )
         return request
 
-    async def is_active(self, port_id: str) -> bool:
-        """Whether the port request holds its numbers (submitted, rejected, accepted)."""
-        request = await self.load(port_id)
-        return request is not None and request.status.holds_numbers
+    async def owners_holding(self, port_ids: set[str]) -> set[str]:
+        """Those of `port_ids` that hold or may still hold numbers (one bulk read).
+
+        A missing request holds nothing: a claim is written only after its owner is
+        stored, so its owner can be missing only if it never will exist.
+        """
+        holding: set[str] = set()
+        async for doc in self.store.collection.find(
+            {"_id": {"$in": sorted(port_ids)}}, {"state": 1, "version": 1}
+        ):
+            if load_port(Stored(doc["_id"], doc["version"], doc["state"], [], [])).may_hold_numbers:
+                holding.add(str(doc["_id"]))
+        return holding
+
+    async def held_elsewhere(self, port_id: str | None, numbers: Sequence[str]) -> set[str]:
+        """Which of `numbers` other requests hold or may still hold (reads only)."""
+        owners = {n: o for n, o in (await self.claims.owners(numbers)).items() if o != port_id}
+        holding = await self.owners_holding(set(owners.values())) if owners else set()
+        return {n for n, owner in owners.items() if owner in holding}
 
     async def claim(self, request: PortRequest, numbers: Sequence[str]) -> set[str]:
-        """Claim `numbers` for the request; returns the ones other active requests hold."""
-        return await self.claims.claim(request.port_id, request.partner_id, numbers, self.is_active)
+        """Claim `numbers` for the request; returns the ones other requests hold."""
+        return await self.claims.claim(
+            request.port_id, request.partner_id, numbers, self.owners_holding
+        )
 
 
 def authorise(actor: Actor, partner_id: str) -> None:

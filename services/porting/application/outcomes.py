@@ -20,6 +20,7 @@ from shared.topics import PORTING_EVENTS
 SOURCE = "/porting"
 REMINDER = "reminder"
 ESCALATION = "escalation"
+ABANDON = "abandon_submission"
 
 CONTRACTS = contracts_by_type(
     m
@@ -94,6 +95,9 @@ def timers_for(request: PortRequest, rules: PortingRules) -> list[Timer]:
         timers.append(
             Timer(f"{REMINDER}:{request.revision}:{request.port_date}", REMINDER, reminder_at)
         )
+    abandon_at = request.submission_abandoned_at(rules)
+    if abandon_at is not None:
+        timers.append(Timer(ABANDON, ABANDON, abandon_at))
     escalation_at = request.next_escalation_at(rules)
     if escalation_at is not None:
         level = 0 if request.escalation_level is None else request.escalation_level + 1

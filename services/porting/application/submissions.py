@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from services.porting import contracts as c
 from services.porting.adapters.repository import load_port
 from services.porting.application.deps import Deps, authorise
@@ -12,9 +14,10 @@ from services.porting.application.outcomes import (
     published,
 )
 from services.porting.domain.errors import PortingError, Reason, ValidationFailed
+from services.porting.domain.events import PortEvent
 from services.porting.domain.model import PortRequest
 from services.porting.domain.numbers import NumberRange
-from services.porting.domain.validation import numbers_of, precheck
+from services.porting.domain.validation import numbers_of, precheck, too_many_numbers
 from services.porting.domain.values import Address, PortCorrections, PortDetails
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
@@ -78,7 +81,15 @@ def _safe_numbers(country: str, details: PortDetails, deps: Deps) -> tuple[str, 
 
 
 async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
-    """Create the request and submit it; a refusal leaves a draft and says why."""
+    """Create the request and submit it; a refusal leaves a draft and says why.
+
+    Three atomic steps, each idempotent, so that claims never depend on timing:
+    1. store the draft as `submission_pending` (the owner of the claims exists first);
+    2. claim its numbers in its name (bulk, in order; see `NumberClaims`);
+    3. decide: submitted, or refused with every reason (claims then released).
+    A request with more than `max_numbers_per_request` numbers is refused before
+    anything is stored or claimed.
+    """
     authorise(cmd.actor, cmd.partner_id)
     port_id = port_id_for(cmd.partner_id, cmd.request_id)
     tracking, digest = f"submit:{cmd.request_id}", fingerprint(cause)
@@ -86,20 +97,22 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
     # A different submission reusing the request id is refused before it claims numbers
     # (raises CommandIdReused); the same one again goes on as before.
     if existing is not None:
+        existing.has_handled(f"draft:{cmd.request_id}", digest)
         existing.has_handled(tracking, digest)
     now = deps.now()
     details = details_of(cmd)
-    held_elsewhere = await deps.claims.claim(
-        port_id,
-        cmd.partner_id,
-        _safe_numbers(cmd.country.upper(), details, deps),
-        deps.is_active,
-    )
+    country = cmd.country.upper()
+    oversized = too_many_numbers(country, details, deps.rules)
+    if oversized is not None:
+        await _refuse_unstored(deps, cause, cmd, [oversized])
+        return
 
-    def decide(stored: Stored | None) -> Change | None:
+    seen: list[PortRequest] = []  # the request as each step last saw it (saves re-reads)
+
+    def create(stored: Stored | None) -> Change | None:
         if stored is not None:
             return None  # the same request_id again: it already exists
-        fresh, events = PortRequest.create_draft(
+        fresh, _drafted = PortRequest.create_draft(
             port_id=port_id,
             partner_id=cmd.partner_id,
             country=cmd.country,
@@ -107,31 +120,71 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
             now=now,
             actor=cmd.actor.user_id,
             comment=cmd.comment,
+            submitting=True,
         )
-        extra: list[Outgoing] = []
-        try:
-            events += fresh.submit(now, cmd.actor.user_id, deps.rules, held_elsewhere)
-        except ValidationFailed as refused:
-            rejection = c.PortSubmissionRejectedV1(
-                partner_id=cmd.partner_id,
-                request_id=cmd.request_id,
-                port_id=port_id,
-                reasons=_reasons(refused.reasons()),
-            )
-            event_id = derived_id("porting", port_id, "submission_rejected", cmd.request_id)
-            extra.append(
-                Outgoing(
-                    PORTING_EVENTS.name,
-                    envelope(rejection, port_id, event_id, now, cause.correlation, cause.id),
-                )
-            )
-        outgoing = published(events, cause.correlation, cause.id) + extra
-        return change(fresh, deps.rules, outgoing, cause.correlation)
+        seen.append(fresh)
+        # Its `drafted` event goes out with the decision, in one publication.
+        return change(fresh, deps.rules, [], None)
 
-    await deps.ctx.apply("ports", port_id, tracking, decide, fingerprint=digest)
-    stored = await deps.store.load(port_id)
-    if stored is not None and not load_port(stored).status.holds_numbers:
+    created = await deps.ctx.apply(
+        "ports", port_id, f"draft:{cmd.request_id}", create, fingerprint=digest
+    )
+    # Only a request this instance stored itself is trusted; otherwise it is read again.
+    draft = seen[-1] if seen and created else await deps.require(port_id)
+    seen.clear()
+    held_elsewhere: set[str] = set()
+    if draft.submission_pending:
+        held_elsewhere = await deps.claim(draft, _safe_numbers(country, details, deps))
+
+    def decide(stored: Stored | None) -> Change | None:
+        assert stored is not None
+        request = load_port(stored)
+        seen.append(request)
+        if not request.submission_pending:
+            return None  # decided before (a redelivery)
+        extra: list[Outgoing] = []
+        events: list[PortEvent] = [request.drafted_event()]
+        try:
+            events += request.submit(now, cmd.actor.user_id, deps.rules, held_elsewhere)
+        except ValidationFailed as refused:
+            request.refuse_submission(now, refused)
+            extra.append(_rejection(cause, cmd, port_id, refused.reasons(), now))
+        outgoing = published(events, cause.correlation, cause.id) + extra
+        return change(request, deps.rules, outgoing, cause.correlation)
+
+    changed = await deps.ctx.apply("ports", port_id, tracking, decide, fingerprint=digest)
+    decided = seen[-1] if seen and changed else await deps.load(port_id)
+    if decided is not None and not decided.may_hold_numbers:
         await deps.claims.release(port_id)
+
+
+def _rejection(
+    cause: Envelope,
+    cmd: c.SubmitPortRequest,
+    port_id: str | None,
+    reasons: list[Reason],
+    now: datetime,
+) -> Outgoing:
+    rejection = c.PortSubmissionRejectedV1(
+        partner_id=cmd.partner_id,
+        request_id=cmd.request_id,
+        port_id=port_id,
+        reasons=_reasons(reasons),
+    )
+    subject = port_id or cmd.partner_id
+    event_id = derived_id("porting", subject, "submission_rejected", cmd.request_id)
+    return Outgoing(
+        PORTING_EVENTS.name,
+        envelope(rejection, subject, event_id, now, cause.correlation, cause.id),
+    )
+
+
+async def _refuse_unstored(
+    deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest, reasons: list[Reason]
+) -> None:
+    """A refusal with nothing stored: published at once with a deterministic id."""
+    outgoing = _rejection(cause, cmd, None, reasons, deps.now())
+    await deps.ctx.publisher.publish(outgoing.topic, outgoing.envelope)
 
 
 async def run_precheck(deps: Deps, cause: Envelope, cmd: c.PrecheckPortRequest) -> None:
@@ -139,11 +192,7 @@ async def run_precheck(deps: Deps, cause: Envelope, cmd: c.PrecheckPortRequest) 
     authorise(cmd.actor, cmd.partner_id)
     details = details_of(cmd)
     country = cmd.country.upper()
-    others: set[str] = set()
-    for number in _safe_numbers(country, details, deps):
-        owner = await deps.claims.owner_of(number)
-        if owner is not None and await deps.is_active(owner):
-            others.add(number)
+    others = await deps.held_elsewhere(None, _safe_numbers(country, details, deps))
     result = precheck(country, details, deps.rules, others)
     answer = c.PortPrecheckedV1(
         partner_id=cmd.partner_id,

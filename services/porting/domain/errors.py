@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 
@@ -93,6 +94,20 @@ class RangeTooLarge(PortingError):
     code = "range_too_large"
 
 
+class TooManyNumbers(PortingError):
+    """A request stands for more numbers than one port request may hold (configuration)."""
+
+    code = "too_many_numbers"
+
+    def __init__(self, count: int, maximum: int) -> None:
+        super().__init__(
+            f"the request holds {count} numbers; at most {maximum} fit in one port request "
+            "(split it into several requests)",
+            details={"count": count, "max_numbers_per_request": maximum},
+            field="numbers",
+        )
+
+
 class DuplicateNumberInRequest(PortingError):
     """The same number appears twice in one request (directly or through ranges)."""
 
@@ -159,9 +174,27 @@ class UnknownCalendarSubdivision(PortingError):
 
 
 class InvalidPortDate(PortingError):
-    """A port date stated by the carrier is not after the day of acceptance."""
+    """A port date stated by the carrier breaks the rules; one `Reason` per rule broken.
+
+    Codes of the reasons: `port_date_not_after_acceptance`, `port_date_not_a_working_day`,
+    `cancellation_cutoff_passed`, `port_date_before_lead_time`. `earliest_port_date` is
+    the first date that would have been accepted (None when none can be told).
+    """
 
     code = "invalid_port_date"
+
+    def __init__(self, reasons: Iterable[Reason], earliest_port_date: date | None) -> None:
+        self.reason_list: tuple[Reason, ...] = tuple(reasons)
+        self.earliest_port_date = earliest_port_date
+        super().__init__(
+            "; ".join(r.message for r in self.reason_list) or "invalid port date",
+            details={"reasons": [r.as_dict() for r in self.reason_list]},
+            field="port_date",
+        )
+
+    def reasons(self) -> list[Reason]:
+        """Every rule the port date breaks."""
+        return list(self.reason_list)
 
 
 # -- lifecycle -------------------------------------------------------------------

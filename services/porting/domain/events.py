@@ -154,6 +154,16 @@ class PortWithdrawn(PortEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PortSubmissionAbandoned(PortEvent):
+    """A submission never reached its decision (its command failed for good): the draft
+    stays a draft and its number claims are given up; the partner submits again."""
+
+    name: ClassVar[str] = "porting.port.submission_abandoned"
+
+    pending_since: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
 class PortDateReminderDue(PortEvent):
     """Tell the partner the port date is near, with the risk notice."""
 

@@ -17,9 +17,9 @@ from services.porting.config import PortingRules
 from services.porting.domain import events as ev
 from services.porting.domain import rules as time_rules
 from services.porting.domain.errors import (
-    InvalidPortDate,
     MissingRequiredField,
     Reason,
+    UnknownLeadTime,
     ValidationFailed,
 )
 from services.porting.domain.state import PortRequestState, aware
@@ -55,14 +55,30 @@ class PortRequest(PortRequestState):
         now: datetime,
         actor: str,
         comment: str | None = None,
+        submitting: bool = False,
     ) -> tuple[PortRequest, list[ev.PortEvent]]:
-        """A new draft; nothing is checked until it is submitted."""
+        """A new draft; nothing is checked until it is submitted.
+
+        `submitting`: the draft is stored so that its submission can claim numbers in its
+        name; it may hold them until `submit` or `refuse_submission` decides.
+        """
         request = cls(port_id, partner_id, country.upper(), details, aware(now))
+        request.submission_pending = submitting
         request._record(now, actor, "drafted", PortStatus.DRAFT, comment=comment)
-        event = ev.PortDrafted(
-            **request._meta(now), actor=actor, country=request.country, product=details.product
+        return request, [request.drafted_event()]
+
+    def drafted_event(self) -> ev.PortDrafted:
+        """The event of the draft's creation (the same however often it is rebuilt)."""
+        first = self.history[0]
+        return ev.PortDrafted(
+            port_id=self.port_id,
+            partner_id=self.partner_id,
+            occurred_at=first.at,
+            version=1,
+            actor=first.actor,
+            country=self.country,
+            product=self.details.product,
         )
-        return request, [event]
 
     def update_draft(
         self, now: datetime, actor: str, changes: PortCorrections
@@ -93,6 +109,7 @@ class PortRequest(PortRequestState):
         """
         self._require("submit", now, PortStatus.DRAFT)
         numbers = self._checked_numbers(self.details, rules, other_active_numbers)
+        self.submission_pending = False
         self._start_round(now, numbers)
         self._record(now, actor, "submitted", PortStatus.SUBMITTED, comment=comment)
         return [
@@ -105,6 +122,18 @@ class PortRequest(PortRequestState):
                 revision=self.revision,
             )
         ]
+
+    def refuse_submission(self, now: datetime, refused: ValidationFailed) -> None:
+        """The pending submission failed our checks: the request stays a draft, for good."""
+        self._require("refuse_submission", now, PortStatus.DRAFT)
+        self.submission_pending = False
+        self._record(
+            now,
+            SYSTEM,
+            "submission_refused",
+            PortStatus.DRAFT,
+            reason=", ".join(refused.reason_codes),
+        )
 
     def resubmit(
         self,
@@ -159,21 +188,32 @@ class PortRequest(PortRequestState):
         carrier_ref: str,
         rules: PortingRules,
         port_date: date | None = None,
+        received_at: datetime | None = None,
     ) -> list[ev.PortEvent]:
-        """The carrier accepted: schedule the port date (the carrier's, else the lead time's)."""
+        """The carrier accepted at `now`: schedule the port date.
+
+        Without a date from the carrier it is the lead time's (N working days after the
+        day of acceptance). A carrier's date is checked (`rules.check_carrier_port_date`)
+        as of the later of `now` and `received_at` (when the answer reached us): a
+        holiday, a date whose cancellation cut-off has passed, or one earlier than the
+        lead time (unless `rules.carrier_port_date_respects_lead_time` is off) raises
+        `InvalidPortDate` with every reason and the earliest acceptable date.
+        """
         self._require("accept", now, PortStatus.SUBMITTED)
         calendar = self.calendar(rules)
-        accepted_on = aware(now).astimezone(calendar.tz()).date()
         lead_days: int | None = None
         if port_date is None:
             lead_days = time_rules.lead_time(rules, self.country, self.details.product)
             port_date = time_rules.port_date(now, calendar, lead_days)
-        elif port_date <= accepted_on:
-            raise InvalidPortDate(
-                f"port date {port_date} is not after the day of acceptance {accepted_on}",
-                details={"port_date": port_date.isoformat()},
-                field="port_date",
-            )
+        else:
+            floor: int | None = None
+            if rules.carrier_port_date_respects_lead_time:
+                try:
+                    floor = time_rules.lead_time(rules, self.country, self.details.product)
+                except UnknownLeadTime:
+                    floor = None  # configuration changed since submission: no floor to hold
+            judged_at = max(aware(now), aware(received_at or now))
+            time_rules.check_carrier_port_date(port_date, now, judged_at, calendar, floor)
         self.carrier_ref, self.accepted_at = carrier_ref, now
         self.port_date, self.lead_days = port_date, lead_days
         self.awaiting_carrier_since, self.escalation_level = None, None
@@ -288,6 +328,15 @@ class PortRequest(PortRequestState):
                 risk_notice=RISK_NOTICE,
             )
         ]
+
+    def abandon_submission(self, now: datetime, rules: PortingRules) -> list[ev.PortEvent]:
+        """Give up a submission that never reached its decision (no-op unless it is due)."""
+        due = self.submission_abandoned_at(rules)
+        if due is None or aware(now) < due:
+            return []
+        self.submission_pending = False
+        self._record(now, SYSTEM, "submission_abandoned", PortStatus.DRAFT)
+        return [ev.PortSubmissionAbandoned(**self._meta(now), pending_since=self.created_at)]
 
     def escalate_overdue(self, now: datetime, rules: PortingRules) -> list[ev.PortEvent]:
         """Walk the escalation matrix while the carrier answer is overdue (up to the top)."""

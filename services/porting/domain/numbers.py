@@ -180,6 +180,39 @@ def normalise_numbers(
     return NormalisedNumbers(numbers=tuple(numbers), reasons=tuple(reasons))
 
 
+def count_numbers(entries: Iterable[NumberInput], country: str) -> int:
+    """How many numbers `entries` stand for, without expanding any range.
+
+    A range counts as its size (read from its two ends, so a request naming millions of
+    numbers is measured without building them); anything unreadable counts as one entry.
+    """
+    total = 0
+    for entry in entries:
+        number_range = entry if isinstance(entry, NumberRange) else _range_or_none(entry, country)
+        total += 1 if number_range is None else _range_size(number_range, country)
+    return total
+
+
+def _range_or_none(raw: str, country: str) -> NumberRange | None:
+    try:
+        parse_number(raw, country)
+        return None  # a single number
+    except PortingError:
+        return parse_range_text(raw, country)
+
+
+def _range_size(number_range: NumberRange, country: str) -> int:
+    try:
+        first, last = _parse(number_range.first, country), _parse(number_range.last, country)
+    except PortingError:
+        return 1
+    low = phonenumbers.national_significant_number(first)
+    high = phonenumbers.national_significant_number(last)
+    if first.country_code != last.country_code or len(low) != len(high) or high < low:
+        return 1
+    return int(high) - int(low) + 1
+
+
 def _expand_entry(
     entry: NumberInput, country: str, max_range_size: int, portable_types: Collection[str] | None
 ) -> list[str]:

@@ -10,7 +10,7 @@ import functools
 from datetime import date, datetime, time, timedelta
 
 from services.porting.config import PortingRules, product_key
-from services.porting.domain.errors import UnknownLeadTime
+from services.porting.domain.errors import InvalidPortDate, Reason, UnknownLeadTime
 from shared.calendars import WorkingCalendar
 
 
@@ -79,6 +79,79 @@ def is_cancellation_late(reported_at: datetime, port_date: date, calendar: Worki
     """
     _local_day(reported_at, calendar)  # refuses naive instants
     return reported_at > cancellation_cutoff(port_date, calendar)
+
+
+def earliest_carrier_port_date(
+    accepted_at: datetime, judged_at: datetime, calendar: WorkingCalendar, lead_days: int | None
+) -> date:
+    """The first port date a carrier may set: a working day after the day of acceptance,
+    whose cancellation cut-off has not passed at `judged_at`, and not before the lead time
+    allows (`lead_days` working days; None: no lead-time floor)."""
+    accepted_on = _local_day(accepted_at, calendar)
+    floor = accepted_on if lead_days is None else port_date(accepted_at, calendar, lead_days)
+    day = max(floor, accepted_on + timedelta(days=1))
+    while not calendar.is_working_day(day) or cancellation_cutoff(day, calendar) < judged_at:
+        day += timedelta(days=1)
+    return day
+
+
+def check_carrier_port_date(
+    day: date,
+    accepted_at: datetime,
+    judged_at: datetime,
+    calendar: WorkingCalendar,
+    lead_days: int | None,
+) -> None:
+    """Refuse a port date stated by the carrier unless every rule holds (domain.md section 2).
+
+    The date must be after the (local) day of acceptance, a working day of the request's
+    calendar (no weekend, no public holiday), late enough that the losing provider's
+    cancellation cut-off (00:00 two days before) has not passed at `judged_at`, and, when
+    `lead_days` is given, no earlier than the lead time counted from acceptance. Raises
+    `InvalidPortDate` with one reason per broken rule and the earliest acceptable date.
+    """
+    accepted_on = _local_day(accepted_at, calendar)
+    _local_day(judged_at, calendar)  # refuses naive instants
+    reasons: list[Reason] = []
+    if day <= accepted_on:
+        reasons.append(
+            Reason(
+                "port_date_not_after_acceptance",
+                f"port date {day} is not after the day of acceptance {accepted_on}",
+                field="port_date",
+            )
+        )
+    if not calendar.is_working_day(day):
+        why = calendar.holiday_name(day) or "a weekend day"
+        reasons.append(
+            Reason(
+                "port_date_not_a_working_day",
+                f"port date {day} is not a working day in {calendar.country} ({why})",
+                field="port_date",
+            )
+        )
+    cutoff = cancellation_cutoff(day, calendar)
+    if cutoff < judged_at:
+        reasons.append(
+            Reason(
+                "cancellation_cutoff_passed",
+                f"the losing provider's cancellation cut-off {cutoff.isoformat()} for port "
+                f"date {day} has already passed",
+                field="port_date",
+            )
+        )
+    if lead_days is not None and day < (floor := port_date(accepted_at, calendar, lead_days)):
+        reasons.append(
+            Reason(
+                "port_date_before_lead_time",
+                f"port date {day} is earlier than {lead_days} working days after acceptance "
+                f"({floor})",
+                field="port_date",
+            )
+        )
+    if reasons:
+        earliest = earliest_carrier_port_date(accepted_at, judged_at, calendar, lead_days)
+        raise InvalidPortDate(reasons, earliest)
 
 
 def working_days_before(day: date, calendar: WorkingCalendar, n: int) -> date:

@@ -16,6 +16,7 @@ from typing import TypedDict
 from services.porting.config import PortingRules
 from services.porting.domain import rules as time_rules
 from services.porting.domain.errors import IllegalTransition, Reason
+from services.porting.domain.regions import subdivision_of_address
 from services.porting.domain.values import (
     CancellationRecord,
     HistoryEntry,
@@ -51,6 +52,8 @@ class PortRequestState:
     details: PortDetails
     created_at: datetime
     status: PortStatus = PortStatus.DRAFT
+    # A submission of this draft is under way: its numbers are being claimed for it.
+    submission_pending: bool = False
     numbers: list[PortNumber] = field(default_factory=list)
     revision: int = 0  # submissions to the carrier: first, resubmissions, restarts
     version: int = 0  # every stored change, for optimistic concurrency and event ids
@@ -68,12 +71,26 @@ class PortRequestState:
     # -- queries ---------------------------------------------------------------------
 
     def calendar(self, rules: PortingRules) -> WorkingCalendar:
-        """The working calendar of the request (its subdivision override, if any)."""
-        return time_rules.working_calendar(rules, self.country, self.details.calendar_subdivision)
+        """The working calendar of the request: its own `calendar_subdivision` if given, else
+        the region its registered address lies in (UK nation from the postcode), else the
+        country's configured default."""
+        subdivision = self.details.calendar_subdivision or subdivision_of_address(
+            self.country, self.details.registered_address
+        )
+        return time_rules.working_calendar(rules, self.country, subdivision)
 
     def number_list(self) -> tuple[str, ...]:
         """The request's numbers in E.164."""
         return tuple(n.number for n in self.numbers)
+
+    @property
+    def may_hold_numbers(self) -> bool:
+        """Whether this request holds, or may still come to hold, the numbers it claimed.
+
+        False only for a request that can never hold numbers again (completed, withdrawn,
+        or a draft whose submission was decided against): a claim it owns is stale.
+        """
+        return self.status.holds_numbers or self.submission_pending
 
     def held_numbers(self) -> tuple[str, ...]:
         """The numbers this request keeps from other requests (none unless active)."""
@@ -85,6 +102,12 @@ class PortRequestState:
             return None
         calendar = self.calendar(rules)
         return time_rules.reminder_at(self.port_date, calendar, rules.reminder_working_days_before)
+
+    def submission_abandoned_at(self, rules: PortingRules) -> datetime | None:
+        """When a submission still pending is given up (None unless one is pending)."""
+        if not self.submission_pending:
+            return None
+        return self.created_at + rules.pending_submission_timeout
 
     def next_escalation_at(self, rules: PortingRules) -> datetime | None:
         """When the next escalation level is reached (None when nothing is pending)."""

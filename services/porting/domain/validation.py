@@ -13,9 +13,10 @@ from services.porting.domain.errors import (
     NumberAlreadyInActivePort,
     PortingError,
     Reason,
+    TooManyNumbers,
     UnknownCalendarSubdivision,
 )
-from services.porting.domain.numbers import normalise_numbers, parse_number
+from services.porting.domain.numbers import count_numbers, normalise_numbers, parse_number
 from services.porting.domain.rules import lead_time, working_calendar
 from services.porting.domain.values import Address, PortDetails
 
@@ -33,8 +34,22 @@ class PrecheckResult:
         return not self.reasons
 
 
+def too_many_numbers(country: str, details: PortDetails, rules: PortingRules) -> Reason | None:
+    """The refusal of a request holding more than `rules.max_numbers_per_request` numbers
+    (counted without expanding its ranges), else None."""
+    count = count_numbers(details.numbers, country)
+    if count <= rules.max_numbers_per_request:
+        return None
+    return TooManyNumbers(count, rules.max_numbers_per_request).reasons()[0]
+
+
 def numbers_of(country: str, details: PortDetails, rules: PortingRules) -> tuple[str, ...]:
-    """The valid numbers of `details` in E.164: what to look up among other active ports."""
+    """The valid numbers of `details` in E.164: what to look up among other active ports.
+
+    None at all when the request holds too many numbers (it is refused without them).
+    """
+    if too_many_numbers(country, details, rules) is not None:
+        return ()
     return normalise_numbers(
         details.numbers, country, rules.max_range_size, rules.portable_number_types
     ).numbers
@@ -50,10 +65,10 @@ def precheck(
 
     Used as the partner's portability pre-check and by submit/resubmit. Every problem
     gives a reason: country not served, missing fields, invalid, foreign, duplicate or
-    non-portable numbers, ranges too large, no lead time for the product, numbers held by
-    other active ports. `other_active_numbers` holds the numbers of the *other* active
-    port requests (at least those among `numbers_of(...)`); the caller leaves out the
-    request being checked.
+    non-portable numbers, ranges too large, too many numbers, no lead time for the
+    product, numbers held by other active ports. `other_active_numbers` holds the numbers
+    of the *other* active port requests (at least those among `numbers_of(...)`); the
+    caller leaves out the request being checked.
     """
     country = country.upper()
     reasons: list[Reason] = []
@@ -74,6 +89,10 @@ def precheck(
             check()
         except PortingError as error:
             reasons += error.reasons()
+    oversized = too_many_numbers(country, details, rules)
+    if oversized is not None:
+        # Refused as a whole: its numbers are neither expanded nor checked one by one.
+        return PrecheckResult(numbers=(), reasons=(*reasons, oversized))
     normalised = normalise_numbers(
         details.numbers, country, rules.max_range_size, rules.portable_number_types
     )

@@ -8,28 +8,25 @@ calendar when the customer's is unknown. Holidays and business-hour arithmetic c
 *which* calendar applies.
 
 The time zone of a place is, in this order: the zone stated for it; a zone fixed by its
-subdivision (e.g. the Canary Islands, Australian states); the shared default of its
-country (`shared.calendars.COUNTRY_TIMEZONES`); the country's only zone in the IANA
-`zone.tab` (shipped by the `tzdata` package). A country with several zones and none of
-these is "unknown" (e.g. a US customer whose zone onboarding did not publish) — the
-ticket then runs on the partner's calendar.
-
-Generic parts (zone of a country from `zone.tab`, subdivision aliases, zone per
-subdivision) belong in `shared/calendars.py` once other services need them.
+subdivision (e.g. the Canary Islands, Australian states); the zone of its country from
+IANA's `zone.tab` (`shared.country_zones`) when all of the country's zones keep the same
+UTC offsets (Germany's Berlin and Büsingen are one business clock). A country whose zones
+differ (Brazil, the US, Spain with the Canaries) without a stated zone or subdivision is
+"unknown" — the ticket then runs on the partner's calendar rather than on a guess.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import time
+from datetime import UTC, datetime, time
 from enum import StrEnum
-from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from shared.calendars import COUNTRY_TIMEZONES, WorkingCalendar
+from shared.calendars import WorkingCalendar
+from shared.country_zones import country_timezones
 
 WEEKDAYS = frozenset(range(5))
 
@@ -117,23 +114,6 @@ def working_calendar(
     )
 
 
-@functools.lru_cache(maxsize=1)
-def _zone_tab() -> dict[str, tuple[str, ...]]:
-    """Country code → its zones, from the IANA `zone.tab` shipped by `tzdata`."""
-    text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
-    zones: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            country, _coordinates, zone, *_ = line.split("\t")
-            zones.setdefault(country, []).append(zone)
-    return {country: tuple(names) for country, names in zones.items()}
-
-
-def country_zones(country: str) -> tuple[str, ...]:
-    """Every IANA zone `zone.tab` lists for the ISO country (empty when unknown)."""
-    return _zone_tab().get(country.upper(), ())
-
-
 def is_known_zone(name: str) -> bool:
     """Whether `name` is an IANA time zone."""
     try:
@@ -173,10 +153,24 @@ def zone_of(location: Location) -> str | None:
     subdivision = normalise_subdivision(country, location.subdivision)
     if subdivision is not None and (country, subdivision) in SUBDIVISION_TIMEZONES:
         return SUBDIVISION_TIMEZONES[(country, subdivision)]
-    if country in COUNTRY_TIMEZONES:
-        return COUNTRY_TIMEZONES[country]
-    zones = country_zones(country)
-    return zones[0] if len(zones) == 1 else None
+    zones = country_timezones(country)
+    return zones[0] if zones and _one_clock(zones) else None
+
+
+_REFERENCE_INSTANTS = (
+    datetime(2026, 1, 15, 12, tzinfo=UTC),
+    datetime(2026, 7, 15, 12, tzinfo=UTC),
+)
+
+
+@functools.lru_cache(maxsize=256)
+def _one_clock(zones: tuple[str, ...]) -> bool:
+    """Whether every zone keeps the same UTC offsets (winter and summer): then the country
+    has one business clock (Germany's Berlin and Büsingen), else it needs the place's zone."""
+    return all(
+        len({at.astimezone(ZoneInfo(z)).utcoffset() for z in zones}) == 1
+        for at in _REFERENCE_INSTANTS
+    )
 
 
 def _has_holidays(country: str) -> bool:

@@ -40,7 +40,7 @@ def submission(request_id: str, numbers: list[str], **changes) -> c.SubmitPortRe
         "numbers": numbers,
         "main_billing_number": "020 7946 0100",
         "registered_address": c.AddressIn(
-            lines=["Unit 7, Example Park"], city="London", postal_code="AB1 2CD", country="GB"
+            lines=["Unit 7, Example Park"], city="London", postal_code="EC1A 9ZZ", country="GB"
         ),
         "losing_provider": "Example Telecom Ltd",
         "range_holder": "Example Networks plc",
@@ -107,7 +107,7 @@ async def test_a_port_goes_from_submission_to_numbers_live_through_kafka(bus, mo
                     registered_address=c.AddressIn(
                         lines=["Unit 7, Example Park"],
                         city="London",
-                        postal_code="AB1 2CE",
+                        postal_code="EC1A 9ZY",
                         country="GB",
                     )
                 ),

@@ -43,7 +43,7 @@ def gb_details(**changes: Any) -> PortDetails:
         "registered_address": Address(
             lines=("Unit 4, Example Trading Estate",),
             city="London",
-            postal_code="AB1 2CD",
+            postal_code="EC1A 9ZZ",
             country="GB",
         ),
         "losing_provider": "Example Telecom Ltd",

@@ -7,11 +7,11 @@ import pytest
 from services.support.domain.calendar import (
     BusinessHours,
     Location,
-    country_zones,
     normalise_subdivision,
     ticket_calendar,
     zone_of,
 )
+from shared.country_zones import country_timezones
 
 pytestmark = pytest.mark.unit
 
@@ -35,8 +35,10 @@ class TestZones:
         assert zone_of(location) == zone
 
     def test_a_country_with_several_zones_and_no_default_is_unknown(self):
-        assert len(country_zones("BR")) > 1
+        assert len(country_timezones("BR")) > 1
         assert zone_of(Location("BR")) is None
+        assert zone_of(Location("ES")) is None  # the Canaries keep another clock
+        assert zone_of(Location("DE")) == "Europe/Berlin"  # Büsingen keeps Berlin's
 
     def test_an_invalid_stated_zone_is_ignored(self):
         assert zone_of(Location("DE", time_zone="Mars/Olympus")) == "Europe/Berlin"

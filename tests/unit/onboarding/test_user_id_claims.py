@@ -1,0 +1,90 @@
+"""An admin user ID is unique across the platform under any interleaving (§1.4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.onboarding import contracts_admin as c
+from services.onboarding.adapters.admin_group_documents import GROUPS, USER_ID_CLAIMS
+from services.onboarding.application import admin_groups
+from services.onboarding.domain.groups import user_id_key
+from tests.unit.onboarding.test_admin_fakes import Harness
+from tests.unit.onboarding.test_admin_groups import PARTNER, REFUSED, STAFF, Groups, codes
+
+pytestmark = pytest.mark.unit
+
+USER = "ada.example@voice.example.com"
+
+
+def add(group_id: str, request_id: str) -> c.AddGroupAdminUser:
+    return c.AddGroupAdminUser(
+        request_id=request_id,
+        actor=STAFF,
+        group_id=group_id,
+        user_id=USER,
+        first_name="Ada",
+        last_name="Example",
+        password="correct horse battery staple",
+    )
+
+
+async def two_groups() -> tuple[Harness, Groups]:
+    h = Harness()
+    g = Groups(h)
+    await g.clone_group()
+    await g.create("northwind")
+    await g.create("southwind")
+    return h, g
+
+
+def users(h: Harness, group_id: str) -> list[str]:
+    return [u["user_id"] for u in h.state(GROUPS, group_id)["group"]["admin_users"]]
+
+
+@pytest.mark.parametrize(
+    ("command_id", "owner"), [("cmd-a", "northwind#cmd-a"), ("cmd#a", "northwind#cmd%23a")]
+)
+async def test_a_claim_whose_command_has_not_stored_the_user_yet_is_not_taken_over(
+    command_id, owner
+):
+    h, _ = await two_groups()
+    # Northwind's command has claimed the ID but not yet stored the user in its group.
+    first = add("northwind", "a")
+    in_flight = h.envelope(first).model_copy(update={"id": command_id})
+    await h.ctx.db[USER_ID_CLAIMS].insert_one(
+        {"_id": user_id_key(USER), "owner": owner, "partner_id": PARTNER}
+    )
+    await h.send(admin_groups.add_admin_user, add("southwind", "b"))
+    assert codes(h.last(REFUSED)) == {"user_id_taken"}
+    await h.send(admin_groups.add_admin_user, first, in_flight)  # the command goes on
+    assert users(h, "northwind") == [USER]
+    assert users(h, "southwind") == []
+
+
+@pytest.mark.parametrize("stale_owner", ["northwind#cmd-done", "northwind", "gone#cmd-x"])
+async def test_a_claim_whose_command_is_done_without_the_user_is_taken_over(stale_owner):
+    h, _ = await two_groups()
+    done = c.SetBusinessProfileNumber(
+        request_id="x", actor=STAFF, group_id="northwind", clid="+442079460999"
+    )
+    handled = h.envelope(done).model_copy(update={"id": "cmd-done"})
+    await h.send(admin_groups.set_clid, done, handled)  # refused, but handled by northwind
+    await h.ctx.db[USER_ID_CLAIMS].insert_one(
+        {"_id": user_id_key(USER), "owner": stale_owner, "partner_id": PARTNER}
+    )
+    await h.send(admin_groups.add_admin_user, add("southwind", "b"))
+    assert users(h, "southwind") == [USER]
+    owner = h.ctx.db[USER_ID_CLAIMS].docs[user_id_key(USER)]["owner"]
+    assert owner.startswith("southwind#")
+
+
+async def test_removing_the_user_frees_the_id_for_another_group():
+    h, _ = await two_groups()
+    await h.send(admin_groups.add_admin_user, add("northwind", "a"))
+    await h.send(
+        admin_groups.remove_admin_user,
+        c.RemoveGroupAdminUser(request_id="r", actor=STAFF, group_id="northwind", user_id=USER),
+    )
+    assert user_id_key(USER) not in h.ctx.db[USER_ID_CLAIMS].docs
+    await h.send(admin_groups.add_admin_user, add("southwind", "b"))
+    assert users(h, "southwind") == [USER]
