@@ -129,10 +129,13 @@ async def test_an_effect_over_the_size_limit_is_refused_with_a_reason_and_nothin
         numbers: list[Any] = [many]
         sent = await bus.send(PORTING_COMMANDS.name, submission("req-big", numbers), subject="P")
         answer = await answer_to(bus, sent.id)
-        assert answer.type == "porting.command.rejected"
-        assert answer.data["code"] == "event_too_large"
-        assert "16384" in answer.data["reasons"][0]["message"]
-        assert await mongo_db.ports.count_documents({}) == 0
+        # The submission is refused with the reason; its draft holds no number.
+        assert answer.type == "porting.port.submission_rejected"
+        [reason] = answer.data["reasons"]
+        assert reason["code"] == "event_too_large" and "16384" in reason["message"]
+        assert await mongo_db.number_claims.count_documents({}) == 0
+        [port] = await mongo_db.ports.find().to_list()
+        assert port["state"]["port"]["status"] == "draft"
         after = await bus.send(
             PORTING_COMMANDS.name, submission("req-ok", ["+442079460301"]), subject="P"
         )

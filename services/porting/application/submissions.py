@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from services.porting import contracts as c
@@ -19,6 +20,7 @@ from services.porting.domain.model import PortRequest
 from services.porting.domain.numbers import NumberRange
 from services.porting.domain.validation import numbers_of, precheck, too_many_numbers
 from services.porting.domain.values import Address, PortCorrections, PortDetails
+from shared.errors import EventTooLarge
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
 from shared.store import Change, Outgoing, Stored, fingerprint
@@ -152,7 +154,32 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitPortRequest) -> None:
         outgoing = published(events, cause.correlation, cause.id) + extra
         return change(request, deps.rules, outgoing, cause.correlation)
 
-    changed = await deps.ctx.apply("ports", port_id, tracking, decide, fingerprint=digest)
+    def refuse_oversized(too_large: EventTooLarge) -> Callable[[Stored | None], Change | None]:
+        """The decision's events would not fit the broker: refuse the submission with that
+        reason (a small event), so the draft frees its numbers at once."""
+
+        def decide_refused(stored: Stored | None) -> Change | None:
+            assert stored is not None
+            request = load_port(stored)
+            seen.append(request)
+            if not request.submission_pending:
+                return None
+            refused = ValidationFailed(
+                [Reason(str(r["code"]), str(r["message"])) for r in too_large.reasons]
+            )
+            request.refuse_submission(now, refused)
+            rejection = _rejection(cause, cmd, port_id, refused.reasons(), now)
+            return change(request, deps.rules, [rejection], cause.correlation)
+
+        return decide_refused
+
+    try:
+        changed = await deps.ctx.apply("ports", port_id, tracking, decide, fingerprint=digest)
+    except EventTooLarge as too_large:
+        seen.clear()
+        changed = await deps.ctx.apply(
+            "ports", port_id, tracking, refuse_oversized(too_large), fingerprint=digest
+        )
     decided = seen[-1] if seen and changed else await deps.load(port_id)
     if decided is not None and not decided.may_hold_numbers:
         await deps.claims.release(port_id)

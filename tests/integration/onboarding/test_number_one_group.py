@@ -34,6 +34,7 @@ from shared.clock import FixedClock
 from shared.events import Envelope, Payload, new_event
 from shared.runtime import ServiceContext
 from shared.store import Change
+from tests.fakes import TEST_DEVICE_KEYS
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +60,9 @@ class Sink:
 
     async def flush(self, collection: str, doc_id: str) -> int:
         return 0
+
+    def add(self, collection: Any) -> None:
+        """Relays every collection (as the real relay would be told)."""
 
 
 class Jittery:
@@ -86,7 +90,7 @@ class Jittery:
 async def instance(mongo_url: str, database: str, seed: int) -> AsyncIterator[tuple[Deps, Sink]]:
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url, tz_aware=True)
     sink = Sink()
-    settings = OnboardingSettings(database=database)
+    settings = OnboardingSettings(database=database, device_secret_keys=TEST_DEVICE_KEYS)
     ctx = ServiceContext(
         name="onboarding",
         settings=settings,
