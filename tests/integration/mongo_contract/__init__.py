@@ -1,0 +1,7 @@
+"""The contract of the Mongo-wire server: the primitives every "exactly once" rests on.
+
+Run against the server `PARTNEROPS_MONGO__URL` names (like every integration test); the
+restart cases start a private server of the kind `PARTNEROPS_MONGO_SERVER` selects
+through `deploy/local/servers.sh`. mongo-java-server (the default) and MongoDB 7 pass;
+FerretDB 1.24 fails the concurrency cases (README, "The local servers").
+"""
