@@ -154,13 +154,23 @@ port_open() { # port -> 0 if something accepts TCP connections on it
     timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$HOST" "$1" >/dev/null 2>&1
 }
 
+# Whether process $1 runs: it exists and is not a zombie. (A process that has
+# exited stays a zombie until its parent reaps it; the servers are reparented
+# to PID 1, which may reap only every few seconds.)
+alive() {
+    local state
+    kill -0 "$1" 2>/dev/null || return 1
+    state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || true
+    [[ "$state" != Z ]]
+}
+
 # pid from pid file $1 when that process is alive and its command line
 # contains $2; empty otherwise (a stale pid file is removed).
 live_pid() {
     local pidfile=$1 pattern=$2 pid
     [[ -f "$pidfile" ]] || return 0
     pid=$(<"$pidfile") || true
-    if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
+    if [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" \
         && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"; then
         printf '%s\n' "$pid"
     else
@@ -207,7 +217,7 @@ wait_ready() {
     shift 4
     local deadline=$((SECONDS + START_TIMEOUT))
     while :; do
-        if ! kill -0 "$pid" 2>/dev/null; then
+        if ! alive "$pid"; then
             rm -f -- "$pidfile"
             say "$name (pid $pid) exited during startup"
             log_tail "$@"
@@ -230,7 +240,7 @@ terminate() { # name pid pidfile
     local name=$1 pid=$2 pidfile=$3 deadline
     kill -TERM "$pid" 2>/dev/null || true
     deadline=$((SECONDS + STOP_TIMEOUT))
-    while kill -0 "$pid" 2>/dev/null; do
+    while alive "$pid"; do
         if ((SECONDS >= deadline)); then
             say "$name (pid $pid) still running after ${STOP_TIMEOUT}s; sending SIGKILL"
             kill -KILL "$pid" 2>/dev/null || true

@@ -23,6 +23,9 @@ readonly MJS_FILE=$MJS_DATA/partnerops.mv.db
 readonly MJS_LOG=$LOG_DIR/mongo-java-server.log
 readonly MJS_PID=$RUN_DIR/mongo-java-server.pid
 readonly MJS_MARK=partnerops.server=mongo-java-server # on the JVM's command line
+# The log keeps warnings and errors (each failed command with its stack trace), but
+# not the warning every createIndexes of a non-unique index logs ("adding secondary
+# index ... is not yet implemented. ignoring"): README, "The local servers".
 
 readonly FERRETDB_VERSION=1.24.0
 readonly FERRETDB_MODULE=github.com/FerretDB/FerretDB
@@ -110,8 +113,8 @@ mjs_start() {
         -D"$MJS_MARK" \
         -Dorg.slf4j.simpleLogger.showDateTime=true \
         "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX" \
-        -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
-        -Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.wire=warn \
+        -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+        -Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.backend.AbstractMongoDatabase=error \
         -cp "$classes:$MJS_LIBS/*" Launcher "$HOST" "$MONGO_PORT" "$MJS_FILE"
     pid=$(<"$MJS_PID")
     say "mongo-java-server starting (pid $pid), waiting up to ${START_TIMEOUT}s for $HOST:$MONGO_PORT"
