@@ -46,7 +46,8 @@
 #
 # Everything binds to 127.0.0.1 only. Needs bash, coreutils, java; on a cold
 # cache also mvn (Kafka and mongo-java-server jars), javac (the launcher), go >=
-# 1.22 with node and npm (Mailpit, ~1.5 min) and, for FerretDB only, go (~1-2 min).
+# 1.26 with node and npm (Mailpit 1.33.1 asks for Go 1.26; ~1.5 min) and, for
+# FerretDB only, go >= 1.22 (~1-2 min).
 
 set -euo pipefail
 
@@ -270,7 +271,7 @@ print_log() { # file: its last LOG_LINES lines, with a header
 go_module_source() {
     local module=$1 version=$2 home=$3 buildlog=$4 dir
     command -v go >/dev/null 2>&1 \
-        || die "go not found: Go >= 1.22 is needed once to build $module v$version"
+        || die "go not found: it is needed once to build $module v$version (see its go.mod)"
     export GOPATH=$home/go/path
     export GOMODCACHE=$home/go/path/pkg/mod
     export GOCACHE=$home/go/build-cache
