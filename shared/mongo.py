@@ -1,8 +1,10 @@
 """MongoDB helpers: the client factory and per-service index bootstrap.
 
-Only features that MongoDB 7 has *and* the FerretDB stand-in supports are used: single-
-document atomic updates with filters, unique indexes, `find_one_and_update`. No
-multi-document transactions, change streams, `$lookup` or `$facet`.
+Only features that MongoDB 7 has *and* both local Mongo-wire servers support
+(mongo-java-server, the default, and FerretDB 1.24, selectable; README "The local
+servers") are used: single-document atomic updates with filters, unique indexes,
+`find_one_and_update`. No multi-document transactions, change streams, `$lookup` or
+`$facet`.
 """
 
 from __future__ import annotations

@@ -71,10 +71,10 @@ class MongoSettings(BaseModel):
 
 
 class SmtpSettings(BaseModel):
-    """Outgoing mail."""
+    """Outgoing mail (the defaults are the local Mailpit of `deploy/local/servers.sh`)."""
 
     host: str = "127.0.0.1"
-    port: int = 1025
+    port: int = 31025
     username: str | None = None
     password: SecretStr | None = None
     start_tls: bool = False

@@ -61,7 +61,8 @@ class TimerPoller:
     async def claim(self) -> Document | None:
         """Lease one document with a due timer, or None when nothing is due.
 
-        (No projection: FerretDB 1.24 does not implement `fields` in findAndModify.)
+        (No projection: FerretDB 1.24, which stays selectable as the local server, does not
+        implement `fields` in findAndModify; MongoDB 7 and mongo-java-server do.)
         """
         now = self._clock.now()
         return await self._col.find_one_and_update(

@@ -32,6 +32,15 @@ def mongo_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def mail_catcher() -> Iterator[servers.MailCatcher]:
+    try:
+        with servers.mailpit_server() as catcher:
+            yield catcher
+    except servers.ServerUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
 def kafka_settings(kafka_bootstrap: str) -> KafkaSettings:
     return KafkaSettings(bootstrap_servers=kafka_bootstrap)
 

@@ -1,10 +1,12 @@
 """Where the tests get their real servers from, in this order:
 
 1. servers named by environment variables (`PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS`,
-   `PARTNEROPS_MONGO__URL`);
+   `PARTNEROPS_MONGO__URL`, `PARTNEROPS_SMTP__HOST` + `PARTNEROPS_SMTP__PORT` +
+   `PARTNEROPS_MAILPIT__URL`);
 2. testcontainers, when a Docker engine answers a ping;
 3. the project's own local servers (`deploy/local/servers.sh start`), built from
-   registry artifacts (Apache Kafka jars, FerretDB from the Go module proxy).
+   registry artifacts (Apache Kafka and mongo-java-server jars from Maven Central,
+   Mailpit from the Go module proxy).
 
 A test that needs a server it cannot get fails with a message saying how to provide one;
 it is never skipped.
@@ -17,13 +19,15 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVERS_SH = ROOT / "deploy" / "local" / "servers.sh"
 HOW_TO = (
     "Provide {what}: export {var}=..., or run `bash deploy/local/servers.sh start` "
-    "(needs OpenJDK 17 + Maven for Kafka, Go for FerretDB), or start a Docker engine so "
+    "(needs OpenJDK 17 + Maven for Kafka and the Mongo-wire server, Go + npm for Mailpit), "
+    "or start a Docker engine so "
     "testcontainers can run it."
 )
 
@@ -51,6 +55,22 @@ def docker_available() -> bool:
         return bool(client.ping())
     except Exception:
         return False
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def servers_sh(action: str, server: str, env: dict[str, str]) -> str:
+    """Run `deploy/local/servers.sh ACTION SERVER` with `env`; its stdout (fails loudly)."""
+    done = subprocess.run(
+        ["bash", str(SERVERS_SH), action, server], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, f"servers.sh {action} {server}: {done.stderr[-2000:]}"
+    return done.stdout
 
 
 def _local_env(server: str) -> dict[str, str]:
@@ -114,6 +134,53 @@ def mongo_server() -> Iterator[str]:
         yield _local_env("mongo")[var]
     except (ServerUnavailable, KeyError) as error:
         raise ServerUnavailable(f"{error}\n" + _how("a MongoDB-wire server", var)) from error
+
+
+@dataclass(frozen=True)
+class MailCatcher:
+    """A Mailpit: where to send mail (SMTP) and where to read it (`url` + `/api/v1/...`)."""
+
+    smtp_host: str
+    smtp_port: int
+    url: str
+
+
+MAIL_VARS = ("PARTNEROPS_SMTP__HOST", "PARTNEROPS_SMTP__PORT", "PARTNEROPS_MAILPIT__URL")
+
+
+@contextmanager
+def mailpit_server() -> Iterator[MailCatcher]:
+    """A real Mailpit (SMTP + HTTP API)."""
+    given = [os.environ.get(var) for var in MAIL_VARS]
+    if any(given):
+        if not all(given):
+            raise ServerUnavailable(f"set all of {', '.join(MAIL_VARS)} or none of them")
+        host, port, url = (value or "" for value in given)
+        if not reachable(f"{host}:{port}"):
+            raise ServerUnavailable(f"SMTP at {host}:{port} does not answer")
+        yield MailCatcher(host, int(port), url.rstrip("/"))
+        return
+    if docker_available():
+        from testcontainers.core.container import DockerContainer
+        from testcontainers.core.waiting_utils import wait_for_logs
+
+        image = "axllent/mailpit:v1.33.1"
+        with DockerContainer(image).with_exposed_ports(1025, 8025) as container:
+            wait_for_logs(container, "accessible via")
+            host = container.get_container_host_ip()
+            yield MailCatcher(
+                host,
+                int(container.get_exposed_port(1025)),
+                f"http://{host}:{container.get_exposed_port(8025)}",
+            )
+        return
+    try:
+        values = _local_env("mailpit")
+        yield MailCatcher(
+            values[MAIL_VARS[0]], int(values[MAIL_VARS[1]]), values[MAIL_VARS[2]].rstrip("/")
+        )
+    except (ServerUnavailable, KeyError) as error:
+        raise ServerUnavailable(f"{error}\n" + _how("a Mailpit", MAIL_VARS[0])) from error
 
 
 def _how(what: str, var: str) -> str:

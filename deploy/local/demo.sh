@@ -4,7 +4,8 @@
 #
 #   bash deploy/local/demo.sh
 #
-# Installs the Python dependencies, starts (or reuses) Kafka and the Mongo-wire server,
+# Installs the Python dependencies, starts (or reuses) Kafka, the Mongo-wire server and
+# the Mailpit mail catcher (web UI: http://127.0.0.1:38025),
 # starts every service as its own process in demonstration mode (a shared clock that the
 # scenario moves forward, so 48-hour and 22-working-day deadlines pass in seconds), plays
 # the scenario and stops the services. Servers it started are stopped too unless
@@ -21,7 +22,7 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-for server in kafka mongo; do
+for server in kafka mongo mailpit; do
     if ! bash deploy/local/servers.sh status "$server" >/dev/null 2>&1; then
         bash deploy/local/servers.sh start "$server"
         started+=("$server")

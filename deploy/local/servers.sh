@@ -2,12 +2,16 @@
 # Fetch, start and stop the real servers partnerops needs, on this machine,
 # without Docker:
 #
-#   * Apache Kafka 3.9.1, KRaft combined mode (broker + controller, node 1),
-#     from the Maven Central jars (deploy/local/kafka/pom.xml);
-#   * FerretDB 1.24.0 with its SQLite backend as the MongoDB-wire server,
-#     built once from the Go module proxy.
+#   * kafka    Apache Kafka 3.9.1, KRaft combined mode (broker + controller,
+#              node 1), from the Maven Central jars (deploy/local/kafka/pom.xml);
+#   * mongo    the MongoDB-wire server: mongo-java-server 1.47.0 with its H2
+#              backend (Maven Central jars + deploy/local/mongo/Launcher.java),
+#              or FerretDB 1.24.0 (SQLite) built from the Go module proxy when
+#              PARTNEROPS_MONGO_SERVER=ferretdb (deploy/local/mongo/server.sh);
+#   * mailpit  Mailpit 1.33.1, the mail catcher (SMTP, web UI, HTTP API), built
+#              from the Go module proxy (deploy/local/mailpit/server.sh).
 #
-# Usage: deploy/local/servers.sh COMMAND [kafka|mongo|all]   (default: all)
+# Usage: deploy/local/servers.sh COMMAND [kafka|mongo|mailpit|all]   (default: all)
 #
 #   start    fetch/build what is missing, start, wait until the server answers
 #   stop     SIGTERM, wait, then SIGKILL; harmless when not running
@@ -26,23 +30,28 @@
 #   PARTNEROPS_KAFKA_PORT             39092
 #   PARTNEROPS_KAFKA_CONTROLLER_PORT  39093
 #   PARTNEROPS_MONGO_PORT             37017
+#   PARTNEROPS_MONGO_SERVER           mongo-java-server (default) or ferretdb
+#   PARTNEROPS_SMTP_PORT              31025 (Mailpit's SMTP)
+#   PARTNEROPS_MAILPIT_HTTP_PORT      38025 (Mailpit's web UI and HTTP API)
+#   PARTNEROPS_MAILPIT_MAX_MESSAGES   5000 (older mails are dropped beyond it)
 #   PARTNEROPS_RESET=1        wipe the data directories before `start`
 #   PARTNEROPS_START_TIMEOUT  seconds to wait for a server to answer (90)
 #   PARTNEROPS_STOP_TIMEOUT   seconds between SIGTERM and SIGKILL (30)
 #   PARTNEROPS_KAFKA_HEAP_OPTS        "-Xms256m -Xmx768m"
+#   PARTNEROPS_MONGO_HEAP_OPTS        "-Xms64m -Xmx1g" (mongo-java-server)
 #   PARTNEROPS_FERRETDB_LOG_LEVEL     warn
-#   PARTNEROPS_KEEP_BUILD_CACHE=1     keep Go module/build caches after the
-#                                     FerretDB build (otherwise removed)
-#   JAVA_HOME                 Java 11+ (17 recommended); else `java` on PATH
+#   PARTNEROPS_KEEP_BUILD_CACHE=1     keep the Go module/build caches (and npm's)
+#                                     after a Go build (otherwise removed)
+#   JAVA_HOME                 Java 17; else `java` (and `javac`) on PATH
 #
 # Everything binds to 127.0.0.1 only. Needs bash, coreutils, java; on a cold
-# cache also mvn (Kafka jars) and go >= 1.22 (FerretDB build, ~1-2 min).
+# cache also mvn (Kafka and mongo-java-server jars), javac (the launcher), go >=
+# 1.26 with node and npm (Mailpit 1.33.1 asks for Go 1.26; ~1.5 min) and, for
+# FerretDB only, go >= 1.22 (~1-2 min).
 
 set -euo pipefail
 
 readonly KAFKA_VERSION=3.9.1
-readonly FERRETDB_VERSION=1.24.0
-readonly FERRETDB_MODULE=github.com/FerretDB/FerretDB
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
@@ -63,13 +72,19 @@ STATE_DIR=$(abspath "${PARTNEROPS_STATE:-$REPO_ROOT/.local}")
 KAFKA_PORT=${PARTNEROPS_KAFKA_PORT:-39092}
 KAFKA_CONTROLLER_PORT=${PARTNEROPS_KAFKA_CONTROLLER_PORT:-39093}
 MONGO_PORT=${PARTNEROPS_MONGO_PORT:-37017}
+MONGO_SERVER=${PARTNEROPS_MONGO_SERVER:-mongo-java-server}
+SMTP_PORT=${PARTNEROPS_SMTP_PORT:-31025}
+MAILPIT_HTTP_PORT=${PARTNEROPS_MAILPIT_HTTP_PORT:-38025}
+MAILPIT_MAX_MESSAGES=${PARTNEROPS_MAILPIT_MAX_MESSAGES:-5000}
 START_TIMEOUT=${PARTNEROPS_START_TIMEOUT:-90}
 STOP_TIMEOUT=${PARTNEROPS_STOP_TIMEOUT:-30}
 KAFKA_HEAP_OPTS=${PARTNEROPS_KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}
+MONGO_HEAP_OPTS=${PARTNEROPS_MONGO_HEAP_OPTS:--Xms64m -Xmx1g}
 FERRETDB_LOG_LEVEL=${PARTNEROPS_FERRETDB_LOG_LEVEL:-warn}
 LOG_LINES=${PARTNEROPS_LOG_LINES:-100}
-readonly CACHE_DIR STATE_DIR KAFKA_PORT KAFKA_CONTROLLER_PORT MONGO_PORT \
-    START_TIMEOUT STOP_TIMEOUT KAFKA_HEAP_OPTS FERRETDB_LOG_LEVEL LOG_LINES
+readonly CACHE_DIR STATE_DIR KAFKA_PORT KAFKA_CONTROLLER_PORT MONGO_PORT MONGO_SERVER \
+    SMTP_PORT MAILPIT_HTTP_PORT MAILPIT_MAX_MESSAGES START_TIMEOUT STOP_TIMEOUT \
+    KAFKA_HEAP_OPTS MONGO_HEAP_OPTS FERRETDB_LOG_LEVEL LOG_LINES
 
 readonly HOST=127.0.0.1
 readonly LOG_DIR=$STATE_DIR/logs
@@ -84,14 +99,6 @@ readonly KAFKA_LOG=$LOG_DIR/kafka.log
 readonly KAFKA_OUT=$LOG_DIR/kafka.stdout.log # JVM's own stdout/stderr
 readonly KAFKA_PID=$RUN_DIR/kafka.pid
 
-# FerretDB layout
-readonly FERRETDB_HOME=$CACHE_DIR/ferretdb-$FERRETDB_VERSION
-readonly FERRETDB_BIN=$FERRETDB_HOME/ferretdb
-readonly FERRETDB_DATA=$STATE_DIR/ferretdb-data
-readonly FERRETDB_STATE=$STATE_DIR/ferretdb-state
-readonly FERRETDB_LOG=$LOG_DIR/ferretdb.log
-readonly FERRETDB_PID=$RUN_DIR/ferretdb.pid
-
 # ---------------------------------------------------------------- helpers
 
 say() { printf '[servers] %s\n' "$*" >&2; }
@@ -105,6 +112,15 @@ validate_port() {
 validate_port PARTNEROPS_KAFKA_PORT "$KAFKA_PORT"
 validate_port PARTNEROPS_KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
 validate_port PARTNEROPS_MONGO_PORT "$MONGO_PORT"
+validate_port PARTNEROPS_SMTP_PORT "$SMTP_PORT"
+validate_port PARTNEROPS_MAILPIT_HTTP_PORT "$MAILPIT_HTTP_PORT"
+[[ "$SMTP_PORT" != "$MAILPIT_HTTP_PORT" ]] \
+    || die "PARTNEROPS_SMTP_PORT and PARTNEROPS_MAILPIT_HTTP_PORT must differ"
+[[ "$MAILPIT_MAX_MESSAGES" =~ ^[0-9]+$ ]] || die "PARTNEROPS_MAILPIT_MAX_MESSAGES must be a number"
+case "$MONGO_SERVER" in
+    mongo-java-server | ferretdb) ;;
+    *) die "PARTNEROPS_MONGO_SERVER must be mongo-java-server or ferretdb, got '$MONGO_SERVER'" ;;
+esac
 [[ "$KAFKA_PORT" != "$KAFKA_CONTROLLER_PORT" ]] \
     || die "PARTNEROPS_KAFKA_PORT and PARTNEROPS_KAFKA_CONTROLLER_PORT must differ"
 [[ "$START_TIMEOUT" =~ ^[0-9]+$ ]] || die "PARTNEROPS_START_TIMEOUT must be seconds"
@@ -139,13 +155,23 @@ port_open() { # port -> 0 if something accepts TCP connections on it
     timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$HOST" "$1" >/dev/null 2>&1
 }
 
+# Whether process $1 runs: it exists and is not a zombie. (A process that has
+# exited stays a zombie until its parent reaps it; the servers are reparented
+# to PID 1, which may reap only every few seconds.)
+alive() {
+    local state
+    kill -0 "$1" 2>/dev/null || return 1
+    state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || true
+    [[ "$state" != Z ]]
+}
+
 # pid from pid file $1 when that process is alive and its command line
 # contains $2; empty otherwise (a stale pid file is removed).
 live_pid() {
     local pidfile=$1 pattern=$2 pid
     [[ -f "$pidfile" ]] || return 0
     pid=$(<"$pidfile") || true
-    if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
+    if [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" \
         && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"; then
         printf '%s\n' "$pid"
     else
@@ -192,7 +218,7 @@ wait_ready() {
     shift 4
     local deadline=$((SECONDS + START_TIMEOUT))
     while :; do
-        if ! kill -0 "$pid" 2>/dev/null; then
+        if ! alive "$pid"; then
             rm -f -- "$pidfile"
             say "$name (pid $pid) exited during startup"
             log_tail "$@"
@@ -215,7 +241,7 @@ terminate() { # name pid pidfile
     local name=$1 pid=$2 pidfile=$3 deadline
     kill -TERM "$pid" 2>/dev/null || true
     deadline=$((SECONDS + STOP_TIMEOUT))
-    while kill -0 "$pid" 2>/dev/null; do
+    while alive "$pid"; do
         if ((SECONDS >= deadline)); then
             say "$name (pid $pid) still running after ${STOP_TIMEOUT}s; sending SIGKILL"
             kill -KILL "$pid" 2>/dev/null || true
@@ -228,6 +254,49 @@ terminate() { # name pid pidfile
 }
 
 hex_of_stdin() { od -An -v -tx1 | tr -d ' \n'; }
+
+print_log() { # file: its last LOG_LINES lines, with a header
+    if [[ -f "$1" ]]; then
+        echo "==> $1 <=="
+        tail -n "$LOG_LINES" -- "$1"
+    else
+        echo "==> $1 (no log yet) <=="
+    fi
+}
+
+# Download Go module $1 at version $2 from the Go module proxy into a Go path
+# private to $3 (so builds under different locks never share one), and copy its
+# source to $3/build (writable). Go settings are exported for the `go build`
+# that follows: call it inside `with_lock` (a subshell). Log to $4.
+go_module_source() {
+    local module=$1 version=$2 home=$3 buildlog=$4 dir
+    command -v go >/dev/null 2>&1 \
+        || die "go not found: it is needed once to build $module v$version (see its go.mod)"
+    export GOPATH=$home/go/path
+    export GOMODCACHE=$home/go/path/pkg/mod
+    export GOCACHE=$home/go/build-cache
+    export GOFLAGS=-buildvcs=false
+    mkdir -p -- "$home"
+    : >"$buildlog"
+    say "downloading $module@v$version from the Go module proxy"
+    dir=$(cd "$home" && go mod download -json "$module@v$version" \
+        </dev/null 2>>"$buildlog" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p') || true
+    if [[ -z "$dir" || ! -f "$dir/go.mod" ]]; then
+        log_tail "$buildlog"
+        die "go mod download of $module@v$version failed"
+    fi
+    rm -rf -- "$home/build"
+    cp -R -- "$dir" "$home/build"
+    chmod -R u+w -- "$home/build"
+}
+
+go_build_cleanup() { # home: drop the build copy and (unless kept) ~1 GB of Go caches
+    rm -rf -- "$1/build"
+    if [[ "${PARTNEROPS_KEEP_BUILD_CACHE:-0}" != 1 ]]; then
+        chmod -R u+w -- "$1/go" 2>/dev/null || true
+        rm -rf -- "$1/go"
+    fi
+}
 
 # ------------------------------------------------------------------ Kafka
 
@@ -449,143 +518,14 @@ kafka_reset() {
     rm -rf -- "$KAFKA_DATA" "$KAFKA_CONF_DIR/cluster.id"
 }
 
-# --------------------------------------------------------------- FerretDB
+kafka_logs() { print_log "$KAFKA_LOG"; }
 
-ferretdb_build_locked() {
-    if [[ -x "$FERRETDB_BIN" ]]; then
-        return 0
-    fi
-    command -v go >/dev/null 2>&1 \
-        || die "go not found: Go >= 1.22 is needed once to build FerretDB $FERRETDB_VERSION"
-    local gobase=$CACHE_DIR/go
-    local work=$FERRETDB_HOME/build
-    export GOPATH=$gobase/path
-    export GOMODCACHE=$gobase/path/pkg/mod
-    export GOCACHE=$gobase/build-cache
-    export GOFLAGS=-buildvcs=false
-    export CGO_ENABLED=0 # FerretDB's SQLite driver is pure Go
-    say "downloading $FERRETDB_MODULE@v$FERRETDB_VERSION from the Go module proxy"
-    local dir
-    local buildlog=$FERRETDB_HOME/build.log
-    mkdir -p -- "$FERRETDB_HOME"
-    : >"$buildlog"
-    dir=$(cd "$CACHE_DIR" && go mod download -json "$FERRETDB_MODULE@v$FERRETDB_VERSION" \
-        </dev/null 2>>"$buildlog" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p') || true
-    if [[ -z "$dir" || ! -f "$dir/go.mod" ]]; then
-        log_tail "$buildlog"
-        die "go mod download of $FERRETDB_MODULE@v$FERRETDB_VERSION failed"
-    fi
-    rm -rf -- "$work"
-    cp -R -- "$dir" "$work"
-    chmod -R u+w -- "$work"
-    # Without it the binary panics at start (FerretDB issue #2982).
-    printf 'v%s\n' "$FERRETDB_VERSION" >"$work/build/version/version.txt"
-    say "building FerretDB $FERRETDB_VERSION (takes a minute or two, done once)"
-    local t0=$SECONDS
-    if ! (cd "$work" && go build -trimpath -o "$FERRETDB_BIN.tmp" ./cmd/ferretdb \
-        </dev/null >>"$buildlog" 2>&1); then
-        log_tail "$buildlog"
-        die "go build of FerretDB failed (log: $buildlog, build dir kept: $work)"
-    fi
-    mv -f -- "$FERRETDB_BIN.tmp" "$FERRETDB_BIN"
-    say "FerretDB built in $((SECONDS - t0))s: $FERRETDB_BIN"
-    rm -rf -- "$work"
-    if [[ "${PARTNEROPS_KEEP_BUILD_CACHE:-0}" != 1 ]]; then
-        # Only the binary is needed from now on; drop ~1 GB of Go caches.
-        chmod -R u+w -- "$gobase" 2>/dev/null || true
-        rm -rf -- "$gobase"
-    fi
-}
+# ------------------------------------------- the Mongo-wire server, Mailpit
 
-ferretdb_build() {
-    [[ -x "$FERRETDB_BIN" ]] && return 0
-    mkdir -p -- "$FERRETDB_HOME"
-    with_lock "$CACHE_DIR/.ferretdb.lock" ferretdb_build_locked
-}
-
-# Readiness: an OP_MSG {ping: 1, $db: "admin"} answered with ok: 1.0.
-mongo_probe() {
-    # (No separate port_open here: FerretDB logs a warning for every
-    # connection closed without a request.)
-    local hex
-    # shellcheck disable=SC2016 # expanded by the inner bash
-    hex=$(timeout 5 bash -c '
-        exec 3<>"/dev/tcp/$0/$1" || exit 1
-        # header: len=51 id=1 responseTo=0 opCode=2013 (OP_MSG) | flags=0
-        # | section kind 0 | BSON {ping: int32 1, $db: "admin"} (30 bytes)
-        printf "\x33\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\xdd\x07\x00\x00\x00\x00\x00\x00\x00\x1e\x00\x00\x00\x10ping\x00\x01\x00\x00\x00\x02\x24db\x00\x06\x00\x00\x00admin\x00\x00" >&3
-        dd bs=65536 count=1 <&3 2>/dev/null
-    ' "$HOST" "$MONGO_PORT" 2>/dev/null | hex_of_stdin) || return 1
-    # opCode 2013 at offset 12, and the element ok: double 1.0
-    [[ "${hex:24:8}" == "dd070000" && "$hex" == *016f6b00000000000000f03f* ]]
-}
-
-mongo_start() {
-    local pid
-    pid=$(live_pid "$FERRETDB_PID" "ferretdb --handler")
-    if [[ -n "$pid" ]]; then
-        if mongo_probe; then
-            say "ferretdb already running (pid $pid) on $HOST:$MONGO_PORT"
-            return 0
-        fi
-        say "ferretdb process $pid exists but does not answer yet; waiting"
-        wait_ready ferretdb "$pid" "$FERRETDB_PID" mongo_probe "$FERRETDB_LOG" \
-            || die "ferretdb did not become ready"
-        say "ferretdb ready on $HOST:$MONGO_PORT (pid $pid)"
-        return 0
-    fi
-    if port_open "$MONGO_PORT"; then
-        die "port $MONGO_PORT is already in use by a process this script did not start" \
-            "(set PARTNEROPS_MONGO_PORT)"
-    fi
-    ferretdb_build
-    mkdir -p -- "$RUN_DIR" "$LOG_DIR" "$FERRETDB_DATA" "$FERRETDB_STATE"
-    local t0=$SECONDS
-    spawn "$FERRETDB_PID" "$FERRETDB_LOG" "$FERRETDB_BIN" \
-        --handler=sqlite \
-        --sqlite-url="file:$FERRETDB_DATA/" \
-        --listen-addr="$HOST:$MONGO_PORT" \
-        --state-dir="$FERRETDB_STATE" \
-        --debug-addr=- \
-        --telemetry=disable \
-        --log-level="$FERRETDB_LOG_LEVEL"
-    pid=$(<"$FERRETDB_PID")
-    say "ferretdb starting (pid $pid), waiting up to ${START_TIMEOUT}s for $HOST:$MONGO_PORT"
-    wait_ready ferretdb "$pid" "$FERRETDB_PID" mongo_probe "$FERRETDB_LOG" \
-        || die "ferretdb did not start (log: $FERRETDB_LOG)"
-    say "ferretdb ready on $HOST:$MONGO_PORT (pid $pid, $((SECONDS - t0))s)"
-}
-
-mongo_stop() {
-    local pid
-    pid=$(live_pid "$FERRETDB_PID" "ferretdb --handler")
-    if [[ -z "$pid" ]]; then
-        say "ferretdb not running"
-        return 0
-    fi
-    say "stopping ferretdb (pid $pid)"
-    terminate ferretdb "$pid" "$FERRETDB_PID"
-    say "ferretdb stopped"
-}
-
-mongo_status() {
-    local pid
-    pid=$(live_pid "$FERRETDB_PID" "ferretdb --handler")
-    if [[ -n "$pid" ]] && mongo_probe; then
-        echo "mongo: running (ferretdb pid $pid, $HOST:$MONGO_PORT)"
-        return 0
-    elif [[ -n "$pid" ]]; then
-        echo "mongo: stopped (ferretdb pid $pid alive but $HOST:$MONGO_PORT does not answer)"
-    else
-        echo "mongo: stopped"
-    fi
-    return 3
-}
-
-mongo_reset() {
-    say "wiping FerretDB data ($FERRETDB_DATA, $FERRETDB_STATE)"
-    rm -rf -- "$FERRETDB_DATA" "$FERRETDB_STATE"
-}
+# shellcheck source=deploy/local/mongo/server.sh
+source "$SCRIPT_DIR/mongo/server.sh"
+# shellcheck source=deploy/local/mailpit/server.sh
+source "$SCRIPT_DIR/mailpit/server.sh"
 
 # ------------------------------------------------------------------- main
 
@@ -605,10 +545,11 @@ main() {
     [[ $# -le 2 ]] || { usage; exit 2; }
     local -a servers
     case "$target" in
-        all) servers=(kafka mongo) ;;
+        all) servers=(kafka mongo mailpit) ;;
         kafka) servers=(kafka) ;;
-        mongo | mongodb | ferretdb) servers=(mongo) ;;
-        *) say "unknown server '$target' (kafka, mongo or all)"; exit 2 ;;
+        mongo | mongodb) servers=(mongo) ;;
+        mailpit | smtp) servers=(mailpit) ;;
+        *) say "unknown server '$target' (kafka, mongo, mailpit or all)"; exit 2 ;;
     esac
     local s rc=0
     case "$cmd" in
@@ -617,9 +558,7 @@ main() {
                 for s in "${servers[@]}"; do locked "$s" stop; locked "$s" reset; done
             fi
             # Fetch/build everything first so a cold cache costs one wait.
-            for s in "${servers[@]}"; do
-                case $s in kafka) kafka_fetch ;; mongo) ferretdb_build ;; esac
-            done
+            for s in "${servers[@]}"; do "${s}_fetch"; done
             for s in "${servers[@]}"; do locked "$s" start; done
             ;;
         stop)
@@ -636,25 +575,15 @@ main() {
         env)
             echo "export PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS=$HOST:$KAFKA_PORT"
             echo "export PARTNEROPS_MONGO__URL=mongodb://$HOST:$MONGO_PORT"
+            echo "export PARTNEROPS_SMTP__HOST=$HOST"
+            echo "export PARTNEROPS_SMTP__PORT=$SMTP_PORT"
+            echo "export PARTNEROPS_MAILPIT__URL=http://$HOST:$MAILPIT_HTTP_PORT"
             ;;
         logs)
-            for s in "${servers[@]}"; do
-                case $s in
-                    kafka) s=$KAFKA_LOG ;;
-                    mongo) s=$FERRETDB_LOG ;;
-                esac
-                if [[ -f "$s" ]]; then
-                    echo "==> $s <=="
-                    tail -n "$LOG_LINES" -- "$s"
-                else
-                    echo "==> $s (no log yet) <=="
-                fi
-            done
+            for s in "${servers[@]}"; do "${s}_logs"; done
             ;;
         fetch)
-            for s in "${servers[@]}"; do
-                case $s in kafka) kafka_fetch ;; mongo) ferretdb_build ;; esac
-            done
+            for s in "${servers[@]}"; do "${s}_fetch"; done
             say "artifacts ready in $CACHE_DIR"
             ;;
         reset)

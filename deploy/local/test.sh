@@ -4,8 +4,9 @@
 #
 #   bash deploy/local/test.sh [pytest args...]
 #
-# Servers come from PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS / PARTNEROPS_MONGO__URL when set;
-# else testcontainers when a Docker engine answers; else deploy/local/servers.sh.
+# Servers come from PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS / PARTNEROPS_MONGO__URL /
+# PARTNEROPS_MAILPIT__URL (with PARTNEROPS_SMTP__HOST and __PORT) when set; else
+# testcontainers when a Docker engine answers; else deploy/local/servers.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 bash deploy/local/bootstrap.sh
@@ -19,10 +20,11 @@ trap cleanup EXIT
 
 docker_engine() { timeout 5 docker info >/dev/null 2>&1; }
 if ! docker_engine; then
-    for server in kafka mongo; do
+    for server in kafka mongo mailpit; do
         case $server in
             kafka) var=PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS ;;
             mongo) var=PARTNEROPS_MONGO__URL ;;
+            mailpit) var=PARTNEROPS_MAILPIT__URL ;;
         esac
         [[ -n "${!var:-}" ]] && continue
         if ! bash deploy/local/servers.sh status "$server" >/dev/null 2>&1; then
@@ -34,6 +36,7 @@ if ! docker_engine; then
     while read -r line; do
         assignment=${line#export }
         var=${assignment%%=*}
+        # shellcheck disable=SC2163 # exports the NAME=value it holds
         [[ -n "${!var:-}" ]] || export "$assignment"
     done < <(bash deploy/local/servers.sh env)
 fi

@@ -111,7 +111,8 @@ async def baseline(bootstrap: str, mongo_url: str, n: int) -> Result:
     done = 0
     while done < n:
         batch = await consumer.getmany(timeout_ms=500, max_records=500)
-        # Inserts, not upserts: FerretDB 1.24 stalls on unordered bulk upserts (README).
+        # Inserts, not upserts: FerretDB 1.24 (selectable) has stalled on unordered bulk
+        # upserts; inserts keep the baseline comparable across the local servers.
         ops = [
             InsertOne({"_id": f"{r.partition}:{r.offset}", "key": r.key.decode(), "v": r.value})
             for records in batch.values()

@@ -79,7 +79,8 @@ def wiring(
                             due_at=ctx.clock.now() + timedelta(seconds=cmd.remind_in_seconds),
                         )
                     )
-                return Change({"value": value}, [Outgoing(events_topic, event)], timers)
+                state = {**(stored.state if stored else {}), "value": value}  # keeps "fired"
+                return Change(state, [Outgoing(events_topic, event)], timers)
 
             if crash_on is not None:
                 await ctx.store("counters").apply(cmd.counter_id, envelope.id, decide)

@@ -1,15 +1,14 @@
 """A database outage in the middle of consumption: retried, nothing lost, no restart.
 
-The test runs its own Mongo-wire server (the project's FerretDB, on a free port with its
-own state directory) so that it can stop and start it without disturbing other tests.
+The test runs its own Mongo-wire server (the local one of `deploy/local/servers.sh`, on a
+free port with its own state directory) so that it can stop and start it without
+disturbing other tests.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,22 +17,13 @@ from prometheus_client import REGISTRY
 from tests.conftest import eventually
 from tests.integration.counter_service import make_context, wiring
 from tests.integration.test_plumbing import _bump, _collect, _publish
-from tests.servers import SERVERS_SH
+from tests.servers import free_port, servers_sh
 
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _mongo(action: str, env: dict[str, str]) -> None:
-    done = subprocess.run(
-        ["bash", str(SERVERS_SH), action, "mongo"], env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    servers_sh(action, "mongo", env)
 
 
 def _retries(topic: str) -> float:
@@ -46,7 +36,7 @@ def _retries(topic: str) -> float:
 
 @pytest.fixture
 def private_mongo(tmp_path: Path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PARTNEROPS_STATE": str(tmp_path), "PARTNEROPS_MONGO_PORT": str(port)}
     _mongo("start", env)
     try:
