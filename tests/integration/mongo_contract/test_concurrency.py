@@ -208,10 +208,14 @@ async def test_the_services_claims_give_a_contested_value_to_exactly_one_owner(m
     async def always_active(*_: str) -> bool:
         return True
 
+    async def all_holding(owners: set[str]) -> set[str]:
+        return owners  # every other owner is an active request
+
     async def port(client: AsyncMongoClient[Any], port_id: str) -> set[str]:
         claims = NumberClaims(client[mongo_db.name].number_claims)
-        held = await claims.claim(port_id, "P-1", numbers, always_active)
-        return set(numbers) - held
+        held = await claims.claim(port_id, "P-1", numbers, all_holding)
+        # Claiming in order stops at the first number another request holds.
+        return set() if held else set(numbers)
 
     async def group(client: AsyncMongoClient[Any], owner: str) -> set[str]:
         claims = UniqueClaims(client[mongo_db.name].group_id_claims)

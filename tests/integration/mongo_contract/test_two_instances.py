@@ -85,8 +85,17 @@ def recording(commands: str, events: str, applied: list[str]) -> Any:
         inner(ctx)
         original = ctx.apply
 
-        async def apply(collection: str, aggregate_id: str, message_id: str, decide: Any) -> bool:
-            changed = await original(collection, aggregate_id, message_id, decide)
+        async def apply(
+            collection: str,
+            aggregate_id: str,
+            message_id: str,
+            decide: Any,
+            *,
+            fingerprint: str | None = None,
+        ) -> bool:
+            changed = await original(
+                collection, aggregate_id, message_id, decide, fingerprint=fingerprint
+            )
             if changed:
                 applied.append(message_id)
             return changed
