@@ -70,6 +70,12 @@ class ServiceContext:
             self.indexes.extend(aggregate_indexes(collection))
             if self.relay is not None:
                 self.relay.add(self.db[collection])
+                relay = self.relay
+                self.stores[collection].on_saved(
+                    lambda aggregate_id, _due, events: (
+                        relay.note_written(collection, aggregate_id) if events else None
+                    )
+                )
         return self.stores[collection]
 
     def use_cases(
