@@ -27,7 +27,6 @@ key or size — handled, refused with a rejection event, or dead-lettered:
 from __future__ import annotations
 
 import asyncio
-import functools
 import random
 import time
 import traceback
@@ -41,11 +40,12 @@ from aiokafka.errors import KafkaConnectionError, KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 from pymongo.errors import ConnectionFailure, PyMongoError
 
 from shared import metrics
 from shared.binding import Header, Reason, Record, UnreadableEvent, decode, reason
+from shared.contracts.common import CommandRejected, command_rejected_model
 from shared.dead_letter import capped_reasons, dead_letter_copy
 from shared.errors import ConcurrencyConflict, EventTooLarge, MessageRejected, Transient
 from shared.events import Envelope, Payload, new_event, validation_reasons
@@ -358,11 +358,14 @@ class Dispatcher:
         assert self.publisher is not None
         owner = BY_NAME[topic].owner
         capped = capped_reasons(reasons)
+        request_id = cause.get("request_id")
         rejection = command_rejected_model(owner)(
             command_id=command_id[:200],
             command_type=command_type[:200],
+            request_id=request_id[:200] if request_id else None,
             code=code,
             reasons=capped,
+            occurred_at=self.clock(),
         )
         subject = cause.get("subject")
         event = new_event(
@@ -375,30 +378,6 @@ class Dispatcher:
             event_id=derived_id(owner, "command.rejected", command_id, code, repr(capped)),
         )
         await self.publisher.publish(f"{owner}.events", event)
-
-
-class CommandRejected(Payload):
-    """A command that could not even be read: its id, type and machine-readable reasons."""
-
-    EVENT_TYPE = "service.command.rejected"
-    command_id: str = Field(description="CloudEvents id of the refused command")
-    command_type: str = Field(description="CloudEvents type of the refused command")
-    code: str = Field(
-        description="invalid_data | invalid_envelope | invalid_headers | unknown_command | "
-        "unsupported_datacontenttype | unsupported_content_mode | unsupported_event_format "
-        "| event_too_large | a handler's own refusal code"
-    )
-    reasons: list[dict[str, str]] = Field(description="[{field, code, message}]")
-
-
-@functools.cache
-def command_rejected_model(service: str) -> type[CommandRejected]:
-    """`<service>.command.rejected`: the rejection of an unreadable command to `service`."""
-    return type(
-        "CommandRejected",
-        (CommandRejected,),
-        {"EVENT_TYPE": f"{service}.command.rejected", "__module__": __name__},
-    )
 
 
 def _raw_body(message: Any) -> bytes:
@@ -423,11 +402,13 @@ def _key_bytes(key: Any) -> bytes | None:
 
 def _cause(envelope: Envelope) -> dict[str, str]:
     """What a rejection echoes of the command it refuses."""
+    request_id = envelope.data.get("request_id")
     return {
         "id": envelope.id,
         "type": envelope.type,
         "subject": envelope.subject or "",
         "correlationid": envelope.correlation,
+        "request_id": request_id if isinstance(request_id, str) else "",
     }
 
 

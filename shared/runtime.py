@@ -24,8 +24,8 @@ from pydantic import ValidationError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.catalogue import published_types
 from shared.clock import Clock, ControllableClock, SystemClock
+from shared.contracts import published_types
 from shared.events import ClockAdvanced, Envelope, Payload
 from shared.http import OpsServer
 from shared.ids import new_id

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from shared.catalogue import (
+from tools.catalogue import (
     DOCS,
     all_catalogues,
     all_models,
@@ -18,7 +18,7 @@ from shared.catalogue import (
 
 pytestmark = pytest.mark.unit
 
-REGENERATE = "regenerate with: uv run python -m shared.catalogue --write"
+REGENERATE = "regenerate with: uv run python -m tools.catalogue --write"
 
 
 def test_the_asyncapi_document_is_current():

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from services.porting import contracts
 from services.porting.domain import events as domain_events
+from shared.contracts import carrier
+from shared.contracts import porting as contracts
 from shared.events import Payload
 
 pytestmark = pytest.mark.unit
@@ -117,7 +118,7 @@ class TestCommands:
 
 class TestCarrierGateway:
     def test_an_acceptance_may_leave_the_port_date_to_us(self):
-        answer = contracts.CarrierPortAccepted.model_validate(
+        answer = carrier.CarrierPortAccepted.model_validate(
             {
                 "port_id": "port-0001",
                 "carrier_ref": "CARRIER-REF-1",
@@ -128,7 +129,7 @@ class TestCarrierGateway:
         assert answer.port_date is None
 
     def test_an_acceptance_with_the_carriers_port_date(self):
-        answer = contracts.CarrierPortAccepted(
+        answer = carrier.CarrierPortAccepted(
             port_id="port-0001",
             carrier_ref="CARRIER-REF-1",
             accepted_at="2026-12-14T10:00:00+00:00",
@@ -138,7 +139,7 @@ class TestCarrierGateway:
 
     def test_a_naive_time_from_the_gateway_is_refused(self):
         with pytest.raises(ValidationError):
-            contracts.CarrierPortCancelled(
+            carrier.CarrierPortCancelled(
                 port_id="port-0001",
                 carrier_ref="CARRIER-REF-1",
                 cancelled_by="Example Telecom Ltd",
@@ -147,7 +148,7 @@ class TestCarrierGateway:
 
     def test_a_rejection_needs_at_least_one_reason(self):
         with pytest.raises(ValidationError):
-            contracts.CarrierPortRejected(
+            carrier.CarrierPortRejected(
                 port_id="port-0001",
                 carrier_ref="CARRIER-REF-1",
                 rejected_at="2026-12-03T10:00:00+00:00",
