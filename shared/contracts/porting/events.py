@@ -243,44 +243,41 @@ class PortDateRefusedV1(_PortEventV1):
 # -- the draft's history (published for the audit trail) ---------------------------------
 
 
-class PortDrafted(Payload):
-    """PortDrafted(*, port_id: 'str', partner_id: 'str', occurred_at: 'datetime', version: 'int', actor: 'str', country: 'str', product: 'str')"""  # noqa: E501
+class _PortHistoryEvent(Payload):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    EVENT_TYPE: ClassVar[str]
+
+    port_id: str = Field(description="Port request id")
+    partner_id: str = Field(description="Partner the port belongs to")
+    occurred_at: datetime = Field(description="When it happened (UTC)")
+    version: int = Field(description="Version of the port request after this change")
+    actor: str = Field(description="User id of who made the change")
+
+
+class PortDrafted(_PortHistoryEvent):
+    """A port request was drafted (stored before any check; the same event however often
+    the draft is rebuilt)."""
 
     EVENT_TYPE: ClassVar[str] = "porting.port.drafted"
 
-    port_id: str
-    partner_id: str
-    occurred_at: datetime
-    version: int
-    actor: str
-    country: str
-    product: str
+    country: str = Field(description="Country the numbers are ported in (ISO 3166-1 alpha-2)")
+    product: str = Field(description="Line product the numbers are on")
 
 
-class PortDraftUpdated(Payload):
-    """PortDraftUpdated(*, port_id: 'str', partner_id: 'str', occurred_at: 'datetime', version: 'int', actor: 'str', changed_fields: 'tuple[str, ...]')"""  # noqa: E501
+class PortDraftUpdated(_PortHistoryEvent):
+    """A draft's details were corrected."""
 
     EVENT_TYPE: ClassVar[str] = "porting.port.draft_updated"
 
-    port_id: str
-    partner_id: str
-    occurred_at: datetime
-    version: int
-    actor: str
-    changed_fields: list[str]
+    changed_fields: list[str] = Field(description="Names of the fields that changed")
 
 
-class PortCommentAdded(Payload):
-    """PortCommentAdded(*, port_id: 'str', partner_id: 'str', occurred_at: 'datetime', version: 'int', actor: 'str', comment: 'str')"""  # noqa: E501
+class PortCommentAdded(_PortHistoryEvent):
+    """A comment was added to the request's history."""
 
     EVENT_TYPE: ClassVar[str] = "porting.port.comment_added"
 
-    port_id: str
-    partner_id: str
-    occurred_at: datetime
-    version: int
-    actor: str
-    comment: str
+    comment: str = Field(description="The comment, as written")
 
 
 EVENTS: list[type[Payload]] = [
