@@ -70,7 +70,8 @@ COMMAND_HANDLERS: dict[type[Payload], UseCase] = {
     c.RecordPartitionSynchronised: admin_provisioning.record_synchronised,
     c.RetryProvisioning: admin_provisioning.retry,
 }
-"""Every command of `contracts_admin.COMMANDS` and its use case."""
+"""Every command of the on-behalf, devices, groups and provisioning concepts of
+`shared.contracts.onboarding`, and its use case."""
 
 PORTING_HANDLERS: dict[type[Payload], UseCase] = {
     porting.PortNumbersAccepted: admin_inventory.port_accepted,

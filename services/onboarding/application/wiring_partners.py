@@ -61,8 +61,8 @@ COMMAND_HANDLERS: dict[type[Payload], UseCase] = {
     AssignLicence: partners_orders.assign_licence,
     UnassignLicence: partners_orders.unassign_licence,
 }
-"""Every command of `contracts_partners.COMMANDS` and
-`contracts_licences.COMMANDS`, and its use case."""
+"""Every command of the partners, provider onboarding, customers and activation concepts
+of `shared.contracts.onboarding`, and its use case."""
 
 
 def register(deps: Deps) -> None:
