@@ -246,8 +246,19 @@ def write(docs: Path = DOCS) -> None:
         )
 
 
-def incompatibilities(old: dict[str, Any], new: dict[str, Any], path: str = "") -> list[str]:
-    """Backward-incompatible differences between two JSON Schemas of the same version."""
+def incompatibilities(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    path: str = "",
+    defs: tuple[dict[str, Any], dict[str, Any]] | None = None,
+) -> list[str]:
+    """Backward-incompatible differences between two JSON Schemas of the same version: a
+    property removed or retyped, a new required property — in the schema itself, in each
+    definition (`$defs`) of the same name, and in the definition a property refers to when
+    that definition was renamed (`ReasonOut` → `Reason`)."""
+    if defs is None:
+        defs = (old.get("$defs", {}), new.get("$defs", {}))
+    old_defs, new_defs = defs
     problems: list[str] = []
     old_props = old.get("properties", {})
     new_props = new.get("properties", {})
@@ -259,13 +270,28 @@ def incompatibilities(old: dict[str, Any], new: dict[str, Any], path: str = "") 
         old_type, new_type = old_prop.get("type"), new_props[name].get("type")
         if old_type and new_type and old_type != new_type:
             problems.append(f"{where}: type changed {old_type} -> {new_type}")
+        old_ref, new_ref = _ref(old_prop), _ref(new_props[name])
+        renamed = old_ref and new_ref and old_ref != new_ref
+        if renamed and old_ref in old_defs and new_ref in new_defs:
+            problems.extend(incompatibilities(old_defs[old_ref], new_defs[new_ref], where, defs))
     added_required = set(new.get("required", [])) - set(old.get("required", []))
     for name in sorted(added_required):
         problems.append(f"{path or '$'}: new required property {name}")
-    for def_name, old_def in old.get("$defs", {}).items():
-        if def_name in new.get("$defs", {}):
-            problems.extend(incompatibilities(old_def, new["$defs"][def_name], def_name))
+    if not path:
+        for def_name, old_def in old_defs.items():
+            if def_name in new_defs:
+                problems.extend(incompatibilities(old_def, new_defs[def_name], def_name, defs))
     return problems
+
+
+def _ref(prop: dict[str, Any]) -> str | None:
+    """The name of the definition a property refers to (directly, as array items, or as
+    one branch of an `anyOf`), if any."""
+    for candidate in (prop, prop.get("items", {}), *prop.get("anyOf", [])):
+        ref = candidate.get("$ref", "") if isinstance(candidate, dict) else ""
+        if ref.startswith("#/$defs/"):
+            return str(ref.removeprefix("#/$defs/"))
+    return None
 
 
 def consumed_by(name: str, wire: Any) -> dict[str, list[type[Payload]]]:

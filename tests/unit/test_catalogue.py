@@ -56,3 +56,15 @@ def test_an_added_optional_property_is_compatible():
     old = {"properties": {"a": {"type": "string"}}, "required": ["a"]}
     new = {"properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["a"]}
     assert incompatibilities(old, new) == []
+
+
+def test_a_property_of_a_renamed_definition_is_still_checked():
+    old = {
+        "$defs": {"ReasonOut": {"properties": {"code": {"type": "string"}}, "required": []}},
+        "properties": {"reasons": {"type": "array", "items": {"$ref": "#/$defs/ReasonOut"}}},
+    }
+    new = {
+        "$defs": {"Reason": {"properties": {"message": {"type": "string"}}, "required": []}},
+        "properties": {"reasons": {"type": "array", "items": {"$ref": "#/$defs/Reason"}}},
+    }
+    assert incompatibilities(old, new) == ["reasons.code: property removed"]
