@@ -24,13 +24,13 @@ from pydantic import ValidationError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.catalogue import published_types
 from shared.clock import Clock, ControllableClock, SystemClock
+from shared.contracts import published_types
 from shared.events import ClockAdvanced, Envelope, Payload
 from shared.http import OpsServer
 from shared.ids import new_id
 from shared.kafka import Dispatcher, Publisher, Transient, build_broker, ensure_topics
-from shared.kafka_client import lenient_parser
+from shared.kafka.broker import lenient_parser
 from shared.lag import LagMonitor
 from shared.logging import configure_logging, get_logger
 from shared.mongo import Document, IndexSpec, aggregate_indexes, create_client, ensure_indexes
