@@ -84,8 +84,12 @@ class World:
         self.porting = Porting.of(self.claims, self.rules)
 
     async def _holding(self, port_ids: set[str]) -> set[str]:
-        requests = {i: await self.uc.load(self.porting.ports, i) for i in port_ids}
-        return {i for i, r in requests.items() if r is not None and r.may_hold_numbers}
+        holding: set[str] = set()
+        for port_id in port_ids:
+            request: PortRequest | None = await self.uc.load(self.porting.ports, port_id)
+            if request is not None and request.may_hold_numbers:
+                holding.add(port_id)
+        return holding
 
     # -- sending ------------------------------------------------------------------------
 
@@ -116,7 +120,7 @@ class World:
         """Deliver a carrier gateway answer (`env`: redeliver that envelope)."""
         port_id = str(getattr(answer, "port_id"))  # noqa: B009
         env = env or self.envelope(answer, port_id)
-        use_case = {
+        use_case: Any = {
             gateway.CarrierPortAccepted: carrier.accepted,
             gateway.CarrierPortRejected: carrier.rejected,
             gateway.CarrierPortCancelled: carrier.cancelled,
