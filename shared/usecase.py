@@ -188,6 +188,17 @@ class UseCases:
             )
         return found
 
+    async def seen(
+        self, repo: Repository[A], aggregate_id: str, cause: Envelope, message_id: str | None = None
+    ) -> bool:
+        """Whether `cause` (under `message_id`, else its tracking id) already changed the
+        aggregate. Raises `CommandIdReused` when a *different* message used that id: a use
+        case that acts outside the store first (claims values) asks before it acts."""
+        stored = await self.stores(repo.collection).load(aggregate_id)
+        if stored is None:
+            return False
+        return stored.has_handled(message_id or tracking_id(cause), fingerprint(cause))
+
     async def handle(
         self,
         repo: Repository[A],

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from services.porting.app import NAME, wire
+from services.porting.entrypoints import NAME, wire
 from services.porting.settings import PortingSettings
 from shared.runtime import run_service
 

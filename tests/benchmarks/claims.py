@@ -18,9 +18,11 @@ from typing import Any, cast
 
 from pymongo import AsyncMongoClient, monitoring
 
-from services.porting.adapters.repository import CLAIMS, PORTS
+from services.porting.adapters.claims import CLAIMS, NumberClaims
+from services.porting.adapters.repository import PORTS, ports_holding
 from services.porting.application import submissions
-from services.porting.application.deps import Deps
+from services.porting.application.porting import Porting
+from services.porting.application.published import payloads
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.clock import FixedClock
@@ -28,6 +30,7 @@ from shared.contracts import porting as c
 from shared.events import Envelope, new_event
 from shared.ids import new_id
 from shared.runtime import ServiceContext
+from shared.topics import PORTING_EVENTS
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -80,7 +83,8 @@ async def main() -> None:
     )
     ctx.store(PORTS)
     ctx.relay = cast(Any, _Sink())
-    deps = Deps(ctx, rules)
+    uc = ctx.use_cases(PORTING_EVENTS.name, payloads)
+    porting = Porting.of(NumberClaims(ctx.db[CLAIMS], ports_holding(ctx.db[PORTS])), rules)
     actor = Actor(user_id="bench-user", partner_id="bench-partner")
     blocks = (args.numbers + 999) // 1000
     cmd = c.SubmitPortRequest(
@@ -104,7 +108,7 @@ async def main() -> None:
     try:
         for label in ("first delivery", "redelivery"):
             before, start = counter.claims, time.perf_counter()
-            await submissions.submit(deps, envelope, cmd)
+            await submissions.submit(uc, porting, envelope, cmd)
             elapsed = time.perf_counter() - start
             print(
                 f"{label:15} {blocks * 1000} numbers: {counter.claims - before} commands on "

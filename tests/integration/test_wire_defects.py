@@ -102,7 +102,7 @@ async def test_porting_answers_a_submit_with_a_bad_header_dotted_keys_or_in_bina
         assert answer.type == "porting.port.submitted", answer.data
         stored = await AggregateStore(mongo_db.ports).load(str(answer.subject))
         assert stored is not None
-        assert dict(load_port(stored).details.extra_fields) == extra  # read back exactly
+        assert dict(load_port(stored.state).details.extra_fields) == extra  # read back exactly
 
         # binary mode, as the CloudEvents SDK makes it
         data = submission("req-b", ["+442079460220"]).model_dump(mode="json")

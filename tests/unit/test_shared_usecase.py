@@ -286,3 +286,23 @@ async def test_a_different_command_reusing_a_request_id_is_refused_not_taken_for
     )
     with pytest.raises(CommandIdReused):
         await run(use_cases, other, "c1")
+
+
+async def test_seen_tells_a_handled_message_and_refuses_a_different_one_under_its_id(world):
+    from shared.store import CommandIdReused
+
+    use_cases, _, _, _ = world
+    first = command("c1", "r1")
+    assert await use_cases.seen(COUNTERS, "c1", first) is False  # nothing stored yet
+    await run(use_cases, first, "c1")
+    assert await use_cases.seen(COUNTERS, "c1", command("c1", "r1")) is True  # resent
+    assert await use_cases.seen(COUNTERS, "c1", command("c1", "r2")) is False
+    assert await use_cases.seen(COUNTERS, "c1", first, "step:other") is False
+    other = new_event(
+        Bump(request_id="r1", actor={"user_id": "u2", "partner_id": "P1"}, counter_id="c1"),
+        source="/t",
+        now=AT,
+        subject="c1",
+    )
+    with pytest.raises(CommandIdReused):
+        await use_cases.seen(COUNTERS, "c1", other)

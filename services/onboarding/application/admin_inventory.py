@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import phonenumbers
+from phonenumbers import PhoneNumber
 
 from services.onboarding.adapters.admin_group_documents import (
     GROUPS,
@@ -35,6 +36,7 @@ from services.onboarding.domain.errors import OnboardingError, Reason, Validatio
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.groups import NumberRemovalReason
 from services.onboarding.domain.inventory import PartnerNumberInventory
+from shared import numbers as ranges
 from shared.contracts.onboarding import (
     AddNumbersToInventory,
     InventoryActionRefusedV1,
@@ -45,12 +47,12 @@ from shared.events import Envelope, Payload
 from shared.mongo import Document
 from shared.store import Stored
 
-MAX_RANGE = 1000
-"""(product decision) At most this many numbers per range in one command."""
+MAX_RANGE = ranges.MAX_RANGE_SIZE
+"""(product decision, `shared.numbers`) At most this many numbers per range."""
 
-MAX_NUMBERS = 10_000
-"""(product decision) At most this many numbers per inventory command, as porting's
-`max_numbers_per_request`: the events that list them stay far below the broker's limit."""
+MAX_NUMBERS = ranges.MAX_NUMBERS
+"""(product decision, `shared.numbers`) At most this many numbers per inventory command,
+as per port request: the events that list them stay far below the broker's limit."""
 
 Act = Callable[[PartnerNumberInventory], list[DomainEvent]]
 
@@ -86,7 +88,7 @@ async def change_inventory(
 def expand(entries: list[str | NumberRangeIn]) -> list[str]:
     """Numbers and ranges as a list of numbers (ranges: same length, at most MAX_RANGE;
     at most MAX_NUMBERS in all, counted before anything is expanded)."""
-    total = sum(_size(entry) for entry in entries)
+    total = ranges.count_numbers(entries, _ends)
     if total > MAX_NUMBERS:
         raise ValidationFailed(
             [
@@ -103,35 +105,29 @@ def expand(entries: list[str | NumberRangeIn]) -> list[str]:
         if isinstance(entry, str):
             numbers.append(entry)
             continue
-        first, last = (_e164(entry.first), _e164(entry.last))
-        if first is None or last is None or len(first) != len(last) or int(last) < int(first):
-            reasons.append(Reason("invalid_range", f"{entry.first}-{entry.last}", "numbers"))
-        elif int(last) - int(first) >= MAX_RANGE:
+        ends = _ends(entry)
+        try:
+            if ends is None:
+                raise ranges.NotOneRange(f"{entry.first}-{entry.last}")
+            numbers += ranges.expand_range(*ends, MAX_RANGE)
+        except ranges.RangeTooLarge:
             reasons.append(Reason("range_too_long", f"at most {MAX_RANGE} numbers", "numbers"))
-        else:
-            width = len(first)
-            numbers += [f"+{n:0{width}d}" for n in range(int(first), int(last) + 1)]
+        except ranges.RangeError:
+            reasons.append(Reason("invalid_range", f"{entry.first}-{entry.last}", "numbers"))
     if reasons:
         raise ValidationFailed(reasons)
     return numbers
 
 
-def _size(entry: str | NumberRangeIn) -> int:
-    """How many numbers an entry stands for (1 for anything that is not a valid range)."""
+def _ends(entry: str | NumberRangeIn) -> tuple[PhoneNumber, PhoneNumber] | None:
+    """A range's two ends (international numbers), None for a single number or
+    unreadable ends (the range rule: `shared.numbers`)."""
     if isinstance(entry, str):
-        return 1
-    first, last = _e164(entry.first), _e164(entry.last)
-    if first is None or last is None or len(first) != len(last) or int(last) < int(first):
-        return 1
-    return int(last) - int(first) + 1
-
-
-def _e164(raw: str) -> str | None:
+        return None
     try:
-        parsed = phonenumbers.parse(raw, None)
+        return phonenumbers.parse(entry.first, None), phonenumbers.parse(entry.last, None)
     except phonenumbers.NumberParseException:
         return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
 
 
 async def add_numbers(deps: Deps, cause: Envelope, cmd: AddNumbersToInventory) -> None:

@@ -1,142 +1,61 @@
-"""Port requests as documents, and the claims that keep a number in one active request."""
+"""Port requests as stored aggregates: the `Repository` the use-case core works with."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from typing import Any
-
 from pydantic import TypeAdapter
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
 
+from services.porting.adapters.claims import OwnersHolding
+from services.porting.domain.decisions import due_timers
 from services.porting.domain.model import PortRequest
+from services.porting.domain.policy import PortingRules
+from shared.contracts.porting import PortActionRefusedV1
 from shared.mongo import Document
-from shared.store import Stored
+from shared.store import Timer, unescape_keys
+from shared.usecase import Repository
 
 PORTS = "ports"
-CLAIMS = "number_claims"
-DUPLICATE_KEY = 11000
+"""The collection of port requests (one document per request, `_id` = port id)."""
 
 _ADAPTER: TypeAdapter[PortRequest] = TypeAdapter(PortRequest)
 
 
 def dump_port(request: PortRequest) -> Document:
-    """The document form of a port request (JSON-compatible)."""
-    return _ADAPTER.dump_python(request, mode="json")
+    """The stored state of a port request: `{"port": <the request, JSON-compatible>}`."""
+    return {"port": _ADAPTER.dump_python(request, mode="json")}
 
 
-def load_port(stored: Stored) -> PortRequest:
-    """The port request held by a stored aggregate document."""
-    return _ADAPTER.validate_python(stored.state["port"])
+def load_port(state: Document) -> PortRequest:
+    """The port request held by a stored state (`dump_port`'s inverse)."""
+    return _ADAPTER.validate_python(state["port"])
 
 
-OwnersHolding = Callable[[set[str]], Awaitable[set[str]]]
-"""`owners_holding(port_ids)`: those of the requests that hold or may still hold numbers."""
+def port_requests(rules: PortingRules) -> Repository[PortRequest]:
+    """How port requests are stored and told about; their timers follow `rules`."""
+    return Repository[PortRequest](
+        collection=PORTS,
+        entity="port",
+        id_field="port_id",
+        load=load_port,
+        dump=dump_port,
+        refused=PortActionRefusedV1,
+        timers=lambda request: [Timer(t.id, t.kind, t.due_at) for t in due_timers(request, rules)],
+        about=lambda request: {"partner_id": request.partner_id, "status": str(request.status)},
+    )
 
-CHUNK = 1000
-"""Numbers per bulk round trip (inserts, reads and compare-and-swaps of claims)."""
 
-MAX_ROUNDS = 5
-"""Claim rounds before giving up; numbers still unresolved then count as held (safe)."""
+def ports_holding(ports: AsyncCollection[Document]) -> OwnersHolding:
+    """`owners_holding` for the number claims, read from the ports collection in bulk.
 
-
-def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
-class NumberClaims:
-    """One document per number naming the port request that holds it (`_id` = the number).
-
-    Correct under any interleaving, not by timing (section 5 of issue 7):
-
-    - the owner of a claim is a port request that was **stored before** the claim was
-      written (a submission stores its draft as `submission_pending` first), so a claim
-      whose owner is missing or can no longer hold numbers (completed, withdrawn, a draft
-      whose submission was refused) is provably stale: `PortRequest.may_hold_numbers`;
-    - a claim is taken over only from such an owner, by a compare-and-swap on the owner,
-      and an owner that may hold numbers never loses a claim, so the submitting request
-      needs no re-check: between its claims and its decision it stays `pending`;
-    - numbers are claimed in ascending order with ordered inserts that stop at the first
-      number already claimed. Two requests racing for overlapping numbers both start with
-      the lowest common one, only one insert of it succeeds, and the loser stops there:
-      one of them gets all the common numbers, never both and (without stale claims in
-      between) never neither.
-
-    Cost: a bounded number of bulk round trips per request (`CHUNK` numbers each, at most
-    `MAX_ROUNDS` rounds), never one per number.
+    A missing request holds nothing: a claim is written only after its owner is stored,
+    so its owner can be missing only if it never will exist.
     """
 
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
-        self._col = collection
-
-    async def claim(
-        self,
-        port_id: str,
-        partner_id: str,
-        numbers: Iterable[str],
-        owners_holding: OwnersHolding,
-    ) -> set[str]:
-        """Claim `numbers` for `port_id`; returns those held by other requests (then the
-        claiming stops early: the caller refuses and releases what it got)."""
-        pending = sorted(set(numbers))
-        for _round in range(MAX_ROUNDS):
-            conflict_at = await self._insert_in_order(port_id, partner_id, pending)
-            if conflict_at is None:
-                return set()
-            rest = pending[conflict_at:]
-            owners = await self.owners(rest)
-            others = {n: owner for n, owner in owners.items() if owner != port_id}
-            holding = await owners_holding(set(others.values())) if others else set()
-            held = {n for n, owner in others.items() if owner in holding}
-            if held:
-                return held
-            await self._take_over(port_id, partner_id, others)
-            # Numbers now claimed by us are skipped by the next round's first conflict.
-            pending = [n for n in rest if owners.get(n) != port_id]
-        return set(pending)
-
-    async def _insert_in_order(
-        self, port_id: str, partner_id: str, numbers: Sequence[str]
-    ) -> int | None:
-        """Insert claims in order; the index of the first number already claimed, or None."""
-        done = 0
-        for chunk in _chunks(numbers):
-            docs = [{"_id": n, "port_id": port_id, "partner_id": partner_id} for n in chunk]
-            try:
-                await self._col.insert_many(docs, ordered=True)
-            except BulkWriteError as error:
-                errors = error.details.get("writeErrors", [])
-                if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
-                    raise
-                return done + int(errors[0]["index"])
-            done += len(chunk)
-        return None
-
-    async def _take_over(self, port_id: str, partner_id: str, stale: dict[str, str]) -> None:
-        """Compare-and-swap stale claims to `port_id`, owner by owner, in bulk."""
-        by_owner: dict[str, list[str]] = {}
-        for number, owner in stale.items():
-            by_owner.setdefault(owner, []).append(number)
-        for owner, numbers in sorted(by_owner.items()):
-            for chunk in _chunks(sorted(numbers)):
-                await self._col.update_many(
-                    {"_id": {"$in": list(chunk)}, "port_id": owner},
-                    {"$set": {"port_id": port_id, "partner_id": partner_id}},
-                )
-
-    async def owners(self, numbers: Iterable[str]) -> dict[str, str]:
-        """The port request holding each claimed number among `numbers` (bulk reads)."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(sorted(set(numbers))):
-            async for doc in self._col.find({"_id": {"$in": list(chunk)}}):
-                found[str(doc["_id"])] = str(doc["port_id"])
+    async def holding(port_ids: set[str]) -> set[str]:
+        found: set[str] = set()
+        async for doc in ports.find({"_id": {"$in": sorted(port_ids)}}, {"state": 1}):
+            if load_port(unescape_keys(doc["state"])).may_hold_numbers:
+                found.add(str(doc["_id"]))
         return found
 
-    async def release(self, port_id: str, keep: Iterable[str] = ()) -> None:
-        """Give up the claims of `port_id`, except the numbers in `keep`."""
-        query: dict[str, Any] = {"port_id": port_id}
-        kept = list(keep)
-        if kept:
-            query["_id"] = {"$nin": kept}
-        await self._col.delete_many(query)
+    return holding

@@ -1,43 +1,27 @@
-"""Durable timers of a port: the port-date reminder, the carrier-answer escalation, and
-giving up a submission that never reached its decision."""
+"""Durable timers of a port (`domain.decisions`: the port-date reminder, the carrier-answer
+escalation, giving up a submission that never decided), fired through `UseCases.fire`."""
 
 from __future__ import annotations
 
-from services.porting.adapters.repository import load_port
-from services.porting.application.deps import Deps
-from services.porting.application.outcomes import (
-    ABANDON,
-    ESCALATION,
-    REMINDER,
-    change,
-    published,
-)
-from shared.store import Change, Stored, Timer
-from shared.timers import timer_message_id
+from datetime import datetime
+
+from services.porting.application.porting import Porting
+from services.porting.domain.decisions import ABANDON, fire_timer
+from services.porting.domain.model import PortRequest
+from shared.store import Timer
+from shared.usecase import Decision, UseCases
 
 
-async def fire(deps: Deps, port_id: str, timer: Timer) -> None:
-    """Fire one due timer: the reminder with its risk notice, the next escalation, or the
-    end of a submission that never decided (its claims are then given up)."""
+async def fire(uc: UseCases, porting: Porting, port_id: str, timer: Timer) -> None:
+    """Fire one due timer once; a submission given up frees its number claims."""
 
-    def decide(stored: Stored | None) -> Change | None:
-        if stored is None:
+    def decide(request: PortRequest | None, now: datetime) -> Decision[PortRequest] | None:
+        if request is None:
             return None
-        request = load_port(stored)
-        now = deps.now()
-        if timer.kind == REMINDER:
-            events = request.remind(now, deps.rules)
-        elif timer.kind == ESCALATION:
-            events = request.escalate_overdue(now, deps.rules)
-        elif timer.kind == ABANDON:
-            events = request.abandon_submission(now, deps.rules)
-        else:
-            events = []
-        correlation = stored.state.get("correlation_id")
-        return change(request, deps.rules, published(events, correlation), correlation)
+        return Decision(request, fire_timer(request, timer.kind, now, porting.rules))
 
-    await deps.ctx.apply("ports", port_id, timer_message_id(timer), decide)
+    await uc.fire(porting.ports, port_id, timer, decide)
     if timer.kind == ABANDON:
-        request = await deps.load(port_id)
+        request = await uc.load(porting.ports, port_id)
         if request is not None and not request.may_hold_numbers:
-            await deps.claims.release(port_id)
+            await porting.claims.release(port_id)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from shared.refusals import Refused
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -34,8 +36,9 @@ class Reason:
         return data
 
 
-class PortingError(Exception):
-    """Base of all porting rule violations."""
+class PortingError(Refused):
+    """Base of all porting rule violations: a `shared.refusals.Refused`, so the use-case
+    core tells it as `porting.port.action_refused` with `code`, `reasons` and `details`."""
 
     code: str = "porting_error"
 
@@ -47,13 +50,11 @@ class PortingError(Exception):
         field: str | None = None,
         number: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details: dict[str, Any] = dict(details or {})
+        super().__init__(message, details=details)
         self.field = field
         self.number = number
 
-    def reasons(self) -> list[Reason]:
+    def reasons(self) -> list[Reason]:  # type: ignore[override]
         """The refusal as reasons (one for a single-rule error)."""
         return [Reason(self.code, self.message, field=self.field, number=self.number)]
 
@@ -127,7 +128,7 @@ class NumberAlreadyInActivePort(PortingError):
             field="numbers",
         )
 
-    def reasons(self) -> list[Reason]:
+    def reasons(self) -> list[Reason]:  # type: ignore[override]
         """One reason per number, so per-number status can show which ones clash."""
         return [
             Reason(
@@ -192,7 +193,7 @@ class InvalidPortDate(PortingError):
             field="port_date",
         )
 
-    def reasons(self) -> list[Reason]:
+    def reasons(self) -> list[Reason]:  # type: ignore[override]
         """Every rule the port date breaks."""
         return list(self.reason_list)
 
@@ -218,7 +219,7 @@ class ValidationFailed(PortingError):
             details={"reasons": [r.as_dict() for r in self.reason_list]},
         )
 
-    def reasons(self) -> list[Reason]:
+    def reasons(self) -> list[Reason]:  # type: ignore[override]
         """Every reason the request was refused for."""
         return list(self.reason_list)
 

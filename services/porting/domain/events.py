@@ -58,11 +58,12 @@ class PortSubmitted(PortEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class PortSubmissionRejected(PortEvent):
-    """A submission or resubmission refused by our own checks (built from ValidationFailed)."""
+    """A submission refused by our own checks (from `ValidationFailed`): the request stays
+    a draft; `request_id` is the submit command's, so the partner knows which one."""
 
     name: ClassVar[str] = "porting.port.submission_rejected"
 
-    actor: str
+    request_id: str
     reasons: tuple[Reason, ...]
 
 
@@ -79,6 +80,20 @@ class PortAccepted(PortEvent):
     cancellation_cutoff: datetime
     numbers: tuple[str, ...]
     revision: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortDateRefused(PortEvent):
+    """The carrier's acceptance was not taken: its port date breaks the rules (the request
+    stays submitted). `earliest_port_date`: the first date that would have been taken."""
+
+    name: ClassVar[str] = "porting.port.port_date_refused"
+
+    carrier_ref: str
+    accepted_at: datetime
+    port_date: date
+    reasons: tuple[Reason, ...]
+    earliest_port_date: date | None
 
 
 @dataclass(frozen=True, kw_only=True)

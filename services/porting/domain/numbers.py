@@ -24,6 +24,7 @@ from services.porting.domain.errors import (
     RangeTooLarge,
     Reason,
 )
+from shared import numbers as ranges
 
 
 @dataclass(frozen=True)
@@ -116,32 +117,30 @@ def expand_range(
     max_size: int,
     portable_types: Collection[str] | None = None,
 ) -> list[str]:
-    """Every number of the range in E.164, first to last, after checking both ends."""
+    """Every number of the range in E.164, first to last, after checking both ends (valid,
+    of `country`, of a portable type); the range rule itself is `shared.numbers`'s."""
     first = _parse(number_range.first, country)
     last = _parse(number_range.last, country)
     first_e164 = _check(first, country, portable_types)
     last_e164 = _check(last, country, portable_types)
-    low = phonenumbers.national_significant_number(first)
-    high = phonenumbers.national_significant_number(last)
-    if first.country_code != last.country_code or len(low) != len(high):
+    try:
+        return ranges.expand_range(first, last, max_size)
+    except ranges.NotOneRange as error:
         raise InvalidRange(
             f"{first_e164} and {last_e164} do not bound one range (different lengths)",
             number=str(number_range),
-        )
-    if int(high) < int(low):
+        ) from error
+    except ranges.RangeBackwards as error:
         raise InvalidRange(
             f"range ends ({last_e164}) before it starts ({first_e164})", number=str(number_range)
-        )
-    size = int(high) - int(low) + 1
-    if size > max_size:
+        ) from error
+    except ranges.RangeTooLarge as error:
         raise RangeTooLarge(
-            f"range {first_e164}-{last_e164} holds {size} numbers; at most {max_size} allowed",
-            details={"size": size, "max_range_size": max_size},
+            f"range {first_e164}-{last_e164} holds {error.size} numbers; at most {max_size} "
+            "allowed",
+            details={"size": error.size, "max_range_size": max_size},
             number=str(number_range),
-        )
-    # zfill keeps leading zeros of significant numbers (e.g. Italian fixed lines).
-    prefix = f"+{first.country_code}"
-    return [prefix + str(n).zfill(len(low)) for n in range(int(low), int(high) + 1)]
+        ) from error
 
 
 @dataclass(frozen=True)
@@ -181,16 +180,21 @@ def normalise_numbers(
 
 
 def count_numbers(entries: Iterable[NumberInput], country: str) -> int:
-    """How many numbers `entries` stand for, without expanding any range.
+    """How many numbers `entries` stand for, without expanding any range
+    (`shared.numbers.count_numbers`): a range counts as its size, read from its two ends,
+    so a request naming millions of numbers is measured without building them; anything
+    unreadable counts as one entry."""
+    return ranges.count_numbers(entries, lambda entry: _ends(entry, country))
 
-    A range counts as its size (read from its two ends, so a request naming millions of
-    numbers is measured without building them); anything unreadable counts as one entry.
-    """
-    total = 0
-    for entry in entries:
-        number_range = entry if isinstance(entry, NumberRange) else _range_or_none(entry, country)
-        total += 1 if number_range is None else _range_size(number_range, country)
-    return total
+
+def _ends(entry: NumberInput, country: str) -> tuple[PhoneNumber, PhoneNumber] | None:
+    number_range = entry if isinstance(entry, NumberRange) else _range_or_none(entry, country)
+    if number_range is None:
+        return None
+    try:
+        return _parse(number_range.first, country), _parse(number_range.last, country)
+    except PortingError:
+        return None
 
 
 def _range_or_none(raw: str, country: str) -> NumberRange | None:
@@ -199,18 +203,6 @@ def _range_or_none(raw: str, country: str) -> NumberRange | None:
         return None  # a single number
     except PortingError:
         return parse_range_text(raw, country)
-
-
-def _range_size(number_range: NumberRange, country: str) -> int:
-    try:
-        first, last = _parse(number_range.first, country), _parse(number_range.last, country)
-    except PortingError:
-        return 1
-    low = phonenumbers.national_significant_number(first)
-    high = phonenumbers.national_significant_number(last)
-    if first.country_code != last.country_code or len(low) != len(high) or high < low:
-        return 1
-    return int(high) - int(low) + 1
 
 
 def _expand_entry(

@@ -14,6 +14,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
+from shared.numbers import MAX_NUMBERS, MAX_RANGE_SIZE
+
 GB_LEAD_TIMES: dict[str, int] = {"analogue": 22, "multi_line": 22, "isdn": 22}
 """UK analogue, multi-line and ISDN: 22 working days from acceptance (seed 003)."""
 
@@ -28,12 +30,10 @@ EUROPEAN_COUNTRIES: frozenset[str] = frozenset(
     | {"SK"}
 )
 
-MAX_NUMBERS_PER_REQUEST = 10_000
-"""Product decision: at most 10,000 numbers per port request, i.e. ten full 1,000-number
-blocks (the unit in which geographic numbers are allocated). It keeps every event that
-lists a request's numbers near 200 KB, far below the broker's 1 MiB default message
-size, the request's document far below MongoDB's 16 MiB, and claiming its numbers to about
-ten bulk round trips. Larger ports are split into several requests."""
+MAX_NUMBERS_PER_REQUEST = MAX_NUMBERS
+"""At most 10,000 numbers per port request: the one limit of `shared.numbers` (ten full
+1,000-number blocks; the request's document stays far below MongoDB's 16 MiB and its
+events far below the broker's 1 MiB). Larger ports are split into several requests."""
 
 GB_REQUIRED_FIELDS: tuple[str, ...] = (
     "main_billing_number",
@@ -153,7 +153,9 @@ class PortingRules(BaseModel):
     late_cancellation_escalation_level: int = Field(
         default=0, ge=0, description="Level a late cancellation is escalated to"
     )
-    max_range_size: int = Field(default=1000, ge=1, description="Most numbers in one range")
+    max_range_size: int = Field(
+        default=MAX_RANGE_SIZE, ge=1, description="Most numbers in one range (shared.numbers)"
+    )
     max_numbers_per_request: int = Field(
         default=MAX_NUMBERS_PER_REQUEST,
         ge=1,

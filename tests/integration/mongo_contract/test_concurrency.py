@@ -18,7 +18,7 @@ from pymongo import AsyncMongoClient
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.onboarding.adapters.admin_claims import UniqueClaims
-from services.porting.adapters.repository import NumberClaims
+from services.porting.adapters.claims import NumberClaims
 from shared.clock import FixedClock
 from shared.events import new_event
 from shared.kafka import ConcurrencyConflict
@@ -212,7 +212,7 @@ async def test_the_services_claims_give_a_contested_value_to_exactly_one_owner(m
         return owners  # every other owner is an active request
 
     async def port(client: AsyncMongoClient[Any], port_id: str) -> set[str]:
-        claims = NumberClaims(client[mongo_db.name].number_claims)
+        claims = NumberClaims(client[mongo_db.name].number_claims, all_holding)
         held = await claims.claim(port_id, "P-1", numbers, all_holding)
         # Claiming in order stops at the first number another request holds.
         return set() if held else set(numbers)

@@ -12,17 +12,21 @@ import asyncio
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
 import pytest
 from pymongo import AsyncMongoClient, monitoring
 
-from services.porting.adapters.repository import CLAIMS, PORTS, NumberClaims
+from services.porting.adapters.claims import CLAIMS, NumberClaims
+from services.porting.adapters.repository import PORTS, dump_port, ports_holding
 from services.porting.application import carrier, submissions, timers
-from services.porting.application.deps import Deps
-from services.porting.application.outcomes import ABANDON, change
+from services.porting.application.porting import Porting, details_of
+from services.porting.application.published import payloads
+from services.porting.domain.decisions import ABANDON
 from services.porting.domain.model import PortRequest
+from services.porting.domain.policy import PortingRules
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.clock import FixedClock
@@ -31,7 +35,9 @@ from shared.contracts import porting as c
 from shared.events import Envelope, Payload, new_event
 from shared.outbox import OutboxRelay
 from shared.runtime import ServiceContext
-from shared.store import AggregateStore
+from shared.store import AggregateStore, Change
+from shared.topics import PORTING_EVENTS
+from shared.usecase import UseCases
 
 pytestmark = pytest.mark.integration
 
@@ -91,12 +97,22 @@ class Jittery:
         return delayed
 
 
-class JitteryDeps(Deps):
-    rng: random.Random = random.Random(7)
+@dataclass
+class Deps:
+    """One instance's use-case dependencies: the core, porting's ports, its clock."""
+
+    uc: UseCases
+    porting: Porting
+    clock: FixedClock
 
     @property
-    def claims(self) -> NumberClaims:
-        return NumberClaims(cast(Any, Jittery(self.ctx.db[CLAIMS], self.rng)))
+    def rules(self) -> PortingRules:
+        return self.porting.rules
+
+    async def store_pending_draft(self, draft: PortRequest, message_id: str) -> None:
+        """Step 1 of a submission alone: the draft stored as `submission_pending`."""
+        change = Change(dump_port(draft), [], self.porting.ports.timers(draft))
+        await self.uc.stores(PORTS).apply(draft.port_id, message_id, lambda _: change)
 
 
 @asynccontextmanager
@@ -109,10 +125,11 @@ async def instance(
     )
     sink = Sink()
     settings = PortingSettings(database=database)
+    clock = FixedClock(NOW)
     ctx = ServiceContext(
         name="porting",
         settings=settings,
-        clock=FixedClock(NOW),
+        clock=clock,
         db=client[database],
         dispatcher=cast(Any, None),
         publisher=cast(Any, sink),
@@ -120,11 +137,14 @@ async def instance(
     )
     store = ctx.store(PORTS)
     ctx.relay = OutboxRelay([store.collection], cast(Any, sink), ctx.clock)
-    deps = Deps(ctx, settings.rules)
+    claims_collection: Any = ctx.db[CLAIMS]
     if jitter is not None:
         ctx.stores[PORTS] = AggregateStore(cast(Any, Jittery(store.collection, jitter)))
-        deps = JitteryDeps(ctx, settings.rules)
-        deps.rng = jitter
+        claims_collection = Jittery(ctx.db[CLAIMS], jitter)
+    claims = NumberClaims(claims_collection, ports_holding(ctx.db[PORTS]))
+    deps = Deps(
+        ctx.use_cases(PORTING_EVENTS.name, payloads), Porting.of(claims, settings.rules), clock
+    )
     try:
         yield deps, sink, commands
     finally:
@@ -165,7 +185,7 @@ def envelope(payload: Payload, subject: str) -> Envelope:
 
 async def send_submit(deps: Deps, cmd: c.SubmitPortRequest) -> Envelope:
     env = envelope(cmd, cmd.partner_id)
-    await submissions.submit(deps, env, cmd)
+    await submissions.submit(deps.uc, deps.porting, env, cmd)
     return env
 
 
@@ -238,13 +258,13 @@ async def test_a_claim_of_a_request_still_being_submitted_is_never_taken_over(mo
             port_id=port_a,
             partner_id=first.partner_id,
             country="GB",
-            details=submissions.details_of(first),
+            details=details_of(first),
             now=NOW,
             actor="user-8801",
             submitting=True,
         )
-        await one.ctx.apply(PORTS, port_a, "draft:a", lambda _: change(draft, one.rules, [], None))
-        assert await one.claim(draft, numbers) == set()
+        await one.store_pending_draft(draft, "draft:a")
+        assert await one.porting.claims.claim(port_a, first.partner_id, numbers) == set()
         # B submits the same numbers before A decides: refused, A's claims untouched.
         await send_submit(two, submission(2, "b", numbers))
         [refused] = sink_two.of_type("porting.port.submission_rejected")
@@ -268,23 +288,24 @@ async def test_a_claim_whose_owner_can_no_longer_hold_it_is_taken_over(
             assert sink.of_type("porting.port.submission_rejected")
             port_a = submissions.port_id_for(partner(1)[0], "a")
         elif how_a_ends != "never_stored":
-            env = await send_submit(deps, submission(1, "a", numbers))
+            await send_submit(deps, submission(1, "a", numbers))
             port_a = submissions.port_id_for(partner(1)[0], "a")
             if how_a_ends == "withdrawn":
+                withdrawal = c.WithdrawPortRequest(
+                    request_id="w", actor=partner(1)[1], port_id=port_a
+                )
                 await submissions.withdraw(
-                    deps,
-                    env,
-                    c.WithdrawPortRequest(request_id="w", actor=partner(1)[1], port_id=port_a),
+                    deps.uc, deps.porting, envelope(withdrawal, port_a), withdrawal
                 )
             else:
                 accept = gateway.CarrierPortAccepted(
                     port_id=port_a, carrier_ref="CR", accepted_at=NOW
                 )
-                await carrier.accepted(deps, envelope(accept, port_a), accept)
+                await carrier.accepted(deps.uc, deps.porting, envelope(accept, port_a), accept)
                 done = gateway.CarrierPortCompleted(
                     port_id=port_a, carrier_ref="CR", completed_at=NOW
                 )
-                await carrier.completed(deps, envelope(done, port_a), done)
+                await carrier.completed(deps.uc, deps.porting, envelope(done, port_a), done)
         # Stale claims left behind (as a crash before the release would leave them).
         await mongo_db[CLAIMS].insert_many(
             [{"_id": n, "port_id": port_a, "partner_id": "x"} for n in numbers[:3]]
@@ -307,7 +328,7 @@ async def test_a_rejected_request_keeps_its_numbers_from_others(mongo_url, mongo
             rejected_at=NOW,
             reasons=[gateway.CarrierReason(code="x", message="postcode differs")],
         )
-        await carrier.rejected(deps, envelope(no, port_a), no)
+        await carrier.rejected(deps.uc, deps.porting, envelope(no, port_a), no)
         await send_submit(deps, submission(2, "b", numbers))
         [refused] = sink.of_type("porting.port.submission_rejected")
     assert {r["number"] for r in refused.data["reasons"]} == set(numbers)
@@ -342,7 +363,7 @@ async def test_10_000_numbers_are_claimed_in_bulk_also_when_the_command_is_redel
         cmd = submission(1, "ten-thousand", ranges)
         env = await send_submit(deps, cmd)
         first_run = commands.on_claims
-        await submissions.submit(deps, env, cmd)  # redelivered
+        await submissions.submit(deps.uc, deps.porting, env, cmd)  # redelivered
         redelivery = commands.on_claims - first_run
         [submitted] = sink.of_type("porting.port.submitted")
     assert len(submitted.data["numbers"]) == 10_000
@@ -364,23 +385,22 @@ async def test_a_submission_that_never_decides_is_abandoned_and_frees_its_number
             port_id=port_a,
             partner_id=first.partner_id,
             country="GB",
-            details=submissions.details_of(first),
+            details=details_of(first),
             now=NOW,
             actor="user-8801",
             submitting=True,
         )
-        await deps.ctx.apply(
-            PORTS, port_a, "draft:a", lambda _: change(draft, deps.rules, [], None)
-        )
-        await deps.claim(draft, numbers)  # ... and then its command failed for good
+        await deps.store_pending_draft(draft, "draft:a")
+        # ... its numbers claimed, and then its command failed for good
+        await deps.porting.claims.claim(port_a, first.partner_id, numbers)
         await send_submit(deps, submission(2, "b", numbers))
         assert sink.of_type("porting.port.submission_rejected")
-        stored = await deps.store.load(port_a)
+        stored = await deps.uc.stores(PORTS).load(port_a)
         assert stored is not None
         [timer] = [t for t in stored.timers if t.kind == ABANDON]
         assert timer.due_at == NOW + deps.rules.pending_submission_timeout
-        cast(FixedClock, deps.ctx.clock).set(timer.due_at)
-        await timers.fire(deps, port_a, timer)
+        deps.clock.set(timer.due_at)
+        await timers.fire(deps.uc, deps.porting, port_a, timer)
         [abandoned] = sink.of_type("porting.port.submission_abandoned")
         assert abandoned.subject == port_a
         await send_submit(deps, submission(2, "c", numbers))
