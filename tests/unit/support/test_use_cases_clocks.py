@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -111,7 +112,7 @@ async def test_onboarding_facts_out_of_order_and_twice_converge():
     w = World()
     at = w.clock.now() - timedelta(days=1)
     base = {"customer_id": CUSTOMER, "occurred_at": at}
-    facts = [
+    facts: list[tuple[Any, Any]] = [
         (tenants.customer_fact, on.TenantAssignedIn.model_validate({**base, "tenant_id": TENANT})),
         (
             tenants.customer_fact,
