@@ -9,7 +9,14 @@ from typing import Any
 from services.support.adapters import onboarding_events as on
 from services.support.adapters.documents import TICKETS
 from services.support.adapters.mongo import INDEXES, MongoDirectory, ticket_numbers
-from services.support.application import tenants, tickets, timers
+from services.support.application import (
+    incidents,
+    queries,
+    requests,
+    tenants,
+    tickets,
+    timers,
+)
 from services.support.application.deps import Support
 from services.support.application.payloads import payloads
 from services.support.settings import SupportSettings
@@ -33,6 +40,21 @@ ROUTES: list[tuple[Topic, type[Payload], UseCase]] = [
     (SUPPORT_COMMANDS, c.ResolveTicket, tickets.resolve),
     (SUPPORT_COMMANDS, c.CloseTicket, tickets.close),
     (SUPPORT_COMMANDS, c.ReopenTicket, tickets.reopen),
+    (SUPPORT_COMMANDS, c.LinkTicketToIncident, incidents.link_ticket),
+    (SUPPORT_COMMANDS, c.DeclareIncident, incidents.declare),
+    (SUPPORT_COMMANDS, c.UpdateIncident, incidents.update),
+    (SUPPORT_COMMANDS, c.ResolveIncident, incidents.resolve),
+    (SUPPORT_COMMANDS, c.RecordActivationCapacity, requests.record_activation),
+    (SUPPORT_COMMANDS, c.RequestCapacityChange, requests.request_change),
+    (SUPPORT_COMMANDS, c.CheckCapacity, requests.check),
+    (SUPPORT_COMMANDS, c.ConfirmCapacityChange, requests.confirm_change),
+    (SUPPORT_COMMANDS, c.RefuseCapacityChange, requests.refuse_change),
+    (SUPPORT_COMMANDS, c.RequestCopUpload, requests.request_cop_upload),
+    (SUPPORT_COMMANDS, c.ConfirmCopUpload, requests.confirm_cop_upload),
+    (SUPPORT_COMMANDS, c.RefuseCopUpload, requests.refuse_cop_upload),
+    (SUPPORT_COMMANDS, c.ListTickets, queries.list_tickets),
+    (SUPPORT_COMMANDS, c.ListTenants, queries.list_tenants),
+    (SUPPORT_COMMANDS, c.RequestResponseReport, queries.response_objective_report),
     (ONBOARDING_EVENTS, on.PartnerRegisteredIn, tenants.partner_registered),
     (ONBOARDING_EVENTS, on.CustomerRecordedIn, tenants.customer_fact),
     (ONBOARDING_EVENTS, on.RelationshipRecordedIn, tenants.customer_fact),

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from shared.contracts.common import Reason
 from shared.events import Payload
 
 
@@ -103,4 +104,26 @@ class ResponseReportAnsweredV1(Payload):
     occurred_at: AwareDatetime
 
 
-ANSWERS: tuple[type[Payload], ...] = (TicketsListedV1, TenantsListedV1, ResponseReportAnsweredV1)
+class CapacityCheckedV1(Payload):
+    """Answer to `support.capacity.check`: may this many users and devices be configured
+    now? Only confirmed capacity counts (a pending change does not, seed 004)."""
+
+    EVENT_TYPE: ClassVar[str] = "support.capacity.checked"
+
+    request_id: str
+    tenant_id: str
+    knowledge_workers: int
+    workspace_devices: int
+    confirmed_knowledge_workers: int | None = Field(description="None: no capacity recorded")
+    confirmed_workspace_devices: int | None
+    within: bool = Field(description="Both counts within the confirmed capacity")
+    reasons: list[Reason] = Field(description="Why not, one reason per count beyond it")
+    occurred_at: AwareDatetime
+
+
+ANSWERS: tuple[type[Payload], ...] = (
+    TicketsListedV1,
+    TenantsListedV1,
+    ResponseReportAnsweredV1,
+    CapacityCheckedV1,
+)
