@@ -121,7 +121,7 @@ async def run(driver: Driver, run_id: str) -> list[str]:
         category="common_fault",
         subkind="softphone",
         description="One user's softphone shows no audio.",
-        impact={"affected_users": 1},
+        impact={"affected_users": 1, "total_users": 10},
         urgency="high",
     )
     due = datetime.fromisoformat(s3.data["response_due_at"])

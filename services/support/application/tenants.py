@@ -6,8 +6,9 @@ idempotent, so facts arriving twice or out of order converge (`domain.tenants`).
 that changes nothing stores nothing.
 
 Product decisions: a customer's number of users is the largest number of licences in use
-in any one package (every user holds at least its main licence); a tenant activation
-names the partner that asked for it as the customer's reseller (or tier-1) partner.
+in any one package (every user holds at least its main licence; none in use says
+nothing); a tenant activation names the partner that asked for it as the customer's
+reseller (or tier-1) partner.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def fact_of(cause: Envelope, event: CustomerEvent) -> CustomerFact:
     elif isinstance(event, on.SubscriptionsChangedIn) and event.subscription_numbers is not None:
         fact = dataclasses.replace(fact, subscription_numbers=frozenset(event.subscription_numbers))
     elif isinstance(event, on.LicencesUpdatedIn) and event.balances:
-        fact = dataclasses.replace(fact, users=max(max(b.used, 0) for b in event.balances))
+        used = max(b.used for b in event.balances)
+        if used > 0:  # no licence in use yet says nothing about the environment's size
+            fact = dataclasses.replace(fact, users=used)
     return fact
 
 
