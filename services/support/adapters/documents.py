@@ -37,7 +37,7 @@ PARTNERS = "support_partners"
 INCIDENTS = "support_incidents"
 CAPACITY = "support_capacity"
 COP_UPLOADS = "support_cop_uploads"
-COUNTERS = "support_counters"
+TICKET_NUMBERS = "support_ticket_numbers"
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}

@@ -20,13 +20,17 @@ from shared.store import unescape_keys
 
 
 class MemoryTicketNumbers:
-    """Sequence numbers from a counter (one process: unique by construction)."""
+    """Sequence numbers from a counter (one process: unique by construction); a ticket
+    that holds one gets it back."""
 
     def __init__(self, start: int = 1) -> None:
         self._next = itertools.count(start)
+        self.held: dict[str, int] = {}
 
-    async def next(self) -> int:
-        return next(self._next)
+    async def claim(self, ticket_id: str) -> int:
+        if ticket_id not in self.held:
+            self.held[ticket_id] = next(self._next)
+        return self.held[ticket_id]
 
 
 class MemoryDirectory:

@@ -1,66 +1,68 @@
-"""Support's ports over the Mongo-wire server: the ticket number counter and the directory
-(read-model and ticket queries). Only primitives every supported server honours: an
-upserted `$inc` through `find_one_and_update`, plain finds on indexed fields.
+"""Support's ports over the Mongo-wire server: the ticket-number allocator and the
+directory (read-model and ticket queries). Only primitives every supported server
+honours: inserts refused on a duplicate `_id`, plain finds on indexed fields.
 """
 
 from __future__ import annotations
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.support.adapters.documents import (
-    COUNTERS,
     PARTNERS,
     TENANTS,
+    TICKET_NUMBERS,
     TICKETS,
     PartnerRecord,
     loader,
 )
 from services.support.domain.tenants import TenantRecord
 from services.support.domain.ticket import Ticket
+from shared.errors import Transient
 from shared.mongo import Document, IndexSpec
 from shared.store import unescape_keys
-
-TICKET_SEQUENCE = "ticket_number"
 
 INDEXES = [
     IndexSpec(TENANTS, [("state.tenant_id.value", 1)]),
     IndexSpec(TENANTS, [("state.relationship.value.reseller_partner_id", 1)]),
     IndexSpec(TENANTS, [("state.relationship.value.tier1_partner_id", 1)]),
     IndexSpec(TICKETS, [("state.partner_id", 1), ("state.opened_at", -1)]),
+    IndexSpec(TICKET_NUMBERS, [("ticket_id", 1)]),
 ]
 """The indexes the directory's queries use."""
 
 
 class MongoTicketNumbers:
-    """Ticket sequence numbers from one counter document, incremented atomically.
+    """Ticket sequence numbers as documents whose `_id` is the number (`support_ticket_numbers`).
 
-    Every instance increments the same document (`_id` `ticket_number`) with `$inc` in a
-    single `find_one_and_update`: the server serialises the increments, so no two callers
-    ever see the same value, whatever the timing. The first call creates the document by
-    upsert; of two first calls racing, the loser gets a duplicate-key error and simply
-    increments the document the winner created.
+    A number is taken by inserting `{_id: number, ticket_id}`: the unique `_id` makes the
+    insert succeed for exactly one caller whatever the timing, on every supported server
+    (an upserted `$inc` through `find_one_and_update` is not: mongo-java-server hands the
+    same value to concurrent callers, see `tests/integration/mongo_contract/test_counter.py`).
+    The candidate is the highest number taken plus one; a caller that loses the race reads
+    again and tries the next. A ticket that already holds a number (a redelivered opening
+    whose first attempt stopped after taking it) gets the same one back, so no number is
+    lost to retries.
     """
 
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
+    def __init__(self, collection: AsyncCollection[Document], attempts: int = 100) -> None:
         self._col = collection
+        self._attempts = attempts
 
-    async def next(self) -> int:
-        for _ in range(3):
+    async def claim(self, ticket_id: str) -> int:
+        held = await self._col.find_one({"ticket_id": ticket_id})
+        if held is not None:
+            return int(held["_id"])
+        for _ in range(self._attempts):
+            last = await self._col.find_one({}, sort=[("_id", -1)])
+            candidate = 1 if last is None else int(last["_id"]) + 1
             try:
-                doc = await self._col.find_one_and_update(
-                    {"_id": TICKET_SEQUENCE},
-                    {"$inc": {"value": 1}},
-                    upsert=True,
-                    return_document=ReturnDocument.AFTER,
-                )
+                await self._col.insert_one({"_id": candidate, "ticket_id": ticket_id})
             except DuplicateKeyError:
                 continue
-            assert doc is not None
-            return int(doc["value"])
-        raise RuntimeError("could not allocate a ticket number")  # pragma: no cover
+            return candidate
+        raise Transient("no ticket number after many attempts: too much contention")
 
 
 def _state(doc: Document) -> Document:
@@ -110,5 +112,5 @@ class MongoDirectory:
 
 
 def ticket_numbers(db: AsyncDatabase[Document]) -> MongoTicketNumbers:
-    """The allocator over the service's counters collection."""
-    return MongoTicketNumbers(db[COUNTERS])
+    """The allocator over the service's ticket-number collection."""
+    return MongoTicketNumbers(db[TICKET_NUMBERS])

@@ -34,8 +34,9 @@ A = TypeVar("A")
 class TicketNumbers(Protocol):
     """Allocates ticket sequence numbers: each number once, across every instance."""
 
-    async def next(self) -> int:
-        """The next unused sequence number (1, 2, …; gaps allowed, repeats never)."""
+    async def claim(self, ticket_id: str) -> int:
+        """The ticket's sequence number: the one it holds, else the next unused one
+        (1, 2, …; gaps allowed, repeats never)."""
         ...
 
 

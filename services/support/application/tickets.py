@@ -5,9 +5,9 @@ Opening: the ticket id derives from the partner and the command's `request_id`, 
 redelivered command finds the same ticket (and the core's tracking id makes it count once).
 The whole request is checked first (`validation.check_opening`: every problem in one
 refusal, nothing stored, no number used); only a request that passes takes a number from
-the allocator, and the decision checks it again against the same facts. A number taken by
-a request that then fails (its clock moved past a boundary meanwhile) is a gap, never a
-repeat.
+the allocator (which gives a ticket that holds a number the same one back), and the
+decision checks it again against the same facts. A number taken by a request that then
+fails (its clock moved past a boundary meanwhile) is a gap, never a repeat.
 
 Any other command names a ticket: unknown, or another partner's (nothing is revealed), it
 is rejected as `unknown_ticket`; otherwise the domain decides, and its refusals become
@@ -104,7 +104,7 @@ async def open_ticket(s: Support, cause: Envelope, cmd: c.OpenTicket) -> None:
     actor = cmd.actor
     sequence: int | None = None
     if await s.uc.load(s.tickets, ticket_id) is None and _passes(actor, cmd, request, tenant, s):
-        sequence = await s.numbers.next()
+        sequence = await s.numbers.claim(ticket_id)
 
     def decide(ticket: Ticket | None, now: datetime) -> Decision[Ticket] | None:
         if ticket is not None:
