@@ -183,8 +183,8 @@ async def _sweep(client: AsyncMongoClient[Any], count: int, due_every: int) -> d
                     "next_due_at": timer["due_at"],
                 }
             )
-        for start in range(0, count, 1000):
-            await db[TICKETS].insert_many(docs[start : start + 1000])
+        for offset in range(0, count, 1000):
+            await db[TICKETS].insert_many(docs[offset : offset + 1000])
         loader(Ticket)(docs[0]["state"])  # the seeded state is a valid ticket
         clock.set(due_at + timedelta(minutes=1))
 

@@ -5,6 +5,8 @@ honours: inserts refused on a duplicate `_id`, plain finds on indexed fields.
 
 from __future__ import annotations
 
+import asyncio
+
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -43,17 +45,24 @@ class MongoTicketNumbers:
     The candidate is the highest number taken plus one; a caller that loses the race reads
     again and tries the next. A ticket that already holds a number (a redelivered opening
     whose first attempt stopped after taking it) gets the same one back, so no number is
-    lost to retries.
+    lost to retries. Inside one process the claims take turns (a lock), so only instances
+    contend with each other — a few callers, not every concurrent handler; a claim that
+    still loses `attempts` times is a transient fault (the message is retried).
     """
 
     def __init__(self, collection: AsyncCollection[Document], attempts: int = 100) -> None:
         self._col = collection
         self._attempts = attempts
+        self._turn = asyncio.Lock()
 
     async def claim(self, ticket_id: str) -> int:
         held = await self._col.find_one({"ticket_id": ticket_id})
         if held is not None:
             return int(held["_id"])
+        async with self._turn:
+            return await self._take(ticket_id)
+
+    async def _take(self, ticket_id: str) -> int:
         for _ in range(self._attempts):
             last = await self._col.find_one({}, sort=[("_id", -1)])
             candidate = 1 if last is None else int(last["_id"]) + 1
