@@ -24,7 +24,7 @@ from services.support.domain.ticket import Ticket
 from shared.contracts import support as c
 from shared.events import Envelope
 from shared.ids import derived_id
-from shared.usecase import Decision
+from shared.usecase import Decision, Outcome
 
 
 def incident_id_for(sender: str, request_id: str) -> str:
@@ -99,5 +99,6 @@ async def link_ticket(s: Support, cause: Envelope, cmd: c.LinkTicketToIncident) 
         require_vendor(cmd.actor)
         return Decision(current, current.link_incident(now, by, incident.incident_id))
 
-    await s.uc.handle(INCIDENT_REPO, cmd.incident_id, cause, deciding(on_incident))
-    await s.uc.handle(s.tickets, cmd.ticket_id, cause, deciding(on_ticket))
+    linked = await s.uc.handle(INCIDENT_REPO, cmd.incident_id, cause, deciding(on_incident))
+    if linked is not Outcome.REFUSED:  # a resolved incident takes no ticket; nor does the ticket
+        await s.uc.handle(s.tickets, cmd.ticket_id, cause, deciding(on_ticket))

@@ -77,6 +77,14 @@ async def test_an_incident_is_declared_linked_and_resolved(world: World):
     resolved = last(world, "support.incident.resolved")
     assert resolved["duration_seconds"] == 7200.0
     assert resolved["linked_tickets"] == ["NA00000001"]
+    await run(world, tickets.open_ticket, open_command("r2"))
+    late = c.LinkTicketToIncident(
+        request_id="l2", actor=VENDOR, ticket_id=tickets.ticket_id_for(PARTNER, "r2"),
+        incident_id=iid,
+    )  # fmt: skip
+    await run(world, incidents.link_ticket, late)
+    assert last(world, "support.incident.action_refused")["code"] == "illegal_transition"
+    assert len(world.published("support.ticket.incident_linked")) == 1
 
 
 async def test_a_partner_cannot_declare_an_incident(world: World):
