@@ -27,6 +27,7 @@ pytestmark = pytest.mark.integration
 
 EVENTS = SUPPORT_EVENTS.name
 COMMANDS = SUPPORT_COMMANDS.name
+MORE = 12
 
 
 @pytest.fixture
@@ -54,6 +55,11 @@ async def test_two_instances_breach_once_and_escalate_once_per_level(bus, mongo_
         [opened] = await bus.expect(EVENTS, "support.ticket.opened")
         await bus.send_raw(COMMANDS, PARTNER, command.to_json())  # redelivered
         await bus.send(COMMANDS, open_ticket("req-1"), subject=PARTNER)  # sent again
+        # S4 questions keyed apart, so both instances open tickets (and take numbers) at once
+        for i in range(MORE):
+            low = open_ticket(f"s4-{i}", impact="localized", urgency="low", channel="online")
+            await bus.send(COMMANDS, low, subject=f"s4-{i}")
+        await bus.expect(EVENTS, "support.ticket.opened", count=1 + MORE)
         await bus.advance(timedelta(minutes=15))
         await bus.advance(timedelta(seconds=1))
         [breach] = await bus.expect(EVENTS, "support.ticket.response_breached")
@@ -69,11 +75,12 @@ async def test_two_instances_breach_once_and_escalate_once_per_level(bus, mongo_
     assert opened.data["severity"] == "S1"
     assert opened.data["ticket_number"] == "NA00000001"
     assert breach.data["breached_at"] == "2031-03-03T08:15:00.001000Z"  # opened 08:00
-    assert len(types(events, "support.ticket.opened")) == 1
+    numbers = sorted(e.data["ticket_number"] for e in types(events, "support.ticket.opened"))
+    assert numbers == [f"NA{n:08d}" for n in range(1, MORE + 2)]  # one each, none twice
     assert len(types(events, "support.ticket.response_breached")) == 1
     escalated = types(events, "support.ticket.escalated")
     assert [e.data["level"] for e in escalated] == [1, 2, 3]
-    assert await mongo_db["support_tickets"].count_documents({}) == 1
+    assert await mongo_db["support_tickets"].count_documents({}) == 1 + MORE
 
 
 async def test_bad_tickets_are_refused_with_reasons_and_nothing_is_stored(bus, mongo_url, mongo_db):
