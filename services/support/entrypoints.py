@@ -11,6 +11,7 @@ from services.support.adapters.documents import TICKETS
 from services.support.adapters.mongo import INDEXES, MongoDirectory, ticket_numbers
 from services.support.application import (
     incidents,
+    partners,
     queries,
     requests,
     tenants,
@@ -40,6 +41,7 @@ ROUTES: list[tuple[Topic, type[Payload], UseCase]] = [
     (SUPPORT_COMMANDS, c.ResolveTicket, tickets.resolve),
     (SUPPORT_COMMANDS, c.CloseTicket, tickets.close),
     (SUPPORT_COMMANDS, c.ReopenTicket, tickets.reopen),
+    (SUPPORT_COMMANDS, c.SetEscalationContact, partners.set_escalation_contact),
     (SUPPORT_COMMANDS, c.LinkTicketToIncident, incidents.link_ticket),
     (SUPPORT_COMMANDS, c.DeclareIncident, incidents.declare),
     (SUPPORT_COMMANDS, c.UpdateIncident, incidents.update),

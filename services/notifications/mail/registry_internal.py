@@ -114,6 +114,8 @@ NOT_PARTNER_FACING: dict[str, str] = {
     "support.incident.action_refused": ANSWER,
     "support.capacity.action_refused": ANSWER,
     "support.cop_upload.action_refused": ANSWER,
+    "support.partner.action_refused": ANSWER,
+    "support.partner.escalation_contact_set": OWN,
     "support.tickets.listed": ANSWER,
     "support.tenants.listed": ANSWER,
     "support.response_report.answered": ANSWER,

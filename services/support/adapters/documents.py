@@ -24,6 +24,7 @@ from services.support.domain.policy import SupportPolicy
 from services.support.domain.requests import CopUploadRequest, TenantCapacity
 from services.support.domain.tenants import Stamp, TenantRecord
 from services.support.domain.ticket import Ticket
+from services.support.domain.values import PartnerContact
 from shared.contracts import support as c
 from shared.mongo import Document
 from shared.store import Timer
@@ -61,13 +62,15 @@ def loader(kind: type[T]) -> Callable[[Document], T]:
 
 @dataclass(frozen=True)
 class PartnerRecord:
-    """What support knows of a partner from onboarding: its country (the calendar a
-    ticket falls back on when its customer's is unknown, §4)."""
+    """What support knows of a partner: from onboarding its country (the calendar a ticket
+    falls back on when its customer's is unknown, §4) and name; from the partner itself
+    its generic escalation contact (`support.partner.set_escalation_contact`)."""
 
     partner_id: str
     country: str | None = None
     company_name: str | None = None
     stamp: Stamp | None = None
+    escalation_contact: PartnerContact | None = None
 
     @property
     def location(self) -> Location | None:
@@ -117,7 +120,7 @@ PARTNER_RECORDS = Repository[PartnerRecord](
     id_field="partner_id",
     load=loader(PartnerRecord),
     dump=dumper(PartnerRecord),
-    refused=c.TicketActionRefusedV1,
+    refused=c.PartnerActionRefusedV1,
 )
 
 INCIDENT_REPO = Repository[Incident](

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from services.support.domain import events as ev
 from services.support.domain import events_requests as er
 from services.support.domain.errors import Reason as DomainReason
+from services.support.domain.values import PartnerContact
 from shared.contracts import support as c
 from shared.events import Payload
 
@@ -38,6 +39,18 @@ class CapacityActivationRecorded:
     workspace_devices: int
     occurred_at: datetime
     version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class EscalationContactSet:
+    """The partner's generic escalation contact was recorded (an application event)."""
+
+    name: ClassVar[str] = "support.partner.escalation_contact_set"
+
+    partner_id: str
+    contact: PartnerContact
+    set_by: str
+    occurred_at: datetime
 
 
 CONTRACTS: Mapping[type[Any], type[Payload]] = {
@@ -59,6 +72,7 @@ CONTRACTS: Mapping[type[Any], type[Payload]] = {
     er.IncidentUpdated: c.IncidentUpdatedV1,
     er.IncidentTicketLinked: c.IncidentTicketLinkedV1,
     er.IncidentResolved: c.IncidentResolvedV1,
+    EscalationContactSet: c.EscalationContactSetV1,
     CapacityActivationRecorded: c.CapacityActivationRecordedV1,
     er.CapacityChangeRequested: c.CapacityChangeRequestedV1,
     er.CapacityChangeConfirmed: c.CapacityChangeConfirmedV1,

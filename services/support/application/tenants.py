@@ -111,6 +111,9 @@ async def partner_registered(s: Support, cause: Envelope, event: on.PartnerRegis
         if record is not None and record.stamp is not None and record.stamp >= stamp:
             return None
         country = event.country.upper() if event.country else None
-        return Decision(PartnerRecord(event.partner_id, country, event.company_name, stamp))
+        contact = record.escalation_contact if record else None
+        return Decision(
+            PartnerRecord(event.partner_id, country, event.company_name, stamp, contact)
+        )
 
     await s.uc.handle(PARTNER_RECORDS, event.partner_id, cause, decide)

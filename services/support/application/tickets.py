@@ -39,7 +39,7 @@ from services.support.domain.validation import (
     check_assessment,
     check_opening,
 )
-from services.support.domain.values import Resolution, Side
+from services.support.domain.values import PartnerContact, Resolution, Side
 from services.support.domain.visibility import can_see
 from shared.actor import Actor
 from shared.contracts import support as c
@@ -88,11 +88,13 @@ async def tenant_for(s: Support, tenant_id: str, partner_id: str) -> TenantRecor
     return next((r for r in records if r.belongs_to(partner_id)), records[0] if records else None)
 
 
-async def partner_location(s: Support, partner_id: str) -> Location:
-    """The partner's place (its calendar), else the configured default."""
+async def partner_facts(s: Support, partner_id: str) -> tuple[Location, PartnerContact | None]:
+    """The partner's place (its calendar; else the configured default) and its generic
+    escalation contact (None when it has recorded none)."""
     record = await s.directory.partner(partner_id)
     location = record.location if record else None
-    return location or s.default_partner_location
+    contact = record.escalation_contact if record else None
+    return location or s.default_partner_location, contact
 
 
 async def open_ticket(s: Support, cause: Envelope, cmd: c.OpenTicket) -> None:
@@ -100,17 +102,18 @@ async def open_ticket(s: Support, cause: Envelope, cmd: c.OpenTicket) -> None:
     ticket_id = ticket_id_for(cmd.partner_id, cmd.request_id)
     request = opening_request(cmd)
     tenant = await tenant_for(s, cmd.tenant_id, cmd.partner_id)
-    place = await partner_location(s, cmd.partner_id)
+    place, escalation = await partner_facts(s, cmd.partner_id)
     actor = cmd.actor
     sequence: int | None = None
-    if await s.uc.load(s.tickets, ticket_id) is None and _passes(actor, cmd, request, tenant, s):
+    fresh = await s.uc.load(s.tickets, ticket_id) is None
+    if fresh and _passes(actor, cmd, request, tenant, escalation, s):
         sequence = await s.numbers.claim(ticket_id)
 
     def decide(ticket: Ticket | None, now: datetime) -> Decision[Ticket] | None:
         if ticket is not None:
             return None  # opened by this request before
         require_partner(actor, cmd.partner_id)
-        checked = check_opening(request, cmd.partner_id, tenant, now)
+        checked = check_opening(request, cmd.partner_id, tenant, now, escalation)
         if sequence is None:  # the check passed only now: take a number next time
             raise SupportError("the ticket could not get a number; send the command again")
         opened, events = Ticket.open(
@@ -134,11 +137,12 @@ def _passes(
     cmd: c.OpenTicket,
     request: OpeningRequest,
     tenant: TenantRecord | None,
+    escalation: PartnerContact | None,
     s: Support,
 ) -> bool:
     try:
         require_partner(actor, cmd.partner_id)
-        check_opening(request, cmd.partner_id, tenant, s.now())
+        check_opening(request, cmd.partner_id, tenant, s.now(), escalation)
     except (SupportError, Refused):
         return False
     return True

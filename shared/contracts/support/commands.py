@@ -192,6 +192,16 @@ class LinkTicketToIncident(_TicketCommand):
     incident_id: str = Field(min_length=1, max_length=200, description="The incident")
 
 
+class SetEscalationContact(PartnerCommand):
+    """The partner's generic escalation contact (its support team's name, phone, e-mail):
+    used on a ticket opened without a named representative (§4, seed 004)."""
+
+    EVENT_TYPE: ClassVar[str] = "support.partner.set_escalation_contact"
+
+    partner_id: str = Field(min_length=1, max_length=200, description="The partner")
+    contact: ContactIn = Field(description="The escalation team (its kind is escalation_team)")
+
+
 # -- incidents ----------------------------------------------------------------------------
 
 
@@ -355,6 +365,7 @@ COMMANDS: tuple[type[PartnerCommand], ...] = (
     CloseTicket,
     ReopenTicket,
     LinkTicketToIncident,
+    SetEscalationContact,
     DeclareIncident,
     UpdateIncident,
     ResolveIncident,

@@ -266,6 +266,26 @@ class TicketActionRefusedV1(ActionRefused):
     tenant_id: str | None = Field(default=None, description="When the ticket exists")
 
 
+class EscalationContactSetV1(Payload):
+    """The partner's generic escalation contact changed (used on tickets without a named
+    representative)."""
+
+    EVENT_TYPE: ClassVar[str] = "support.partner.escalation_contact_set"
+
+    partner_id: str
+    contact: ContactOut
+    set_by: str
+    occurred_at: AwareDatetime
+
+
+class PartnerActionRefusedV1(ActionRefused):
+    """A partner setting was refused (an invalid contact, another partner's)."""
+
+    EVENT_TYPE: ClassVar[str] = "support.partner.action_refused"
+
+    partner_id: str
+
+
 TICKET_EVENTS: tuple[type[Payload], ...] = (
     TicketOpenedV1,
     TicketAcknowledgedV1,
@@ -282,4 +302,6 @@ TICKET_EVENTS: tuple[type[Payload], ...] = (
     TicketReopenedV1,
     TicketIncidentLinkedV1,
     TicketActionRefusedV1,
+    EscalationContactSetV1,
+    PartnerActionRefusedV1,
 )

@@ -186,3 +186,33 @@ async def test_an_unknown_resolution_is_refused_with_its_reason(world: World):
     refused = only(world, "support.ticket.action_refused")
     assert [r["code"] for r in refused["reasons"]] == ["unknown_resolution"]
     assert refused["status"] == "in_progress"
+
+
+async def test_without_a_named_contact_the_partners_escalation_team_is_used(world: World):
+    from services.support.application import partners
+
+    await run(world, tickets.open_ticket, open_command("r0", contact=None))
+    refused = only(world, "support.ticket.action_refused")
+    assert [r["code"] for r in refused["reasons"]] == ["contact_missing"]
+    team = {"name": "Partner Escalations", "phone": "020 7946 0999", "email": "esc@p.example.com"}
+    bad = c.SetEscalationContact(
+        request_id="e0", actor=partner_actor(), partner_id=PARTNER, contact={**team, "phone": "1"}
+    )
+    await run(world, partners.set_escalation_contact, bad)
+    assert only(world, "support.partner.action_refused")["reasons"][0]["code"] == "invalid_phone"
+    setting = c.SetEscalationContact(
+        request_id="e1", actor=partner_actor(), partner_id=PARTNER, contact=team
+    )
+    await run(world, partners.set_escalation_contact, setting)
+    assert only(world, "support.partner.escalation_contact_set")["contact"]["phone"] == (
+        "+442079460999"  # national number read in the partner's country (the default GB)
+    )
+    await run(world, tickets.open_ticket, open_command("r1", contact=None))
+    opened = only(world, "support.ticket.opened")
+    assert opened["contact"]["kind"] == "escalation_team"
+    other = c.SetEscalationContact(
+        request_id="e2", actor=partner_actor("u", OTHER), partner_id=PARTNER, contact=team
+    )
+    await run(world, partners.set_escalation_contact, other)
+    codes = [e.data["code"] for e in world.published("support.partner.action_refused")]
+    assert sorted(codes) == ["forbidden", "validation_failed"]
