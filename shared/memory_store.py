@@ -107,7 +107,7 @@ class InMemoryAggregateStore(AggregateStore):
             outbox=[*(current.outbox if current else []), *outbox],
             correlation_id=change.correlation_id or (current.correlation_id if current else None),
         )
-        self._saved(aggregate_id, min((t.due_at for t in timers), default=None))
+        self._saved(aggregate_id, min((t.due_at for t in timers), default=None), len(outbox))
         return expected_version + 1
 
     def pending_outbox(self, aggregate_id: str) -> list[Document]:

@@ -1,8 +1,9 @@
 """The outbox relay: publishes events stored in aggregate documents, then removes them.
 
 After a use case stores a change, it asks the relay to flush that document at once (the
-fast path). What the fast path could not publish (a broker outage) is kept in memory and
-retried every `sweep_seconds`. Events stranded by a crash between the write and the publish
+fast path). Every save that wrote events is also noted in memory (`note_written`), and
+what no flush has published yet (a broker outage, a writer that does not flush) is retried
+every `sweep_seconds`. Events stranded by a crash between the write and the publish
 are found by a full sweep — the documents flagged `outbox_pending` — run when the relay
 starts (so a restarted instance publishes what it left behind) and every
 `full_sweep_seconds` (what another, dead instance left). Publication is at-least-once: a
@@ -64,6 +65,12 @@ class OutboxRelay:
         """Relay the outbox of one more collection."""
         self._collections[collection.name] = collection
 
+    def note_written(self, collection: str, doc_id: str) -> None:
+        """A write put events in this document's outbox: publish them on the next sweep
+        unless a flush does first (the aggregate store calls this for every such save, so
+        a writer that never flushes — or a flush that fails — is covered in seconds)."""
+        self._retry.add((collection, doc_id))
+
     async def flush(self, collection: str, doc_id: str) -> int:
         """Publish and remove the pending events of one document; returns how many."""
         lock = self._locks.setdefault((collection, doc_id), asyncio.Lock())
@@ -99,6 +106,7 @@ class OutboxRelay:
                 await self._publish(collection, doc_id, entries)
                 if not await self._remove(col, doc_id, entries):
                     await self._flush(col, doc_id)
+                self._retry.discard((collection, doc_id))
         except BaseException:
             self._retry.add((collection, doc_id))
             raise

@@ -24,13 +24,13 @@ from pydantic import ValidationError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from shared.catalogue import published_types
 from shared.clock import Clock, ControllableClock, SystemClock
+from shared.contracts import published_types
 from shared.events import ClockAdvanced, Envelope, Payload
 from shared.http import OpsServer
 from shared.ids import new_id
 from shared.kafka import Dispatcher, Publisher, Transient, build_broker, ensure_topics
-from shared.kafka_client import lenient_parser
+from shared.kafka.broker import lenient_parser
 from shared.lag import LagMonitor
 from shared.logging import configure_logging, get_logger
 from shared.mongo import Document, IndexSpec, aggregate_indexes, create_client, ensure_indexes
@@ -70,6 +70,12 @@ class ServiceContext:
             self.indexes.extend(aggregate_indexes(collection))
             if self.relay is not None:
                 self.relay.add(self.db[collection])
+                relay = self.relay
+                self.stores[collection].on_saved(
+                    lambda aggregate_id, _due, events: (
+                        relay.note_written(collection, aggregate_id) if events else None
+                    )
+                )
         return self.stores[collection]
 
     def use_cases(

@@ -189,7 +189,9 @@ class Applied:
 
 
 Decide = Callable[[Stored | None], Awaitable[Change | None] | Change | None]
-SavedListener = Callable[[str, datetime | None], None]
+SavedListener = Callable[[str, datetime | None, int], None]
+"""Told after each save: (aggregate id, earliest pending timer's due time in UTC or None,
+number of events the save put in the outbox)."""
 
 
 class AggregateStore:
@@ -205,14 +207,14 @@ class AggregateStore:
         self._saved_listeners: list[SavedListener] = []
 
     def on_saved(self, listener: SavedListener) -> None:
-        """Call `listener(aggregate_id, next_due_at)` after every successful save (UTC
-        instant of the earliest pending timer, None without one); `shared.timers` uses it
-        to know this instance's timers without reading the collection."""
+        """Call `listener(aggregate_id, next_due_at, events)` after every successful save:
+        `shared.timers` learns this instance's timers and `shared.outbox` what to publish
+        without reading the collection."""
         self._saved_listeners.append(listener)
 
-    def _saved(self, aggregate_id: str, next_due_at: datetime | None) -> None:
+    def _saved(self, aggregate_id: str, next_due_at: datetime | None, events: int) -> None:
         for listener in self._saved_listeners:
-            listener(aggregate_id, next_due_at)
+            listener(aggregate_id, next_due_at, events)
 
     @property
     def name(self) -> str:
@@ -282,7 +284,7 @@ class AggregateStore:
                 raise ConcurrencyConflict(
                     f"{self.name}/{aggregate_id} created meanwhile"
                 ) from error
-            self._saved(aggregate_id, fields["next_due_at"])
+            self._saved(aggregate_id, fields["next_due_at"], len(outbox))
             return 1
         update: Document = {"$set": fields}
         if outbox:
@@ -294,7 +296,7 @@ class AggregateStore:
             raise ConcurrencyConflict(
                 f"{self.name}/{aggregate_id} changed since version {expected_version}"
             )
-        self._saved(aggregate_id, fields["next_due_at"])
+        self._saved(aggregate_id, fields["next_due_at"], len(outbox))
         return expected_version + 1
 
     def _check_sizes(self, outbox: list[Document]) -> None:

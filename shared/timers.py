@@ -123,7 +123,7 @@ class TimerPoller:
         self._loaded_at: float | None = None
         self.due = DueIndex()
         if store is not None:
-            store.on_saved(self.due.note)
+            store.on_saved(lambda aggregate_id, due, _events: self.due.note(aggregate_id, due))
 
     async def reload(self) -> int:
         """Read every pending timer's aggregate id and due time (one projection read)."""
@@ -140,7 +140,8 @@ class TimerPoller:
         """Lease the document if one of its timers is due and no live lease holds it.
 
         None when nothing is due there (then its current due time is noted again) or another
-        instance holds it (noted again for when that lease ends).
+        instance holds it (noted again for when that lease ends). This instance's own live
+        lease (left by a fire that failed) is taken again.
         """
         now = self._clock.now()
         doc = await self._col.find_one({"_id": aggregate_id})
@@ -151,7 +152,7 @@ class TimerPoller:
             self.due.note(aggregate_id, due_at)
             return None
         lease_until = doc.get("lease_until")
-        if lease_until is not None and lease_until >= now:
+        if lease_until is not None and lease_until >= now and doc.get("lease_owner") != self._owner:
             self.due.note(aggregate_id, lease_until + timedelta(microseconds=1))
             return None
         lease = {"lease_until": _to_ms(now + self._lease), "lease_owner": self._owner}
@@ -186,10 +187,14 @@ class TimerPoller:
         for aggregate_id in self.due.pop_due(self._clock.now()):
             try:
                 fired += await self._fire_document(aggregate_id)
-            except BaseException:
-                # Try again once the lease this instance took has run out.
-                self.due.note(aggregate_id, self._clock.now() + self._lease)
-                raise
+            except Exception as error:
+                # Look again next poll (this instance may take its own lease back); the
+                # others popped with it are still fired now.
+                self.due.note(aggregate_id, self._clock.now())
+                if isinstance(error, TRANSIENT_ERRORS):
+                    log.warning("timer fire failed; will retry", error=repr(error))
+                else:
+                    log.exception("timer fire crashed; will retry", aggregate_id=aggregate_id)
         return fired
 
     async def _fire_document(self, aggregate_id: str) -> int:

@@ -19,18 +19,14 @@ from typing import Any
 
 from deploy.demo.driver import Driver, step
 from deploy.demo.driver import run_id as new_run_id
-from services.onboarding import contracts_admin as c
-from services.onboarding import contracts_partners as p
-from services.onboarding.contracts_licences import AssignLicence
-from services.onboarding.contracts_orders import (
-    OrderContact,
-    OrderCustomer,
-    OrderLineItem,
-    OrderPlaced,
-)
 from services.onboarding.domain.partners import Language, PartnerKind
-from services.porting import contracts as porting
 from shared.actor import Actor
+from shared.contracts import carrier
+from shared.contracts import onboarding as c
+from shared.contracts import onboarding as p
+from shared.contracts import porting as porting
+from shared.contracts.onboarding import AssignLicence
+from shared.contracts.orders import OrderContact, OrderCustomer, OrderLineItem, OrderPlaced
 from shared.events import Envelope, Payload
 from shared.topics import (
     CARRIER_EVENTS,
@@ -286,7 +282,7 @@ async def _group_from_a_port(
     port_id = submitted.subject or ""
     await driver.send(
         CARRIER_EVENTS.name,
-        porting.CarrierPortAccepted(
+        carrier.CarrierPortAccepted(
             port_id=port_id, carrier_ref=f"GC-{rid}-L", accepted_at=driver.now
         ),
         subject=port_id,

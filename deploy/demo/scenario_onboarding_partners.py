@@ -17,11 +17,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deploy.demo.driver import Driver, run_id, step
-from services.onboarding import contracts_partners as c
-from services.onboarding.contracts_orders import OrderAmended, OrderEvent, OrderPlaced
 from services.onboarding.domain.authorisation import Agreement, Webinar
 from services.onboarding.domain.partners import Language, PartnerKind
 from shared.actor import Actor
+from shared.contracts import onboarding as c
+from shared.contracts.orders import OrderAmended, OrderEvent, OrderPlaced
 from shared.events import Envelope, Payload
 from shared.ids import new_id
 from shared.topics import ONBOARDING_COMMANDS, ORDERS_EVENTS

@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from deploy.demo.driver import Driver, step
-from services.porting import contracts as c
 from shared.actor import Actor
+from shared.contracts import carrier
+from shared.contracts import porting as c
 from shared.topics import CARRIER_EVENTS, PORTING_COMMANDS
 
 LONDON = ZoneInfo("Europe/London")
@@ -62,11 +63,13 @@ async def run(driver: Driver, run_id: str) -> list[str]:
     step("Carrier gateway: the gaining carrier rejects (postcode mismatch)")
     await driver.send(
         CARRIER_EVENTS.name,
-        c.CarrierPortRejected(
+        carrier.CarrierPortRejected(
             port_id=port_id,
             carrier_ref=f"GC-{run_id}-1",
             rejected_at=driver.now,
-            reasons=[c.CarrierReason(code="address_mismatch", message="postcode does not match")],
+            reasons=[
+                carrier.CarrierReason(code="address_mismatch", message="postcode does not match")
+            ],
         ),
         subject=port_id,
     )
@@ -94,7 +97,7 @@ async def run(driver: Driver, run_id: str) -> list[str]:
     accepted_at = await driver.advance_to(_next_working_morning(driver.now))
     await driver.send(
         CARRIER_EVENTS.name,
-        c.CarrierPortAccepted(
+        carrier.CarrierPortAccepted(
             port_id=port_id, carrier_ref=f"GC-{run_id}-2", accepted_at=accepted_at
         ),
         subject=port_id,
@@ -110,7 +113,7 @@ async def run(driver: Driver, run_id: str) -> list[str]:
     step("Carrier gateway: the losing provider cancels the day before — too late")
     await driver.send(
         CARRIER_EVENTS.name,
-        c.CarrierPortCancelled(
+        carrier.CarrierPortCancelled(
             port_id=port_id,
             carrier_ref=f"GC-{run_id}-2",
             cancelled_by="Oldline Telecom Ltd",
@@ -125,7 +128,7 @@ async def run(driver: Driver, run_id: str) -> list[str]:
     await driver.advance_to(datetime.combine(port_date, time(9), LONDON))
     await driver.send(
         CARRIER_EVENTS.name,
-        c.CarrierPortCompleted(
+        carrier.CarrierPortCompleted(
             port_id=port_id, carrier_ref=f"GC-{run_id}-2", completed_at=driver.now
         ),
         subject=port_id,

@@ -6,11 +6,12 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from services.porting import contracts as c
 from services.porting.adapters.repository import CLAIMS, PORTS
 from services.porting.application import carrier, submissions, timers
 from services.porting.application.deps import Deps
 from services.porting.settings import PortingSettings
+from shared.contracts import carrier as gateway
+from shared.contracts import porting as c
 from shared.events import Envelope, Payload
 from shared.mongo import IndexSpec
 from shared.runtime import ServiceContext
@@ -25,10 +26,10 @@ ROUTES: list[tuple[Topic, type[Payload], UseCase]] = [
     (PORTING_COMMANDS, c.PrecheckPortRequest, submissions.run_precheck),
     (PORTING_COMMANDS, c.ResubmitPortRequest, submissions.resubmit),
     (PORTING_COMMANDS, c.WithdrawPortRequest, submissions.withdraw),
-    (CARRIER_EVENTS, c.CarrierPortAccepted, carrier.accepted),
-    (CARRIER_EVENTS, c.CarrierPortRejected, carrier.rejected),
-    (CARRIER_EVENTS, c.CarrierPortCancelled, carrier.cancelled),
-    (CARRIER_EVENTS, c.CarrierPortCompleted, carrier.completed),
+    (CARRIER_EVENTS, gateway.CarrierPortAccepted, carrier.accepted),
+    (CARRIER_EVENTS, gateway.CarrierPortRejected, carrier.rejected),
+    (CARRIER_EVENTS, gateway.CarrierPortCancelled, carrier.cancelled),
+    (CARRIER_EVENTS, gateway.CarrierPortCompleted, carrier.completed),
 ]
 """Every message porting consumes and the use case that handles it."""
 

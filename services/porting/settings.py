@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from services.porting.config import PortingRules
+from services.porting.domain.policy import PortingRules
 from shared.settings import ServiceSettings, service_settings_config
 
 

@@ -6,7 +6,6 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from services.support.adapters import onboarding_events as on
 from services.support.adapters.documents import TICKETS
 from services.support.adapters.mongo import INDEXES, MongoDirectory, ticket_numbers
 from services.support.application import (
@@ -21,6 +20,7 @@ from services.support.application import (
 from services.support.application.deps import Support
 from services.support.application.payloads import payloads
 from services.support.settings import SupportSettings
+from shared.contracts import onboarding as on
 from shared.contracts import support as c
 from shared.events import Envelope, Payload
 from shared.runtime import ServiceContext
@@ -57,14 +57,14 @@ ROUTES: list[tuple[Topic, type[Payload], UseCase]] = [
     (SUPPORT_COMMANDS, c.ListTickets, queries.list_tickets),
     (SUPPORT_COMMANDS, c.ListTenants, queries.list_tenants),
     (SUPPORT_COMMANDS, c.RequestResponseReport, queries.response_objective_report),
-    (ONBOARDING_EVENTS, on.PartnerRegisteredIn, tenants.partner_registered),
-    (ONBOARDING_EVENTS, on.CustomerRecordedIn, tenants.customer_fact),
-    (ONBOARDING_EVENTS, on.RelationshipRecordedIn, tenants.customer_fact),
-    (ONBOARDING_EVENTS, on.RelationshipChangedIn, tenants.customer_fact),
-    (ONBOARDING_EVENTS, on.SubscriptionsChangedIn, tenants.customer_fact),
-    (ONBOARDING_EVENTS, on.TenantAssignedIn, tenants.customer_fact),
-    (ONBOARDING_EVENTS, on.LicencesUpdatedIn, tenants.customer_fact),
-    (ONBOARDING_EVENTS, on.TenantActivatedIn, tenants.tenant_activated),
+    (ONBOARDING_EVENTS, on.PartnerRegisteredV1, tenants.partner_registered),
+    (ONBOARDING_EVENTS, on.CustomerRecordedV1, tenants.customer_fact),
+    (ONBOARDING_EVENTS, on.RelationshipRecordedV1, tenants.customer_fact),
+    (ONBOARDING_EVENTS, on.RelationshipChangedV1, tenants.customer_fact),
+    (ONBOARDING_EVENTS, on.CustomerSubscriptionsChangedV1, tenants.customer_fact),
+    (ONBOARDING_EVENTS, on.TenantAssignedV1, tenants.customer_fact),
+    (ONBOARDING_EVENTS, on.LicencesUpdatedV1, tenants.customer_fact),
+    (ONBOARDING_EVENTS, on.TenantActivatedV1, tenants.tenant_activated),
 ]
 """Every message support consumes and the use case that handles it."""
 

@@ -1,24 +1,64 @@
-"""What every contract shares: the command base, `Reason`, the refusal event shape."""
+"""What every contract shares: the command base, `Reason`, the refusal event shape.
+
+- Commands partners and operators send subclass `PartnerCommand` (an idempotency
+  `request_id` and the `actor`); unknown fields are refused. A command without them
+  subclasses `shared.events.Command`.
+- Every machine-readable reason, wherever it appears, is a `Reason`.
+- Every refusal is an `ActionRefused`: `<service>.<entity>.action_refused` for a command
+  an aggregate refuses (told by the use-case core), `<service>.command.rejected` for a
+  command that could not even be read or named nothing that exists (told by the
+  dispatcher). Both carry the refused command's type and id, a category `code` and the
+  `reasons`.
+"""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SecretStr
 
 from shared.actor import Actor
 from shared.events import Command, Payload
 from shared.refusals import Reason as DomainReason
 
-__all__ = ["ActionRefused", "Actor", "Command", "PartnerCommand", "Payload", "Reason"]
+__all__ = [
+    "ActionRefused",
+    "Actor",
+    "Command",
+    "CommandRejected",
+    "NonEmpty",
+    "PartnerCommand",
+    "Payload",
+    "Reason",
+    "WriteOnly",
+    "command_rejected_model",
+    "revealed",
+]
+
+NonEmpty = Annotated[str, Field(min_length=1)]
+"""A string of at least one character."""
+
+WriteOnly = Annotated[
+    SecretStr,
+    PlainSerializer(lambda s: s.get_secret_value(), return_type=str, when_used="json"),
+    Field(json_schema_extra={"writeOnly": True}),
+]
+"""A secret the sender types (password, PIN): masked in repr and logs; the owning service
+hashes or seals it on arrival and never publishes it."""
+
+
+def revealed(secret: SecretStr | None) -> str | None:
+    """The clear text of a write-only field, to hash or seal at once."""
+    return None if secret is None else secret.get_secret_value()
 
 
 class Reason(BaseModel):
     """One machine-readable reason: `code`, a human `message`, the `field` (JSON path) and,
     for porting, the phone `number` it concerns."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     code: str = Field(description="Machine-readable reason code, e.g. number_not_in_country")
     message: str = Field(description="Human-readable explanation (English)")
@@ -35,10 +75,15 @@ class Reason(BaseModel):
 
 class PartnerCommand(Command):
     """A command sent by a user: who acts (`actor`) and the sender's idempotency key
-    (`request_id`: the same request sent twice counts once)."""
+    (`request_id`: the same request sent twice counts once). Unknown fields are refused."""
 
-    request_id: str = Field(min_length=1, max_length=200, description="Sender's idempotency key")
-    actor: Actor = Field(description="Who sends the command; the owning service authorises it")
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    EVENT_TYPE: ClassVar[str]
+
+    request_id: NonEmpty = Field(
+        description="Idempotency key chosen by the sender: a repeat has no further effect"
+    )
+    actor: Actor = Field(description="Who sends the command, for whom, with which roles")
 
 
 class ActionRefused(Payload):
@@ -61,3 +106,28 @@ class ActionRefused(Payload):
     status: str | None = Field(default=None, description="The aggregate's status, if it exists")
     partner_id: str | None = Field(default=None, description="The partner to tell")
     occurred_at: datetime = Field(description="When it was refused (UTC)")
+
+
+class CommandRejected(ActionRefused):
+    """A command that could not be read, or named nothing that exists: its id, type and
+    machine-readable reasons (the record is also dead-lettered)."""
+
+    EVENT_TYPE: ClassVar[str] = "service.command.rejected"
+    SCHEMA_VERSION: ClassVar[int] = 2
+    """v2: the `ActionRefused` shape (v1 had no `occurred_at`, reasons as plain objects)."""
+
+    code: str = Field(
+        description="invalid_data | invalid_envelope | invalid_headers | unknown_command | "
+        "unsupported_datacontenttype | unsupported_content_mode | unsupported_event_format "
+        "| event_too_large | command_id_reused | a handler's own refusal code"
+    )
+
+
+@functools.cache
+def command_rejected_model(service: str) -> type[CommandRejected]:
+    """`<service>.command.rejected`: the rejection of a command sent to `service`."""
+    return type(
+        "CommandRejected",
+        (CommandRejected,),
+        {"EVENT_TYPE": f"{service}.command.rejected", "__module__": __name__},
+    )

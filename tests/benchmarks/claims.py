@@ -18,13 +18,13 @@ from typing import Any, cast
 
 from pymongo import AsyncMongoClient, monitoring
 
-from services.porting import contracts as c
 from services.porting.adapters.repository import CLAIMS, PORTS
 from services.porting.application import submissions
 from services.porting.application.deps import Deps
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.clock import FixedClock
+from shared.contracts import porting as c
 from shared.events import Envelope, new_event
 from shared.ids import new_id
 from shared.runtime import ServiceContext

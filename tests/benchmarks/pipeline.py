@@ -33,12 +33,12 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import AsyncMongoClient, InsertOne
 
-from services.porting import contracts as c
 from services.porting.app import NAME as PORTING
 from services.porting.app import wire as porting_wire
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.clock import SystemClock
+from shared.contracts import porting as c
 from shared.events import Envelope, new_event
 from shared.ids import new_id
 from shared.kafka import ensure_topics

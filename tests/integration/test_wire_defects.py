@@ -11,18 +11,18 @@ from aiokafka import AIOKafkaProducer
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.core.v1.event import CloudEvent
 
-from services.onboarding import contracts_admin as admin
 from services.onboarding.app import NAME as ONBOARDING
 from services.onboarding.app import wire as onboarding_wire
-from services.onboarding.contracts_orders import OrderPlaced
 from services.onboarding.settings import OnboardingSettings
 from services.porting.adapters.repository import load_port
 from services.porting.app import NAME as PORTING
 from services.porting.app import wire as porting_wire
-from services.porting.contracts import NumberRangeIn
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.binding import STRUCTURED_CONTENT_TYPE
+from shared.contracts import onboarding as admin
+from shared.contracts.orders import OrderPlaced
+from shared.contracts.porting import NumberRangeIn
 from shared.events import Envelope, new_event
 from shared.store import AggregateStore
 from shared.topics import (

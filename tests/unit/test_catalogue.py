@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from shared.catalogue import (
+from tools.catalogue import (
     DOCS,
     all_catalogues,
     all_models,
@@ -18,7 +18,7 @@ from shared.catalogue import (
 
 pytestmark = pytest.mark.unit
 
-REGENERATE = "regenerate with: uv run python -m shared.catalogue --write"
+REGENERATE = "regenerate with: uv run python -m tools.catalogue --write"
 
 
 def test_the_asyncapi_document_is_current():
@@ -56,3 +56,15 @@ def test_an_added_optional_property_is_compatible():
     old = {"properties": {"a": {"type": "string"}}, "required": ["a"]}
     new = {"properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "required": ["a"]}
     assert incompatibilities(old, new) == []
+
+
+def test_a_property_of_a_renamed_definition_is_still_checked():
+    old = {
+        "$defs": {"ReasonOut": {"properties": {"code": {"type": "string"}}, "required": []}},
+        "properties": {"reasons": {"type": "array", "items": {"$ref": "#/$defs/ReasonOut"}}},
+    }
+    new = {
+        "$defs": {"Reason": {"properties": {"message": {"type": "string"}}, "required": []}},
+        "properties": {"reasons": {"type": "array", "items": {"$ref": "#/$defs/Reason"}}},
+    }
+    assert incompatibilities(old, new) == ["reasons.code: property removed"]

@@ -12,9 +12,9 @@ import pytest
 from cloudevents.core.bindings import kafka as ce_kafka
 from cloudevents.v1 import kafka as ce_v1_kafka
 
-from shared.catalogue import all_catalogues
 from shared.events import Envelope, Payload, new_event
-from shared.publisher import Publisher
+from shared.kafka.publisher import Publisher
+from tools.catalogue import all_catalogues
 
 pytestmark = pytest.mark.unit
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.catalogue import all_catalogues, all_models
 from shared.events import Envelope
+from tools.catalogue import all_catalogues, all_models
 
 pytestmark = pytest.mark.unit
 

@@ -77,8 +77,8 @@ async def test_a_command_with_invalid_data_is_dead_lettered_and_rejected_with_re
     assert event.type == "porting.command.rejected"
     assert event.causationid == bad.id
     assert event.data["reasons"] == [
-        {"field": "port_id", "code": "missing", "message": "Field required"}
-    ]
+        {"field": "port_id", "code": "missing", "message": "Field required", "number": None}
+    ]  # v2: every reason is a `shared.contracts.common.Reason`
 
 
 async def test_an_unknown_command_is_rejected_and_an_unknown_event_type_is_dead_lettered():

@@ -19,7 +19,7 @@ from shared.dead_letter import record_size
 from shared.errors import EventTooLarge
 from shared.events import Envelope, Payload, new_event
 from shared.kafka import Dispatcher, Publisher, RetryPolicy
-from shared.kafka_client import lenient_parser
+from shared.kafka.broker import lenient_parser
 from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
 from tests.unit.test_shared_dispatcher import META, FakePublisher
 

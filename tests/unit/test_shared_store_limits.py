@@ -11,13 +11,13 @@ import pytest
 from pydantic import TypeAdapter
 
 from services.porting.application.submissions import details_of
-from services.porting.contracts import SubmitPortRequest
 from services.porting.domain.values import PortDetails
-from shared.catalogue import all_catalogues
+from shared.contracts.porting import SubmitPortRequest
 from shared.errors import EventTooLarge
 from shared.events import Payload, new_event
 from shared.store import AggregateStore, Change, Outgoing, Timer, escape_key, unescape_key
 from tests.fakes import FakeCollection
+from tools.catalogue import all_catalogues
 
 pytestmark = pytest.mark.unit
 

@@ -26,10 +26,6 @@ from services.onboarding.adapters.admin_documents import AUDIT, dump_audit
 from services.onboarding.application.admin_common import EVENTS, load, reasons_of
 from services.onboarding.application.admin_directory import customer_tenant, reseller_tenant
 from services.onboarding.application.deps import SOURCE, Deps
-from services.onboarding.contracts_admin_events import (
-    OnBehalfActionAuditedV1,
-    OnBehalfActionDeniedV1,
-)
 from services.onboarding.domain.on_behalf import CustomerTenantAdministration
 from services.onboarding.domain.on_behalf_access import (
     Decision,
@@ -39,6 +35,7 @@ from services.onboarding.domain.on_behalf_access import (
     deny_reused_command_id,
 )
 from shared.actor import Actor
+from shared.contracts.onboarding import OnBehalfActionAuditedV1, OnBehalfActionDeniedV1
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
 from shared.store import Change, CommandIdReused, Outgoing, Stored, fingerprint

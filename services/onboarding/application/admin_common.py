@@ -9,12 +9,11 @@ exists (published once), else published at once with a deterministic id.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from services.onboarding.application.deps import SOURCE, Deps
-from services.onboarding.contracts_admin_events import ADMIN_CONTRACTS, ReasonOut
 from services.onboarding.domain.errors import (
     Duplicate,
     Forbidden,
@@ -26,7 +25,9 @@ from services.onboarding.domain.errors import (
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.on_behalf_access import OnBehalfDenied
 from shared.actor import Actor
-from shared.domain_events import derived_model
+from shared.contracts import onboarding
+from shared.contracts.common import Reason
+from shared.domain_events import contracts_by_type, to_payload
 from shared.events import Envelope, Payload, follow_up
 from shared.ids import derived_id
 from shared.kafka import MessageRejected
@@ -40,6 +41,9 @@ INTEGRATION = "integration"
 """Adapters of external systems (device service, reporting, call recording) reporting back."""
 
 EVENTS = ONBOARDING_EVENTS.name
+
+CONTRACTS = contracts_by_type(onboarding.EVENTS)
+"""Onboarding's published contracts by type."""
 
 Step = Callable[[Stored | None], tuple[Document, Sequence[DomainEvent]] | None]
 """Rebuild the aggregate, call the domain: the new state and its events (None: nothing)."""
@@ -61,11 +65,9 @@ class Refusal:
 
 
 def payload_of(event: DomainEvent, extra: Mapping[str, Any] | None = None) -> Payload:
-    """The published payload of a domain event (explicit contract, else derived) plus `extra`
-    values for fields the contract adds (e.g. the reseller to tell)."""
-    model = ADMIN_CONTRACTS.get(event.name) or derived_model(type(event))
-    values = {f.name: getattr(event, f.name) for f in fields(event)}
-    return model.model_validate({**(extra or {}), **values})
+    """The published payload of a domain event (its explicit contract) plus `extra` values
+    for fields the contract adds (e.g. the reseller to tell)."""
+    return to_payload(event, CONTRACTS, extra)
 
 
 def published(
@@ -107,12 +109,12 @@ def category(error: OnboardingError) -> str:
     return error.code
 
 
-def reasons_of(error: OnboardingError) -> list[ReasonOut]:
+def reasons_of(error: OnboardingError) -> list[Reason]:
     if isinstance(error, ValidationFailed):
-        return [ReasonOut(code=r.code, message=r.message, field=r.field) for r in error.reasons]
+        return [Reason(code=r.code, message=r.message, field=r.field) for r in error.reasons]
     if isinstance(error, OnBehalfDenied):
-        return [ReasonOut(code=r.code, message=r.message) for r in error.decision.reasons]
-    return [ReasonOut(code=error.code, message=error.message)]
+        return [Reason(code=r.code, message=r.message) for r in error.decision.reasons]
+    return [Reason(code=error.code, message=error.message)]
 
 
 def refused(deps: Deps, cause: Envelope, refusal: Refusal, error: OnboardingError) -> Envelope:

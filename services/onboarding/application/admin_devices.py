@@ -28,19 +28,20 @@ from services.onboarding.application.admin_common import (
 )
 from services.onboarding.application.admin_directory import customer_tenant
 from services.onboarding.application.deps import Deps
-from services.onboarding.contracts_admin import (
+from services.onboarding.domain.devices import SetUpBy, SipDevice, UserDevice, VendorPhonePins
+from services.onboarding.domain.errors import OnboardingError
+from services.onboarding.domain.events import DomainEvent
+from services.onboarding.domain.secrets import SecretSealer
+from shared.contracts.common import revealed
+from shared.contracts.onboarding import (
     AllowDeviceSelfSetup,
+    DeviceActionRefusedV1,
     ReconfigureVendorPhone,
     RecordVendorPhoneConfigured,
     RemoveDevice,
     SetUpSipDevice,
     SetUpVendorPhone,
 )
-from services.onboarding.contracts_admin_events import DeviceActionRefusedV1, revealed
-from services.onboarding.domain.devices import SetUpBy, SipDevice, UserDevice, VendorPhonePins
-from services.onboarding.domain.errors import OnboardingError
-from services.onboarding.domain.events import DomainEvent
-from services.onboarding.domain.secrets import SecretSealer
 from shared.events import Envelope
 from shared.mongo import Document
 from shared.store import Stored

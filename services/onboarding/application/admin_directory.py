@@ -24,11 +24,11 @@ from services.onboarding.adapters.admin_documents import (
     load_reseller,
 )
 from services.onboarding.application.admin_common import execute, load
-from services.onboarding.application.deps import Deps
-from services.onboarding.contracts_admin_events import (
+from services.onboarding.application.customer_fact_views import (
     UserLicenceAssignedIn,
     UserLicenceUnassignedIn,
 )
+from services.onboarding.application.deps import Deps
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.on_behalf import CustomerTenantAdministration, ResellerTenant
 from services.onboarding.domain.on_behalf_access import relink_customer

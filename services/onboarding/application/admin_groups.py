@@ -42,18 +42,6 @@ from services.onboarding.application.number_assignment import (
     drop_numbers_claimed_elsewhere,
 )
 from services.onboarding.application.partners_registry import load_partner_or_none
-from services.onboarding.contracts_admin import (
-    AddGroupAdminUser,
-    AssignNumbersToGroup,
-    CreateCustomerGroup,
-    EnableVoicePortal,
-    RegisterCloneGroup,
-    ReleaseNumbersFromGroup,
-    RemoveGroupAdminUser,
-    SetBusinessProfileNumber,
-    revealed,
-)
-from services.onboarding.contracts_admin_events import CloneGroupRegisteredV1, GroupActionRefusedV1
 from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason, ValidationFailed
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.groups import (
@@ -65,6 +53,19 @@ from services.onboarding.domain.groups import (
 from services.onboarding.domain.inventory import PartnerNumberInventory, normalise_numbers
 from services.onboarding.domain.secrets import generate_password, hash_secret
 from shared.actor import Actor
+from shared.contracts.common import revealed
+from shared.contracts.onboarding import (
+    AddGroupAdminUser,
+    AssignNumbersToGroup,
+    CloneGroupRegisteredV1,
+    CreateCustomerGroup,
+    EnableVoicePortal,
+    GroupActionRefusedV1,
+    RegisterCloneGroup,
+    ReleaseNumbersFromGroup,
+    RemoveGroupAdminUser,
+    SetBusinessProfileNumber,
+)
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
 from shared.mongo import Document

@@ -31,18 +31,16 @@ from services.onboarding.application.admin_common import (
     require_role,
 )
 from services.onboarding.application.deps import Deps
-from services.onboarding.contracts_admin import AddNumbersToInventory
-from services.onboarding.contracts_admin_events import InventoryActionRefusedV1
-from services.onboarding.contracts_admin_groups import NumberRangeIn
 from services.onboarding.domain.errors import OnboardingError, Reason, ValidationFailed
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.groups import NumberRemovalReason
 from services.onboarding.domain.inventory import PartnerNumberInventory
-from services.porting.contracts import (
-    PortNumbersAccepted,
-    PortNumbersCancelled,
-    PortNumbersCompleted,
+from shared.contracts.onboarding import (
+    AddNumbersToInventory,
+    InventoryActionRefusedV1,
+    NumberRangeIn,
 )
+from shared.contracts.porting import PortNumbersAccepted, PortNumbersCancelled, PortNumbersCompleted
 from shared.events import Envelope, Payload
 from shared.mongo import Document
 from shared.store import Stored

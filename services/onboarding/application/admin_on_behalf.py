@@ -35,16 +35,6 @@ from services.onboarding.application.admin_directory import (
     reseller_tenant,
 )
 from services.onboarding.application.deps import Deps
-from services.onboarding.contracts_admin import (
-    EnablePartnerAdministration,
-    GrantPartnerAdministrator,
-    OptInPartnerAdministration,
-    OptOutPartnerAdministration,
-    RecordDataProcessingAgreement,
-    RequestPartnerAdministration,
-    RevokePartnerAdministrator,
-)
-from services.onboarding.contracts_admin_events import OnBehalfActionRefusedV1
 from services.onboarding.domain.errors import Duplicate, Forbidden
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.on_behalf import (
@@ -54,6 +44,16 @@ from services.onboarding.domain.on_behalf import (
 )
 from services.onboarding.domain.on_behalf_access import CLOUD_OPERATIONS, is_admin_of
 from shared.actor import Actor
+from shared.contracts.onboarding import (
+    EnablePartnerAdministration,
+    GrantPartnerAdministrator,
+    OnBehalfActionRefusedV1,
+    OptInPartnerAdministration,
+    OptOutPartnerAdministration,
+    RecordDataProcessingAgreement,
+    RequestPartnerAdministration,
+    RevokePartnerAdministrator,
+)
 from shared.events import Envelope
 from shared.mongo import Document
 from shared.store import Stored

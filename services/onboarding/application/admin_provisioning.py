@@ -30,15 +30,6 @@ from services.onboarding.application.admin_common import (
 )
 from services.onboarding.application.admin_groups import change_group, group_refusal, require_group
 from services.onboarding.application.deps import Deps
-from services.onboarding.contracts_admin import (
-    ApplyRecordingLicences,
-    RecordPartitionSynchronised,
-    RecordProvisioningOutcome,
-    RequestCallRecordingCustomer,
-    RequestReportingPartition,
-    RetryProvisioning,
-)
-from services.onboarding.contracts_admin_events import ProvisioningActionRefusedV1
 from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason, ValidationFailed
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.integrations import (
@@ -50,6 +41,15 @@ from services.onboarding.domain.integrations import (
     apply_recording_licences,
 )
 from shared.actor import Actor
+from shared.contracts.onboarding import (
+    ApplyRecordingLicences,
+    ProvisioningActionRefusedV1,
+    RecordPartitionSynchronised,
+    RecordProvisioningOutcome,
+    RequestCallRecordingCustomer,
+    RequestReportingPartition,
+    RetryProvisioning,
+)
 from shared.events import Envelope
 from shared.mongo import Document
 from shared.store import Stored

@@ -15,13 +15,6 @@ from services.onboarding.application.admin_directory import (
     reseller_tenant,
 )
 from services.onboarding.application.deps import Deps
-from services.onboarding.contracts_admin import ListManageableTenants, RouteReportIssue
-from services.onboarding.contracts_admin_events import (
-    ManageableTenantRow,
-    ManageableTenantsListedV1,
-    OnBehalfActionRefusedV1,
-    ReportIssueRoutedV1,
-)
 from services.onboarding.domain.errors import Forbidden
 from services.onboarding.domain.on_behalf import CustomerTenantAdministration
 from services.onboarding.domain.on_behalf_access import (
@@ -32,6 +25,14 @@ from services.onboarding.domain.on_behalf_access import (
     authorise_tenant_listing,
     manageable_tenants,
     route_report_issue,
+)
+from shared.contracts.onboarding import (
+    ListManageableTenants,
+    ManageableTenantRow,
+    ManageableTenantsListedV1,
+    OnBehalfActionRefusedV1,
+    ReportIssueRoutedV1,
+    RouteReportIssue,
 )
 from shared.events import Envelope
 

@@ -19,16 +19,12 @@ from services.onboarding.application.admin_directory import (
     reseller_tenant,
 )
 from services.onboarding.application.deps import Deps
-from services.onboarding.contracts_admin import (
-    ActOnTenant,
-    SwitchPartnerHelpdesk,
-)
-from services.onboarding.contracts_admin_events import OnBehalfActionRefusedV1
 from services.onboarding.domain.devices import SetUpBy
 from services.onboarding.domain.errors import NotFound
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.on_behalf_access import OnBehalfPolicy, is_admin_of
 from shared.actor import Actor
+from shared.contracts.onboarding import ActOnTenant, OnBehalfActionRefusedV1, SwitchPartnerHelpdesk
 from shared.events import Envelope
 from shared.mongo import Document
 from shared.store import Stored

@@ -11,7 +11,6 @@ invitation is due 48 working-day hours later, Europe/Berlin) or returns it with 
 
 from __future__ import annotations
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS, CUSTOMERS
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners_access import (
@@ -36,6 +35,7 @@ from services.onboarding.application.partners_registry import (
 from services.onboarding.domain.activation import ActivationRequest, EndCustomerData
 from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason
 from services.onboarding.domain.partners import PartnerKind
+from shared.contracts import onboarding as c
 from shared.events import Envelope
 from shared.ids import derived_id
 from shared.kafka import MessageRejected

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.partners_documents import (
     ACTIVATION_REQUESTS,
     CUSTOMERS,
@@ -53,6 +52,7 @@ from services.onboarding.domain.errors import (
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.partners import normalise_email
 from shared.actor import Actor
+from shared.contracts import onboarding as c
 from shared.events import Envelope
 from shared.ids import derived_id
 from shared.store import Timer

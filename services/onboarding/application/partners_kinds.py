@@ -26,15 +26,15 @@ from services.onboarding.adapters.partners_documents import (
     load_request,
 )
 from services.onboarding.application.partners_outcomes import About, Kind, no_timers
-from services.onboarding.contracts_partners_events import (
+from services.onboarding.domain.activation import ActivationRequest, ActivationStatus
+from services.onboarding.domain.orders import CustomerAccount
+from services.onboarding.domain.partners import Partner
+from shared.contracts.onboarding import (
     ActivationActionRefusedV1,
     CustomerActionRefusedV1,
     LegacyEmailActionRefusedV1,
     PartnerActionRefusedV1,
 )
-from services.onboarding.domain.activation import ActivationRequest, ActivationStatus
-from services.onboarding.domain.orders import CustomerAccount
-from services.onboarding.domain.partners import Partner
 from shared.mongo import Document
 from shared.store import Stored, Timer
 

@@ -12,7 +12,6 @@ dead-lettered by the dispatcher (`invalid_data`). An order that breaks a busines
 
 from __future__ import annotations
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.partners_documents import (
     ACTIVATION_REQUESTS,
     CUSTOMERS,
@@ -21,6 +20,7 @@ from services.onboarding.adapters.partners_documents import (
     is_legacy_tenant,
 )
 from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.application.order_events import order_from_event
 from services.onboarding.application.partners_access import (
     CLOUD_OPERATIONS,
     PROVISIONING,
@@ -36,13 +36,13 @@ from services.onboarding.application.partners_outcomes import (
     saved,
 )
 from services.onboarding.application.partners_registry import load_partner_or_none
-from services.onboarding.contracts_licences import AssignLicence, UnassignLicence
-from services.onboarding.contracts_orders import OrderEvent, order_from_event
-from services.onboarding.contracts_partners_events import OrderRefusedV1
 from services.onboarding.domain.errors import Reason, ValidationFailed
 from services.onboarding.domain.order_rules import OrderContext, OrderRefused, order_reasons
 from services.onboarding.domain.orders import Channel, CustomerAccount, Order
 from shared.actor import Actor
+from shared.contracts import onboarding as c
+from shared.contracts.onboarding import AssignLicence, OrderRefusedV1, UnassignLicence
+from shared.contracts.orders import OrderEvent
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
 from shared.kafka import MessageRejected

@@ -20,11 +20,6 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from services.onboarding.application.deps import SOURCE, Deps
-from services.onboarding.contracts_partners_events import (
-    PARTNER_CONTRACTS,
-    ReasonOut,
-    _ActionRefusedV1,
-)
 from services.onboarding.domain.activation import cloud_operations_calendar
 from services.onboarding.domain.authorisation import CertificationPolicy
 from services.onboarding.domain.errors import (
@@ -37,7 +32,9 @@ from services.onboarding.domain.errors import (
 )
 from services.onboarding.domain.events import DomainEvent
 from shared.calendars import WorkingCalendar
-from shared.domain_events import to_payload
+from shared.contracts import onboarding
+from shared.contracts.common import Reason
+from shared.domain_events import contracts_by_type, to_payload
 from shared.events import Command, Envelope, new_event
 from shared.ids import derived_id
 from shared.kafka import MessageRejected
@@ -64,7 +61,7 @@ class Kind(Generic[A]):
 
     collection: str
     id_field: str  # the command field naming it, for rejections
-    refused: type[_ActionRefusedV1]
+    refused: type[onboarding.RefusalToPartner]
     load: Callable[[Stored], A]
     dump: Callable[[A], Document]
     timers: Callable[[A], list[Timer]]
@@ -74,6 +71,10 @@ class Kind(Generic[A]):
     def unknown(self) -> str:
         return f"unknown_{self.id_field.removesuffix('_id')}"
 
+
+CONTRACTS = contracts_by_type(onboarding.EVENTS)
+"""Onboarding's published contracts by type: every domain event is told by the one of its
+name (`shared.domain_events.to_payload`)."""
 
 KEPT_STATE = ("command_fingerprint",)
 """Document fields kept across changes: the fingerprint of the command that created an
@@ -120,7 +121,7 @@ def published(
     """The CloudEvents of domain events, keyed by the aggregate, with deterministic ids."""
     out: list[Outgoing] = []
     for position, event in enumerate(events):
-        payload = to_payload(event, PARTNER_CONTRACTS)
+        payload = to_payload(event, CONTRACTS)
         event_id = derived_id(
             "onboarding", aggregate_id, str(version), str(position), payload.EVENT_TYPE
         )
@@ -169,10 +170,10 @@ def category(error: OnboardingError) -> str:
     return next((c.code for c in _CATEGORIES if isinstance(error, c)), error.code)
 
 
-def reasons_of(error: OnboardingError) -> list[ReasonOut]:
+def reasons_of(error: OnboardingError) -> list[Reason]:
     if isinstance(error, ValidationFailed):
-        return [ReasonOut(code=r.code, message=r.message, field=r.field) for r in error.reasons]
-    return [ReasonOut(code=error.code, message=error.message)]
+        return [Reason(code=r.code, message=r.message, field=r.field) for r in error.reasons]
+    return [Reason(code=error.code, message=error.message)]
 
 
 def refusal_envelope(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners_access import (
     VENDOR_OPERATIONS,
@@ -19,10 +18,12 @@ from services.onboarding.application.partners_outcomes import (
     certification_policy,
 )
 from services.onboarding.application.partners_registry import load_partner_or_none
+from services.onboarding.domain.authorisation import Agreement, Webinar
 from services.onboarding.domain.errors import Reason, ValidationFailed
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.partners import Partner
 from shared.actor import Actor
+from shared.contracts import onboarding as c
 from shared.events import Envelope
 
 
@@ -43,7 +44,11 @@ def _vendor_operations(actor: Actor, action: str) -> Check[Partner]:
 
 
 async def _step(
-    deps: Deps, cause: Envelope, cmd: c._PartnerCommand, check: Check[Partner], do: Act[Partner]
+    deps: Deps,
+    cause: Envelope,
+    cmd: c.PartnerScopedCommand,
+    check: Check[Partner],
+    do: Act[Partner],
 ) -> None:
     await act(deps, PARTNER, cmd.partner_id, cause, cmd, check, do)
 
@@ -77,7 +82,7 @@ async def complete_webinar(deps: Deps, cause: Envelope, cmd: c.CompleteWebinar) 
         cause,
         cmd,
         _vendor_operations(cmd.actor, "record webinars"),
-        lambda p, now: p.reseller_programme.complete_webinar(cmd.webinar, now),
+        lambda p, now: p.reseller_programme.complete_webinar(Webinar(cmd.webinar), now),
     )
 
 
@@ -102,7 +107,7 @@ async def sign_agreement(deps: Deps, cause: Envelope, cmd: c.SignAgreement) -> N
         cause,
         cmd,
         _reseller_or_its_distributor(cmd.actor, "record this reseller's agreements"),
-        lambda p, now: p.reseller_programme.sign_agreement(cmd.agreement, now),
+        lambda p, now: p.reseller_programme.sign_agreement(Agreement(cmd.agreement), now),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners_access import (
     PROVISIONING,
@@ -16,12 +15,14 @@ from services.onboarding.application.partners_outcomes import Act, act, fire
 from services.onboarding.domain.errors import ConfirmationNotYetDue
 from services.onboarding.domain.events import DomainEvent
 from services.onboarding.domain.partners import Partner
+from services.onboarding.domain.provider_onboarding import PartnerSystem
+from shared.contracts import onboarding as c
 from shared.events import Envelope
 from shared.store import Timer
 from shared.timers import timer_message_id
 
 
-async def _step(deps: Deps, cause: Envelope, cmd: c._PartnerCommand, do: Act[Partner]) -> None:
+async def _step(deps: Deps, cause: Envelope, cmd: c.PartnerScopedCommand, do: Act[Partner]) -> None:
     """Every step is the provisioning team's (or vendor operations')."""
     await act(
         deps,
@@ -42,7 +43,9 @@ async def receive_order(deps: Deps, cause: Envelope, cmd: c.ReceiveOnboardingOrd
         deps,
         cause,
         cmd,
-        lambda p, now: p.receive_onboarding_order(cmd.order_reference, now, cmd.systems),
+        lambda p, now: p.receive_onboarding_order(
+            cmd.order_reference, now, [PartnerSystem(s) for s in cmd.systems]
+        ),
     )
 
 
@@ -72,7 +75,7 @@ async def record_account(deps: Deps, cause: Envelope, cmd: c.RecordPartnerAccoun
         cause,
         cmd,
         lambda p, now: p.provider_onboarding.record_account_created(
-            cmd.system, cmd.account_reference, now
+            PartnerSystem(cmd.system), cmd.account_reference, now
         ),
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.partners_documents import LEGACY_EMAILS, PARTNERS
 from services.onboarding.application.deps import SOURCE, Deps
 from services.onboarding.application.partners_access import (
@@ -20,17 +19,20 @@ from services.onboarding.application.partners_outcomes import (
     saved,
     tracking_id,
 )
-from services.onboarding.contracts_partners_events import LegacyEmailRecordedV1
 from services.onboarding.domain.errors import Duplicate, OnboardingError, ValidationFailed
 from services.onboarding.domain.partners import (
     AccountManager,
     AccountManagerRole,
     Contact,
+    Language,
     Partner,
+    PartnerKind,
     distributor_reason,
     email_reason,
     normalise_email,
 )
+from shared.contracts import onboarding as c
+from shared.contracts.onboarding import LegacyEmailRecordedV1
 from shared.events import Envelope, new_event
 from shared.ids import derived_id
 from shared.store import Change, Outgoing, Stored, fingerprint
@@ -54,7 +56,9 @@ async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
     reseller's distributor must be a registered distributor."""
     refused: list[OnboardingError] = []
     distributor = await load_partner_or_none(deps, cmd.preferred_distributor_id)
-    unknown_distributor = distributor_reason(cmd.kind, cmd.preferred_distributor_id, distributor)
+    unknown_distributor = distributor_reason(
+        PartnerKind(cmd.kind), cmd.preferred_distributor_id, distributor
+    )
 
     def decide(stored: Stored | None) -> Change | None:
         now = deps.now()
@@ -70,10 +74,10 @@ async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
                 raise ValidationFailed([unknown_distributor])
             partner, events = Partner.register(
                 partner_id=cmd.partner_id,
-                kind=cmd.kind,
+                kind=PartnerKind(cmd.kind),
                 name=cmd.name,
                 country=cmd.country,
-                language=cmd.language,
+                language=Language(cmd.language),
                 now=now,
                 contacts=contacts_of(cmd.contacts),
                 helpdesk_email=cmd.helpdesk_email,

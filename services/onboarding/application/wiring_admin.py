@@ -6,7 +6,6 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from services.onboarding import contracts_admin as c
 from services.onboarding.adapters.admin_documents import (
     AUDIT,
     CUSTOMER_FACTS,
@@ -33,12 +32,10 @@ from services.onboarding.application import (
     admin_queries,
     admin_tenant_actions,
 )
+from services.onboarding.application.customer_fact_views import CUSTOMER_FACTS_READ
 from services.onboarding.application.deps import Deps
-from services.onboarding.contracts_admin_events import CUSTOMER_FACTS_READ
-from services.onboarding.domain import events as ev
-from services.onboarding.domain import events_admin as ev_admin
-from services.porting import contracts as porting
-from shared.domain_events import derived_model
+from shared.contracts import onboarding as c
+from shared.contracts import porting
 from shared.events import Envelope, Payload
 from shared.mongo import IndexSpec
 from shared.topics import ONBOARDING_COMMANDS, ONBOARDING_EVENTS, PORTING_EVENTS
@@ -73,7 +70,8 @@ COMMAND_HANDLERS: dict[type[Payload], UseCase] = {
     c.RecordPartitionSynchronised: admin_provisioning.record_synchronised,
     c.RetryProvisioning: admin_provisioning.retry,
 }
-"""Every command of `contracts_admin.COMMANDS_ADMIN` and its use case."""
+"""Every command of the on-behalf, devices, groups and provisioning concepts of
+`shared.contracts.onboarding`, and its use case."""
 
 PORTING_HANDLERS: dict[type[Payload], UseCase] = {
     porting.PortNumbersAccepted: admin_inventory.port_accepted,
@@ -84,8 +82,8 @@ PORTING_HANDLERS: dict[type[Payload], UseCase] = {
 
 FACT_HANDLERS: dict[type[Payload], UseCase] = {
     **{fact: admin_directory.record_customer_fact for fact in CUSTOMER_FACTS_READ},
-    derived_model(ev.PartnerContactsChanged): admin_directory.record_partner_contacts,
-    derived_model(ev_admin.PortNumbersWithdrawn): admin_inventory.numbers_withdrawn,
+    c.PartnerContactsChanged: admin_directory.record_partner_contacts,
+    c.PortNumbersWithdrawn: admin_inventory.numbers_withdrawn,
 }
 """Onboarding's own facts this half keeps read models of (or reacts to)."""
 

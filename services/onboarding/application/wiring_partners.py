@@ -6,7 +6,6 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.partners_documents import (
     ACTIVATION_REQUESTS,
     CUSTOMERS,
@@ -22,8 +21,9 @@ from services.onboarding.application import (
     partners_registry,
 )
 from services.onboarding.application.deps import Deps
-from services.onboarding.contracts_licences import AssignLicence, UnassignLicence
-from services.onboarding.contracts_orders import ORDER_EVENTS
+from shared.contracts import onboarding as c
+from shared.contracts.onboarding import AssignLicence, UnassignLicence
+from shared.contracts.orders import ORDER_EVENTS
 from shared.events import Envelope, Payload
 from shared.mongo import IndexSpec
 from shared.store import Timer
@@ -61,8 +61,8 @@ COMMAND_HANDLERS: dict[type[Payload], UseCase] = {
     AssignLicence: partners_orders.assign_licence,
     UnassignLicence: partners_orders.unassign_licence,
 }
-"""Every command of `contracts_partners.COMMANDS_PARTNERS` and
-`contracts_licences.COMMANDS_LICENCES`, and its use case."""
+"""Every command of the partners, provider onboarding, customers and activation concepts
+of `shared.contracts.onboarding`, and its use case."""
 
 
 def register(deps: Deps) -> None:

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-if TYPE_CHECKING:
-    from services.onboarding.domain.licences import LicenceBalance
+from services.onboarding.domain.licence_balance import LicenceBalance
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ the reseller's own tenant).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -27,24 +26,9 @@ from services.onboarding.domain.events import (
     UserLicenceAssigned,
     UserLicenceUnassigned,
 )
+from services.onboarding.domain.licence_balance import LicenceBalance
 
-
-@dataclass(frozen=True)
-class LicenceBalance:
-    """One package in a tenant's ledger."""
-
-    package: str
-    ordered: int
-    used: int
-
-    @property
-    def available(self) -> int:
-        return max(self.ordered - self.used, 0)
-
-    @property
-    def shortfall(self) -> int:
-        """Licences in use beyond those ordered (after an amendment or cancellation)."""
-        return max(self.used - self.ordered, 0)
+__all__ = ["LicenceBalance", "LicenceLedger", "UserAlreadyLicensed", "UserNotLicensed"]
 
 
 class UserAlreadyLicensed(Duplicate):

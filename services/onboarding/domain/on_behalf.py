@@ -49,6 +49,7 @@ from services.onboarding.domain.on_behalf_access import (
     TenantSortKey,
     authorise_on_behalf,
     is_admin_of,
+    is_linked,
     manageable_tenants,
     require_customer_admin,
     route_report_issue,
@@ -287,11 +288,7 @@ class CustomerTenantAdministration:
     partner_helpdesk_enabled: bool = False
 
     def is_linked_to(self, reseller: ResellerTenant | None) -> bool:
-        return (
-            reseller is not None
-            and reseller.is_enabled
-            and reseller.partner_admin_id == self.reseller_partner_id
-        )
+        return is_linked(self, reseller)
 
     def is_opted_in(self, now: datetime) -> bool:
         return self.opted_in_at is not None and self.opted_in_at <= now

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from services.onboarding.domain.errors import Forbidden, Reason
 from services.onboarding.domain.events import DomainEvent
@@ -23,8 +23,44 @@ from services.onboarding.domain.events_admin import (
 )
 from shared.actor import Actor
 
-if TYPE_CHECKING:
-    from services.onboarding.domain.on_behalf import CustomerTenantAdministration, ResellerTenant
+
+class ResellerView(Protocol):
+    """What the access rules read of a reseller's tenant (`on_behalf.ResellerTenant`)."""
+
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def partner_admin_id(self) -> str | None: ...
+    @property
+    def is_enabled(self) -> bool: ...
+    def is_partner_administrator(self, user_id: str) -> bool: ...
+
+
+class CustomerView(Protocol):
+    """What the access rules read and, on a change of reseller, end of a customer tenant's
+    consent (`on_behalf.CustomerTenantAdministration`)."""
+
+    reseller_partner_id: str
+    opted_in_at: datetime | None
+    opted_out_at: datetime | None
+    partner_helpdesk_enabled: bool
+
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def dpa(self) -> object | None: ...
+    def is_opted_in(self, now: datetime) -> bool: ...
+
+
+def is_linked(customer: CustomerView, reseller: ResellerView | None) -> bool:
+    """The customer's orders name the reseller, whose tenant is enabled for partner
+    administration under that partner ID (§1.6)."""
+    return (
+        reseller is not None
+        and reseller.is_enabled
+        and reseller.partner_admin_id == customer.reseller_partner_id
+    )
+
 
 # Roles as carried by `shared.actor.Actor.roles`.
 PARTNER_ADMIN = "partner_admin"
@@ -105,8 +141,8 @@ _DENIAL_MESSAGES = {
 
 def authorise_on_behalf(
     actor: Actor,
-    customer: CustomerTenantAdministration,
-    reseller: ResellerTenant | None,
+    customer: CustomerView,
+    reseller: ResellerView | None,
     action: str,
     now: datetime,
     policy: OnBehalfPolicy | None = None,
@@ -119,7 +155,7 @@ def authorise_on_behalf(
         or (reseller is not None and not reseller.is_partner_administrator(actor.user_id)),
         "not_reseller_tenant": reseller is None or actor.tenant_id != reseller.tenant_id,
         "reseller_not_enabled": not enabled,
-        "customer_not_linked": enabled and not customer.is_linked_to(reseller),
+        "customer_not_linked": enabled and not is_linked(customer, reseller),
         "customer_not_opted_in": not customer.is_opted_in(now),
         "dpa_missing": policy.require_dpa and customer.dpa is None,
     }
@@ -166,7 +202,7 @@ LIST_TENANTS = "list_tenants"
 
 
 def authorise_tenant_listing(
-    actor: Actor, reseller: ResellerTenant | None, now: datetime
+    actor: Actor, reseller: ResellerView | None, now: datetime
 ) -> Decision:
     """May `actor` list its reseller's manageable tenants (it only ever sees linked and
     opted-in ones)? A partner administrator of an enabled reseller tenant may."""
@@ -193,8 +229,8 @@ def authorise_tenant_listing(
 
 def require_customer_admin(
     actor: Actor,
-    customer: CustomerTenantAdministration,
-    reseller: ResellerTenant | None,
+    customer: CustomerView,
+    reseller: ResellerView | None,
     action: str,
     now: datetime,
     policy: OnBehalfPolicy | None = None,
@@ -232,7 +268,7 @@ class ReportIssueRouting:
 
 
 def route_report_issue(
-    customer: CustomerTenantAdministration, partner_helpdesk_email: str | None
+    customer: CustomerView, partner_helpdesk_email: str | None
 ) -> ReportIssueRouting:
     """To the reseller's helpdesk (asking for logs) when enabled and set, else vendor support."""
     if customer.partner_helpdesk_enabled and partner_helpdesk_email:
@@ -293,7 +329,7 @@ RELATIONSHIP_CHANGED = "system:relationship_changed"
 
 
 def relink_customer(
-    customer: CustomerTenantAdministration, link_partner_id: str, *, now: datetime
+    customer: CustomerView, link_partner_id: str, *, now: datetime
 ) -> list[DomainEvent]:
     """(product decision) A later order names another reseller: the consent given to the
     previous one ends at once, and so does "report issue" to its helpdesk."""

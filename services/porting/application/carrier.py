@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.porting import contracts as c
 from services.porting.adapters.repository import load_port
 from services.porting.application.deps import Deps
 from services.porting.application.outcomes import SOURCE, change, published
@@ -12,6 +11,8 @@ from services.porting.application.submissions import refusal
 from services.porting.domain.errors import InvalidPortDate, PortingError, Reason
 from services.porting.domain.events import PortEvent
 from services.porting.domain.model import PortRequest
+from shared.contracts import carrier as gateway
+from shared.contracts import porting as c
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
 from shared.store import Change, Outgoing, Stored
@@ -41,7 +42,7 @@ async def _answer(deps: Deps, cause: Envelope, port_id: str, act: Act) -> None:
         await deps.claims.release(port_id)
 
 
-async def accepted(deps: Deps, cause: Envelope, answer: c.CarrierPortAccepted) -> None:
+async def accepted(deps: Deps, cause: Envelope, answer: gateway.CarrierPortAccepted) -> None:
     """Accepted: the port date is the carrier's, else N working days after acceptance.
 
     A carrier's date that breaks the rules is refused with `porting.port.port_date_refused`
@@ -65,7 +66,7 @@ def port_date_refusal(
     deps: Deps, cause: Envelope, request: PortRequest, error: InvalidPortDate, stored: Stored
 ) -> Change:
     """Tell the gateway why its port date was not taken (stored once with the request)."""
-    answer = cause.parse_data(c.CarrierPortAccepted)
+    answer = cause.parse_data(gateway.CarrierPortAccepted)
     assert answer.port_date is not None  # only a carrier's own date is refused
     payload = c.PortDateRefusedV1(
         partner_id=request.partner_id,
@@ -73,9 +74,7 @@ def port_date_refusal(
         carrier_ref=answer.carrier_ref,
         accepted_at=answer.accepted_at,
         port_date=answer.port_date,
-        reasons=[
-            c.ReasonOut(code=r.code, message=r.message, field=r.field) for r in error.reasons()
-        ],
+        reasons=[c.Reason(code=r.code, message=r.message, field=r.field) for r in error.reasons()],
         earliest_port_date=error.earliest_port_date,
     )
     env = follow_up(
@@ -89,7 +88,7 @@ def port_date_refusal(
     return Change(stored.state, [Outgoing(PORTING_EVENTS.name, env)], None)
 
 
-async def rejected(deps: Deps, cause: Envelope, answer: c.CarrierPortRejected) -> None:
+async def rejected(deps: Deps, cause: Envelope, answer: gateway.CarrierPortRejected) -> None:
     """Rejected with reasons: the partner corrects and resubmits."""
     reasons = [Reason(x.code, x.message, number=x.number) for x in answer.reasons]
     await _answer(
@@ -100,7 +99,7 @@ async def rejected(deps: Deps, cause: Envelope, answer: c.CarrierPortRejected) -
     )
 
 
-async def cancelled(deps: Deps, cause: Envelope, answer: c.CarrierPortCancelled) -> None:
+async def cancelled(deps: Deps, cause: Envelope, answer: gateway.CarrierPortCancelled) -> None:
     """Cancelled by the losing provider: restarted in time, else recorded late and escalated."""
     await _answer(
         deps,
@@ -116,7 +115,7 @@ async def cancelled(deps: Deps, cause: Envelope, answer: c.CarrierPortCancelled)
     )
 
 
-async def completed(deps: Deps, cause: Envelope, answer: c.CarrierPortCompleted) -> None:
+async def completed(deps: Deps, cause: Envelope, answer: gateway.CarrierPortCompleted) -> None:
     """Completed: the numbers go live."""
     await _answer(
         deps, cause, answer.port_id, lambda r: r.complete(deps.now(), answer.completed_at)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.porting.adapters.repository import CLAIMS, PORTS, NumberClaims, load_port
-from services.porting.config import PortingRules
 from services.porting.domain.model import PortRequest
+from services.porting.domain.policy import PortingRules
 from shared.actor import Actor
 from shared.kafka import MessageRejected
 from shared.runtime import ServiceContext

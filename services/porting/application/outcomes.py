@@ -6,11 +6,11 @@ import inspect
 from collections.abc import Sequence
 from datetime import datetime
 
-from services.porting import contracts
 from services.porting.adapters.repository import dump_port
-from services.porting.config import PortingRules
 from services.porting.domain import events as ev
 from services.porting.domain.model import PortRequest
+from services.porting.domain.policy import PortingRules
+from shared.contracts import porting as contracts
 from shared.domain_events import contracts_by_type, to_payload
 from shared.events import Envelope, Payload, new_event
 from shared.ids import derived_id

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 
-from services.porting import contracts as c
 from services.porting.adapters.repository import load_port
 from services.porting.application.deps import Deps, authorise
 from services.porting.application.outcomes import (
@@ -20,6 +20,7 @@ from services.porting.domain.model import PortRequest
 from services.porting.domain.numbers import NumberRange
 from services.porting.domain.validation import numbers_of, precheck, too_many_numbers
 from services.porting.domain.values import Address, PortCorrections, PortDetails
+from shared.contracts import porting as c
 from shared.errors import EventTooLarge
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
@@ -69,9 +70,9 @@ def corrections_of(cmd: c.ResubmitPortRequest) -> PortCorrections:
     )
 
 
-def _reasons(reasons: tuple[Reason, ...] | list[Reason]) -> list[c.ReasonOut]:
+def _reasons(reasons: tuple[Reason, ...] | list[Reason]) -> list[c.Reason]:
     return [
-        c.ReasonOut(code=r.code, message=r.message, field=r.field, number=r.number) for r in reasons
+        c.Reason(code=r.code, message=r.message, field=r.field, number=r.number) for r in reasons
     ]
 
 
@@ -298,12 +299,18 @@ def refusal(
     deps: Deps, cause: Envelope, request: PortRequest, error: PortingError, stored: Stored
 ) -> Change:
     """Nothing changes but the refusal is told (and the message is recorded as handled)."""
+    request_id = cause.data.get("request_id")
     payload = c.PortActionRefusedV1(
-        partner_id=request.partner_id,
-        port_id=request.port_id,
-        message_type=cause.type,
-        status=str(request.status),
+        command_type=cause.type,
+        command_id=cause.id,
+        request_id=request_id if isinstance(request_id, str) else None,
+        code=error.code,
         reasons=_reasons(error.reasons()),
+        details=json.loads(json.dumps(error.details, default=str)),
+        status=str(request.status),
+        partner_id=request.partner_id,
+        occurred_at=deps.now(),
+        port_id=request.port_id,
     )
     env = follow_up(
         cause,

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
-from services.porting.config import PortingRules
 from services.porting.domain import events as ev
 from services.porting.domain import rules as time_rules
 from services.porting.domain.errors import (
@@ -22,6 +21,7 @@ from services.porting.domain.errors import (
     UnknownLeadTime,
     ValidationFailed,
 )
+from services.porting.domain.policy import PortingRules
 from services.porting.domain.state import PortRequestState, aware
 from services.porting.domain.validation import precheck
 from services.porting.domain.values import (

@@ -9,8 +9,8 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime, time, timedelta
 
-from services.porting.config import PortingRules, product_key
 from services.porting.domain.errors import InvalidPortDate, Reason, UnknownLeadTime
+from services.porting.domain.policy import PortingRules, product_key
 from shared.calendars import WorkingCalendar
 
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypedDict
 
-from services.porting.config import PortingRules
 from services.porting.domain import rules as time_rules
 from services.porting.domain.errors import IllegalTransition, Reason
+from services.porting.domain.policy import PortingRules
 from services.porting.domain.regions import subdivision_of_address
 from services.porting.domain.values import (
     CancellationRecord,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from services.porting.config import PortingRules
 from services.porting.domain.errors import (
     AddressNotInCountry,
     CountryNotServed,
@@ -17,6 +16,7 @@ from services.porting.domain.errors import (
     UnknownCalendarSubdivision,
 )
 from services.porting.domain.numbers import count_numbers, normalise_numbers, parse_number
+from services.porting.domain.policy import PortingRules
 from services.porting.domain.rules import lead_time, working_calendar
 from services.porting.domain.values import Address, PortDetails
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from services.porting.config import product_key
 from services.porting.domain.errors import Reason
 from services.porting.domain.numbers import NumberInput
+from services.porting.domain.policy import product_key
 
 RISK_NOTICE = (
     "Once the numbers port, local services on those lines - such as alarm lines, broadband "

@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from services.support.adapters import onboarding_events as on
 from services.support.adapters.documents import PARTNER_RECORDS, TENANT_RECORDS, PartnerRecord
 from services.support.application.deps import Support
 from services.support.domain.calendar import Location
@@ -27,20 +26,22 @@ from services.support.domain.tenants import (
     TenantRecord,
     merge,
 )
+from shared.contracts import onboarding as on
 from shared.events import Envelope
 from shared.usecase import Decision
 
 CustomerEvent = (
-    on.CustomerRecordedIn
-    | on.RelationshipRecordedIn
-    | on.RelationshipChangedIn
-    | on.SubscriptionsChangedIn
-    | on.TenantAssignedIn
-    | on.LicencesUpdatedIn
+    on.CustomerRecordedV1
+    | on.RelationshipRecordedV1
+    | on.RelationshipChangedV1
+    | on.CustomerSubscriptionsChangedV1
+    | on.TenantAssignedV1
+    | on.LicencesUpdatedV1
 )
+"""Onboarding's customer facts support reads (`shared.contracts.onboarding`)."""
 
 
-def _relationship(event: on._CustomerFact) -> Relationship | None:
+def _relationship(event: CustomerEvent) -> Relationship | None:
     ids = (event.distributor_partner_id, event.reseller_partner_id, event.tier1_partner_id)
     return Relationship(*ids) if any(ids) else None
 
@@ -54,7 +55,7 @@ def fact_of(cause: Envelope, event: CustomerEvent) -> CustomerFact:
         tenant_id=event.tenant_id,
         relationship=_relationship(event),
     )
-    if isinstance(event, on.CustomerRecordedIn):
+    if isinstance(event, on.CustomerRecordedV1):
         numbers = event.subscription_numbers
         fact = dataclasses.replace(
             fact,
@@ -62,9 +63,9 @@ def fact_of(cause: Envelope, event: CustomerEvent) -> CustomerFact:
             location=Location(event.country.upper()) if event.country else None,
             subscription_numbers=None if numbers is None else frozenset(numbers),
         )
-    elif isinstance(event, on.SubscriptionsChangedIn) and event.subscription_numbers is not None:
+    elif isinstance(event, on.CustomerSubscriptionsChangedV1):
         fact = dataclasses.replace(fact, subscription_numbers=frozenset(event.subscription_numbers))
-    elif isinstance(event, on.LicencesUpdatedIn) and event.balances:
+    elif isinstance(event, on.LicencesUpdatedV1) and event.balances:
         used = max(b.used for b in event.balances)
         if used > 0:  # no licence in use yet says nothing about the environment's size
             fact = dataclasses.replace(fact, users=used)
@@ -84,7 +85,7 @@ async def customer_fact(s: Support, cause: Envelope, event: CustomerEvent) -> No
     await _merge(s, cause, fact_of(cause, event))
 
 
-async def tenant_activated(s: Support, cause: Envelope, event: on.TenantActivatedIn) -> None:
+async def tenant_activated(s: Support, cause: Envelope, event: on.TenantActivatedV1) -> None:
     """A tenant activated for a known customer ID: its tenant, name and partner.
 
     Without a customer ID the activation cannot be tied to the customer's record; the
@@ -103,7 +104,7 @@ async def tenant_activated(s: Support, cause: Envelope, event: on.TenantActivate
     await _merge(s, cause, fact)
 
 
-async def partner_registered(s: Support, cause: Envelope, event: on.PartnerRegisteredIn) -> None:
+async def partner_registered(s: Support, cause: Envelope, event: on.PartnerRegisteredV1) -> None:
     """Remember a partner's country (its calendar) and name; the newest fact wins."""
     stamp = Stamp(event.occurred_at, cause.id)
 

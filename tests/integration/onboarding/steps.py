@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.onboarding import contracts_partners as c
-from services.onboarding import contracts_partners_events as partners
 from services.onboarding.domain.partners import Language, PartnerKind
 from shared.actor import Actor
+from shared.contracts import onboarding as c
+from shared.contracts import onboarding as partners
 from shared.events import Payload
 
 OPS = Actor(user_id="ops@vendor.example.com", roles=("vendor_operations",))

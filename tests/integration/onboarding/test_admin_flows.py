@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from services.onboarding import contracts_admin as c
 from services.onboarding.app import NAME, wire
 from services.onboarding.settings import OnboardingSettings
-from services.porting import contracts as porting
 from shared.actor import Actor
+from shared.contracts import onboarding as c
+from shared.contracts import porting as porting
 from shared.events import Envelope
 from shared.topics import ONBOARDING_COMMANDS, ONBOARDING_EVENTS, PORTING_EVENTS
 from tests.conftest import eventually

@@ -18,7 +18,6 @@ from typing import Any, cast
 import pytest
 from pymongo import AsyncMongoClient
 
-from services.onboarding import contracts_admin as c
 from services.onboarding.adapters.admin_group_documents import GROUPS, dump_group
 from services.onboarding.adapters.number_claims import (
     NUMBER_GROUP_CLAIMS,
@@ -31,6 +30,7 @@ from services.onboarding.domain.groups import CustomerGroup
 from services.onboarding.settings import OnboardingSettings
 from shared.actor import Actor
 from shared.clock import FixedClock
+from shared.contracts import onboarding as c
 from shared.events import Envelope, Payload, new_event
 from shared.runtime import ServiceContext
 from shared.store import Change

@@ -13,14 +13,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.app import NAME, wire
 from services.onboarding.application.partners_activation import activation_request_id
-from services.onboarding.contracts_orders import OrderAmended, OrderPlaced
 from services.onboarding.domain.authorisation import Agreement, Webinar
 from services.onboarding.domain.partners import Language, PartnerKind
 from services.onboarding.settings import OnboardingSettings
 from shared.actor import Actor
+from shared.contracts import onboarding as c
+from shared.contracts.orders import OrderAmended, OrderPlaced
 from shared.events import Envelope
 from shared.ids import new_id
 from shared.topics import ONBOARDING_COMMANDS, ONBOARDING_EVENTS, ORDERS_EVENTS

@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from services.onboarding import contracts_admin as c
 from services.onboarding.app import NAME, wire
 from services.onboarding.settings import OnboardingSettings
 from shared.actor import Actor
+from shared.contracts import onboarding as c
 from shared.events import Envelope, Payload
 from shared.topics import ONBOARDING_COMMANDS, ONBOARDING_EVENTS
 from tests.conftest import eventually

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from services.porting.app import NAME, wire
-from services.porting.contracts import PrecheckPortRequest
 from services.porting.settings import PortingSettings
+from shared.contracts.porting import PrecheckPortRequest
 from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
 from tests.integration.bus import Bus, running_service
 from tests.integration.porting.test_port_lifecycle import PARTNER, submission

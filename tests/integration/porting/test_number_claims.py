@@ -18,7 +18,6 @@ from typing import Any, cast
 import pytest
 from pymongo import AsyncMongoClient, monitoring
 
-from services.porting import contracts as c
 from services.porting.adapters.repository import CLAIMS, PORTS, NumberClaims
 from services.porting.application import carrier, submissions, timers
 from services.porting.application.deps import Deps
@@ -27,6 +26,8 @@ from services.porting.domain.model import PortRequest
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.clock import FixedClock
+from shared.contracts import carrier as gateway
+from shared.contracts import porting as c
 from shared.events import Envelope, Payload, new_event
 from shared.outbox import OutboxRelay
 from shared.runtime import ServiceContext
@@ -276,9 +277,13 @@ async def test_a_claim_whose_owner_can_no_longer_hold_it_is_taken_over(
                     c.WithdrawPortRequest(request_id="w", actor=partner(1)[1], port_id=port_a),
                 )
             else:
-                accept = c.CarrierPortAccepted(port_id=port_a, carrier_ref="CR", accepted_at=NOW)
+                accept = gateway.CarrierPortAccepted(
+                    port_id=port_a, carrier_ref="CR", accepted_at=NOW
+                )
                 await carrier.accepted(deps, envelope(accept, port_a), accept)
-                done = c.CarrierPortCompleted(port_id=port_a, carrier_ref="CR", completed_at=NOW)
+                done = gateway.CarrierPortCompleted(
+                    port_id=port_a, carrier_ref="CR", completed_at=NOW
+                )
                 await carrier.completed(deps, envelope(done, port_a), done)
         # Stale claims left behind (as a crash before the release would leave them).
         await mongo_db[CLAIMS].insert_many(
@@ -296,11 +301,11 @@ async def test_a_rejected_request_keeps_its_numbers_from_others(mongo_url, mongo
     async with instance(mongo_url, mongo_db.name) as (deps, sink, _):
         await send_submit(deps, submission(1, "a", numbers))
         port_a = submissions.port_id_for(partner(1)[0], "a")
-        no = c.CarrierPortRejected(
+        no = gateway.CarrierPortRejected(
             port_id=port_a,
             carrier_ref="CR",
             rejected_at=NOW,
-            reasons=[c.CarrierReason(code="x", message="postcode differs")],
+            reasons=[gateway.CarrierReason(code="x", message="postcode differs")],
         )
         await carrier.rejected(deps, envelope(no, port_a), no)
         await send_submit(deps, submission(2, "b", numbers))

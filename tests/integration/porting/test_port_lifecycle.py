@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.porting import contracts as c
 from services.porting.app import NAME, wire
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
+from shared.contracts import carrier
+from shared.contracts import porting as c
 from shared.topics import CARRIER_EVENTS, PORTING_COMMANDS, PORTING_EVENTS
 from tests.integration.bus import Bus, running_service
 
@@ -88,11 +89,13 @@ async def test_a_port_goes_from_submission_to_numbers_live_through_kafka(bus, mo
         # The carrier rejects; the partner corrects and resubmits.
         await bus.send(
             CARRIER_EVENTS.name,
-            c.CarrierPortRejected(
+            carrier.CarrierPortRejected(
                 port_id=port_id,
                 carrier_ref="CR-1",
                 rejected_at=bus.now,
-                reasons=[c.CarrierReason(code="address_mismatch", message="postcode differs")],
+                reasons=[
+                    carrier.CarrierReason(code="address_mismatch", message="postcode differs")
+                ],
             ),
             subject=port_id,
         )
@@ -128,7 +131,9 @@ async def test_a_port_goes_from_submission_to_numbers_live_through_kafka(bus, mo
         )
         accept = await bus.send(
             CARRIER_EVENTS.name,
-            c.CarrierPortAccepted(port_id=port_id, carrier_ref="CR-2", accepted_at=accepted_at),
+            carrier.CarrierPortAccepted(
+                port_id=port_id, carrier_ref="CR-2", accepted_at=accepted_at
+            ),
             subject=port_id,
         )
         await bus.send_raw(CARRIER_EVENTS.name, port_id, accept.to_json())  # redelivered
@@ -146,7 +151,7 @@ async def test_a_port_goes_from_submission_to_numbers_live_through_kafka(bus, mo
         reported = datetime.combine(date(2027, 1, 9), time(0, 0), LONDON) + timedelta(hours=9)
         await bus.send(
             CARRIER_EVENTS.name,
-            c.CarrierPortCancelled(
+            carrier.CarrierPortCancelled(
                 port_id=port_id,
                 carrier_ref="CR-2",
                 cancelled_by="Example Telecom Ltd",
@@ -163,7 +168,7 @@ async def test_a_port_goes_from_submission_to_numbers_live_through_kafka(bus, mo
         await bus.advance_to(datetime(2027, 1, 11, 8, 0, tzinfo=LONDON))
         await bus.send(
             CARRIER_EVENTS.name,
-            c.CarrierPortCompleted(port_id=port_id, carrier_ref="CR-2", completed_at=bus.now),
+            carrier.CarrierPortCompleted(port_id=port_id, carrier_ref="CR-2", completed_at=bus.now),
             subject=port_id,
         )
         await bus.expect(PORTING_EVENTS.name, "porting.port.completed", of(port_id))
@@ -189,7 +194,9 @@ async def test_a_malformed_carrier_message_goes_to_the_dlq_and_the_next_is_proce
         await bus.send_raw(CARRIER_EVENTS.name, "x", b'{"specversion": "1.0", "id": "1"')
         unknown = await bus.send(
             CARRIER_EVENTS.name,
-            c.CarrierPortCompleted(port_id="PRT-NOPE", carrier_ref="CR", completed_at=bus.now),
+            carrier.CarrierPortCompleted(
+                port_id="PRT-NOPE", carrier_ref="CR", completed_at=bus.now
+            ),
             subject="PRT-NOPE",
         )
         await bus.send(PORTING_COMMANDS.name, submission("req-9", NUMBERS), subject=PARTNER)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from services.support.adapters import onboarding_events as on
 from shared.contracts import support as c
 from shared.topics import ONBOARDING_EVENTS
 from tests.integration.bus import Bus
+from tests.unit.support.world import customer_facts
 
 PARTNER = "partner-7001"
 OTHER = "partner-7002"
@@ -29,22 +29,8 @@ async def seed_customer(
 ) -> None:
     """Onboarding's facts about one customer tenant of `partner`, as onboarding sends them."""
     customer = f"customer-of-{tenant}"
-    base = {"customer_id": customer, "occurred_at": bus.now - timedelta(days=10)}
-    facts: list[Any] = [
-        on.CustomerRecordedIn.model_validate(
-            {
-                **base,
-                "company_name": f"Fictional {tenant} Ltd",
-                "country": country,
-                "subscription_numbers": [CONTRACT],
-            }
-        ),
-        on.RelationshipRecordedIn.model_validate(
-            {**base, "distributor_partner_id": DISTRIBUTOR, "reseller_partner_id": partner}
-        ),
-        on.TenantAssignedIn.model_validate({**base, "tenant_id": tenant}),
-    ]
-    for fact in facts:
+    at = bus.now - timedelta(days=10)
+    for fact in customer_facts(at, tenant, customer, partner, country, contract=CONTRACT):
         await bus.send(ONBOARDING_EVENTS.name, fact, subject=customer)
 
 

@@ -18,7 +18,7 @@ from services.notifications.mail.registry import (
 from services.notifications.mail.registry_internal import NOT_PARTNER_FACING
 from services.notifications.mail.render import TEMPLATE_DIR
 from services.notifications.mail.samples import SAMPLES
-from shared.catalogue import DOCS
+from tools.catalogue import DOCS
 
 pytestmark = pytest.mark.unit
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.application import partners_provider, partners_registry
 from services.onboarding.domain.partners import Language, PartnerKind
 from shared.actor import Actor
+from shared.contracts import onboarding as c
 from tests.fakes import Harness
 
 OPS = Actor(user_id="ops@vendor.example.com", roles=("vendor_operations",))

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.application import (
     partners_activation,
     partners_invitation,
     partners_orders,
     partners_registry,
 )
-from services.onboarding.contracts_orders import OrderPlaced
+from shared.contracts import onboarding as c
+from shared.contracts.orders import OrderPlaced
 from tests.unit.onboarding.test_partners_app_activation import (
     ADMIN_EMAIL,
     CLOUD_OPS,

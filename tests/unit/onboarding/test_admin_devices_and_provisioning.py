@@ -7,12 +7,12 @@ import base64
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from services.onboarding import contracts_admin as c
 from services.onboarding.adapters.admin_documents import DEVICES, device_id
 from services.onboarding.adapters.admin_group_documents import PROVISIONING_REQUESTS
 from services.onboarding.adapters.admin_sealer import AesGcmSealer, UnknownSecretKey
 from services.onboarding.application import admin_devices, admin_provisioning, admin_tenant_actions
 from services.onboarding.domain.secrets import EncryptedSecret, SecretHash, verify_secret
+from shared.contracts import onboarding as c
 from tests.unit.onboarding.test_admin_fakes import (
     CUSTOMER_ADMIN,
     CUSTOMER_TENANT,

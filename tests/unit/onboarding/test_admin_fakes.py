@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from pymongo.errors import DuplicateKeyError
 
-from services.onboarding import contracts_admin as c
-from services.onboarding import contracts_partners_events as partners
 from services.onboarding.application import admin_directory, admin_on_behalf
 from shared.actor import Actor
+from shared.contracts import onboarding as c
+from shared.contracts import onboarding as partners
 from shared.store import Change, Stored
 from tests.fakes import FakeDb
 from tests.fakes import Harness as BaseHarness

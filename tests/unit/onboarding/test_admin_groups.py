@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from services.onboarding import contracts_admin as c
 from services.onboarding.adapters.admin_group_documents import (
     GROUP_ID_CLAIMS,
     GROUPS,
@@ -13,6 +12,7 @@ from services.onboarding.adapters.admin_group_documents import (
 )
 from services.onboarding.application import admin_groups, admin_inventory
 from services.onboarding.domain.secrets import SecretHash, verify_secret
+from shared.contracts import onboarding as c
 from shared.kafka import MessageRejected
 from tests.unit.onboarding.partner_setup import live_partner, registered_partner
 from tests.unit.onboarding.test_admin_fakes import Harness, actor

@@ -6,15 +6,13 @@ from datetime import date
 
 import pytest
 
-from services.onboarding import contracts_admin as c
 from services.onboarding.adapters.admin_group_documents import GROUPS, INVENTORIES
 from services.onboarding.application import admin_groups, admin_inventory
 from services.onboarding.application.admin_inventory import MAX_RANGE, expand
-from services.onboarding.contracts_admin_groups import NumberRangeIn
-from services.onboarding.domain import events_admin as ev
 from services.onboarding.domain.errors import ValidationFailed
-from services.porting import contracts as porting
-from shared.domain_events import derived_model
+from shared.contracts import onboarding as c
+from shared.contracts import porting as porting
+from shared.contracts.onboarding import NumberRangeIn, PortNumbersWithdrawn
 from tests.unit.onboarding.test_admin_fakes import Harness
 from tests.unit.onboarding.test_admin_groups import NUMBERS, PARTNER, STAFF, Groups
 
@@ -82,7 +80,7 @@ async def test_a_cancelled_port_takes_its_numbers_out_and_names_the_groups_that_
     assert withdrawn.data["partner_id"] == PARTNER
     assert states(h) == {}
     # The group follows the fact (choreography), once however often it arrives.
-    fact = derived_model(ev.PortNumbersWithdrawn).model_validate(withdrawn.data)
+    fact = PortNumbersWithdrawn.model_validate(withdrawn.data)
     await h.send(admin_inventory.numbers_withdrawn, fact, withdrawn)
     await h.send(admin_inventory.numbers_withdrawn, fact, withdrawn)
     removed = h.one("onboarding.group.numbers_removed")

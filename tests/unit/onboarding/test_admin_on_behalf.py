@@ -6,8 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from services.onboarding import contracts_admin as c
-from services.onboarding import contracts_partners_events as partners
 from services.onboarding.adapters.admin_documents import CUSTOMER_TENANTS, RESELLER_TENANTS
 from services.onboarding.application import (
     admin_directory,
@@ -15,8 +13,9 @@ from services.onboarding.application import (
     admin_queries,
     admin_tenant_actions,
 )
-from services.onboarding.domain import events as ev
-from shared.domain_events import derived_model
+from shared.contracts import onboarding as c
+from shared.contracts import onboarding as partners
+from shared.contracts.onboarding import PartnerContactsChanged
 from tests.unit.onboarding.test_admin_fakes import (
     CUSTOMER_ADMIN,
     CUSTOMER_TENANT,
@@ -173,7 +172,7 @@ async def helpdesk_world() -> tuple[Harness, World]:
     h = Harness()
     w = World(h)
     await w.linked_and_opted_in()
-    contacts = derived_model(ev.PartnerContactsChanged)(
+    contacts = PartnerContactsChanged(
         partner_id=RESELLER,
         contact_emails=["ops@reseller.example.com"],
         helpdesk_email=HELPDESK,

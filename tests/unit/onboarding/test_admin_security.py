@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 
-from services.onboarding import contracts_admin as c
 from services.onboarding.adapters.admin_documents import AUDIT, DEVICES, RESELLER_TENANTS
 from services.onboarding.application import admin_on_behalf, admin_queries, admin_tenant_actions
+from shared.contracts import onboarding as c
 from tests.unit.onboarding.test_admin_fakes import (
     CUSTOMER_TENANT,
     FOREIGN_TENANT,

@@ -14,8 +14,6 @@ from typing import Any
 
 import pytest
 
-from services.onboarding import contracts_admin as c
-from services.onboarding import contracts_partners as p
 from services.onboarding.adapters.admin_documents import AUDIT, DEVICES, device_id
 from services.onboarding.adapters.admin_group_documents import (
     GROUP_ID_CLAIMS,
@@ -31,6 +29,8 @@ from services.onboarding.application import (
     partners_activation,
     partners_registry,
 )
+from shared.contracts import onboarding as c
+from shared.contracts import onboarding as p
 from shared.events import Envelope, Payload, new_event
 from shared.store import CommandIdReused
 from tests.unit.onboarding.test_admin_fakes import (

@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
-from services.onboarding import contracts_admin as c
 from services.onboarding.adapters.admin_group_documents import GROUPS, INVENTORIES
 from services.onboarding.adapters.number_claims import NUMBER_GROUP_CLAIMS
 from services.onboarding.application import admin_groups, admin_inventory
-from services.porting import contracts as porting
+from shared.contracts import onboarding as c
+from shared.contracts import porting as porting
 from tests.unit.onboarding.test_admin_fakes import Harness
 from tests.unit.onboarding.test_admin_groups import (
     NUMBERS,
@@ -145,16 +145,15 @@ async def test_a_cancelled_port_frees_its_numbers_for_another_partners_group():
 
 
 def withdrawn_fact(envelope):
-    from services.onboarding.domain import events_admin as ev
-    from shared.domain_events import derived_model
+    from shared.contracts.onboarding import PortNumbersWithdrawn
 
-    return derived_model(ev.PortNumbersWithdrawn).model_validate(envelope.data)
+    return PortNumbersWithdrawn.model_validate(envelope.data)
 
 
 def test_an_inventory_command_of_more_than_10_000_numbers_is_refused_before_expanding():
     from services.onboarding.application.admin_inventory import MAX_NUMBERS, expand
-    from services.onboarding.contracts_admin_groups import NumberRangeIn
     from services.onboarding.domain.errors import ValidationFailed
+    from shared.contracts.onboarding import NumberRangeIn
 
     blocks: list[str | NumberRangeIn] = [
         NumberRangeIn(first=f"+4420794{b:02d}000", last=f"+4420794{b:02d}999")

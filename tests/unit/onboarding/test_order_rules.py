@@ -12,18 +12,14 @@ from typing import Any
 
 import pytest
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.partners_documents import CUSTOMERS
 from services.onboarding.application import partners_orders, partners_programme, partners_registry
-from services.onboarding.contracts_orders import (
-    OrderAmended,
-    OrderCancelled,
-    OrderPlaced,
-    order_from_event,
-)
+from services.onboarding.application.order_events import order_from_event
 from services.onboarding.domain.authorisation import Agreement, Webinar
 from services.onboarding.domain.order_rules import OrderContext, order_reasons
 from services.onboarding.domain.orders import Order, OrderStatus
+from shared.contracts import onboarding as c
+from shared.contracts.orders import OrderAmended, OrderCancelled, OrderPlaced
 from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id
 from tests.unit.onboarding.test_partners_app_orders import NOW, deliver, order_data
 from tests.unit.onboarding.test_partners_app_partners import registered

@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 
-from services.onboarding import contracts_admin as a
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.admin_documents import RESELLER_TENANTS
 from services.onboarding.adapters.partners_documents import CUSTOMERS
 from services.onboarding.application import (
@@ -23,13 +21,16 @@ from services.onboarding.application import (
     partners_orders,
     partners_registry,
 )
-from services.onboarding.contracts_admin_events import CUSTOMER_FACTS_READ
-from services.onboarding.contracts_licences import AssignLicence, UnassignLicence
-from services.onboarding.contracts_orders import OrderPlaced, order_from_event
+from services.onboarding.application.customer_fact_views import CUSTOMER_FACTS_READ
+from services.onboarding.application.order_events import order_from_event
 from services.onboarding.domain.errors import NotEnoughLicences, ReleasingUnusedLicences
 from services.onboarding.domain.licences import UserAlreadyLicensed
 from services.onboarding.domain.orders import CustomerAccount
 from services.onboarding.domain.partners import Language, PartnerKind
+from shared.contracts import onboarding as a
+from shared.contracts import onboarding as c
+from shared.contracts.onboarding import AssignLicence, UnassignLicence
+from shared.contracts.orders import OrderPlaced
 from tests.unit.onboarding.test_admin_fakes import NOW, Harness, actor
 from tests.unit.onboarding.test_orders_contract import placed_payload
 

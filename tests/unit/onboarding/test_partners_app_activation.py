@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS, CUSTOMERS
 from services.onboarding.application import (
     partners_activation,
@@ -16,8 +15,9 @@ from services.onboarding.application import (
     partners_registry,
 )
 from services.onboarding.application.partners_kinds import INVITATION_EXPIRY, INVITATION_OVERDUE
-from services.onboarding.contracts_orders import OrderPlaced
 from services.onboarding.domain.partners import Language, PartnerKind
+from shared.contracts import onboarding as c
+from shared.contracts.orders import OrderPlaced
 from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id
 from tests.unit.onboarding.test_partners_app_orders import order_data
 

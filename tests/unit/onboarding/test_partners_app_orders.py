@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS, CUSTOMERS
 from services.onboarding.application import partners_orders
-from services.onboarding.contracts_orders import OrderAmended, OrderCancelled, OrderPlaced
+from shared.contracts import onboarding as c
+from shared.contracts.orders import OrderAmended, OrderCancelled, OrderPlaced
 from shared.kafka import MessageRejected
 from tests.unit.onboarding.test_orders_contract import placed_payload
 from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id

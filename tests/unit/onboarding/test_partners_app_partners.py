@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.onboarding import contracts_partners as c
 from services.onboarding.adapters.partners_documents import PARTNERS
 from services.onboarding.application import (
     partners_programme,
@@ -15,6 +14,7 @@ from services.onboarding.application import (
 )
 from services.onboarding.domain.authorisation import Agreement, Webinar
 from services.onboarding.domain.partners import Language, PartnerKind
+from shared.contracts import onboarding as c
 from shared.kafka import MessageRejected
 from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id
 

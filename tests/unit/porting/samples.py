@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from services.porting.config import PortingRules
 from services.porting.domain.events import PortEvent
 from services.porting.domain.model import PortRequest
+from services.porting.domain.policy import PortingRules
 from services.porting.domain.values import Address, PortDetails
 
 E = TypeVar("E", bound=PortEvent)

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from services.porting.config import PortingRules
 from services.porting.domain import events as ev
 from services.porting.domain.errors import UnknownLeadTime
+from services.porting.domain.policy import PortingRules
 from services.porting.domain.rules import lead_time, port_date, working_calendar
 from services.porting.domain.values import PortCorrections, PortStatus
 from tests.unit.porting.samples import (

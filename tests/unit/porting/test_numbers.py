@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from services.porting.config import PORTABLE_NUMBER_TYPES
 from services.porting.domain.errors import (
     InvalidNumber,
     InvalidRange,
@@ -19,6 +18,7 @@ from services.porting.domain.numbers import (
     parse_number,
     parse_range_text,
 )
+from services.porting.domain.policy import PORTABLE_NUMBER_TYPES
 
 pytestmark = pytest.mark.unit
 

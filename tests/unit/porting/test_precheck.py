@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.porting.config import PortingRules
 from services.porting.domain.numbers import NumberRange
+from services.porting.domain.policy import PortingRules
 from services.porting.domain.validation import numbers_of, precheck
 from services.porting.domain.values import Address
 from tests.unit.porting.samples import (

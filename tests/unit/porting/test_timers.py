@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.porting.config import PortingRules
 from services.porting.domain import events as ev
+from services.porting.domain.policy import PortingRules
 from services.porting.domain.rules import (
     carrier_answer_due_at,
     escalation_level_at,

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from services.support.adapters import onboarding_events as on
 from services.support.application import tenants, tickets
 from shared.contracts import support as c
 from tests.unit.support.world import (
@@ -16,6 +15,7 @@ from tests.unit.support.world import (
     TENANT,
     VENDOR,
     World,
+    customer_facts,
     open_command,
     partner_actor,
     run,
@@ -111,32 +111,28 @@ async def test_an_s3_opened_on_friday_evening_is_due_on_monday_afternoon():
 async def test_onboarding_facts_out_of_order_and_twice_converge():
     w = World()
     at = w.clock.now() - timedelta(days=1)
-    base = {"customer_id": CUSTOMER, "occurred_at": at}
+    recorded, related, assigned, licences = customer_facts(at, country="DE")
     facts: list[tuple[Any, Any]] = [
-        (tenants.customer_fact, on.TenantAssignedIn.model_validate({**base, "tenant_id": TENANT})),
-        (
-            tenants.customer_fact,
-            on.RelationshipRecordedIn.model_validate({**base, "tier1_partner_id": PARTNER}),
-        ),
-        (
-            tenants.customer_fact,
-            on.CustomerRecordedIn.model_validate(
-                {**base, "company_name": "Fictional Ltd", "country": "de",
-                 "subscription_numbers": ["SC-000123"]}
-            ),
-        ),
-    ]  # fmt: skip
+        (tenants.customer_fact, assigned),
+        (tenants.customer_fact, related),
+        (tenants.customer_fact, recorded),
+        (tenants.customer_fact, licences),
+    ]
     causes = [w.envelope(event) for _, event in facts]
+    in_order = World()
+    for (use_case, event), cause in zip(facts, causes, strict=True):
+        await use_case(in_order.support, cause, event)
     for (use_case, event), cause in reversed(list(zip(facts, causes, strict=True))):
         await use_case(w.support, cause, event)
     for (use_case, event), cause in zip(facts, causes, strict=True):
         await use_case(w.support, cause, event)
     [record] = await w.support.directory.tenants_of(PARTNER)
+    assert [record] == await in_order.support.directory.tenants_of(PARTNER)
     assert (record.tenant, record.name, record.place and record.place.country) == (
         TENANT,
-        "Fictional Ltd",
+        f"Fictional {CUSTOMER} Ltd",
         "DE",
     )
-    assert w.stores["support_tenants"].documents[CUSTOMER].version == 3
+    assert record.number_of_users == 200
     await run(w, tickets.open_ticket, open_command())
     assert w.published("support.ticket.opened")[0].data["time_zone"] == "Europe/Berlin"

@@ -146,6 +146,64 @@ def open_command(request_id: str = "r1", **changes: Any) -> Any:
     return c.OpenTicket.model_validate(values)
 
 
+def customer_facts(
+    at: datetime,
+    tenant_id: str = TENANT,
+    customer_id: str = CUSTOMER,
+    partner: str = PARTNER,
+    country: str = "GB",
+    users: int = 200,
+    contract: str = CONTRACT,
+) -> list[Payload]:
+    """Onboarding's facts about one customer tenant of `partner`, as onboarding publishes
+    them (`shared.contracts.onboarding`; invented data)."""
+    from shared.contracts import onboarding as on
+
+    base: dict[str, Any] = {
+        "customer_id": customer_id,
+        "occurred_at": at,
+        "tenant_id": None,
+        "distributor_partner_id": DISTRIBUTOR,
+        "reseller_partner_id": partner,
+        "tier1_partner_id": None,
+    }
+    return [
+        on.CustomerRecordedV1.model_validate(
+            {
+                **base,
+                "company_name": f"Fictional {customer_id} Ltd",
+                "country": country,
+                "subscription_numbers": [contract, "SUB-777"],
+            }
+        ),
+        on.RelationshipRecordedV1.model_validate(
+            {
+                **base,
+                "channel": "classic",
+                "distributor_acts_as_reseller": False,
+                "order_id": f"O-{customer_id}",
+            }
+        ),
+        on.TenantAssignedV1.model_validate({**base, "tenant_id": tenant_id}),
+        on.LicencesUpdatedV1.model_validate(
+            {
+                **base,
+                "cause": "licence_assigned",
+                "order_id": None,
+                "balances": [
+                    {
+                        "package": "knowledge_worker",
+                        "ordered": users,
+                        "used": users,
+                        "available": 0,
+                        "shortfall": 0,
+                    }
+                ],
+            }
+        ),
+    ]
+
+
 async def seed_tenant(
     w: World,
     tenant_id: str = TENANT,
@@ -154,39 +212,8 @@ async def seed_tenant(
     country: str = "GB",
 ) -> None:
     """Onboarding's facts about one customer tenant of `partner` (invented)."""
-    from services.support.adapters import onboarding_events as on
     from services.support.application import tenants
 
     at = w.clock.now() - timedelta(days=30)
-    base = {"customer_id": customer_id, "occurred_at": at}
-    await run(
-        w,
-        tenants.customer_fact,
-        on.CustomerRecordedIn.model_validate(
-            {
-                **base,
-                "company_name": f"Fictional {customer_id} Ltd",
-                "country": country,
-                "subscription_numbers": [CONTRACT, "SUB-777"],
-            }
-        ),
-    )
-    await run(
-        w,
-        tenants.customer_fact,
-        on.RelationshipRecordedIn.model_validate(
-            {**base, "distributor_partner_id": DISTRIBUTOR, "reseller_partner_id": partner}
-        ),
-    )
-    await run(
-        w,
-        tenants.customer_fact,
-        on.TenantAssignedIn.model_validate({**base, "tenant_id": tenant_id}),
-    )
-    await run(
-        w,
-        tenants.customer_fact,
-        on.LicencesUpdatedIn.model_validate(
-            {**base, "balances": [{"package": "knowledge_worker", "used": 200}]}
-        ),
-    )
+    for fact in customer_facts(at, tenant_id, customer_id, partner, country):
+        await run(w, tenants.customer_fact, fact)

@@ -13,7 +13,7 @@ Rules every publisher follows:
 - Use the Kafka key `customer.customer_id`, so one customer's orders stay in order.
 - Unknown fields are ignored, so publishers may add fields without breaking us.
 
-What onboarding takes in (`domain.order_rules`; every field below is optional in the
+What onboarding takes in (its `domain/order_rules.py`; every field below is optional in the
 schema, so older publishers' events still parse, but an order that does not meet the rules
 is refused with `onboarding.order.refused` and its reasons, and changes nothing):
 - a placed or amended order states that the customer accepted the vendor's terms
@@ -45,16 +45,8 @@ from pydantic import (
     model_validator,
 )
 
-from services.onboarding.domain.orders import (
-    Channel,
-    CustomerDetails,
-    MainContact,
-    Order,
-    OrderLine,
-    OrderStatus,
-    Relationship,
-)
 from shared.events import Payload
+from shared.topics import ORDERS_EVENTS
 
 PartnerId = Annotated[
     str, Field(min_length=1, description="Vendor-wide partner ID (the 'Global One ID')")
@@ -114,7 +106,8 @@ class OrderEvent(Payload):
     model_config = ConfigDict(extra="ignore")
 
     EVENT_TYPE: ClassVar[str] = ""
-    STATUS: ClassVar[OrderStatus] = OrderStatus.PLACED
+    STATUS: ClassVar[str] = ""
+    """The order's status this event states: placed, amended or cancelled."""
 
     order_id: str = Field(min_length=1, description="The order's ID, stable across versions")
     order_version: int = Field(
@@ -178,21 +171,21 @@ class OrderPlaced(OrderEvent):
     """A customer placed an order (version 1 of it, as a rule)."""
 
     EVENT_TYPE: ClassVar[str] = "orders.order.placed"
-    STATUS: ClassVar[OrderStatus] = OrderStatus.PLACED
+    STATUS: ClassVar[str] = "placed"
 
 
 class OrderAmended(OrderEvent):
     """An order changed, e.g. licences added or removed: the whole amended order."""
 
     EVENT_TYPE: ClassVar[str] = "orders.order.amended"
-    STATUS: ClassVar[OrderStatus] = OrderStatus.AMENDED
+    STATUS: ClassVar[str] = "amended"
 
 
 class OrderCancelled(OrderEvent):
     """An order was cancelled: its licences and subscription no longer count."""
 
     EVENT_TYPE: ClassVar[str] = "orders.order.cancelled"
-    STATUS: ClassVar[OrderStatus] = OrderStatus.CANCELLED
+    STATUS: ClassVar[str] = "cancelled"
 
     cancellation_reason: str | None = Field(default=None, description="Why, in words")
 
@@ -202,33 +195,7 @@ ORDER_EVENTS: dict[str, type[OrderEvent]] = {
 }
 """The order event models by CloudEvents `type`."""
 
-
-def order_from_event(event: OrderEvent) -> Order:
-    """The domain's view of one order version."""
-    customer = event.customer
-    contact = customer.main_contact
-    return Order(
-        order_id=event.order_id,
-        version=event.order_version,
-        status=event.STATUS,
-        occurred_at=event.occurred_at,
-        customer=CustomerDetails(
-            customer_id=customer.customer_id,
-            company_name=customer.company_name,
-            country=customer.country,
-            time_zone=customer.time_zone,
-            main_contact=MainContact(contact.name, str(contact.email), contact.phone),
-            partner_id=customer.partner_id,
-        ),
-        relationship=Relationship(
-            channel=Channel(event.channel),
-            distributor_partner_id=event.distributor_partner_id,
-            reseller_partner_id=event.reseller_partner_id,
-            tier1_partner_id=event.tier1_partner_id,
-        ),
-        lines=tuple(OrderLine(line.package, line.licences) for line in event.lines),
-        tenant_id=event.tenant_id,
-        subscription_number=event.subscription_number,
-        reseller_terms_accepted=event.reseller_terms_accepted,
-        vendor_terms_accepted=event.vendor_terms_accepted,
-    )
+PUBLISHER = "order_systems"
+DESCRIPTION = "Syndicated e-stores and classic order processes (publish against this)"
+PUBLISHES: dict[str, list[type[Payload]]] = {ORDERS_EVENTS.name: list(ORDER_EVENTS.values())}
+"""What order systems publish, per topic (onboarding consumes it)."""

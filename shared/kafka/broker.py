@@ -1,4 +1,4 @@
-"""Kafka clients: the broker (producer + consumers) and topic administration.
+"""The Kafka broker (producer + consumers) and its security (SASL, TLS).
 
 Two things here make every consumed record reach the dispatcher, whatever its bytes:
 
@@ -15,24 +15,20 @@ Two things here make every consumed record reach the dispatcher, whatever its by
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import copy
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import ConsumerStoppedError, KafkaError, TopicAlreadyExistsError
+from aiokafka.errors import ConsumerStoppedError, KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from shared.logging import get_logger
 from shared.settings import KafkaSettings
-from shared.topics import dead_letter_topic
 
 log = get_logger("shared.kafka")
 
@@ -86,49 +82,6 @@ def security_options(settings: KafkaSettings) -> dict[str, Any]:
             settings.sasl_password.get_secret_value() if settings.sasl_password else None
         ),
     }
-
-
-async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
-    """Create the topics (and their dead-letter topics) that do not exist yet."""
-    names = sorted({settings.topic(n) for t in topics for n in (t, dead_letter_topic(t))})
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers, **security_options(settings)
-    )
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        missing = [n for n in names if n not in existing]
-        if not missing:
-            return
-        with contextlib.suppress(TopicAlreadyExistsError):  # another instance won the race
-            await admin.create_topics(
-                [
-                    NewTopic(
-                        name=n,
-                        num_partitions=settings.topic_partitions,
-                        replication_factor=settings.topic_replication,
-                    )
-                    for n in missing
-                ]
-            )
-        log.info("topics created", topics=missing)
-        await _wait_for_leaders(admin, missing)
-    finally:
-        await admin.close()
-
-
-async def _wait_for_leaders(admin: AIOKafkaAdminClient, topics: list[str]) -> None:
-    """New partitions answer NotLeaderForPartition until a leader is elected: wait for it."""
-    for _ in range(50):
-        described = await admin.describe_topics(topics)
-        if all(
-            t.get("error_code", 0) == 0
-            and t.get("partitions")
-            and all(p.get("leader", -1) >= 0 for p in t["partitions"])
-            for t in described
-        ):
-            return
-        await asyncio.sleep(0.2)
 
 
 class UndecodableRecord(ConsumerRecord[bytes, bytes]):

@@ -1,34 +1,8 @@
-"""Kafka plumbing on FastStream: reliable consumption (and, re-exported, the broker
-factory and publisher).
-
-Consumption is at-least-once: every subscriber uses a consumer group with
-`AckPolicy.NACK_ON_ERROR` and manual commits, so an offset is committed only after the
-handler returned (its effect stored). `Dispatcher` sits between FastStream and the use
-cases and gives every consumed record exactly one outcome, whatever its bytes, headers,
-key or size — handled, refused with a rejection event, or dead-lettered:
-
-* a record that holds no readable CloudEvent (null or empty value, invalid UTF-8 or JSON,
-  not an object, unknown specversion, `time` without offset, `data` not an object,
-  contradictory headers: see `shared.binding`), a type nobody publishes on the topic, or
-  a command whose data fails validation → a copy goes to `<topic>.dlq` with the error
-  (`shared.dead_letter`: secrets masked, cut to the broker's limit) and a command whose
-  id and type could be read is answered with `<service>.command.rejected`; then the
-  offset is committed and the consumer continues with the next record;
-* a known event type that this service does not consume → handled: nothing to do;
-* a transient fault (database or broker unreachable, optimistic-lock conflict)
-  → retried in place with capped exponential backoff, then the message is nacked
-  (FastStream seeks back) so it is redelivered — nothing is lost and nothing spins;
-* `MessageRejected` from a handler (including `EventTooLarge`: an effect that could
-  never be published) → dead-lettered and, for a command, rejected; never retried;
-* any other exception (a bug, a poison message) → retried a few times, then parked in
-  the DLQ with the traceback summary so one message cannot block its partition.
-"""
+"""The dispatcher: every consumed record gets exactly one outcome (see `shared.kafka`)."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import random
 import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -37,79 +11,30 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
-from aiokafka.errors import KafkaConnectionError, KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
-from pydantic import Field, ValidationError
-from pymongo.errors import ConnectionFailure, PyMongoError
+from pydantic import ValidationError
+from pymongo.errors import PyMongoError
 
 from shared import metrics
 from shared.binding import Header, Reason, Record, UnreadableEvent, decode, reason
+from shared.contracts.common import command_rejected_model
 from shared.dead_letter import capped_reasons, dead_letter_copy
-from shared.errors import ConcurrencyConflict, EventTooLarge, MessageRejected, Transient
+from shared.errors import MessageRejected
 from shared.events import Envelope, Payload, new_event, validation_reasons
 from shared.ids import derived_id
-from shared.kafka_client import (
-    UndecodableRecord,
-    build_broker,
-    ensure_topics,
-    lenient_parser,
-    make_security,
-    security_options,
-)
+from shared.kafka.broker import UndecodableRecord, lenient_parser
+from shared.kafka.publisher import Publisher
+from shared.kafka.retry import TRANSIENT_ERRORS, RetryPolicy
 from shared.logging import get_logger
-from shared.publisher import Publisher
 from shared.topics import BY_NAME, Topic, TopicKind, dead_letter_topic
 from shared.tracing import consuming
-
-__all__ = [
-    "TRANSIENT_ERRORS",
-    "CommandRejected",
-    "ConcurrencyConflict",
-    "Dispatcher",
-    "EventTooLarge",
-    "MessageRejected",
-    "Publisher",
-    "RetryPolicy",
-    "Transient",
-    "build_broker",
-    "command_rejected_model",
-    "ensure_topics",
-    "make_security",
-    "security_options",
-]
 
 log = get_logger("shared.kafka")
 
 
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    ConcurrencyConflict,
-    Transient,
-    ConnectionFailure,
-    KafkaConnectionError,
-    KafkaError,
-    ConnectionError,
-    TimeoutError,
-)
-
-
 Handler = Callable[[Envelope, Any], Awaitable[None]]
-
-
-@dataclass
-class RetryPolicy:
-    """How long to retry before nacking (transient) or dead-lettering (other errors)."""
-
-    first_delay: float = 0.2
-    max_delay: float = 10.0
-    transient_budget_seconds: float = 60.0
-    other_attempts: int = 3
-
-    def delay(self, attempt: int) -> float:
-        """Exponential backoff with jitter."""
-        base = min(self.max_delay, self.first_delay * (2 ** (attempt - 1)))
-        return base * (0.5 + random.random() / 2)
 
 
 @dataclass
@@ -358,11 +283,14 @@ class Dispatcher:
         assert self.publisher is not None
         owner = BY_NAME[topic].owner
         capped = capped_reasons(reasons)
+        request_id = cause.get("request_id")
         rejection = command_rejected_model(owner)(
             command_id=command_id[:200],
             command_type=command_type[:200],
+            request_id=request_id[:200] if request_id else None,
             code=code,
             reasons=capped,
+            occurred_at=self.clock(),
         )
         subject = cause.get("subject")
         event = new_event(
@@ -375,30 +303,6 @@ class Dispatcher:
             event_id=derived_id(owner, "command.rejected", command_id, code, repr(capped)),
         )
         await self.publisher.publish(f"{owner}.events", event)
-
-
-class CommandRejected(Payload):
-    """A command that could not even be read: its id, type and machine-readable reasons."""
-
-    EVENT_TYPE = "service.command.rejected"
-    command_id: str = Field(description="CloudEvents id of the refused command")
-    command_type: str = Field(description="CloudEvents type of the refused command")
-    code: str = Field(
-        description="invalid_data | invalid_envelope | invalid_headers | unknown_command | "
-        "unsupported_datacontenttype | unsupported_content_mode | unsupported_event_format "
-        "| event_too_large | a handler's own refusal code"
-    )
-    reasons: list[dict[str, str]] = Field(description="[{field, code, message}]")
-
-
-@functools.cache
-def command_rejected_model(service: str) -> type[CommandRejected]:
-    """`<service>.command.rejected`: the rejection of an unreadable command to `service`."""
-    return type(
-        "CommandRejected",
-        (CommandRejected,),
-        {"EVENT_TYPE": f"{service}.command.rejected", "__module__": __name__},
-    )
 
 
 def _raw_body(message: Any) -> bytes:
@@ -423,11 +327,13 @@ def _key_bytes(key: Any) -> bytes | None:
 
 def _cause(envelope: Envelope) -> dict[str, str]:
     """What a rejection echoes of the command it refuses."""
+    request_id = envelope.data.get("request_id")
     return {
         "id": envelope.id,
         "type": envelope.type,
         "subject": envelope.subject or "",
         "correlationid": envelope.correlation,
+        "request_id": request_id if isinstance(request_id, str) else "",
     }
 
 

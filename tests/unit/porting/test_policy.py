@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from pydantic import ValidationError
 
-from services.porting.config import EscalationContact, PortingRules
+from services.porting.domain.policy import EscalationContact, PortingRules
 
 pytestmark = pytest.mark.unit
 

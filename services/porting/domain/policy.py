@@ -1,4 +1,5 @@
-"""The porting rules a deployment configures: required fields, lead times, timers, contacts.
+"""Porting's policy, the rules a deployment configures: required fields, lead times, timers,
+contacts (part of the domain: the aggregate and its rules read it; `PortingSettings` loads it).
 
 `PortingRules` is a frozen pydantic model so settings can load it from the environment or a
 file later; every default below is a requirement from the domain description (section 2)

@@ -1,27 +1,44 @@
 """The event catalogue: an AsyncAPI 3.0 document and JSON Schemas generated from the models.
 
-Each service declares what it consumes and publishes in a `Catalogue`. One Kafka topic
-carries several CloudEvents types, so every message is listed with its own schema: the
-CloudEvents envelope with `data` described by the payload model.
+What each party publishes comes from the published contracts (`shared.contracts`: every
+publisher module's `PUBLISHES`, and an outside party's `CONSUMES`); what each service
+consumes comes from its routing table (its `wire`, read off the dispatcher without
+connecting anywhere). One Kafka topic carries several CloudEvents types, so every message
+is listed with its own schema: the CloudEvents envelope with `data` described by the
+payload model.
 
-`python -m shared.catalogue --write` regenerates `docs/asyncapi.json` and
+`uv run python -m tools.catalogue --write` regenerates `docs/asyncapi.json` and
 `docs/schemas/*.json`; the tests fail when they are stale or when a schema changed
-incompatibly (a property removed or retyped, a new required property).
+incompatibly (a property removed or retyped, a new required property) without a version
+bump. This tool lives outside `shared/`: it imports the services, which nothing in
+`shared/` may do.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shared.events import ClockAdvanced, Payload
-from shared.topics import BY_NAME, PLATFORM_CLOCK, dead_letter_topic
+from pymongo import AsyncMongoClient
+
+from shared.clock import SystemClock
+from shared.contracts import publishers
+from shared.events import Payload
+from shared.kafka import build_broker
+from shared.runtime import build_context
+from shared.settings import ServiceSettings
+from shared.topics import BY_NAME, TopicKind, dead_letter_topic
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+SERVICE_MODULES = ("entrypoints", "app")
+"""Where a service declares `NAME` and `wire` (its routing table), in this order."""
 
 
 @dataclass
@@ -154,29 +171,50 @@ def asyncapi(catalogues: Iterable[Catalogue]) -> dict[str, Any]:
     }
 
 
-PLATFORM = Catalogue(
-    service="demo_driver",
-    description="Demonstration mode only: moves the shared clock",
-    publishes={PLATFORM_CLOCK.name: [ClockAdvanced]},
-)
-
-
 def all_catalogues() -> list[Catalogue]:
-    """Every service's catalogue (imported lazily: services depend on shared, not back)."""
-    import importlib
-    import pkgutil
+    """Every party's catalogue: the publishers of `shared.contracts`, and every service
+    with a routing table (what it consumes)."""
+    catalogues: dict[str, Catalogue] = {}
+    for module in publishers():
+        catalogues[module.PUBLISHER] = Catalogue(
+            service=module.PUBLISHER,
+            description=module.DESCRIPTION,
+            publishes=dict(module.PUBLISHES),
+            consumes=dict(getattr(module, "CONSUMES", {})),
+        )
+    for name, wire in services():
+        catalogue = catalogues.setdefault(name, Catalogue(service=name, description=""))
+        catalogue.consumes = {
+            topic: models
+            for topic, models in consumed_by(name, wire).items()
+            if not _own_events(topic, name)
+        }
+    return list(catalogues.values())
 
-    import services
 
-    found: list[Catalogue] = [PLATFORM]
-    for info in pkgutil.iter_modules(services.__path__):
-        try:
-            module = importlib.import_module(f"services.{info.name}.catalogue")
-        except ModuleNotFoundError as error:
-            if error.name == f"services.{info.name}.catalogue":
-                continue
-            raise
-        found.extend(module.CATALOGUES)
+def _own_events(topic: str, service: str) -> bool:
+    """A service reading its own facts back is internal choreography: those facts are
+    already listed as published."""
+    known = BY_NAME.get(topic)
+    return known is not None and known.kind is TopicKind.EVENTS and known.owner == service
+
+
+def services() -> list[tuple[str, Any]]:
+    """`(NAME, wire)` of every service under `services/` that has a routing table."""
+    import services as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        for module_name in SERVICE_MODULES:
+            qualified = f"services.{info.name}.{module_name}"
+            try:
+                module = importlib.import_module(qualified)
+            except ModuleNotFoundError as error:
+                if error.name == qualified:
+                    continue
+                raise
+            found.append((module.NAME, module.wire))
+            break
     return found
 
 
@@ -189,16 +227,6 @@ def all_models(catalogues: Iterable[Catalogue]) -> dict[str, type[Payload]]:
                 for m in ms:
                     models[m.EVENT_TYPE] = m
     return models
-
-
-def published_types() -> dict[str, frozenset[str]]:
-    """Per topic, every event type some catalogue publishes there (what a consumer may
-    meet; anything else on the topic is unknown and dead-lettered)."""
-    types: dict[str, set[str]] = {}
-    for cat in all_catalogues():
-        for topic, models in cat.publishes.items():
-            types.setdefault(topic, set()).update(m.EVENT_TYPE for m in models)
-    return {topic: frozenset(names) for topic, names in types.items()}
 
 
 def render(doc: Any) -> str:
@@ -218,8 +246,19 @@ def write(docs: Path = DOCS) -> None:
         )
 
 
-def incompatibilities(old: dict[str, Any], new: dict[str, Any], path: str = "") -> list[str]:
-    """Backward-incompatible differences between two JSON Schemas of the same version."""
+def incompatibilities(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    path: str = "",
+    defs: tuple[dict[str, Any], dict[str, Any]] | None = None,
+) -> list[str]:
+    """Backward-incompatible differences between two JSON Schemas of the same version: a
+    property removed or retyped, a new required property — in the schema itself, in each
+    definition (`$defs`) of the same name, and in the definition a property refers to when
+    that definition was renamed (`ReasonOut` → `Reason`)."""
+    if defs is None:
+        defs = (old.get("$defs", {}), new.get("$defs", {}))
+    old_defs, new_defs = defs
     problems: list[str] = []
     old_props = old.get("properties", {})
     new_props = new.get("properties", {})
@@ -231,13 +270,38 @@ def incompatibilities(old: dict[str, Any], new: dict[str, Any], path: str = "") 
         old_type, new_type = old_prop.get("type"), new_props[name].get("type")
         if old_type and new_type and old_type != new_type:
             problems.append(f"{where}: type changed {old_type} -> {new_type}")
+        old_ref, new_ref = _ref(old_prop), _ref(new_props[name])
+        renamed = old_ref and new_ref and old_ref != new_ref
+        if renamed and old_ref in old_defs and new_ref in new_defs:
+            problems.extend(incompatibilities(old_defs[old_ref], new_defs[new_ref], where, defs))
     added_required = set(new.get("required", [])) - set(old.get("required", []))
     for name in sorted(added_required):
         problems.append(f"{path or '$'}: new required property {name}")
-    for def_name, old_def in old.get("$defs", {}).items():
-        if def_name in new.get("$defs", {}):
-            problems.extend(incompatibilities(old_def, new["$defs"][def_name], def_name))
+    if not path:
+        for def_name, old_def in old_defs.items():
+            if def_name in new_defs:
+                problems.extend(incompatibilities(old_def, new_defs[def_name], def_name, defs))
     return problems
+
+
+def _ref(prop: dict[str, Any]) -> str | None:
+    """The name of the definition a property refers to (directly, as array items, or as
+    one branch of an `anyOf`), if any."""
+    for candidate in (prop, prop.get("items", {}), *prop.get("anyOf", [])):
+        ref = candidate.get("$ref", "") if isinstance(candidate, dict) else ""
+        if ref.startswith("#/$defs/"):
+            return str(ref.removeprefix("#/$defs/"))
+    return None
+
+
+def consumed_by(name: str, wire: Any) -> dict[str, list[type[Payload]]]:
+    """What a service's wiring subscribes to, read off its dispatcher (nothing connects)."""
+    settings = ServiceSettings()
+    client: AsyncMongoClient[Any] = AsyncMongoClient(connect=False)
+    context = build_context(
+        name, settings, build_broker(settings.kafka, name), client, SystemClock(), wire
+    )
+    return context.dispatcher.models()
 
 
 def main() -> None:
@@ -252,20 +316,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def consumed_by(name: str, wire: Any) -> dict[str, list[type[Payload]]]:
-    """What a service's wiring subscribes to, read off its dispatcher (nothing connects)."""
-    from pymongo import AsyncMongoClient
-
-    from shared.clock import SystemClock
-    from shared.kafka import build_broker
-    from shared.runtime import build_context
-    from shared.settings import ServiceSettings
-
-    settings = ServiceSettings()
-    client: AsyncMongoClient[Any] = AsyncMongoClient(connect=False)
-    context = build_context(
-        name, settings, build_broker(settings.kafka, name), client, SystemClock(), wire
-    )
-    return context.dispatcher.models()
