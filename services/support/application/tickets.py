@@ -45,6 +45,7 @@ from shared.actor import Actor
 from shared.contracts import support as c
 from shared.events import Envelope
 from shared.ids import derived_id
+from shared.refusals import Reason as SharedReason
 from shared.refusals import Refused
 from shared.usecase import Decision
 
@@ -111,7 +112,14 @@ async def open_ticket(s: Support, cause: Envelope, cmd: c.OpenTicket) -> None:
 
     def decide(ticket: Ticket | None, now: datetime) -> Decision[Ticket] | None:
         if ticket is not None:
-            return None  # opened by this request before
+            # The same command again is recognised by its tracking id before this runs, so
+            # this is a different command (another sender) reusing the partner's request id.
+            message = f"request id {cmd.request_id!r} already opened {ticket.ticket_number}"
+            raise Refused(
+                message,
+                code="request_id_reused",
+                reasons=[SharedReason("request_id_reused", message, "request_id")],
+            )
         require_partner(actor, cmd.partner_id)
         checked = check_opening(request, cmd.partner_id, tenant, now, escalation)
         if sequence is None:  # the check passed only now: take a number next time

@@ -64,6 +64,11 @@ async def test_a_redelivered_open_command_creates_one_ticket(world: World):
     await run(world, tickets.open_ticket, open_command("r2"))
     numbers = [e.data["ticket_number"] for e in world.published("support.ticket.opened")]
     assert numbers == ["NA00000001", "NA00000002"]
+    # Another sender (the vendor taking the partner's call) reusing the partner's request id
+    await run(world, tickets.open_ticket, open_command("r1", actor=VENDOR))
+    refused = only(world, "support.ticket.action_refused")
+    assert refused["code"] == "request_id_reused"
+    assert len(world.stores["support_tickets"].documents) == 2
 
 
 async def test_an_invalid_ticket_is_refused_with_every_reason_and_nothing_is_stored(
