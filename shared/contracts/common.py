@@ -81,7 +81,9 @@ class PartnerCommand(Command):
     EVENT_TYPE: ClassVar[str]
 
     request_id: NonEmpty = Field(
-        description="Idempotency key chosen by the sender: a repeat has no further effect"
+        max_length=200,
+        description="Idempotency key chosen by the sender (at most 200 characters): a "
+        "repeat has no further effect",
     )
     actor: Actor = Field(description="Who sends the command, for whom, with which roles")
 

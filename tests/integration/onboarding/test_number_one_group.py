@@ -64,6 +64,9 @@ class Sink:
     def add(self, collection: Any) -> None:
         """Relays every collection (as the real relay would be told)."""
 
+    def note_written(self, collection: str, doc_id: str) -> None:
+        """Every write with events is published by `publish_written` here: nothing to retry."""
+
 
 class Jittery:
     """A database whose collections wait a random moment before each write or point read."""
