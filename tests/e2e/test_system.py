@@ -33,4 +33,7 @@ async def test_the_main_scenario_plays_through_kafka_against_separate_service_pr
     assert any("replay of its id refused (command_id_reused)" in line for line in lines), lines
     assert any("refused (paid_plan_through_estore)" in line for line in lines), lines
     assert any("ready for users" in line for line in lines), lines
+    assert any("objective met = True; linked to incident" in line for line in lines), lines
+    assert any("breached" in line and "escalated to level 2" in line for line in lines), lines
+    assert any("raised to S2" in line and "waited on the partner 3 h" in line for line in lines)
     assert lines[-1].endswith("stopped cleanly on SIGTERM (exit code 0)"), lines

@@ -16,6 +16,10 @@ VENDOR_DEADLINE = (
     "the vendor's own deadline, escalated inside the vendor; the partner is told the outcome"
 )
 AUDIT = "audit record of an on-behalf action; shown in the audit log, not mailed"
+NO_TEMPLATE_YET = (
+    "partner-facing, but its mail is not written yet (support landed before its templates); "
+    "the partner sees it in the ticket overview or the request's answer meanwhile"
+)
 
 
 def _told_by(template: str) -> str:
@@ -104,4 +108,31 @@ NOT_PARTNER_FACING: dict[str, str] = {
     "porting.numbers.accepted": INTERNAL,
     "porting.numbers.cancelled": INTERNAL,
     "porting.numbers.completed": INTERNAL,
+    # support
+    "support.command.rejected": ANSWER,
+    "support.ticket.action_refused": ANSWER,
+    "support.incident.action_refused": ANSWER,
+    "support.capacity.action_refused": ANSWER,
+    "support.cop_upload.action_refused": ANSWER,
+    "support.partner.action_refused": ANSWER,
+    "support.partner.escalation_contact_set": OWN,
+    "support.tickets.listed": ANSWER,
+    "support.tenants.listed": ANSWER,
+    "support.response_report.answered": ANSWER,
+    "support.capacity.checked": ANSWER,
+    "support.capacity.activation_recorded": OWN,
+    "support.capacity.change_requested": OWN,
+    "support.cop_upload.requested": OWN,
+    "support.ticket.partner_responded": OWN,
+    "support.ticket.closed": OWN,
+    "support.ticket.reopened": OWN,
+    "support.ticket.work_started": INTERNAL,
+    "support.ticket.incident_linked": _told_by("incident_declared"),
+    "support.incident.ticket_linked": _told_by("incident_resolved"),
+    "support.ticket.status_update_missed": _told_by("ticket_escalated"),
+    "support.ticket.status_updated": NO_TEMPLATE_YET,
+    "support.capacity.change_confirmed": NO_TEMPLATE_YET,
+    "support.capacity.change_refused": NO_TEMPLATE_YET,
+    "support.cop_upload.confirmed": NO_TEMPLATE_YET,
+    "support.cop_upload.refused": NO_TEMPLATE_YET,
 }

@@ -43,6 +43,7 @@ class TicketEvent:
     time_zone: str
     occurred_at: datetime
     version: int
+    title: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

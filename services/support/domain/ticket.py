@@ -42,6 +42,16 @@ _WORKING = (_S.ACKNOWLEDGED, _S.IN_PROGRESS, _S.WAITING_ON_PARTNER)
 _REOPENABLE = (_S.RESOLVED, _S.UNDER_OBSERVATION, _S.CLOSED)
 
 
+MAX_TITLE = 200
+
+
+def title_of(title: str | None, description: str) -> str:
+    """The ticket's one-line title: `title` trimmed, else the description's first line,
+    cut to `MAX_TITLE` characters (an ellipsis marks a cut)."""
+    text = (title or "").strip() or (description.strip().splitlines() or [""])[0].strip()
+    return text if len(text) <= MAX_TITLE else text[: MAX_TITLE - 1].rstrip() + "…"
+
+
 def _text(value: str, field: str, code: str) -> str:
     text = value.strip()
     if not text:
@@ -64,11 +74,14 @@ class Ticket(TicketSeverity):
         partner_location: Location,
         policy: SupportPolicy,
         now: datetime,
+        title: str | None = None,
     ) -> tuple[Ticket, list[ev.TicketEvent]]:
         """Open a checked ticket (see `validation.check_opening`) and start its response clock.
 
         `ticket_number` is allocated outside (`numbering.ticket_number` of a database
-        counter). The calendar is the customer's, else `partner_location`'s.
+        counter). The calendar is the customer's, else `partner_location`'s. `title` is a
+        one-line summary (at most `MAX_TITLE` characters); omitted or blank: the start of the
+        description's first line.
         """
         now = clocks.aware(now)
         if not is_ticket_number(ticket_number):
@@ -91,6 +104,7 @@ class Ticket(TicketSeverity):
             problem_occurred_at=checked.occurred_at,
             calendar_choice=choice,
             assessment=checked.assessment,
+            title=title_of(title, checked.description),
         )
         plan = ticket._plan_response(now, policy)
         ticket.severity_history.append(

@@ -38,6 +38,7 @@ class _Meta(TypedDict):
     partner_id: str
     tenant_id: str
     customer_name: str | None
+    title: str
     severity: Severity
     time_zone: str
     occurred_at: datetime
@@ -88,6 +89,7 @@ class TicketState:
     problem_occurred_at: datetime | None
     calendar_choice: CalendarChoice
     assessment: SeverityAssessment
+    title: str = ""
     status: TicketStatus = TicketStatus.OPENED
     version: int = 0
     response_plans: list[ResponsePlan] = field(default_factory=list)
@@ -238,6 +240,7 @@ class TicketState:
             "partner_id": self.partner_id,
             "tenant_id": self.tenant_id,
             "customer_name": self.customer_name,
+            "title": self.title,
             "severity": self.severity,
             "time_zone": self.time_zone,
             "occurred_at": clocks.aware(now),

@@ -1,0 +1,35 @@
+"""Support's ticket-number allocator: numbers taken by inserting `{_id: number}`, from
+several clients at once, are each handed out exactly once (1, 2, … without gaps when
+nothing fails); a ticket asking again gets its own number back.
+
+(An upserted `$inc` through `find_one_and_update` — the usual counter — fails this on
+mongo-java-server: concurrent callers get the same value.)"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from services.support.adapters.mongo import MongoTicketNumbers
+from tests.integration.mongo_contract.test_concurrency import WRITERS, clients
+
+pytestmark = pytest.mark.integration
+
+PER_WRITER = 25
+
+
+async def test_concurrent_claims_give_each_number_once(mongo_url, mongo_db):
+    async with clients(mongo_url) as opened:
+        counters = [MongoTicketNumbers(c[mongo_db.name]["support_ticket_numbers"]) for c in opened]
+
+        async def take(writer: int, counter: MongoTicketNumbers) -> list[int]:
+            return [await counter.claim(f"T-{writer}-{i}") for i in range(PER_WRITER)]
+
+        taken = await asyncio.gather(*(take(w, counter) for w, counter in enumerate(counters)))
+        again = await counters[-1].claim("T-0-3")
+
+    values = sorted(v for part in taken for v in part)
+    assert values == list(range(1, WRITERS * PER_WRITER + 1))
+    assert all(part == sorted(part) for part in taken)  # each caller's numbers only grow
+    assert again == taken[0][3]
