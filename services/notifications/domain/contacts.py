@@ -12,11 +12,11 @@ narrows it (over-notify rather than miss an outage).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
@@ -191,6 +191,22 @@ class ContactsChanged:
     contacts: tuple[Contact, ...] = ()
 
 
+@dataclass(frozen=True)
+class HeldEvent:
+    """A partner-facing event that arrived before the partner had any contact: kept
+    (CloudEvents id, type, time, data) and mailed once a contact is known."""
+
+    event_id: str
+    event_type: str
+    source: str
+    occurred_at: datetime | None
+    data: Mapping[str, Any]
+
+
+MAX_HELD = 200
+"""Events kept for a partner without contacts; older ones beyond this are dropped."""
+
+
 @dataclass
 class PartnerContacts:
     """The contacts of one partner, with its language and time zone as fallbacks.
@@ -207,6 +223,23 @@ class PartnerContacts:
     version: int = 0
     company_name: str | None = None
     main_taken_over: bool = False
+    held: tuple[HeldEvent, ...] = ()
+
+    def hold(self, event: HeldEvent) -> bool:
+        """Keep `event` until a contact is known; False when there are contacts already
+        (mail it now) or it is held already."""
+        if self.contacts or event.event_id in {h.event_id for h in self.held}:
+            return False
+        self.held = (*self.held, event)[-MAX_HELD:]
+        return True
+
+    def release(self, event_ids: Iterable[str]) -> bool:
+        """Forget the held events that were mailed; True if any was held."""
+        done = set(event_ids)
+        kept = tuple(h for h in self.held if h.event_id not in done)
+        changed = len(kept) != len(self.held)
+        self.held = kept
+        return changed
 
     @property
     def main_contact_id(self) -> str:

@@ -225,3 +225,9 @@ class NoCategories(NotificationsError):
     """A contact is enrolled for at least one alert category."""
 
     code = "no_categories"
+
+
+class AlreadyExists(NotificationsError):
+    """An aggregate with that id exists already (a different request under the same id)."""
+
+    code = "already_exists"
