@@ -40,6 +40,7 @@ from shared.contracts import notifications as c
 from shared.events import Envelope, Payload
 from shared.mongo import IndexSpec
 from shared.runtime import ServiceContext
+from shared.store import Timer
 from shared.topics import (
     NOTIFICATIONS_COMMANDS,
     NOTIFICATIONS_EVENTS,
@@ -110,6 +111,14 @@ ROUTES: list[tuple[Topic, type[Payload], UseCase]] = [
 """Every message notifications consumes and the use case that handles it."""
 
 
+TIMERS: dict[str, Callable[[Deps, str, Timer], Awaitable[None]]] = {
+    MAINTENANCE: maintenance.fire_maintenance_timer,
+    DELIVERIES: fire_delivery_timer,
+    DIGESTS: fire_digest_timer,
+}
+"""The collections with durable timers and what fires them."""
+
+
 def deps_for(ctx: ServiceContext) -> Deps:
     """The use cases' dependencies on the real database, broker and SMTP server."""
     settings = ctx.settings
@@ -135,9 +144,8 @@ def wire(ctx: ServiceContext) -> None:
     deps = deps_for(ctx)
     for topic, model, use_case in ROUTES:
         ctx.dispatcher.on(topic, model)(functools.partial(use_case, deps))
-    ctx.on_timer(MAINTENANCE, functools.partial(maintenance.fire_maintenance_timer, deps))
-    ctx.on_timer(DELIVERIES, functools.partial(fire_delivery_timer, deps))
-    ctx.on_timer(DIGESTS, functools.partial(fire_digest_timer, deps))
+    for collection, fire in TIMERS.items():
+        ctx.on_timer(collection, functools.partial(fire, deps))
     for collection in (CONTACTS, CUSTOMERS):
         ctx.store(collection)
     ctx.index(IndexSpec(DELIVERIES, [("state.delivery.event_id", 1)]))

@@ -86,8 +86,6 @@ def mime(
     message["Subject"] = content["subject"]
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
-    for name, value in {**content.get("headers", {}), **(extra_headers or {})}.items():
-        message[name] = value
     message.set_content(content["text"])
     message.add_alternative(content["html"], subtype="html")
     for attachment in content.get("attachments", []):
@@ -97,4 +95,7 @@ def mime(
             filename=attachment["filename"],
             params=dict(attachment.get("params") or {}),
         )
+    # After the body: setting the content drops `Content-*` headers set before it.
+    for name, value in {**content.get("headers", {}), **(extra_headers or {})}.items():
+        message[name] = value
     return message
