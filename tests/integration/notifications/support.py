@@ -51,6 +51,16 @@ class Mailpit:
     async def message(self, summary: dict[str, Any]) -> dict[str, Any]:
         return dict(await self.api(f"message/{summary['ID']}"))
 
+    async def raw_part(self, summary: dict[str, Any], part_id: str) -> bytes:
+        """One attachment's bytes."""
+
+        def fetch() -> bytes:
+            url = f"{self.catcher.url}/api/v1/message/{summary['ID']}/part/{part_id}"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return bytes(response.read())
+
+        return await asyncio.to_thread(fetch)
+
     async def headers(self, summary: dict[str, Any]) -> dict[str, list[str]]:
         return dict(await self.api(f"message/{summary['ID']}/headers"))
 

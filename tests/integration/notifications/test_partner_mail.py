@@ -116,19 +116,21 @@ async def test_two_instances_meeting_the_same_event_send_it_once(
 ):
     main = address("bert")
     mailpit = Mailpit(mail_catcher)
-    async with notifications(bus, mongo_url, mongo_db.name, mail_catcher):
-        async with notifications(bus, mongo_url, mongo_db.name, mail_catcher):
-            await partner(bus, main, "nl")
-            await mailpit.wait_for(main)
-            port = accepted(bus)
-            # The same event on both partitions: each instance owns one and handles it.
-            await asyncio.gather(
-                publish(bus, PORTING_EVENTS.name, port, partition=0),
-                publish(bus, PORTING_EVENTS.name, port, partition=1),
-            )
-            await mailpit.wait_for(main, 2)
-            await asyncio.sleep(3)
-            mails = await mailpit.to(main)
+    async with (
+        notifications(bus, mongo_url, mongo_db.name, mail_catcher),
+        notifications(bus, mongo_url, mongo_db.name, mail_catcher),
+    ):
+        await partner(bus, main, "nl")
+        await mailpit.wait_for(main)
+        port = accepted(bus)
+        # The same event on both partitions: each instance owns one and handles it.
+        await asyncio.gather(
+            publish(bus, PORTING_EVENTS.name, port, partition=0),
+            publish(bus, PORTING_EVENTS.name, port, partition=1),
+        )
+        await mailpit.wait_for(main, 2)
+        await asyncio.sleep(3)
+        mails = await mailpit.to(main)
 
     assert len(mails) == 2
     languages = {(await mailpit.headers(m))["Content-Language"][0] for m in mails}
