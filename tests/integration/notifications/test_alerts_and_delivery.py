@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import icalendar
 import pytest
@@ -103,7 +104,8 @@ async def test_the_notice_goes_at_once_and_the_reminder_at_72_hours_as_the_clock
     [attachment] = full["Attachments"]
     assert attachment["ContentType"].startswith("text/calendar")
     ics = await mailpit.raw_part(notice, attachment["PartID"])
-    [vevent] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    vevents: list[Any] = icalendar.Calendar.from_ical(ics).walk("VEVENT")
+    [vevent] = vevents
     assert vevent["DTSTART"].dt == START and int(vevent["SEQUENCE"]) == 0
 
 
