@@ -25,6 +25,7 @@ SCENARIOS = [
     ("onboarding", "deploy.demo.scenario_onboarding_partners"),
     ("porting", "deploy.demo.scenario_porting"),
     ("onboarding", "deploy.demo.scenario_onboarding_admin"),
+    ("notifications", "deploy.demo.scenario_notifications"),
 ]
 
 
