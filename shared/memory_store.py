@@ -47,6 +47,7 @@ class InMemoryAggregateStore(AggregateStore):
         self._name = name
         self.max_event_bytes = max_event_bytes
         self.documents: dict[str, MemoryDocument] = {}
+        self._saved_listeners = []
 
     @property
     def name(self) -> str:
@@ -106,6 +107,7 @@ class InMemoryAggregateStore(AggregateStore):
             outbox=[*(current.outbox if current else []), *outbox],
             correlation_id=change.correlation_id or (current.correlation_id if current else None),
         )
+        self._saved(aggregate_id, min((t.due_at for t in timers), default=None))
         return expected_version + 1
 
     def pending_outbox(self, aggregate_id: str) -> list[Document]:

@@ -47,8 +47,17 @@ class IndexSpec:
 
 
 def aggregate_indexes(collection: str) -> list[IndexSpec]:
-    """Indexes every aggregate collection needs: outbox sweep and due timers."""
+    """Indexes every aggregate collection needs.
+
+    The two unique ones look redundant (`_id` is unique already) but serve the hot path's
+    compare-and-set writes — the versioned save `{_id, version}` and the timer lease
+    `{_id, lease_until}` — from an index on a Mongo-wire server that answers only a filter
+    whose keys equal an index's keys from it (mongo-java-server); MongoDB uses `_id` anyway.
+    The others serve the periodic outbox and timer reads on MongoDB.
+    """
     return [
+        IndexSpec(collection, [("_id", ASCENDING), ("version", ASCENDING)], unique=True),
+        IndexSpec(collection, [("_id", ASCENDING), ("lease_until", ASCENDING)], unique=True),
         IndexSpec(collection, [("outbox_pending", ASCENDING)]),
         IndexSpec(collection, [("next_due_at", ASCENDING)]),
     ]

@@ -1,10 +1,18 @@
 """The outbox relay: publishes events stored in aggregate documents, then removes them.
 
 After a use case stores a change, it asks the relay to flush that document at once (the
-fast path). A periodic sweep finds documents still flagged `outbox_pending` — left behind
-by a crash between the write and the publish, or by a broker outage — and publishes them.
-Publication is at-least-once: a crash after publishing but before removal republishes the
-same events (same CloudEvents ids) and consumers drop the duplicates by id.
+fast path). What the fast path could not publish (a broker outage) is kept in memory and
+retried every `sweep_seconds`. Events stranded by a crash between the write and the publish
+are found by a full sweep — the documents flagged `outbox_pending` — run when the relay
+starts (so a restarted instance publishes what it left behind) and every
+`full_sweep_seconds` (what another, dead instance left). Publication is at-least-once: a
+crash after publishing but before removal republishes the same events (same CloudEvents
+ids) and consumers drop the duplicates by id.
+
+Removal reads the document by `_id` and writes back what is left with a compare-and-set on
+`(_id, version)` — both served from an index even on mongo-java-server, which reads the
+whole collection for any other filter (see `shared.mongo.aggregate_indexes`); a concurrent
+save (which bumps the version) makes it read again.
 
 An entry that can never be published (over the broker's size limit: stored before the
 store refused such changes, or the limit was lowered since) is not retried for ever: its
@@ -15,6 +23,7 @@ the outbox, so the events after it go out.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -40,12 +49,16 @@ class OutboxRelay:
         publisher: Publisher,
         clock: Clock,
         sweep_seconds: float = 2.0,
+        full_sweep_seconds: float = 60.0,
     ) -> None:
         self._collections = {c.name: c for c in collections}
         self._publisher = publisher
         self._clock = clock
         self._sweep_seconds = sweep_seconds
+        self._full_sweep_seconds = full_sweep_seconds
+        self._swept_at: float | None = None
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._retry: set[tuple[str, str]] = set()
 
     def add(self, collection: AsyncCollection[Document]) -> None:
         """Relay the outbox of one more collection."""
@@ -56,7 +69,12 @@ class OutboxRelay:
         lock = self._locks.setdefault((collection, doc_id), asyncio.Lock())
         try:
             async with lock:
-                return await self._flush(self._collections[collection], doc_id)
+                published = await self._flush(self._collections[collection], doc_id)
+                self._retry.discard((collection, doc_id))
+                return published
+        except BaseException:
+            self._retry.add((collection, doc_id))
+            raise
         finally:
             if not lock.locked():
                 self._locks.pop((collection, doc_id), None)
@@ -81,6 +99,9 @@ class OutboxRelay:
                 await self._publish(collection, doc_id, entries)
                 if not await self._remove(col, doc_id, entries):
                     await self._flush(col, doc_id)
+        except BaseException:
+            self._retry.add((collection, doc_id))
+            raise
         finally:
             if not lock.locked():
                 self._locks.pop((collection, doc_id), None)
@@ -119,33 +140,43 @@ class OutboxRelay:
         self, col: AsyncCollection[Document], doc_id: str, entries: list[Document]
     ) -> bool:
         """Remove published entries; True when the outbox is now empty."""
-        if not entries:
-            cleared = await col.update_one(
-                {"_id": doc_id, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
+        published = {entry["id"] for entry in entries}
+        for _attempt in range(20):
+            doc = await col.find_one({"_id": doc_id}, {"outbox": 1, "version": 1})
+            if doc is None:
+                return True
+            outbox: list[Document] = doc.get("outbox") or []
+            left = [entry for entry in outbox if entry["id"] not in published]
+            if left and len(left) == len(outbox):
+                return False  # none of ours there (removed meanwhile); the rest is pending
+            written = await col.update_one(
+                {"_id": doc_id, "version": doc.get("version")},
+                {"$set": {"outbox": left, "outbox_pending": bool(left)}},
             )
-            return cleared.matched_count == 1
-        # Usual case in one write: the outbox holds exactly what was published.
-        exact = await col.update_one(
-            {"_id": doc_id, "outbox": entries},
-            {"$set": {"outbox": [], "outbox_pending": False}},
-        )
-        if exact.matched_count == 1:
-            return True
-        # Events were appended meanwhile: remove exactly what was published; they stay.
-        await col.update_one({"_id": doc_id}, {"$pullAll": {"outbox": entries}})
-        cleared = await col.update_one(
-            {"_id": doc_id, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
-        )
-        return cleared.matched_count == 1
+            if written.matched_count == 1:
+                return not left
+        return False
 
-    async def sweep(self) -> int:
-        """Flush every document still flagged as having unpublished events."""
+    async def sweep(self, *, full: bool | None = None) -> int:
+        """Flush what the fast path could not publish and, on a full sweep (at start, then
+        every `full_sweep_seconds` of real time, or when `full`), every document still
+        flagged as having unpublished events. Returns how many events went out."""
+        if full is None:
+            full = (
+                self._swept_at is None
+                or time.monotonic() - self._swept_at >= self._full_sweep_seconds
+            )
         total = 0
+        for collection, doc_id in sorted(self._retry):
+            total += await self.flush(collection, doc_id)
+        if not full:
+            return total
         for name, col in self._collections.items():
             pending = [d["_id"] async for d in col.find({"outbox_pending": True}, {"_id": 1})]
             metrics.OUTBOX_PENDING.labels(collection=name).set(len(pending))
             for doc_id in pending:
                 total += await self.flush(name, doc_id)
+        self._swept_at = time.monotonic()
         return total
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -167,7 +167,9 @@ def build_context(
         publisher=publisher,
         instance_id=settings.instance_id or f"{socket.gethostname()}-{os.getpid()}",
     )
-    context.relay = OutboxRelay([], publisher, clock, settings.outbox_sweep_seconds)
+    context.relay = OutboxRelay(
+        [], publisher, clock, settings.outbox_sweep_seconds, settings.outbox_full_sweep_seconds
+    )
     wire(context)
     return context
 
@@ -260,6 +262,8 @@ async def run_service(
             owner=context.instance_id,
             lease_seconds=settings.timer_lease_seconds,
             poll_seconds=settings.timer_poll_seconds,
+            store=context.store(collection),
+            reload_seconds=settings.timer_reload_seconds,
         )
         tasks.append(asyncio.create_task(poller.run(stop)))
     lag = LagMonitor(

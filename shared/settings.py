@@ -130,9 +130,30 @@ class ServiceSettings(BaseSettings):
     lag_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often consumer lag is measured for /metrics"
     )
-    outbox_sweep_seconds: float = 2.0
-    timer_poll_seconds: float = 1.0
-    timer_lease_seconds: float = 30.0
+    outbox_sweep_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often events the fast path could not publish are retried (s)",
+    )
+    outbox_full_sweep_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="How often (s, and at start) every aggregate "
+        "document flagged with unpublished events is looked for: what a crash stranded",
+    )
+    timer_poll_seconds: float = Field(default=1.0, gt=0, description="Due-timer poll (s)")
+    timer_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long (s) an instance holds a document whose "
+        "timers it fires; another takes over after it",
+    )
+    timer_reload_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="How often (s, and at start) every pending timer "
+        "is read into memory: picks up timers other instances wrote",
+    )
 
     @property
     def database_name(self) -> str:

@@ -189,6 +189,7 @@ class Applied:
 
 
 Decide = Callable[[Stored | None], Awaitable[Change | None] | Change | None]
+SavedListener = Callable[[str, datetime | None], None]
 
 
 class AggregateStore:
@@ -201,6 +202,17 @@ class AggregateStore:
     ) -> None:
         self.collection = collection
         self.max_event_bytes = max_event_bytes
+        self._saved_listeners: list[SavedListener] = []
+
+    def on_saved(self, listener: SavedListener) -> None:
+        """Call `listener(aggregate_id, next_due_at)` after every successful save (UTC
+        instant of the earliest pending timer, None without one); `shared.timers` uses it
+        to know this instance's timers without reading the collection."""
+        self._saved_listeners.append(listener)
+
+    def _saved(self, aggregate_id: str, next_due_at: datetime | None) -> None:
+        for listener in self._saved_listeners:
+            listener(aggregate_id, next_due_at)
 
     @property
     def name(self) -> str:
@@ -270,6 +282,7 @@ class AggregateStore:
                 raise ConcurrencyConflict(
                     f"{self.name}/{aggregate_id} created meanwhile"
                 ) from error
+            self._saved(aggregate_id, fields["next_due_at"])
             return 1
         update: Document = {"$set": fields}
         if outbox:
@@ -281,6 +294,7 @@ class AggregateStore:
             raise ConcurrencyConflict(
                 f"{self.name}/{aggregate_id} changed since version {expected_version}"
             )
+        self._saved(aggregate_id, fields["next_due_at"])
         return expected_version + 1
 
     def _check_sizes(self, outbox: list[Document]) -> None:

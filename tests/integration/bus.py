@@ -104,7 +104,17 @@ class Bus:
         raise AssertionError(f"{count} records not seen on {topic} (got {len(records)})")
 
     async def events(self, topic: str, timeout: float = 3.0) -> list[Envelope]:
-        return [Envelope.from_json(r.value) for r in await self.read(topic, timeout)]
+        """The events on `topic`, each CloudEvents id once (first copy), as every consumer
+        reads them: delivery is at-least-once, so a rebalance or a redelivered command may
+        publish the same event (same id) again. `read` gives the raw records."""
+        seen: set[str] = set()
+        events = []
+        for record in await self.read(topic, timeout):
+            event = Envelope.from_json(record.value)
+            if event.id not in seen:
+                seen.add(event.id)
+                events.append(event)
+        return events
 
     async def expect(
         self,

@@ -148,7 +148,7 @@ async def test_each_due_timer_is_leased_by_exactly_one_of_four_pollers(mongo_url
     async def poll(client: AsyncMongoClient[Any], owner: str) -> list[tuple[str, str]]:
         poller = TimerPoller(client[mongo_db.name].counters, FixedClock(T0), never_fired, owner)
         leased = []
-        while (doc := await poller.claim()) is not None:
+        while (doc := await poller.claim_next()) is not None:
             assert doc["lease_owner"] == owner  # the document after the update
             assert doc["lease_until"] == T0 + timedelta(seconds=30)
             leased.append((doc["_id"], owner))
