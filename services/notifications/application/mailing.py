@@ -37,7 +37,7 @@ from services.notifications.mail.registry import TEMPLATES
 from services.notifications.mail.render import MailError, RenderedMail
 from shared.errors import MessageRejected
 from shared.events import Envelope
-from shared.kafka import TRANSIENT_ERRORS
+from shared.kafka import TRANSIENT_ERRORS, RetryPolicy
 from shared.logging import get_logger
 from shared.store import Timer
 from shared.usecase import Decision, Outcome
@@ -217,9 +217,11 @@ async def _record(deps: Deps, delivery_id: str, number: int, outcome: SendOutcom
         changed = delivery.record(number, outcome, now, deps.retry) if delivery else None
         return None if changed is None else Decision(*changed)
 
+    # The project's retry policy (the dispatcher's): capped exponential backoff, jittered.
+    policy = RetryPolicy(max_delay=5.0, transient_budget_seconds=RECORD_RETRY_SECONDS)
     loop = asyncio.get_running_loop()
-    give_up = loop.time() + RECORD_RETRY_SECONDS
-    wait = 0.2
+    give_up = loop.time() + policy.transient_budget_seconds
+    attempt = 0
     while True:
         try:
             await deps.uc.fire(deps.repos.deliveries, delivery_id, answer, decide)
@@ -228,8 +230,8 @@ async def _record(deps: Deps, delivery_id: str, number: int, outcome: SendOutcom
             if loop.time() > give_up:
                 log.error("could not record an SMTP answer; the claim's expiry will resend")
                 raise
-            await asyncio.sleep(wait)
-            wait = min(wait * 2, 5.0)
+            attempt += 1
+            await asyncio.sleep(policy.delay(attempt))
 
 
 async def fire_delivery_timer(deps: Deps, delivery_id: str, timer: Timer) -> None:
