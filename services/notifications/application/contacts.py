@@ -28,6 +28,7 @@ from services.notifications.application.partner_mail import mail_held_event, mai
 from services.notifications.domain.contacts import Contact, PartnerContacts
 from services.notifications.domain.customers import CustomerRecord
 from shared.contracts import notifications as c
+from shared.country_zones import country_timezones
 from shared.events import Envelope
 from shared.usecase import Decision
 
@@ -37,12 +38,16 @@ def _partner(current: PartnerContacts | None, partner_id: str) -> PartnerContact
 
 
 async def partner_registered(deps: Deps, cause: Envelope, fact: PartnerRegisteredIn) -> None:
-    """Take the partner's name and language, then mail its welcome (held until a contact
-    is known)."""
+    """Take the partner's name, language and zone (its country's main IANA zone, the
+    fallback for contacts without one), then mail its welcome (held until a contact is
+    known)."""
+
+    zones = country_timezones(fact.country or "")
+    zone = zones[0] if zones else None  # the country's main zone (IANA zone.tab)
 
     def describe(current: PartnerContacts | None, now: datetime) -> Decision[PartnerContacts]:
         partner = _partner(current, fact.partner_id)
-        partner.describe(company_name=fact.company_name, language=fact.language, timezone=None)
+        partner.describe(company_name=fact.company_name, language=fact.language, timezone=zone)
         return Decision(partner)
 
     await deps.uc.handle(deps.repos.contacts, fact.partner_id, cause, describe)

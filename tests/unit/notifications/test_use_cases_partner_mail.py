@@ -89,6 +89,8 @@ async def test_a_port_accepted_is_mailed_once_even_when_redelivered():
     assert len(mails) == 1
     assert mails[0]["Content-Language"] == "nl"
     assert mails[0]["Message-ID"].endswith("@example.com>")
+    text = mails[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "12:00" in text  # the cut-off (10:00 UTC) in the partner's country's zone (Berlin)
     [delivered] = [
         e for e in world.of_type("notifications.mail.delivered") if e.data["event_id"] == event.id
     ]
