@@ -134,3 +134,39 @@ async def test_smtp_down_for_a_while_then_up_delivers_every_mail_once(
 
     assert len(mails) == 2
     assert {d.data["attempts"] for d in delivered} == {2}
+
+
+async def test_a_malformed_command_is_rejected_with_reasons_and_a_refused_one_is_told(
+    bus, mongo_url, mongo_db, mail_catcher
+):
+    async with notifications(bus, mongo_url, mongo_db.name, mail_catcher, demo_clock=True):
+        good = await bus.send(NOTIFICATIONS_COMMANDS.name, announcement(), subject="mnt-0001")
+        await bus.expect(NOTIFICATIONS_EVENTS.name, "notifications.maintenance.announced")
+        bad = announcement().model_dump(mode="json")
+        bad["region"] = "MARS"
+        await bus.send_raw(
+            NOTIFICATIONS_COMMANDS.name,
+            "mnt-0002",
+            good.model_copy(update={"id": "cmd-bad", "data": bad}).to_json(),
+        )
+        [rejected] = await bus.expect(NOTIFICATIONS_EVENTS.name, "notifications.command.rejected")
+        parked = await bus.wait_records(NOTIFICATIONS_COMMANDS.dlq, 1)
+        late = announcement().model_copy(
+            update={
+                "request_id": "mnt-req-2",
+                "maintenance_id": "mnt-0002",
+                "start": bus.now + timedelta(days=2),
+                "end": bus.now + timedelta(days=2, hours=2),
+            }
+        )
+        await bus.send(NOTIFICATIONS_COMMANDS.name, late, subject="mnt-0002")
+        [refused] = await bus.expect(
+            NOTIFICATIONS_EVENTS.name, "notifications.maintenance.action_refused"
+        )
+
+    assert rejected.causationid == "cmd-bad"
+    assert rejected.data["reasons"][0]["field"] == "region"
+    assert len(parked) == 1
+    assert refused.data["maintenance_id"] == "mnt-0002"
+    assert refused.data["code"] == "validation_failed"
+    assert {r["code"] for r in refused.data["reasons"]} >= {"notice_too_short"}
