@@ -78,6 +78,11 @@ class SmtpSettings(BaseModel):
     username: str | None = None
     password: SecretStr | None = None
     start_tls: bool = False
+    use_tls: bool = Field(default=False, description="Implicit TLS from the first byte (465)")
+    validate_certs: bool = True
+    timeout_seconds: float = Field(
+        default=30.0, gt=0, description="Bound on one whole SMTP exchange (connect to QUIT)"
+    )
     sender: str = "partner-operations@example.com"
 
 

@@ -280,6 +280,11 @@ class UseCases:
         store = self.stores(repo.collection)
         bound = fingerprint(cause) if cause is not None else None
         applied = await store.apply(aggregate_id, message_id, step, bound)
+        if not applied.changed and outcome[0] is not Outcome.REFUSED:
+            # A decision whose save lost to a concurrent writer that had handled the same
+            # message (the store's retry then skips it) changed nothing here: never report
+            # it as applied, or two instances would both act on "I made this change".
+            outcome[0] = Outcome.UNCHANGED
         if applied.outbox:
             await self.outbox.publish_written(repo.collection, aggregate_id, applied.outbox)
         elif not applied.changed:

@@ -26,6 +26,7 @@ SCENARIOS = [
     ("porting", "deploy.demo.scenario_porting"),
     ("onboarding", "deploy.demo.scenario_onboarding_admin"),
     ("support", "deploy.demo.scenario_support"),
+    ("notifications", "deploy.demo.scenario_notifications"),
 ]
 
 

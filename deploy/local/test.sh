@@ -41,4 +41,11 @@ if ! docker_engine; then
     done < <(bash deploy/local/servers.sh env)
 fi
 
+# The Mailpit web-UI test opens the page in headless Chromium: Debian's `chromium` package.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
+    install_chromium() { as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }
+    install_chromium || { as_root apt-get update -q >/dev/null && install_chromium; }
+fi
+
 uv run pytest -m "unit or integration or e2e" "$@"

@@ -19,10 +19,13 @@ def _free_port() -> int:
 
 
 async def test_the_main_scenario_plays_through_kafka_against_separate_service_processes(
-    kafka_bootstrap, mongo_url, monkeypatch, tmp_path, unique
+    kafka_bootstrap, mongo_url, mail_catcher, monkeypatch, tmp_path, unique
 ):
     monkeypatch.setenv("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", kafka_bootstrap)
     monkeypatch.setenv("PARTNEROPS_MONGO__URL", mongo_url)
+    monkeypatch.setenv("PARTNEROPS_SMTP__HOST", mail_catcher.smtp_host)
+    monkeypatch.setenv("PARTNEROPS_SMTP__PORT", str(mail_catcher.smtp_port))
+    monkeypatch.setenv("PARTNEROPS_MAILPIT__URL", mail_catcher.url)
     ports = {name: _free_port() for name in available_services()}
     lines = await play(kafka_bootstrap, run_id(), tmp_path, ports, prefix=unique("e2e") + ".")
     assert any("port date" in line and "22 working days" in line for line in lines), lines
@@ -36,4 +39,6 @@ async def test_the_main_scenario_plays_through_kafka_against_separate_service_pr
     assert any("objective met = True; linked to incident" in line for line in lines), lines
     assert any("breached" in line and "escalated to level 2" in line for line in lines), lines
     assert any("raised to S2" in line and "waited on the partner 3 h" in line for line in lines)
+    assert any("port_accepted" in line and "maintenance_reminder" in line for line in lines), lines
+    assert any(f"Mailpit web UI: {mail_catcher.url}" in line for line in lines), lines
     assert lines[-1].endswith("stopped cleanly on SIGTERM (exit code 0)"), lines

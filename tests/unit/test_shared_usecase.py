@@ -306,3 +306,46 @@ async def test_seen_tells_a_handled_message_and_refuses_a_different_one_under_it
     )
     with pytest.raises(CommandIdReused):
         await use_cases.seen(COUNTERS, "c1", other)
+
+
+async def test_a_decision_that_lost_to_a_concurrent_writer_of_the_same_message_is_unchanged():
+    """Another instance handles the same message between our load and our save: our save
+    conflicts, the retry finds the message handled, and we must not report APPLIED (a
+    caller acting on "I made this change", e.g. sending a mail, would act twice)."""
+    store = InMemoryAggregateStore("counters")
+    rival = InMemoryAggregateStore("counters")
+    rival.documents = store.documents  # the same collection, another instance
+    cause = command("c1")
+
+    class Raced(InMemoryAggregateStore):
+        raced = False
+
+        async def save(self, aggregate_id, change, **kw):
+            if not self.raced:
+                self.raced = True
+                await rival_uc.handle(COUNTERS, "c1", cause, lambda c, now: bump(c, now, "c1"))
+            return await store.save(aggregate_id, change, **kw)
+
+    raced = Raced("counters")
+    raced.documents = store.documents
+
+    def use_cases(on: InMemoryAggregateStore) -> UseCases:
+        async def publish(topic: str, envelope: Envelope) -> None:
+            return None
+
+        return UseCases(
+            service="tests",
+            events_topic="tests.events",
+            clock=FixedClock(AT),
+            stores=lambda name: on,
+            outbox=InMemoryOutbox({"counters": on}),
+            publish=publish,
+            payloads=payloads,
+        )
+
+    rival_uc = use_cases(rival)
+    outcome = await use_cases(raced).handle(
+        COUNTERS, "c1", cause, lambda c, now: bump(c, now, "c1")
+    )
+    assert outcome is Outcome.UNCHANGED
+    assert (await rival_uc.load(COUNTERS, "c1")).value == 1  # type: ignore[union-attr]

@@ -11,16 +11,18 @@ narrows it (over-notify rather than miss an outage).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
 
 from services.notifications.domain.errors import (
+    ContactIdTaken,
     DigestNotAllowed,
     DuplicateContact,
     InvalidDigestHour,
@@ -186,17 +188,157 @@ class ContactsChanged:
     occurred_at: datetime
     version: int
     contact_emails: tuple[str, ...]
+    contacts: tuple[Contact, ...] = ()
+
+
+@dataclass(frozen=True)
+class HeldEvent:
+    """A partner-facing event that arrived before the partner had any contact: kept
+    (CloudEvents id, type, time, data) and mailed once a contact is known."""
+
+    event_id: str
+    event_type: str
+    source: str
+    occurred_at: datetime | None
+    data: Mapping[str, Any]
+
+
+MAX_HELD = 200
+"""Events kept for a partner without contacts; older ones beyond this are dropped."""
 
 
 @dataclass
 class PartnerContacts:
-    """The contacts of one partner, with its language and time zone as fallbacks."""
+    """The contacts of one partner, with its language and time zone as fallbacks.
+
+    `company_name` and `language` come from onboarding's registration; `main_taken_over`
+    records that the partner edited or removed its main contact itself, after which
+    onboarding's changes to its contact list no longer touch that contact.
+    """
 
     partner_id: str
     language: str = DEFAULT_LANGUAGE
     timezone: str | None = None
     contacts: tuple[Contact, ...] = field(default=())
     version: int = 0
+    company_name: str | None = None
+    main_taken_over: bool = False
+    held: tuple[HeldEvent, ...] = ()
+
+    def hold(self, event: HeldEvent) -> bool:
+        """Keep `event` until a contact is known; False when there are contacts already
+        (mail it now) or it is held already."""
+        if self.contacts or event.event_id in {h.event_id for h in self.held}:
+            return False
+        self.held = (*self.held, event)[-MAX_HELD:]
+        return True
+
+    def release(self, event_ids: Iterable[str]) -> bool:
+        """Forget the held events that were mailed; True if any was held."""
+        done = set(event_ids)
+        kept = tuple(h for h in self.held if h.event_id not in done)
+        changed = len(kept) != len(self.held)
+        self.held = kept
+        return changed
+
+    @property
+    def main_contact_id(self) -> str:
+        """The id of the contact seeded from onboarding's main contact."""
+        return f"{self.partner_id}:main"
+
+    def describe(
+        self, *, company_name: str | None, language: str | None, timezone: str | None
+    ) -> bool:
+        """Take the partner's name, language and zone from onboarding; True if changed.
+        An unsupported language or unknown zone keeps the current one (mail still goes)."""
+        try:
+            lang = checked_language(language) or self.language
+        except NotificationsError:
+            lang = self.language
+        try:
+            zone = checked_timezone(timezone) or self.timezone
+        except NotificationsError:
+            zone = self.timezone
+        before = (self.company_name, self.language, self.timezone)
+        self.company_name = company_name or self.company_name
+        self.language, self.timezone = lang, zone
+        return before != (self.company_name, self.language, self.timezone)
+
+    def sync_main_contact(
+        self, email: str | None, name: str | None, now: datetime
+    ) -> list[ContactsChanged]:
+        """Onboarding's main contact (§3 seeding): enrolled for every category and region
+        as `<partner>:main`, following onboarding's changes until the partner takes it
+        over. An address another contact already has is not added twice; an invalid one
+        is ignored (onboarding validated it; nothing to tell the partner here)."""
+        if self.main_taken_over or not email:
+            return []
+        try:
+            main = Contact.create(
+                self.main_contact_id, name or self.company_name or email, email, AlertCategory
+            )
+        except NotificationsError:
+            return []
+        current = {c.contact_id: c for c in self.contacts}
+        others = [c for c in self.contacts if c.contact_id != main.contact_id]
+        if any(address_key(c.email) == address_key(main.email) for c in others):
+            main_kept = [c for c in self.contacts if c.contact_id == main.contact_id]
+            if not main_kept:
+                return []
+            return self.replace_contacts(others, now)
+        old = current.get(main.contact_id)
+        if old is not None and old.email == main.email and old.name == main.name:
+            return []
+        if old is not None:
+            main = dataclasses.replace(old, email=main.email, name=main.name)
+        return self.replace_contacts([main, *others], now)
+
+    def enrol(self, contact: Contact, now: datetime) -> list[ContactsChanged]:
+        """Add a contact; its id must be new and its address not yet on the list."""
+        if contact.contact_id in {c.contact_id for c in self.contacts}:
+            raise ContactIdTaken(f"{contact.contact_id!r} is already a contact", field="contact_id")
+        return self.replace_contacts([*self.contacts, contact], now)
+
+    def edit(self, contact: Contact, now: datetime) -> list[ContactsChanged]:
+        """The partner replaces one of its contacts (the main one included)."""
+        changes = self.update_contact(contact, now)
+        if contact.contact_id == self.main_contact_id:
+            self.main_taken_over = True
+        return changes
+
+    def remove(self, contact_id: str, now: datetime) -> list[ContactsChanged]:
+        """The partner removes a contact (the main one included: it then stays removed)."""
+        if contact_id not in {c.contact_id for c in self.contacts}:
+            raise UnknownContact(f"no contact {contact_id!r}", field="contact_id")
+        if contact_id == self.main_contact_id:
+            self.main_taken_over = True
+        return self.replace_contacts([c for c in self.contacts if c.contact_id != contact_id], now)
+
+    def set_digest(
+        self, contact_id: str, digest: Iterable[AlertCategory | str], hour: int, now: datetime
+    ) -> list[ContactsChanged]:
+        """Which low-urgency categories the contact takes as a daily digest, at which local
+        hour; refused for maintenance and outages (`DigestNotAllowed`)."""
+        found = [c for c in self.contacts if c.contact_id == contact_id]
+        if not found:
+            raise UnknownContact(f"no contact {contact_id!r}", field="contact_id")
+        old = found[0]
+        new = Contact.create(
+            old.contact_id,
+            old.name,
+            old.email,
+            old.categories,
+            old.regions,
+            old.language,
+            old.timezone,
+            digest,
+            hour,
+        )
+        return self.edit(new, now)
+
+    def contact(self, contact_id: str | None) -> Contact | None:
+        """The contact with that id, if any."""
+        return next((c for c in self.contacts if c.contact_id == contact_id), None)
 
     @classmethod
     def seed(
@@ -260,4 +402,5 @@ class PartnerContacts:
             occurred_at=aware(now, "now"),
             version=self.version,
             contact_emails=tuple(c.email for c in self.contacts),
+            contacts=self.contacts,
         )

@@ -10,42 +10,28 @@ rejection events without parsing text.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from shared.refusals import Reason, Refused
 
-@dataclass(frozen=True)
-class Reason:
-    """One reason a request was refused: `code` for machines, `message` for people."""
-
-    code: str
-    message: str
-    field: str | None = None
-
-    def as_dict(self) -> dict[str, str]:
-        """The reason as a JSON-ready dict, leaving out an empty `field`."""
-        data = {"code": self.code, "message": self.message}
-        if self.field is not None:
-            data["field"] = self.field
-        return data
+__all__ = ["NotificationsError", "Reason", "ValidationFailed"]
 
 
-class NotificationsError(Exception):
-    """Base of every notifications rule violation."""
+class NotificationsError(Refused):
+    """Base of every notifications rule violation: a `shared.refusals.Refused`, so the
+    use-case core turns it into the aggregate's `notifications.<entity>.action_refused`."""
 
     code: str = "notifications_error"
 
     def __init__(
         self, message: str, *, field: str | None = None, details: dict[str, Any] | None = None
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, details=details)
         self.field = field
-        self.details: dict[str, Any] = dict(details or {})
 
-    def reasons(self) -> list[Reason]:
+    def reasons(self) -> tuple[Reason, ...]:
         """The refusal as reasons (one for a single-rule error)."""
-        return [Reason(self.code, self.message, self.field)]
+        return (Reason(self.code, self.message, self.field),)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
@@ -57,11 +43,11 @@ class ValidationFailed(NotificationsError):
     code = "validation_failed"
 
     def __init__(self, reasons: Iterable[Reason]) -> None:
-        self._reasons = list(reasons)
-        super().__init__("; ".join(r.message for r in self._reasons) or "validation failed")
+        self._all = tuple(reasons)
+        super().__init__("; ".join(r.message for r in self._all) or "validation failed")
 
-    def reasons(self) -> list[Reason]:
-        return list(self._reasons)
+    def reasons(self) -> tuple[Reason, ...]:
+        return self._all or (Reason(self.code, self.message),)
 
 
 # -- maintenance schedule (§3 windows, notice, kinds) --------------------------------
@@ -166,6 +152,24 @@ class OutageAlreadyResolved(NotificationsError):
     code = "outage_already_resolved"
 
 
+class OutageWithoutRegion(NotificationsError):
+    """An outage affects at least one region (its notice goes to that region's contacts)."""
+
+    code = "outage_without_region"
+
+
+class NoReleaseToRetire(NotificationsError):
+    """End of sale needs a release n-2: the train names at least three releases (§3)."""
+
+    code = "no_release_at_end_of_sale"
+
+
+class NotPermitted(NotificationsError):
+    """The actor may not do this (a partner acts for itself; vendor roles for the rest)."""
+
+    code = "forbidden"
+
+
 # -- contacts and enrolment (§3) -----------------------------------------------------
 
 
@@ -193,6 +197,12 @@ class DuplicateContact(NotificationsError):
     code = "duplicate_contact"
 
 
+class ContactIdTaken(NotificationsError):
+    """The partner already has a contact with that id (update it instead)."""
+
+    code = "contact_id_taken"
+
+
 class UnknownContact(NotificationsError):
     """The partner has no contact with that id."""
 
@@ -215,3 +225,9 @@ class NoCategories(NotificationsError):
     """A contact is enrolled for at least one alert category."""
 
     code = "no_categories"
+
+
+class AlreadyExists(NotificationsError):
+    """An aggregate with that id exists already (a different request under the same id)."""
+
+    code = "already_exists"

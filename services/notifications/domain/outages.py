@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from services.notifications.domain.errors import OutageAlreadyResolved
+from services.notifications.domain.errors import OutageAlreadyResolved, OutageWithoutRegion
 from services.notifications.domain.policy import aware
 from shared.calendars import Region
 
@@ -83,7 +83,7 @@ class Outage:
             aware(started_at, "started_at"),
         )
         if not outage.regions:
-            raise ValueError("an outage affects at least one region")
+            raise OutageWithoutRegion("an outage affects at least one region", field="regions")
         return outage, [OutageDeclared(**outage._meta(now), started_at=outage.started_at)]
 
     def resolve(self, now: datetime, summary: str | None = None) -> list[OutageEvent]:

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import ClassVar
 
+from services.notifications.domain.errors import NoReleaseToRetire
 from services.notifications.domain.policy import MaintenancePolicy, aware
 from shared.calendars import MaintenanceWindow, Region, WindowKind
 
@@ -137,3 +139,51 @@ def end_of_sale_notices(
         )
         for partner_id, upgrades in sorted(by_partner.items())
     ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndOfSaleAnnounced:
+    """One partner's end-of-sale notice (published once per partner)."""
+
+    name: ClassVar[str] = "notifications.release.end_of_sale_announced"
+
+    release_id: str
+    notice: EndOfSaleNotice
+    occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class ReleaseAnnouncement:
+    """A new release announced with the end of sale of n-2: who was told what."""
+
+    release_id: str
+    train: ReleaseTrain
+    notices: tuple[EndOfSaleNotice, ...]
+    announced_at: datetime
+
+    @classmethod
+    def announce(
+        cls,
+        release_id: str,
+        train: ReleaseTrain,
+        customers: Iterable[CustomerRelease],
+        now: datetime,
+        policy: MaintenancePolicy,
+    ) -> tuple[ReleaseAnnouncement, list[EndOfSaleAnnounced]]:
+        """Tell every partner with customers below n-1 (§3 release management).
+
+        Raises `NoReleaseToRetire` when the train has no n-2 (fewer than three releases)
+        or `release_id` is not its newest release.
+        """
+        if train.end_of_sale is None or train.current != release_id:
+            raise NoReleaseToRetire(
+                f"{release_id} must be the newest of at least three releases "
+                f"(n-2 reaches end of sale); got {', '.join(train.releases)}",
+                field="releases",
+            )
+        now = aware(now, "now")
+        notices = tuple(end_of_sale_notices(train, customers, now, policy))
+        announcement = cls(release_id, train, notices, now)
+        return announcement, [
+            EndOfSaleAnnounced(release_id=release_id, notice=n, occurred_at=now) for n in notices
+        ]
