@@ -14,9 +14,9 @@ from typing import Any
 from pydantic import TypeAdapter
 from pymongo.asynchronous.collection import AsyncCollection
 
-from services.onboarding.domain.activation import ActivationRequest
-from services.onboarding.domain.orders import CustomerAccount
-from services.onboarding.domain.partners import Partner
+from services.onboarding.domain.activation.activation import ActivationRequest
+from services.onboarding.domain.orders.orders import CustomerAccount
+from services.onboarding.domain.partners.partners import Partner
 from shared.mongo import Document
 from shared.store import Stored
 

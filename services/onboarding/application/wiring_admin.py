@@ -22,18 +22,16 @@ from services.onboarding.adapters.admin_group_documents import (
     PROVISIONING_REQUESTS,
     USER_ID_CLAIMS,
 )
-from services.onboarding.application import (
-    admin_devices,
-    admin_directory,
-    admin_groups,
-    admin_inventory,
-    admin_on_behalf,
-    admin_provisioning,
-    admin_queries,
-    admin_tenant_actions,
-)
-from services.onboarding.application.customer_fact_views import CUSTOMER_FACTS_READ
 from services.onboarding.application.deps import Deps
+from services.onboarding.application.devices import devices as admin_devices
+from services.onboarding.application.groups import groups as admin_groups
+from services.onboarding.application.groups import inventory as admin_inventory
+from services.onboarding.application.on_behalf import directory as admin_directory
+from services.onboarding.application.on_behalf import on_behalf as admin_on_behalf
+from services.onboarding.application.on_behalf import queries as admin_queries
+from services.onboarding.application.on_behalf import tenant_actions as admin_tenant_actions
+from services.onboarding.application.on_behalf.customer_fact_views import CUSTOMER_FACTS_READ
+from services.onboarding.application.provisioning import provisioning as admin_provisioning
 from shared.contracts import onboarding as c
 from shared.contracts import porting
 from shared.events import Envelope, Payload

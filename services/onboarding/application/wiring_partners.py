@@ -12,15 +12,13 @@ from services.onboarding.adapters.partners_documents import (
     LEGACY_EMAILS,
     PARTNERS,
 )
-from services.onboarding.application import (
-    partners_activation,
-    partners_invitation,
-    partners_orders,
-    partners_programme,
-    partners_provider,
-    partners_registry,
-)
+from services.onboarding.application.activation import invitation as partners_invitation
+from services.onboarding.application.activation import requests as partners_activation
 from services.onboarding.application.deps import Deps
+from services.onboarding.application.orders import orders as partners_orders
+from services.onboarding.application.partners import programme as partners_programme
+from services.onboarding.application.partners import provider as partners_provider
+from services.onboarding.application.partners import registry as partners_registry
 from shared.contracts import onboarding as c
 from shared.contracts.onboarding import AssignLicence, UnassignLicence
 from shared.contracts.orders import ORDER_EVENTS

@@ -24,9 +24,10 @@ from services.onboarding.adapters.number_claims import (
     GroupNumberClaims,
     NumberClaim,
 )
-from services.onboarding.application import admin_groups, admin_inventory
 from services.onboarding.application.deps import Deps
-from services.onboarding.domain.groups import CustomerGroup
+from services.onboarding.application.groups import groups as admin_groups
+from services.onboarding.application.groups import inventory as admin_inventory
+from services.onboarding.domain.groups.groups import CustomerGroup
 from services.onboarding.settings import OnboardingSettings
 from shared.actor import Actor
 from shared.clock import FixedClock

@@ -6,8 +6,14 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.onboarding.domain.activation import (
+from services.onboarding.domain.activation.activation import (
     ActivationStatus,
+)
+from services.onboarding.domain.activation.events import (
+    CoAdministratorAdded,
+    InvitationExpired,
+    InvitationResent,
+    TenantActivated,
 )
 from services.onboarding.domain.errors import (
     CoAdministratorAlreadyAdded,
@@ -19,12 +25,6 @@ from services.onboarding.domain.errors import (
     TenantAlreadyActivated,
     TenantNotYetActivated,
     ValidationFailed,
-)
-from services.onboarding.domain.events import (
-    CoAdministratorAdded,
-    InvitationExpired,
-    InvitationResent,
-    TenantActivated,
 )
 from tests.unit.onboarding import (
     BERLIN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.onboarding.application import wiring_admin, wiring_partners
-from services.onboarding.application.customer_fact_views import CUSTOMER_FACTS_READ
+from services.onboarding.application.on_behalf.customer_fact_views import CUSTOMER_FACTS_READ
 from shared.contracts import onboarding as c
 from shared.contracts.onboarding import EVENTS, devices, groups, on_behalf, provisioning
 

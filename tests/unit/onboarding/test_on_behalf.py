@@ -13,7 +13,7 @@ from services.onboarding.domain.errors import (
     IllegalTransition,
     ValidationFailed,
 )
-from services.onboarding.domain.events_admin import (
+from services.onboarding.domain.on_behalf.events import (
     PartnerAdministrationEnabled,
     PartnerAdministrationOptedIn,
     PartnerAdministrationOptedOut,
@@ -21,7 +21,7 @@ from services.onboarding.domain.events_admin import (
     PartnerAdministratorGranted,
     PartnerAdministratorRevoked,
 )
-from services.onboarding.domain.on_behalf import (
+from services.onboarding.domain.on_behalf.on_behalf import (
     CLOUD_OPERATIONS,
     PARTNER_ADMIN,
     TENANT_ADMIN,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from services.onboarding.domain.errors import Forbidden, IllegalTransition
-from services.onboarding.domain.events_admin import PartnerHelpdeskSwitched
-from services.onboarding.domain.on_behalf import (
+from services.onboarding.domain.on_behalf.events import PartnerHelpdeskSwitched
+from services.onboarding.domain.on_behalf.on_behalf import (
     ATTACH_LOGS_HINT,
     CLOUD_OPERATIONS,
     PARTNER_ADMIN,
