@@ -62,6 +62,9 @@ class Sink:
     async def flush(self, collection: str, doc_id: str) -> int:
         return 0
 
+    def note_written(self, collection: str, doc_id: str) -> None:
+        pass  # the use cases flush what they write; nothing is left for a retry sweep
+
     def add(self, collection: Any) -> None:
         """Relays every collection (as the real relay would be told)."""
 

@@ -20,9 +20,6 @@ from datetime import datetime
 
 from services.onboarding.adapters.partners_documents import (
     ACTIVATION_REQUESTS,
-    CUSTOMERS,
-    LEGACY_EMAILS,
-    is_legacy_tenant,
 )
 from services.onboarding.application.activation.requests import customer_partner_ids
 from services.onboarding.application.common.access import (
@@ -127,20 +124,13 @@ async def _tenant_in_use(deps: Deps, tenant_id: str, request: ActivationRequest 
     """Another activation request or another customer already holds `tenant_id`."""
     own_request = request.request_id if request else None
     own_customer = request.customer_id if request else None
-    db = deps.ctx.db
-    async for doc in db[ACTIVATION_REQUESTS].find({"state.tenant_id": tenant_id}):
-        if doc["_id"] != own_request:
-            return True
-    async for doc in db[CUSTOMERS].find({"state.tenant_id": tenant_id}):
-        if doc["_id"] != own_customer:
-            return True
-    return False
+    return await deps.tenants.tenant_in_use(tenant_id, own_request, own_customer)
 
 
 async def activate_tenant(deps: Deps, cause: Envelope, cmd: c.ActivateTenant) -> None:
     """The invited admin activated the tenant and accepted the terms."""
     current = await _request_of(deps, cmd.activation_request_id)
-    legacy_tenant = await is_legacy_tenant(deps.ctx.db[LEGACY_EMAILS], cmd.tenant_id)
+    legacy_tenant = await deps.tenants.is_legacy_tenant(cmd.tenant_id)
     in_use = await _tenant_in_use(deps, cmd.tenant_id, current)
     legacy = await _legacy_admin_email(deps, cmd.activation_request_id)
     await act(

@@ -16,9 +16,7 @@ from urllib.parse import quote, unquote
 from services.onboarding.adapters.admin_claims import UniqueClaims
 from services.onboarding.adapters.admin_group_documents import (
     CLONE_GROUPS,
-    GROUP_ID_CLAIMS,
     GROUPS,
-    USER_ID_CLAIMS,
     dump_group,
     load_group,
 )
@@ -160,7 +158,7 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
         stored = await load(deps, GROUPS, key)
         return stored is not None and stored.state.get("created_by") == holder
 
-    claims = UniqueClaims(deps.ctx.db[GROUP_ID_CLAIMS])
+    claims = deps.claims.group_ids
     try:
         require_partner(cmd.actor, cmd.partner_id)
         if reused(await load(deps, GROUPS, group_id)):
@@ -300,7 +298,7 @@ async def enable_voice_portal(deps: Deps, cause: Envelope, cmd: EnableVoicePorta
 
 
 def _user_claims(deps: Deps) -> UniqueClaims:
-    return UniqueClaims(deps.ctx.db[USER_ID_CLAIMS])
+    return deps.claims.user_ids
 
 
 async def _holds_user(deps: Deps, group_id: str, key: str) -> bool:

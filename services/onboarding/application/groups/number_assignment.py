@@ -22,7 +22,6 @@ from services.onboarding.adapters.admin_group_documents import (
     load_inventory,
 )
 from services.onboarding.adapters.number_claims import (
-    NUMBER_GROUP_CLAIMS,
     GroupNumberClaims,
     NumberClaim,
 )
@@ -47,7 +46,7 @@ from shared.store import Change, Outgoing, Stored
 
 
 def group_number_claims(deps: Deps) -> GroupNumberClaims:
-    return GroupNumberClaims(deps.ctx.db[NUMBER_GROUP_CLAIMS])
+    return deps.claims.numbers
 
 
 async def holding(deps: Deps, claims: list[NumberClaim]) -> set[str]:

@@ -131,12 +131,7 @@ async def reseller_of_partner(deps: Deps, partner_id: str) -> ResellerTenant | N
     """The partner's reseller tenant: the enabled one, else one that asked to be enabled."""
     if not partner_id:
         return None
-    found = [
-        load_reseller(doc["state"]["reseller"])
-        async for doc in deps.ctx.db[RESELLER_TENANTS].find(
-            {"state.reseller.partner_id": partner_id}
-        )
-    ]
+    found = await deps.directory.reseller_tenants_of_partner(partner_id)
     found.sort(key=lambda r: (not r.is_enabled, r.requested_at, r.tenant_id))
     return found[0] if found else None
 

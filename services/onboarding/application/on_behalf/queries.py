@@ -6,7 +6,7 @@ query's envelope id, so a redelivered query repeats the same answer event.
 
 from __future__ import annotations
 
-from services.onboarding.adapters.admin_documents import CUSTOMER_TENANTS, CustomerTenant
+from services.onboarding.adapters.admin_documents import CustomerTenant
 from services.onboarding.application.common.steps import Refusal, answer, refuse
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.on_behalf.access import audited
@@ -52,12 +52,8 @@ async def list_tenants(deps: Deps, cause: Envelope, cmd: ListManageableTenants) 
         return  # a redelivery after the role was taken away: no answer any more
     link = reseller.partner_admin_id or ""
     rows = []
-    query = {
-        "state.administration.reseller_partner_id": link,
-        "state.administration.opted_in_at": {"$ne": None},
-    }
-    async for doc in deps.ctx.db[CUSTOMER_TENANTS].find(query):
-        tenant = CustomerTenant.load(doc["state"])
+    for state in await deps.directory.opted_in_customer_tenants(link):
+        tenant = CustomerTenant.load(state)
         admin = tenant.administration
         rows.append(
             ManageableTenant(

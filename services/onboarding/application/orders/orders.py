@@ -13,11 +13,7 @@ dead-lettered by the dispatcher (`invalid_data`). An order that breaks a busines
 from __future__ import annotations
 
 from services.onboarding.adapters.partners_documents import (
-    ACTIVATION_REQUESTS,
     CUSTOMERS,
-    LEGACY_EMAILS,
-    activated_tenant_of,
-    is_legacy_tenant,
 )
 from services.onboarding.application.common.access import (
     CLOUD_OPERATIONS,
@@ -62,8 +58,8 @@ async def on_order(deps: Deps, cause: Envelope, event: OrderEvent) -> None:
     customer_id = order.customer.customer_id
     # The tenant may have been activated before this customer's first order reached us
     # (by one of the partners this order names).
-    activated_tenant = await activated_tenant_of(
-        deps.ctx.db[ACTIVATION_REQUESTS], customer_id, order.relationship.partner_ids
+    activated_tenant = await deps.tenants.activated_tenant_of(
+        customer_id, order.relationship.partner_ids
     )
     reasons = order_reasons(order, await order_context(deps, order))
     stray: list[Envelope] = []
@@ -101,9 +97,7 @@ async def order_context(deps: Deps, order: Order) -> OrderContext:
         seller = await load_partner_or_none(deps, rel.reseller_partner_id or rel.tier1_partner_id)
         programme = seller.authorisation if seller else None
         estore_linked = programme is not None and programme.estore_linked_at is not None
-    legacy = bool(order.tenant_id) and await is_legacy_tenant(
-        deps.ctx.db[LEGACY_EMAILS], order.tenant_id or ""
-    )
+    legacy = bool(order.tenant_id) and await deps.tenants.is_legacy_tenant(order.tenant_id or "")
     return OrderContext(deps.settings.free_packages, estore_linked, legacy)
 
 

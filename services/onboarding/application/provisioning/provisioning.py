@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.onboarding.adapters.admin_claims import UniqueClaims
 from services.onboarding.adapters.admin_documents import CUSTOMER_FACTS, load_facts
 from services.onboarding.adapters.admin_group_documents import (
     PROVISIONING_REQUESTS,
@@ -108,7 +107,6 @@ async def _request(
 
 # Reporting usernames are unique across the platform (ignoring case, as the reporting
 # system compares them): claimed before the request is stored, like group and user IDs.
-REPORTING_USERNAME_CLAIMS = "reporting_username_claims"
 
 
 def _reporting_usernames(payload: Payload) -> list[str]:
@@ -128,7 +126,7 @@ async def _claim_usernames(
     deps: Deps, request_id: str, partner_id: str, usernames: list[str]
 ) -> list[str]:
     """Claim every username for the request; returns those another request holds."""
-    claims = UniqueClaims(deps.ctx.db[REPORTING_USERNAME_CLAIMS])
+    claims = deps.claims.reporting_usernames
 
     async def in_use(holder: str, key: str) -> bool:
         return key in await _stored_usernames(deps, holder)
@@ -137,7 +135,7 @@ async def _claim_usernames(
 
 
 async def _release_usernames(deps: Deps, request_id: str, usernames: list[str]) -> None:
-    claims = UniqueClaims(deps.ctx.db[REPORTING_USERNAME_CLAIMS])
+    claims = deps.claims.reporting_usernames
     for username in usernames:
         await claims.release(username, request_id)
 
