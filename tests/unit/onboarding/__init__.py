@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from services.onboarding.domain.activation.activation import (
-    ActivationRequest,
+from services.onboarding.domain.activation.activation import ActivationRequest
+from services.onboarding.domain.activation.end_customer import (
     EndCustomerData,
     cloud_operations_calendar,
 )

@@ -7,10 +7,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.onboarding.domain.activation.activation import (
+from services.onboarding.domain.activation.activation import ActivationRequest
+from services.onboarding.domain.activation.end_customer import (
     LEGACY_EMAIL_REASON,
-    ActivationRequest,
-    ActivationStatus,
     cloud_operations_calendar,
     invitation_due_at,
 )
@@ -21,6 +20,7 @@ from services.onboarding.domain.activation.events import (
     InvitationOverdue,
     InvitationSent,
 )
+from services.onboarding.domain.activation.invitation import ActivationStatus
 from services.onboarding.domain.errors import (
     Forbidden,
     InvitationAlreadySent,

@@ -6,15 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.onboarding.domain.activation.activation import (
-    ActivationStatus,
-)
 from services.onboarding.domain.activation.events import (
     CoAdministratorAdded,
     InvitationExpired,
     InvitationResent,
     TenantActivated,
 )
+from services.onboarding.domain.activation.invitation import ActivationStatus
 from services.onboarding.domain.errors import (
     CoAdministratorAlreadyAdded,
     InvitationNoLongerValid,

@@ -32,7 +32,8 @@ from services.onboarding.application.partners.registry import (
     legacy_emails_matching,
     load_partner_or_none,
 )
-from services.onboarding.domain.activation.activation import ActivationRequest, EndCustomerData
+from services.onboarding.domain.activation.activation import ActivationRequest
+from services.onboarding.domain.activation.end_customer import EndCustomerData
 from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason
 from services.onboarding.domain.partners.partners import PartnerKind
 from shared.contracts import onboarding as c

@@ -26,7 +26,8 @@ from services.onboarding.adapters.partners_documents import (
     load_request,
 )
 from services.onboarding.application.common.outcomes import About, Kind, no_timers
-from services.onboarding.domain.activation.activation import ActivationRequest, ActivationStatus
+from services.onboarding.domain.activation.activation import ActivationRequest
+from services.onboarding.domain.activation.invitation import ActivationStatus
 from services.onboarding.domain.orders.orders import CustomerAccount
 from services.onboarding.domain.partners.partners import Partner
 from shared.contracts.onboarding import (

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from services.onboarding.application.deps import SOURCE, Deps
-from services.onboarding.domain.activation.activation import cloud_operations_calendar
+from services.onboarding.domain.activation.end_customer import cloud_operations_calendar
 from services.onboarding.domain.errors import (
     Duplicate,
     Forbidden,

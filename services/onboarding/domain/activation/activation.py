@@ -16,18 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from enum import StrEnum
+from datetime import datetime
 from typing import TypedDict
 
-from services.onboarding.domain.activation.end_customer import (  # noqa: F401 - re-exported
-    INVITATION_DUE_WITHIN,
-    INVITATION_VALID_FOR,
-    LEGACY_EMAIL_REASON,
+from services.onboarding.domain.activation.end_customer import (
     LEGACY_TENANT_REASON,
     EndCustomerData,
     WorkingDayClock,
-    cloud_operations_calendar,
     invitation_due_at,
     legacy_email_reason,
 )
@@ -42,6 +37,7 @@ from services.onboarding.domain.activation.events import (
     InvitationSent,
     TenantActivated,
 )
+from services.onboarding.domain.activation.invitation import ActivationStatus, Invitation
 from services.onboarding.domain.errors import (
     CoAdministratorAlreadyAdded,
     InvitationAlreadySent,
@@ -65,29 +61,6 @@ from services.onboarding.domain.partners.partners import (
     Routing,
     route_to_account_manager,
 )
-
-
-class ActivationStatus(StrEnum):
-    AWAITING_CHECK = "awaiting_check"  # at the CAM/DAM
-    RETURNED = "returned"  # back with the partner, with reasons
-    AT_CLOUD_OPERATIONS = "at_cloud_operations"
-    INVITATION_SENT = "invitation_sent"
-    INVITATION_EXPIRED = "invitation_expired"
-    ACTIVATED = "activated"
-
-
-@dataclass(frozen=True)
-class Invitation:
-    invitation_id: str
-    sent_at: datetime
-
-    @property
-    def valid_until(self) -> datetime:
-        """The first instant at which the invitation is expired (72 real hours, in UTC)."""
-        return self.sent_at.astimezone(UTC) + INVITATION_VALID_FOR
-
-    def is_valid_at(self, now: datetime) -> bool:
-        return self.sent_at <= now < self.valid_until
 
 
 class _RequestIds(TypedDict):

@@ -103,9 +103,3 @@ def _estore_reasons(order: Order, context: OrderContext) -> list[Reason]:
             )
         )
     return reasons
-
-
-def check_order(order: Order, context: OrderContext) -> None:
-    """Raise `OrderRefused` with every reason when the order breaks a rule."""
-    if reasons := order_reasons(order, context):
-        raise OrderRefused(reasons)
