@@ -22,7 +22,7 @@ PARTNERS = "partners"
 CUSTOMERS = "customers"
 ACTIVATION_REQUESTS = "activation_requests"
 LEGACY_EMAILS = "legacy_emails"
-"""`_id` = the normalised address (see `domain.partners.normalise_email`)."""
+"""`_id` = the normalised address (see `domain.partners.partners.normalise_email`)."""
 
 _PARTNER: TypeAdapter[Partner] = TypeAdapter(Partner)
 _CUSTOMER: TypeAdapter[CustomerAccount] = TypeAdapter(CustomerAccount)

@@ -13,6 +13,13 @@ from services.onboarding.domain.errors import (
     IllegalTransition,
     ValidationFailed,
 )
+from services.onboarding.domain.on_behalf.access import (
+    CLOUD_OPERATIONS,
+    PARTNER_ADMIN,
+    TENANT_ADMIN,
+    OnBehalfPolicy,
+    authorise_on_behalf,
+)
 from services.onboarding.domain.on_behalf.events import (
     PartnerAdministrationEnabled,
     PartnerAdministrationOptedIn,
@@ -22,13 +29,8 @@ from services.onboarding.domain.on_behalf.events import (
     PartnerAdministratorRevoked,
 )
 from services.onboarding.domain.on_behalf.on_behalf import (
-    CLOUD_OPERATIONS,
-    PARTNER_ADMIN,
-    TENANT_ADMIN,
     CustomerTenantAdministration,
-    OnBehalfPolicy,
     ResellerTenant,
-    authorise_on_behalf,
 )
 from shared.actor import Actor
 

@@ -1,4 +1,4 @@
-"""The aggregates of this half of onboarding as the use cases store them, and their timers.
+"""The partner, customer and activation aggregates as the use cases store them, and their timers.
 
 Timers are recomputed from the aggregate after every change, with deterministic ids:
 - `confirmation_overdue:<order reference>` on a partner — §1.3 order confirmation due 48

@@ -78,7 +78,7 @@ name (`shared.domain_events.to_payload`)."""
 
 KEPT_STATE = ("command_fingerprint",)
 """Document fields kept across changes: the fingerprint of the command that created an
-aggregate whose id derives from its request id (see `partners_activation.submit`)."""
+aggregate whose id derives from its request id (see `activation.requests.submit`)."""
 
 
 def no_timers(_: object) -> list[Timer]:

@@ -1,4 +1,4 @@
-"""What the admin-side use cases share: roles, published events, refusals, the one-step apply.
+"""What the on-behalf, devices, groups and provisioning use cases share: refusals, `execute`.
 
 Every use case has the same shape: check who acts, load, call the domain inside `execute`
 (one atomic, idempotent document update through `ctx.apply`), publish. A domain refusal

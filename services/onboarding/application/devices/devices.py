@@ -1,6 +1,6 @@
 """Device set-up for a user (§1.6): vendor phone, third-party SIP device, or none.
 
-Who acts was decided before (`admin_tenant_actions`): the customer's admin, the user for
+Who acts was decided before (`on_behalf.tenant_actions`): the customer's admin, the user for
 their own vendor phone, or a partner administrator authorised and audited on behalf.
 PINs are scrypt-hashed and the SIP password sealed (`adapters.admin_sealer`) before the
 aggregate sees them; events only say that a credential was set. Device events carry the

@@ -1,6 +1,6 @@
 """One group per number across the platform (§1.4): the claim step of an assignment.
 
-`admin_groups.assign_numbers` first has the partner's inventory assign the numbers to the
+`groups.assign_numbers` first has the partner's inventory assign the numbers to the
 group (the intent, in the partner's own records), then calls `claim_for_group`: each
 number is claimed platform-wide for the group (`adapters.number_claims`). If another group
 holds any of them, whichever partner it belongs to, the command is refused as a whole:

@@ -2,7 +2,7 @@
 
 `ResellerTenant` (id = the reseller's tenant ID): enabling and the partner-administrator
 role. `CustomerTenantAdministration` (id = the customer's tenant ID): opt-in, DPA, helpdesk.
-`authorise_on_behalf` (in `on_behalf_access`, re-exported here) is the check on every
+`authorise_on_behalf` (in `access`) is the check on every
 on-behalf action, audited whatever its outcome.
 
 Who may use it (resellers, tier-1 partners with direct customers, a distributor only for
@@ -24,25 +24,11 @@ from services.onboarding.domain.errors import (
 )
 from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.on_behalf.access import (
-    ATTACH_LOGS_HINT,
     CLOUD_OPERATIONS,
-    EU_COUNTRIES,
-    PARTNER_ADMIN,
-    TENANT_ADMIN,
-    AuditEntry,
-    Decision,
-    ManageableTenant,
-    OnBehalfDenied,
     OnBehalfPolicy,
-    ReportIssueDestination,
-    ReportIssueRouting,
-    TenantSortKey,
-    authorise_on_behalf,
     is_admin_of,
     is_linked,
-    manageable_tenants,
     require_customer_admin,
-    route_report_issue,
 )
 from services.onboarding.domain.on_behalf.events import (
     DataProcessingAgreementRecorded,
@@ -55,36 +41,6 @@ from services.onboarding.domain.on_behalf.events import (
     PartnerHelpdeskSwitched,
 )
 from shared.actor import Actor
-
-__all__ = [  # the access rules moved to `on_behalf_access`; old imports keep working
-    "ATTACH_LOGS_HINT",
-    "CLOUD_OPERATIONS",
-    "EU_COUNTRIES",
-    "PARTNER_ADMIN",
-    "TENANT_ADMIN",
-    "AuditEntry",
-    "CustomerNotLinked",
-    "CustomerTenantAdministration",
-    "DataProcessingAgreement",
-    "Decision",
-    "ManageableTenant",
-    "NotThePartnersTenant",
-    "OnBehalfDenied",
-    "OnBehalfPolicy",
-    "PartnerHelpdeskNotSet",
-    "ReportIssueDestination",
-    "ReportIssueRouting",
-    "ResellerNotEnabled",
-    "ResellerTenant",
-    "ResellerTenantNotPaid",
-    "TenantSortKey",
-    "UserNotInResellerTenant",
-    "UserNotPaid",
-    "authorise_on_behalf",
-    "manageable_tenants",
-    "require_customer_admin",
-    "route_report_issue",
-]
 
 # -- errors: the business rules get their own class; "who may do this step" uses the bases --
 

@@ -1,5 +1,5 @@
 """One package in a customer's licence ledger (§1.1): a value carried by the ledger and by
-`events.LicencesUpdated` (its own module, so neither imports the other for it)."""
+`orders.events.LicencesUpdated` (its own module, so neither imports the other for it)."""
 
 from __future__ import annotations
 
