@@ -19,7 +19,7 @@ from typing import Any
 
 from deploy.demo.driver import Driver, step
 from deploy.demo.driver import run_id as new_run_id
-from services.onboarding.domain.partners import Language, PartnerKind
+from services.onboarding.domain.partners.partners import Language, PartnerKind
 from shared.actor import Actor
 from shared.contracts import carrier
 from shared.contracts import onboarding as c

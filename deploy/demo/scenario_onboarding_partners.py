@@ -17,8 +17,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deploy.demo.driver import Driver, run_id, step
-from services.onboarding.domain.authorisation import Agreement, Webinar
-from services.onboarding.domain.partners import Language, PartnerKind
+from services.onboarding.domain.partners.authorisation import Agreement, Webinar
+from services.onboarding.domain.partners.partners import Language, PartnerKind
 from shared.actor import Actor
 from shared.contracts import onboarding as c
 from shared.contracts.orders import OrderAmended, OrderEvent, OrderPlaced

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from services.onboarding.domain.devices import (
+from services.onboarding.domain.devices.devices import (
     SipDevice,
     Transport,
     UserDevice,
@@ -20,12 +20,12 @@ from services.onboarding.domain.devices import (
     VendorPhonePins,
     VendorPhoneStatus,
 )
-from services.onboarding.domain.on_behalf import (
+from services.onboarding.domain.on_behalf.access import AuditEntry
+from services.onboarding.domain.on_behalf.on_behalf import (
     CustomerTenantAdministration,
     DataProcessingAgreement,
     ResellerTenant,
 )
-from services.onboarding.domain.on_behalf_access import AuditEntry
 from services.onboarding.domain.secrets import EncryptedSecret, SecretHash
 from shared.mongo import Document
 

@@ -10,19 +10,19 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from services.onboarding.adapters.admin_documents import instant, iso
-from services.onboarding.domain.groups import AdminUser, CustomerGroup, VoicePortal
-from services.onboarding.domain.integrations import (
+from services.onboarding.domain.groups.groups import AdminUser, CustomerGroup, VoicePortal
+from services.onboarding.domain.groups.inventory import (
+    InventoryNumber,
+    NumberState,
+    PartnerNumberInventory,
+)
+from services.onboarding.domain.provisioning.integrations import (
     CallRecordingCustomerRequest,
     ProvisioningKind,
     ProvisioningRequest,
     ProvisioningState,
     ReportingAdminUser,
     ReportingPartitionRequest,
-)
-from services.onboarding.domain.inventory import (
-    InventoryNumber,
-    NumberState,
-    PartnerNumberInventory,
 )
 from services.onboarding.domain.secrets import SecretHash
 from shared.mongo import Document

@@ -8,15 +8,13 @@ orders by order id, licences in use by package name) are stored as lists.
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
 from pydantic import TypeAdapter
-from pymongo.asynchronous.collection import AsyncCollection
 
-from services.onboarding.domain.activation import ActivationRequest
-from services.onboarding.domain.orders import CustomerAccount
-from services.onboarding.domain.partners import Partner
+from services.onboarding.domain.activation.activation import ActivationRequest
+from services.onboarding.domain.orders.orders import CustomerAccount
+from services.onboarding.domain.partners.partners import Partner
 from shared.mongo import Document
 from shared.store import Stored
 
@@ -24,7 +22,7 @@ PARTNERS = "partners"
 CUSTOMERS = "customers"
 ACTIVATION_REQUESTS = "activation_requests"
 LEGACY_EMAILS = "legacy_emails"
-"""`_id` = the normalised address (see `domain.partners.normalise_email`)."""
+"""`_id` = the normalised address (see `domain.partners.partners.normalise_email`)."""
 
 _PARTNER: TypeAdapter[Partner] = TypeAdapter(Partner)
 _CUSTOMER: TypeAdapter[CustomerAccount] = TypeAdapter(CustomerAccount)
@@ -78,25 +76,6 @@ def dump_request(request: ActivationRequest) -> Document:
         "tenant_id": request.tenant_id,
         "customer_id": request.customer_id,
     }
-
-
-async def activated_tenant_of(
-    requests: AsyncCollection[Document], customer_id: str, partner_ids: Collection[str]
-) -> str | None:
-    """The tenant of an activated request that names `customer_id`, if any, asked for by
-    one of the customer's own partners (`partner_ids`, from its orders): a partner naming
-    another partner's customer never gets that customer's licences on its tenant."""
-    query = {"state.customer_id": customer_id, "state.status": "activated"}
-    async for doc in requests.find(query):
-        if doc["state"].get("partner_id") in partner_ids:
-            return doc["state"].get("tenant_id")
-    return None
-
-
-async def is_legacy_tenant(legacy_emails: AsyncCollection[Document], tenant_id: str) -> bool:
-    """Whether `tenant_id` was used with the older product (an address tied to it was
-    recorded): such a tenant is never reused (§1.5)."""
-    return await legacy_emails.find_one({"state.legacy_tenant_id": tenant_id}) is not None
 
 
 def load_request(stored: Stored) -> ActivationRequest:

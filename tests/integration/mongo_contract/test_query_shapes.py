@@ -42,8 +42,8 @@ async def test_projections_of_the_store_and_the_outbox_relay(mongo_db):
 
 
 async def test_filters_on_dotted_paths_array_members_and_null(mongo_db):
-    # onboarding: admin_directory (state.reseller.partner_id), admin_queries ($ne None),
-    # partners_documents (two fields), customers by state.partner_ids (array member).
+    # onboarding: read_models.DirectoryReads (state.reseller.partner_id; $ne None),
+    # read_models.TenantReads (two fields), customers by state.partner_ids (array member).
     col = mongo_db.tenants
     await col.insert_many(
         [

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from services.onboarding.domain.partners import Language, PartnerKind
+from services.onboarding.domain.partners.partners import Language, PartnerKind
 from shared.actor import Actor
 from shared.contracts import onboarding as c
 from shared.contracts import onboarding as partners

@@ -24,9 +24,10 @@ from services.onboarding.adapters.number_claims import (
     GroupNumberClaims,
     NumberClaim,
 )
-from services.onboarding.application import admin_groups, admin_inventory
 from services.onboarding.application.deps import Deps
-from services.onboarding.domain.groups import CustomerGroup
+from services.onboarding.application.groups import groups as admin_groups
+from services.onboarding.application.groups import inventory as admin_inventory
+from services.onboarding.domain.groups.groups import CustomerGroup
 from services.onboarding.settings import OnboardingSettings
 from shared.actor import Actor
 from shared.clock import FixedClock
@@ -61,11 +62,11 @@ class Sink:
     async def flush(self, collection: str, doc_id: str) -> int:
         return 0
 
+    def note_written(self, collection: str, doc_id: str) -> None:
+        pass  # the use cases flush what they write; nothing is left for a retry sweep
+
     def add(self, collection: Any) -> None:
         """Relays every collection (as the real relay would be told)."""
-
-    def note_written(self, collection: str, doc_id: str) -> None:
-        """Every write with events is published by `publish_written` here: nothing to retry."""
 
 
 class Jittery:

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.onboarding.app import NAME, wire
-from services.onboarding.application.partners_activation import activation_request_id
-from services.onboarding.domain.authorisation import Agreement, Webinar
-from services.onboarding.domain.partners import Language, PartnerKind
+from services.onboarding.application.activation.requests import activation_request_id
+from services.onboarding.domain.partners.authorisation import Agreement, Webinar
+from services.onboarding.domain.partners.partners import Language, PartnerKind
 from services.onboarding.settings import OnboardingSettings
 from shared.actor import Actor
 from shared.contracts import onboarding as c

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from services.onboarding.domain.activation import (
-    ActivationRequest,
+from services.onboarding.domain.activation.activation import ActivationRequest
+from services.onboarding.domain.activation.end_customer import (
     EndCustomerData,
     cloud_operations_calendar,
 )
-from services.onboarding.domain.events import DomainEvent
-from services.onboarding.domain.partners import (
+from services.onboarding.domain.event import DomainEvent
+from services.onboarding.domain.partners.partners import (
     AccountManager,
     AccountManagerRole,
     Contact,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from services.onboarding.application import partners_provider, partners_registry
-from services.onboarding.domain.partners import Language, PartnerKind
+from services.onboarding.application.partners import provider as partners_provider
+from services.onboarding.application.partners import registry as partners_registry
+from services.onboarding.domain.partners.partners import Language, PartnerKind
 from shared.actor import Actor
 from shared.contracts import onboarding as c
 from tests.fakes import Harness

@@ -7,13 +7,20 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from services.onboarding.domain.activation import (
+from services.onboarding.domain.activation.activation import ActivationRequest
+from services.onboarding.domain.activation.end_customer import (
     LEGACY_EMAIL_REASON,
-    ActivationRequest,
-    ActivationStatus,
     cloud_operations_calendar,
     invitation_due_at,
 )
+from services.onboarding.domain.activation.events import (
+    SPAM_NOTICE,
+    ActivationRequested,
+    ActivationRequestForwarded,
+    InvitationOverdue,
+    InvitationSent,
+)
+from services.onboarding.domain.activation.invitation import ActivationStatus
 from services.onboarding.domain.errors import (
     Forbidden,
     InvitationAlreadySent,
@@ -25,14 +32,7 @@ from services.onboarding.domain.errors import (
     RequestNotAwaitingCheck,
     ValidationFailed,
 )
-from services.onboarding.domain.events import (
-    SPAM_NOTICE,
-    ActivationRequested,
-    ActivationRequestForwarded,
-    InvitationOverdue,
-    InvitationSent,
-    concerned_partner_ids,
-)
+from services.onboarding.domain.event import concerned_partner_ids
 from tests.unit.onboarding import (
     BERLIN,
     CALENDAR,

@@ -6,9 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from services.onboarding.domain.activation import (
-    ActivationStatus,
+from services.onboarding.domain.activation.events import (
+    CoAdministratorAdded,
+    InvitationExpired,
+    InvitationResent,
+    TenantActivated,
 )
+from services.onboarding.domain.activation.invitation import ActivationStatus
 from services.onboarding.domain.errors import (
     CoAdministratorAlreadyAdded,
     InvitationNoLongerValid,
@@ -19,12 +23,6 @@ from services.onboarding.domain.errors import (
     TenantAlreadyActivated,
     TenantNotYetActivated,
     ValidationFailed,
-)
-from services.onboarding.domain.events import (
-    CoAdministratorAdded,
-    InvitationExpired,
-    InvitationResent,
-    TenantActivated,
 )
 from tests.unit.onboarding import (
     BERLIN,

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from services.onboarding.application import (
-    partners_activation,
-    partners_invitation,
-    partners_orders,
-    partners_registry,
-)
+from services.onboarding.application.activation import invitation as partners_invitation
+from services.onboarding.application.activation import requests as partners_activation
+from services.onboarding.application.orders import orders as partners_orders
+from services.onboarding.application.partners import registry as partners_registry
 from shared.contracts import onboarding as c
 from shared.contracts.orders import OrderPlaced
 from tests.unit.onboarding.test_partners_app_activation import (

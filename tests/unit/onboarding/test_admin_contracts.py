@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from services.onboarding.application import wiring_admin, wiring_partners
-from services.onboarding.application.customer_fact_views import CUSTOMER_FACTS_READ
+from services.onboarding.application.on_behalf.customer_fact_views import CUSTOMER_FACTS_READ
+from services.onboarding.entrypoints import ROUTES
 from shared.contracts import onboarding as c
 from shared.contracts.onboarding import EVENTS, devices, groups, on_behalf, provisioning
+from shared.topics import ONBOARDING_COMMANDS
 
 pytestmark = pytest.mark.unit
 
 ADMIN_CONCEPTS = (on_behalf, devices, groups, provisioning)
-"""The concepts this half of onboarding (`wiring_admin`) serves."""
+"""The admin-side concepts of onboarding (on behalf, devices, groups, provisioning)."""
 ADMIN_EVENTS = [m for concept in ADMIN_CONCEPTS for m in concept.EVENTS]
 ADMIN_COMMANDS = [m for concept in ADMIN_CONCEPTS for m in concept.COMMANDS]
+ROUTED_COMMANDS = [model for topic, model, _ in ROUTES if topic is ONBOARDING_COMMANDS]
 
 
 def test_every_published_event_type_is_onboardings_and_listed_once():
@@ -34,14 +36,12 @@ def test_every_command_field_is_described_and_the_command_is_wired(model):
     undescribed = [n for n, f in model.model_fields.items() if not f.description]
     assert undescribed == []
     assert model.EVENT_TYPE.startswith("onboarding.")
-    assert model in wiring_admin.COMMAND_HANDLERS
+    assert model in ROUTED_COMMANDS
 
 
-def test_every_onboarding_command_is_wired_in_exactly_one_half():
-    admin, partners = set(wiring_admin.COMMAND_HANDLERS), set(wiring_partners.COMMAND_HANDLERS)
-
-    assert admin.isdisjoint(partners)
-    assert admin | partners == set(c.COMMANDS)
+def test_every_onboarding_command_is_wired_exactly_once():
+    assert len(ROUTED_COMMANDS) == len(set(ROUTED_COMMANDS))
+    assert set(ROUTED_COMMANDS) == set(c.COMMANDS)
 
 
 def test_no_secret_field_can_reach_an_event():

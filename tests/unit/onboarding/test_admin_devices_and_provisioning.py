@@ -10,7 +10,9 @@ from cryptography.exceptions import InvalidTag
 from services.onboarding.adapters.admin_documents import DEVICES, device_id
 from services.onboarding.adapters.admin_group_documents import PROVISIONING_REQUESTS
 from services.onboarding.adapters.admin_sealer import AesGcmSealer, UnknownSecretKey
-from services.onboarding.application import admin_devices, admin_provisioning, admin_tenant_actions
+from services.onboarding.application.devices import devices as admin_devices
+from services.onboarding.application.on_behalf import tenant_actions as admin_tenant_actions
+from services.onboarding.application.provisioning import provisioning as admin_provisioning
 from services.onboarding.domain.secrets import EncryptedSecret, SecretHash, verify_secret
 from shared.contracts import onboarding as c
 from tests.unit.onboarding.test_admin_fakes import (

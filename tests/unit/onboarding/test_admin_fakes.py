@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from pymongo.errors import DuplicateKeyError
 
-from services.onboarding.application import admin_directory, admin_on_behalf
+from services.onboarding.application.on_behalf import directory as admin_directory
+from services.onboarding.application.on_behalf import on_behalf as admin_on_behalf
 from shared.actor import Actor
 from shared.contracts import onboarding as c
 from shared.contracts import onboarding as partners

@@ -10,7 +10,8 @@ from services.onboarding.adapters.admin_group_documents import (
     INVENTORIES,
     USER_ID_CLAIMS,
 )
-from services.onboarding.application import admin_groups, admin_inventory
+from services.onboarding.application.groups import groups as admin_groups
+from services.onboarding.application.groups import inventory as admin_inventory
 from services.onboarding.domain.secrets import SecretHash, verify_secret
 from shared.contracts import onboarding as c
 from shared.kafka import MessageRejected

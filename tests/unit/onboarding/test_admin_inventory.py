@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from services.onboarding.adapters.admin_group_documents import GROUPS, INVENTORIES
-from services.onboarding.application import admin_groups, admin_inventory
-from services.onboarding.application.admin_inventory import MAX_RANGE, expand
+from services.onboarding.application.groups import groups as admin_groups
+from services.onboarding.application.groups import inventory as admin_inventory
+from services.onboarding.application.groups.inventory import MAX_RANGE, expand
 from services.onboarding.domain.errors import ValidationFailed
 from shared.contracts import onboarding as c
 from shared.contracts import porting as porting

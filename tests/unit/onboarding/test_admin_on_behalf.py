@@ -7,12 +7,10 @@ from datetime import timedelta
 import pytest
 
 from services.onboarding.adapters.admin_documents import CUSTOMER_TENANTS, RESELLER_TENANTS
-from services.onboarding.application import (
-    admin_directory,
-    admin_on_behalf,
-    admin_queries,
-    admin_tenant_actions,
-)
+from services.onboarding.application.on_behalf import directory as admin_directory
+from services.onboarding.application.on_behalf import on_behalf as admin_on_behalf
+from services.onboarding.application.on_behalf import queries as admin_queries
+from services.onboarding.application.on_behalf import tenant_actions as admin_tenant_actions
 from shared.contracts import onboarding as c
 from shared.contracts import onboarding as partners
 from shared.contracts.onboarding import PartnerContactsChanged

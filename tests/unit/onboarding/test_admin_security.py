@@ -12,7 +12,9 @@ from datetime import timedelta
 import pytest
 
 from services.onboarding.adapters.admin_documents import AUDIT, DEVICES, RESELLER_TENANTS
-from services.onboarding.application import admin_on_behalf, admin_queries, admin_tenant_actions
+from services.onboarding.application.on_behalf import on_behalf as admin_on_behalf
+from services.onboarding.application.on_behalf import queries as admin_queries
+from services.onboarding.application.on_behalf import tenant_actions as admin_tenant_actions
 from shared.contracts import onboarding as c
 from tests.unit.onboarding.test_admin_fakes import (
     CUSTOMER_TENANT,

@@ -8,15 +8,6 @@ from itertools import permutations
 
 import pytest
 
-from services.onboarding.domain.authorisation import (
-    CERTIFICATION_QUESTIONS,
-    DEFAULT_PASS_MARK,
-    Agreement,
-    CertificationPolicy,
-    ProgrammeStatus,
-    ResellerAuthorisation,
-    Webinar,
-)
 from services.onboarding.domain.errors import (
     AlreadyRegisteredAsReseller,
     CertificationAlreadyPassed,
@@ -28,17 +19,25 @@ from services.onboarding.domain.errors import (
     ValidationFailed,
     WebinarAlreadyCompleted,
 )
-from services.onboarding.domain.events import (
+from services.onboarding.domain.event import DomainEvent, concerned_partner_ids
+from services.onboarding.domain.partners.authorisation import (
+    CERTIFICATION_QUESTIONS,
+    DEFAULT_PASS_MARK,
+    Agreement,
+    CertificationPolicy,
+    ProgrammeStatus,
+    ResellerAuthorisation,
+    Webinar,
+)
+from services.onboarding.domain.partners.events import (
     CertificationTestTaken,
-    DomainEvent,
     EStoreLinked,
     ResellerAuthorised,
     ResellerReadyToSell,
     ResellerRegistered,
     ResellerTrainingCompleted,
-    concerned_partner_ids,
 )
-from services.onboarding.domain.partners import Partner
+from services.onboarding.domain.partners.partners import Partner
 from tests.unit.onboarding import sample_distributor, sample_reseller, sample_tier1
 
 pytestmark = pytest.mark.unit

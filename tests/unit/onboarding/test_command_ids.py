@@ -20,15 +20,13 @@ from services.onboarding.adapters.admin_group_documents import (
     GROUPS,
     USER_ID_CLAIMS,
 )
-from services.onboarding.application import (
-    admin_groups,
-    admin_inventory,
-    admin_on_behalf,
-    admin_queries,
-    admin_tenant_actions,
-    partners_activation,
-    partners_registry,
-)
+from services.onboarding.application.activation import requests as partners_activation
+from services.onboarding.application.groups import groups as admin_groups
+from services.onboarding.application.groups import inventory as admin_inventory
+from services.onboarding.application.on_behalf import on_behalf as admin_on_behalf
+from services.onboarding.application.on_behalf import queries as admin_queries
+from services.onboarding.application.on_behalf import tenant_actions as admin_tenant_actions
+from services.onboarding.application.partners import registry as partners_registry
 from shared.contracts import onboarding as c
 from shared.contracts import onboarding as p
 from shared.events import Envelope, Payload, new_event

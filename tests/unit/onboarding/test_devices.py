@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.onboarding.domain.devices import (
+from services.onboarding.domain.devices.devices import (
     SetUpBy,
     SipDevice,
     Transport,
@@ -17,8 +17,7 @@ from services.onboarding.domain.devices import (
     VendorPhonePins,
     VendorPhoneStatus,
 )
-from services.onboarding.domain.errors import Forbidden, IllegalTransition, ValidationFailed
-from services.onboarding.domain.events_admin import (
+from services.onboarding.domain.devices.events import (
     DeviceRemoved,
     DeviceSelfSetupSwitched,
     SipDeviceSetUp,
@@ -26,6 +25,7 @@ from services.onboarding.domain.events_admin import (
     VendorPhoneReconfigurationRequested,
     VendorPhoneSetUp,
 )
+from services.onboarding.domain.errors import Forbidden, IllegalTransition, ValidationFailed
 from services.onboarding.domain.secrets import EncryptedSecret, ScryptParams, verify_secret
 
 pytestmark = pytest.mark.unit

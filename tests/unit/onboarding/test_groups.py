@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.onboarding.domain.errors import Duplicate, Forbidden, Reason, ValidationFailed
-from services.onboarding.domain.events_admin import (
+from services.onboarding.domain.groups.events import (
     BusinessProfileNumberCleared,
     GroupAdminUserAdded,
     GroupCreated,
@@ -18,13 +18,13 @@ from services.onboarding.domain.events_admin import (
     GroupReadyForUsers,
     VoicePortalNumberRemoved,
 )
-from services.onboarding.domain.groups import (
+from services.onboarding.domain.groups.groups import (
     CustomerGroup,
     NumberRemovalReason,
     PlatformAccessNotLive,
     user_id_key,
 )
-from services.onboarding.domain.inventory import PartnerNumberInventory
+from services.onboarding.domain.groups.inventory import PartnerNumberInventory
 from services.onboarding.domain.secrets import (
     ScryptParams,
     generate_password,

@@ -13,14 +13,14 @@ from services.onboarding.domain.errors import (
     IllegalTransition,
     ValidationFailed,
 )
-from services.onboarding.domain.events_admin import (
+from services.onboarding.domain.provisioning.events import (
     ProvisioningCompleted,
     ProvisioningFailed,
     ProvisioningRequested,
     RecordingLicencesApplied,
     ReportingPartitionSynchronised,
 )
-from services.onboarding.domain.integrations import (
+from services.onboarding.domain.provisioning.integrations import (
     ANY_PARTITION,
     CallRecordingCustomerRequest,
     ProvisioningKind,

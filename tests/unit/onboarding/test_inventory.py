@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.onboarding.domain.errors import Duplicate, NotFound, ValidationFailed
-from services.onboarding.domain.events_admin import (
+from services.onboarding.domain.groups.events import (
     InventoryNumbersAssigned,
     InventoryNumbersReleased,
     NewNumbersAddedToInventory,
@@ -15,7 +15,7 @@ from services.onboarding.domain.events_admin import (
     PortedNumbersAddedToInventory,
     PortNumbersWithdrawn,
 )
-from services.onboarding.domain.inventory import NumberState, PartnerNumberInventory
+from services.onboarding.domain.groups.inventory import NumberState, PartnerNumberInventory
 
 pytestmark = pytest.mark.unit
 

@@ -8,7 +8,8 @@ import pytest
 
 from services.onboarding.adapters.admin_group_documents import GROUPS, INVENTORIES
 from services.onboarding.adapters.number_claims import NUMBER_GROUP_CLAIMS
-from services.onboarding.application import admin_groups, admin_inventory
+from services.onboarding.application.groups import groups as admin_groups
+from services.onboarding.application.groups import inventory as admin_inventory
 from shared.contracts import onboarding as c
 from shared.contracts import porting as porting
 from tests.unit.onboarding.test_admin_fakes import Harness
@@ -151,7 +152,7 @@ def withdrawn_fact(envelope):
 
 
 def test_an_inventory_command_of_more_than_10_000_numbers_is_refused_before_expanding():
-    from services.onboarding.application.admin_inventory import MAX_NUMBERS, expand
+    from services.onboarding.application.groups.inventory import MAX_NUMBERS, expand
     from services.onboarding.domain.errors import ValidationFailed
     from shared.contracts.onboarding import NumberRangeIn
 

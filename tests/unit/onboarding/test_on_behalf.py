@@ -13,7 +13,14 @@ from services.onboarding.domain.errors import (
     IllegalTransition,
     ValidationFailed,
 )
-from services.onboarding.domain.events_admin import (
+from services.onboarding.domain.on_behalf.access import (
+    CLOUD_OPERATIONS,
+    PARTNER_ADMIN,
+    TENANT_ADMIN,
+    OnBehalfPolicy,
+    authorise_on_behalf,
+)
+from services.onboarding.domain.on_behalf.events import (
     PartnerAdministrationEnabled,
     PartnerAdministrationOptedIn,
     PartnerAdministrationOptedOut,
@@ -21,14 +28,9 @@ from services.onboarding.domain.events_admin import (
     PartnerAdministratorGranted,
     PartnerAdministratorRevoked,
 )
-from services.onboarding.domain.on_behalf import (
-    CLOUD_OPERATIONS,
-    PARTNER_ADMIN,
-    TENANT_ADMIN,
+from services.onboarding.domain.on_behalf.on_behalf import (
     CustomerTenantAdministration,
-    OnBehalfPolicy,
     ResellerTenant,
-    authorise_on_behalf,
 )
 from shared.actor import Actor
 

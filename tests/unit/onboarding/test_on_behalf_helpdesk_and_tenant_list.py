@@ -7,19 +7,21 @@ from datetime import UTC, datetime
 import pytest
 
 from services.onboarding.domain.errors import Forbidden, IllegalTransition
-from services.onboarding.domain.events_admin import PartnerHelpdeskSwitched
-from services.onboarding.domain.on_behalf import (
+from services.onboarding.domain.on_behalf.access import (
     ATTACH_LOGS_HINT,
     CLOUD_OPERATIONS,
     PARTNER_ADMIN,
     TENANT_ADMIN,
-    CustomerTenantAdministration,
     ManageableTenant,
     OnBehalfDenied,
     ReportIssueDestination,
-    ResellerTenant,
     manageable_tenants,
     route_report_issue,
+)
+from services.onboarding.domain.on_behalf.events import PartnerHelpdeskSwitched
+from services.onboarding.domain.on_behalf.on_behalf import (
+    CustomerTenantAdministration,
+    ResellerTenant,
 )
 from shared.actor import Actor
 

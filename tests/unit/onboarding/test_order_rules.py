@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from services.onboarding.adapters.partners_documents import CUSTOMERS
-from services.onboarding.application import partners_orders, partners_programme, partners_registry
-from services.onboarding.application.order_events import order_from_event
-from services.onboarding.domain.authorisation import Agreement, Webinar
-from services.onboarding.domain.order_rules import OrderContext, order_reasons
-from services.onboarding.domain.orders import Order, OrderStatus
+from services.onboarding.application.orders import orders as partners_orders
+from services.onboarding.application.orders.order_events import order_from_event
+from services.onboarding.application.partners import programme as partners_programme
+from services.onboarding.application.partners import registry as partners_registry
+from services.onboarding.domain.orders.order_rules import OrderContext, order_reasons
+from services.onboarding.domain.orders.orders import Order, OrderStatus
+from services.onboarding.domain.partners.authorisation import Agreement, Webinar
 from shared.contracts import onboarding as c
 from shared.contracts.orders import OrderAmended, OrderCancelled, OrderPlaced
 from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id

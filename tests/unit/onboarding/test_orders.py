@@ -14,15 +14,15 @@ from services.onboarding.domain.errors import (
     ReleasingUnusedLicences,
     ValidationFailed,
 )
-from services.onboarding.domain.events import (
+from services.onboarding.domain.event import DomainEvent
+from services.onboarding.domain.orders.events import (
     CustomerRecorded,
-    DomainEvent,
     LicencesUpdated,
     RelationshipChanged,
     RelationshipRecorded,
     TenantAssigned,
 )
-from services.onboarding.domain.orders import (
+from services.onboarding.domain.orders.orders import (
     Channel,
     CustomerAccount,
     CustomerDetails,

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from services.onboarding.application.order_events import order_from_event
-from services.onboarding.domain.orders import Channel, OrderLine, OrderStatus
+from services.onboarding.application.orders.order_events import order_from_event
+from services.onboarding.domain.orders.orders import Channel, OrderLine, OrderStatus
 from shared.contracts.orders import ORDER_EVENTS, OrderAmended, OrderCancelled, OrderPlaced
 
 pytestmark = pytest.mark.unit

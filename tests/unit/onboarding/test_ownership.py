@@ -15,18 +15,16 @@ import pytest
 
 from services.onboarding.adapters.admin_documents import RESELLER_TENANTS
 from services.onboarding.adapters.partners_documents import CUSTOMERS
-from services.onboarding.application import (
-    admin_directory,
-    admin_on_behalf,
-    partners_orders,
-    partners_registry,
-)
-from services.onboarding.application.customer_fact_views import CUSTOMER_FACTS_READ
-from services.onboarding.application.order_events import order_from_event
+from services.onboarding.application.on_behalf import directory as admin_directory
+from services.onboarding.application.on_behalf import on_behalf as admin_on_behalf
+from services.onboarding.application.on_behalf.customer_fact_views import CUSTOMER_FACTS_READ
+from services.onboarding.application.orders import orders as partners_orders
+from services.onboarding.application.orders.order_events import order_from_event
+from services.onboarding.application.partners import registry as partners_registry
 from services.onboarding.domain.errors import NotEnoughLicences, ReleasingUnusedLicences
-from services.onboarding.domain.licences import UserAlreadyLicensed
-from services.onboarding.domain.orders import CustomerAccount
-from services.onboarding.domain.partners import Language, PartnerKind
+from services.onboarding.domain.orders.licences import UserAlreadyLicensed
+from services.onboarding.domain.orders.orders import CustomerAccount
+from services.onboarding.domain.partners.partners import Language, PartnerKind
 from shared.contracts import onboarding as a
 from shared.contracts import onboarding as c
 from shared.contracts.onboarding import AssignLicence, UnassignLicence

@@ -8,8 +8,8 @@ import pytest
 
 from services.onboarding.domain import errors
 from services.onboarding.domain.errors import NoResponsibleAccountManager, ValidationFailed
-from services.onboarding.domain.events import PartnerContactsChanged, PartnerRegistered
-from services.onboarding.domain.partners import (
+from services.onboarding.domain.partners.events import PartnerContactsChanged, PartnerRegistered
+from services.onboarding.domain.partners.partners import (
     AccountManagerRole,
     Contact,
     Language,

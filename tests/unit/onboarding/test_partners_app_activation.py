@@ -8,14 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS, CUSTOMERS
-from services.onboarding.application import (
-    partners_activation,
-    partners_invitation,
-    partners_orders,
-    partners_registry,
-)
-from services.onboarding.application.partners_kinds import INVITATION_EXPIRY, INVITATION_OVERDUE
-from services.onboarding.domain.partners import Language, PartnerKind
+from services.onboarding.application.activation import invitation as partners_invitation
+from services.onboarding.application.activation import requests as partners_activation
+from services.onboarding.application.common.kinds import INVITATION_EXPIRY, INVITATION_OVERDUE
+from services.onboarding.application.orders import orders as partners_orders
+from services.onboarding.application.partners import registry as partners_registry
+from services.onboarding.domain.partners.partners import Language, PartnerKind
 from shared.contracts import onboarding as c
 from shared.contracts.orders import OrderPlaced
 from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id

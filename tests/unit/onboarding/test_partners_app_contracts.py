@@ -6,33 +6,31 @@ from typing import Any
 
 import pytest
 
-from services.onboarding.application import wiring_partners
-from services.onboarding.application.deps import Deps
-from services.onboarding.settings import OnboardingSettings
+from services.onboarding import entrypoints
 from shared.contracts import onboarding as c
 from shared.contracts.onboarding import activation, customers, partners, provider_onboarding
 from shared.contracts.orders import ORDER_EVENTS
 from shared.runtime import ServiceContext
 from shared.topics import ONBOARDING_COMMANDS, ORDERS_EVENTS
-from tests.fakes import TEST_DEVICE_KEYS
 from tools.catalogue import consumed_by
 
 pytestmark = pytest.mark.unit
 
 PARTNERS_CONCEPTS = (partners, provider_onboarding, customers, activation)
-"""The concepts this half of onboarding (`wiring_partners`) serves."""
+"""The partner-side concepts of onboarding (partners, orders, activation)."""
 PARTNERS_COMMANDS = [m for concept in PARTNERS_CONCEPTS for m in concept.COMMANDS]
 PARTNERS_EVENTS = [m for concept in PARTNERS_CONCEPTS for m in concept.EVENTS]
 
 
 def _wire(ctx: ServiceContext) -> None:
-    wiring_partners.register(Deps(ctx, OnboardingSettings(device_secret_keys=TEST_DEVICE_KEYS)))
+    entrypoints.wire(ctx)  # the catalogue's plain settings: wired with the demo key ring
 
 
 def test_every_command_and_every_order_event_has_a_handler():
     consumed = consumed_by("onboarding", _wire)
 
-    assert set(consumed[ONBOARDING_COMMANDS.name]) == set(PARTNERS_COMMANDS)
+    assert set(PARTNERS_COMMANDS) <= set(consumed[ONBOARDING_COMMANDS.name])
+    assert set(consumed[ONBOARDING_COMMANDS.name]) == set(c.COMMANDS)
     assert set(consumed[ORDERS_EVENTS.name]) == set(ORDER_EVENTS.values())
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS, CUSTOMERS
-from services.onboarding.application import partners_orders
+from services.onboarding.application.orders import orders as partners_orders
 from shared.contracts import onboarding as c
 from shared.contracts.orders import OrderAmended, OrderCancelled, OrderPlaced
 from shared.kafka import MessageRejected

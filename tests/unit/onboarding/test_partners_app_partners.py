@@ -7,13 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from services.onboarding.adapters.partners_documents import PARTNERS
-from services.onboarding.application import (
-    partners_programme,
-    partners_provider,
-    partners_registry,
-)
-from services.onboarding.domain.authorisation import Agreement, Webinar
-from services.onboarding.domain.partners import Language, PartnerKind
+from services.onboarding.application.partners import programme as partners_programme
+from services.onboarding.application.partners import provider as partners_provider
+from services.onboarding.application.partners import registry as partners_registry
+from services.onboarding.domain.partners.authorisation import Agreement, Webinar
+from services.onboarding.domain.partners.partners import Language, PartnerKind
 from shared.contracts import onboarding as c
 from shared.kafka import MessageRejected
 from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id

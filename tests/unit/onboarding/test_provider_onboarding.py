@@ -15,7 +15,7 @@ from services.onboarding.domain.errors import (
     OnboardingStepOutOfOrder,
     ValidationFailed,
 )
-from services.onboarding.domain.events import (
+from services.onboarding.domain.partners.events import (
     KickOffCallArranged,
     OnboardingOrderConfirmationOverdue,
     OnboardingOrderConfirmed,
@@ -24,8 +24,8 @@ from services.onboarding.domain.events import (
     PlatformAccessWentLive,
     ProvisioningCoordinatorAssigned,
 )
-from services.onboarding.domain.partners import Partner
-from services.onboarding.domain.provider_onboarding import (
+from services.onboarding.domain.partners.partners import Partner
+from services.onboarding.domain.partners.provider_onboarding import (
     PartnerSystem,
     ProviderOnboarding,
     confirmation_due_at,

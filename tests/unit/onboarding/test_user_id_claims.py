@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from services.onboarding.adapters.admin_group_documents import GROUPS, USER_ID_CLAIMS
-from services.onboarding.application import admin_groups
-from services.onboarding.domain.groups import user_id_key
+from services.onboarding.application.groups import groups as admin_groups
+from services.onboarding.domain.groups.groups import user_id_key
 from shared.contracts import onboarding as c
 from tests.unit.onboarding.test_admin_fakes import Harness
 from tests.unit.onboarding.test_admin_groups import PARTNER, REFUSED, STAFF, Groups, codes

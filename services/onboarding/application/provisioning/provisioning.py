@@ -1,0 +1,273 @@
+"""Integrations of a customer group (§1.4): the reporting partition and the call-recording
+customer, as provisioning requests with the guide's exact field mapping and their outcome.
+
+`onboarding.provisioning.requested` carries the mapped request for the external system's
+adapter; the adapter (role `integration`) reports done / failed with a reason, and for a
+partition "synchronisation completed". One request of each kind per group: its id is
+`<group ID>/<kind>`; after a failure the partner asks again with `retry`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from services.onboarding.adapters.admin_documents import CUSTOMER_FACTS, load_facts
+from services.onboarding.adapters.admin_group_documents import (
+    PROVISIONING_REQUESTS,
+    dump_provisioning,
+    load_provisioning,
+)
+from services.onboarding.application.common.steps import (
+    INTEGRATION,
+    Refusal,
+    execute,
+    load,
+    refuse,
+    require,
+    require_partner,
+    require_role,
+)
+from services.onboarding.application.deps import Deps
+from services.onboarding.application.groups.groups import change_group, group_refusal, require_group
+from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason, ValidationFailed
+from services.onboarding.domain.event import DomainEvent
+from services.onboarding.domain.provisioning.integrations import (
+    CallRecordingCustomerRequest,
+    ProvisioningKind,
+    ProvisioningRequest,
+    ReportingAdminUser,
+    ReportingPartitionRequest,
+    apply_recording_licences,
+)
+from shared.actor import Actor
+from shared.contracts.onboarding import (
+    ApplyRecordingLicences,
+    ProvisioningActionRefusedV1,
+    RecordPartitionSynchronised,
+    RecordProvisioningOutcome,
+    RequestCallRecordingCustomer,
+    RequestReportingPartition,
+    RetryProvisioning,
+)
+from shared.events import Envelope
+from shared.mongo import Document
+from shared.store import Stored
+
+Payload = ReportingPartitionRequest | CallRecordingCustomerRequest
+Act = Callable[[ProvisioningRequest], list[DomainEvent]]
+
+
+def provisioning_id(group_id: str, kind: ProvisioningKind) -> str:
+    return f"{group_id}/{kind.value}"
+
+
+def _refusal(request_id: str, partner_id: str | None) -> Refusal:
+    ids = {"provisioning_id": request_id, "partner_id": partner_id}
+    return Refusal(ProvisioningActionRefusedV1, request_id, ids)
+
+
+async def _request(
+    deps: Deps,
+    cause: Envelope,
+    actor: Actor,
+    group_id: str,
+    kind: ProvisioningKind,
+    build: Callable[[str], Payload],
+) -> None:
+    group = await require_group(deps, group_id)
+    request_id = provisioning_id(group.group_id, kind)
+    refusal = _refusal(request_id, group.partner_id)
+    try:
+        require_partner(actor, group.partner_id)
+        payload = build(group.partner_id)
+    except OnboardingError as error:
+        await refuse(deps, cause, refusal, error)
+        return
+
+    usernames = _reporting_usernames(payload)
+    taken = await _claim_usernames(deps, request_id, group.partner_id, usernames)
+    if taken:
+        reasons = [
+            Reason("reporting_username_taken", f"{u} is taken", "admin_users") for u in taken
+        ]
+        await refuse(deps, cause, refusal, ValidationFailed(reasons))
+        await _release_usernames(deps, request_id, usernames)
+        return
+
+    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
+        if stored is not None:
+            raise Duplicate(f"{kind.value} already requested", code="already_requested")
+        request, events = ProvisioningRequest.request(request_id, payload, now=deps.now())
+        return {"request": dump_provisioning(request)}, events
+
+    await execute(deps, cause, PROVISIONING_REQUESTS, request_id, step, refusal)
+    if usernames and await _stored_usernames(deps, request_id) != set(usernames):
+        await _release_usernames(deps, request_id, usernames)  # refused: free them again
+
+
+# Reporting usernames are unique across the platform (ignoring case, as the reporting
+# system compares them): claimed before the request is stored, like group and user IDs.
+
+
+def _reporting_usernames(payload: Payload) -> list[str]:
+    if isinstance(payload, ReportingPartitionRequest):
+        return sorted({u.username.casefold() for u in payload.admin_users})
+    return []
+
+
+async def _stored_usernames(deps: Deps, request_id: str) -> set[str]:
+    stored = await deps.ctx.store(PROVISIONING_REQUESTS).load(request_id)
+    if stored is None:
+        return set()
+    return set(_reporting_usernames(load_provisioning(stored.state["request"]).payload))
+
+
+async def _claim_usernames(
+    deps: Deps, request_id: str, partner_id: str, usernames: list[str]
+) -> list[str]:
+    """Claim every username for the request; returns those another request holds."""
+    claims = deps.claims.reporting_usernames
+
+    async def in_use(holder: str, key: str) -> bool:
+        return key in await _stored_usernames(deps, holder)
+
+    return [u for u in usernames if not await claims.claim(u, request_id, partner_id, in_use)]
+
+
+async def _release_usernames(deps: Deps, request_id: str, usernames: list[str]) -> None:
+    claims = deps.claims.reporting_usernames
+    for username in usernames:
+        await claims.release(username, request_id)
+
+
+async def request_reporting_partition(
+    deps: Deps, cause: Envelope, cmd: RequestReportingPartition
+) -> None:
+    """Ask for the group's reporting partition (description, billing tag, provider ID, …)
+    — for a customer that onboarding's orders give to the group's partner."""
+
+    facts = await load(deps, CUSTOMER_FACTS, cmd.customer_id)
+    known = load_facts(facts.state["facts"]) if facts else None
+    partners = None
+    if known is not None:
+        named = (known.distributor_partner_id, known.reseller_partner_id, known.tier1_partner_id)
+        partners = tuple(p for p in named if p)
+
+    def build(partner_id: str) -> Payload:
+        return ReportingPartitionRequest.for_customer(
+            customer_partner_ids=partners,
+            customer_name=cmd.customer_name,
+            customer_id=cmd.customer_id,
+            licence_type=cmd.licence_type,
+            partner_id=partner_id,
+            group_id=cmd.group_id,
+            immediate_sync=cmd.immediate_sync,
+            admin_users=[
+                ReportingAdminUser(
+                    username=u.username,
+                    email=u.email,
+                    partition=u.partition or cmd.group_id,
+                    partner_staff=u.partner_staff,
+                )
+                for u in cmd.admin_users
+            ],
+        )
+
+    kind = ProvisioningKind.REPORTING_PARTITION
+    await _request(deps, cause, cmd.actor, cmd.group_id, kind, build)
+
+
+async def request_call_recording_customer(
+    deps: Deps, cause: Envelope, cmd: RequestCallRecordingCustomer
+) -> None:
+    """Ask for the group's essential call-recording customer."""
+
+    def build(partner_id: str) -> Payload:
+        return CallRecordingCustomerRequest.for_customer(
+            customer_name=cmd.customer_name,
+            customer_reference=cmd.customer_reference,
+            group_id=cmd.group_id,
+            partner_id=partner_id,
+            admin_name=cmd.admin_name,
+            admin_email=cmd.admin_email,
+            terms_accepted=cmd.terms_accepted,
+        )
+
+    kind = ProvisioningKind.CALL_RECORDING_CUSTOMER
+    await _request(deps, cause, cmd.actor, cmd.group_id, kind, build)
+
+
+async def _change(
+    deps: Deps, cause: Envelope, actor: Actor, request_id: str, role: str | None, act: Act
+) -> None:
+    """Change an existing request: by the integration (outcomes) or its partner (retry)."""
+    current = load_provisioning(
+        (await require(deps, PROVISIONING_REQUESTS, request_id, "provisioning")).state["request"]
+    )
+    refusal = _refusal(request_id, current.partner_id)
+    try:
+        if role is None:
+            require_partner(actor, current.partner_id)
+        else:
+            require_role(actor, role)
+    except OnboardingError as error:
+        await refuse(deps, cause, refusal, error)
+        return
+
+    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
+        assert stored is not None
+        request = load_provisioning(stored.state["request"])
+        events = act(request)
+        return {"request": dump_provisioning(request)}, events
+
+    await execute(deps, cause, PROVISIONING_REQUESTS, request_id, step, refusal)
+
+
+async def record_outcome(deps: Deps, cause: Envelope, cmd: RecordProvisioningOutcome) -> None:
+    """The external system's adapter reports: done, or failed with a reason."""
+
+    def act(request: ProvisioningRequest) -> list[DomainEvent]:
+        if cmd.outcome == "done":
+            return request.mark_done(external_id=cmd.external_id, now=deps.now())
+        return request.mark_failed(cmd.reason or "", now=deps.now())
+
+    await _change(deps, cause, cmd.actor, cmd.provisioning_id, INTEGRATION, act)
+
+
+async def record_synchronised(
+    deps: Deps, cause: Envelope, cmd: RecordPartitionSynchronised
+) -> None:
+    """The partition shows "synchronisation completed"."""
+
+    def act(request: ProvisioningRequest) -> list[DomainEvent]:
+        return request.mark_synchronised(now=deps.now())
+
+    await _change(deps, cause, cmd.actor, cmd.provisioning_id, INTEGRATION, act)
+
+
+async def retry(deps: Deps, cause: Envelope, cmd: RetryProvisioning) -> None:
+    """The partner asks again after a failure."""
+
+    def act(request: ProvisioningRequest) -> list[DomainEvent]:
+        return request.retry(now=deps.now())
+
+    await _change(deps, cause, cmd.actor, cmd.provisioning_id, None, act)
+
+
+async def apply_licences(deps: Deps, cause: Envelope, cmd: ApplyRecordingLicences) -> None:
+    """Recording licences go to users once the group's call-recording customer exists."""
+    group = await require_group(deps, cmd.group_id)
+    try:
+        require_partner(cmd.actor, group.partner_id)
+    except OnboardingError as error:
+        await refuse(deps, cause, group_refusal(group.group_id, cmd.actor.partner_id), error)
+        return
+    kind = ProvisioningKind.CALL_RECORDING_CUSTOMER
+    stored = await load(deps, PROVISIONING_REQUESTS, provisioning_id(group.group_id, kind))
+    recording = None if stored is None else load_provisioning(stored.state["request"])
+    await change_group(
+        deps,
+        cause,
+        group,
+        lambda g: apply_recording_licences(g.group_id, cmd.user_ids, recording, now=deps.now()),
+    )
