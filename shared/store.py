@@ -104,6 +104,28 @@ class CommandIdReused(MessageRejected):
         )
         self.message_id = message_id
 
+    def for_message(self, message: Envelope) -> MessageRejected:
+        """The refusal as the sender of `message` reads it, naming the id it reused and not
+        our internal tracking ids: its CloudEvents id → `command_id_reused` for a command,
+        `event_id_reused` for an event (field `id`); its `request_id` (the tracking id of a
+        command on the use-case core, `<type>:<sender>:<request_id>`, or a step of it such
+        as `draft:…`) → `request_id_reused` (field `request_id`)."""
+        request_id = message.data.get("request_id") if isinstance(message.data, dict) else None
+        if self.message_id == message.id:
+            code = "command_id_reused" if request_id else "event_id_reused"
+            kind = "command" if request_id else "event"
+            field, text = "id", f"{kind} id {message.id} was already used by a different {kind}"
+        elif isinstance(request_id, str) and self.message_id.endswith(f":{request_id}"):
+            code, field = "request_id_reused", "request_id"
+            text = (
+                f"request id {request_id} was already used by a different {message.type} "
+                "command of this sender: send a new request id"
+            )
+        else:
+            code, field = "command_id_reused", "id"
+            text = f"{message.type} {message.id} repeats an id a different message used"
+        return MessageRejected(code, [{"field": field, "code": code, "message": text}])
+
 
 @dataclass(frozen=True)
 class Timer:

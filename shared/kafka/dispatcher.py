@@ -28,6 +28,7 @@ from shared.kafka.broker import UndecodableRecord, lenient_parser
 from shared.kafka.publisher import Publisher
 from shared.kafka.retry import TRANSIENT_ERRORS, RetryPolicy
 from shared.logging import get_logger
+from shared.store import CommandIdReused
 from shared.topics import BY_NAME, Topic, TopicKind, dead_letter_topic
 from shared.tracing import consuming
 
@@ -196,7 +197,12 @@ class Dispatcher:
                 await route.handler(envelope, payload)
                 metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="ok").inc()
                 return
-            except MessageRejected as rejected:
+            except MessageRejected as refused:
+                rejected = (
+                    refused.for_message(envelope)
+                    if isinstance(refused, CommandIdReused)
+                    else refused
+                )
                 metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="rejected").inc()
                 await self._dead_letter(topic, record, meta, rejected.code, rejected.reasons)
                 await self._reject_command(topic, _cause(envelope), rejected.code, rejected.reasons)

@@ -44,7 +44,9 @@ async def test_a_different_submission_reusing_a_request_id_is_rejected_and_claim
         await bus.send(PORTING_COMMANDS.name, submission("req-2", SECOND), subject=PARTNER)
         submissions = await bus.expect(PORTING_EVENTS.name, "porting.port.submitted", count=2)
 
-    assert rejected.data["code"] == "command_id_reused"
+    assert rejected.data["code"] == "request_id_reused"
+    assert [r["field"] for r in rejected.data["reasons"]] == ["request_id"]
+    assert "draft:" not in rejected.data["reasons"][0]["message"]  # no internal ids
     assert submitted.data["numbers"] == FIRST
     assert [s.data["numbers"] for s in submissions] == [FIRST, SECOND]
     assert [s.subject for s in submissions].count(submitted.subject) == 1

@@ -227,3 +227,23 @@ async def test_without_an_activated_request_no_tenant_is_assigned_by_an_order():
     )
     await deliver(h, OrderPlaced)
     assert h.of_type("onboarding.customer.tenant_assigned") == []
+
+
+async def test_another_order_event_under_a_handled_id_is_refused_not_dropped():
+    """A fact reusing the CloudEvents id of a handled one with another body (500 licences
+    instead of 10) is refused as `event_id_reused` for the dead-letter topic, never taken
+    for a duplicate and silently skipped (issue 7 §2)."""
+    from shared.store import CommandIdReused
+
+    h = Harness(NOW)
+    first = await deliver(h, OrderPlaced)
+    bigger = OrderPlaced.model_validate(
+        order_data(lines=[{"package": "Team 2.0", "licences": 500}])
+    )
+    reused = h.envelope(bigger, subject="C-100").model_copy(update={"id": first.id})
+    with pytest.raises(CommandIdReused) as refused:
+        await partners_orders.on_order(h.deps, reused, bigger)
+    told = refused.value.for_message(reused)
+    assert (told.code, [r["field"] for r in told.reasons]) == ("event_id_reused", ["id"])
+    assert len(h.of_type("onboarding.licences.updated")) == 1
+    assert h.doc(CUSTOMERS, "C-100")["version"] == 1  # nothing of the second one stored

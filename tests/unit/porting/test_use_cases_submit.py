@@ -69,6 +69,8 @@ async def test_a_different_submission_reusing_a_request_id_is_rejected_before_cl
     with pytest.raises(CommandIdReused) as reused:
         await world.submit(submission("req-1", ["+442079460300"]))
     assert reused.value.code == "command_id_reused"
+    told = reused.value.for_message(world.envelope(submission("req-1", ["+442079460300"]), PARTNER))
+    assert (told.code, [r["field"] for r in told.reasons]) == ("request_id_reused", ["request_id"])
     assert "+442079460300" not in world.owners()
     assert len(world.events("porting.port.submitted")) == 1
 

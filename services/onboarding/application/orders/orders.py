@@ -42,7 +42,7 @@ from shared.contracts.orders import OrderEvent
 from shared.events import Envelope, follow_up
 from shared.ids import derived_id
 from shared.kafka import MessageRejected
-from shared.store import Change, Outgoing, Stored
+from shared.store import Change, Outgoing, Stored, fingerprint
 from shared.topics import ONBOARDING_EVENTS
 
 
@@ -84,7 +84,8 @@ async def on_order(deps: Deps, cause: Envelope, event: OrderEvent) -> None:
         events = account.apply_order(order, now)
         return saved(CUSTOMER, account, customer_id, stored, events, cause)
 
-    await deps.ctx.apply(CUSTOMERS, customer_id, cause.id, decide)
+    # Bound to the whole order event: another event under its id is refused, not dropped.
+    await deps.ctx.apply(CUSTOMERS, customer_id, cause.id, decide, fingerprint=fingerprint(cause))
     for refusal in stray:
         await deps.ctx.publisher.publish(ONBOARDING_EVENTS.name, refusal)
 
