@@ -59,7 +59,8 @@ def authorise(actor: Actor, partner_id: str) -> None:
             {
                 "field": "actor",
                 "code": "forbidden",
-                "message": f"{actor.user_id} may not act for partner {partner_id}",
+                # The owner is not named: a port id must not reveal whose request it is.
+                "message": f"{actor.user_id} may not act on this port request",
             }
         ],
     )

@@ -81,13 +81,13 @@ def carrier_accepted(
     port_date: date | None,
     received_at: datetime,
 ) -> list[ev.PortEvent]:
-    """The carrier accepted at `now` (see `PortRequest.accept`). A port date of its own that
-    breaks the rules is not taken: the request stays submitted and `PortDateRefused` tells
-    the gateway every reason and the earliest date it may send instead."""
+    """The carrier accepted at `now`, handled at `received_at` (see `PortRequest.accept`).
+    An acceptance whose instant or port date (its own or the lead time's) breaks the rules
+    is not taken: the request stays submitted, nothing enters the inventory, and
+    `PortDateRefused` tells the gateway every reason and the earliest date it may send."""
     try:
         return request.accept(now, carrier_ref, rules, port_date, received_at=received_at)
     except InvalidPortDate as refused:
-        assert port_date is not None  # only a carrier's own date is refused
         return [
             ev.PortDateRefused(
                 port_id=request.port_id,
@@ -96,7 +96,7 @@ def carrier_accepted(
                 version=request.version,
                 carrier_ref=carrier_ref,
                 accepted_at=now,
-                port_date=port_date,
+                port_date=refused.port_date,
                 reasons=tuple(refused.reasons()),
                 earliest_port_date=refused.earliest_port_date,
             )

@@ -175,18 +175,28 @@ class UnknownCalendarSubdivision(PortingError):
 
 
 class InvalidPortDate(PortingError):
-    """A port date stated by the carrier breaks the rules; one `Reason` per rule broken.
+    """A carrier's acceptance breaks the rules: its port date (stated or computed) or its
+    acceptance instant; one `Reason` per rule broken.
 
-    Codes of the reasons: `port_date_not_after_acceptance`, `port_date_not_a_working_day`,
-    `cancellation_cutoff_passed`, `port_date_before_lead_time`. `earliest_port_date` is
-    the first date that would have been accepted (None when none can be told).
+    Codes of the reasons (field `port_date`): `port_date_not_after_acceptance`,
+    `port_date_not_a_working_day`, `cancellation_cutoff_passed`, `port_date_before_lead_time`,
+    `port_date_beyond_horizon`; (field `accepted_at`): `accepted_at_in_future`,
+    `accepted_at_too_old`, `accepted_before_submission`. `earliest_port_date` is the first
+    date that would have been accepted (None when none can be told); `port_date` the date
+    judged (None when none could be computed).
     """
 
     code = "invalid_port_date"
 
-    def __init__(self, reasons: Iterable[Reason], earliest_port_date: date | None) -> None:
+    def __init__(
+        self,
+        reasons: Iterable[Reason],
+        earliest_port_date: date | None,
+        port_date: date | None = None,
+    ) -> None:
         self.reason_list: tuple[Reason, ...] = tuple(reasons)
         self.earliest_port_date = earliest_port_date
+        self.port_date = port_date
         super().__init__(
             "; ".join(r.message for r in self.reason_list) or "invalid port date",
             details={"reasons": [r.as_dict() for r in self.reason_list]},

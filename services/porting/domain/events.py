@@ -84,14 +84,16 @@ class PortAccepted(PortEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class PortDateRefused(PortEvent):
-    """The carrier's acceptance was not taken: its port date breaks the rules (the request
-    stays submitted). `earliest_port_date`: the first date that would have been taken."""
+    """The carrier's acceptance was not taken: its port date (stated or computed) or its
+    acceptance instant breaks the rules (the request stays submitted). `port_date`: the
+    date judged (None when none could be computed); `earliest_port_date`: the first date
+    that would have been taken (None when the instant itself is refused)."""
 
     name: ClassVar[str] = "porting.port.port_date_refused"
 
     carrier_ref: str
     accepted_at: datetime
-    port_date: date
+    port_date: date | None
     reasons: tuple[Reason, ...]
     earliest_port_date: date | None
 

@@ -193,27 +193,34 @@ class PortRequest(PortRequestState):
         """The carrier accepted at `now`: schedule the port date.
 
         Without a date from the carrier it is the lead time's (N working days after the
-        day of acceptance). A carrier's date is checked (`rules.check_carrier_port_date`)
-        as of the later of `now` and `received_at` (when the answer reached us): a
-        holiday, a date whose cancellation cut-off has passed, or one earlier than the
-        lead time (unless `rules.carrier_port_date_respects_lead_time` is off) raises
-        `InvalidPortDate` with every reason and the earliest acceptable date.
+        day of acceptance). Stated or computed, the date and the acceptance instant are
+        checked by one rule (`rules.check_acceptance`) as of `received_at` (when the answer
+        is handled; default `now`): an acceptance after it beyond the clock-skew allowance,
+        too long before it, or before this round's submission; a port date not after
+        acceptance, beyond the horizon, on a holiday, whose cancellation cut-off has
+        passed, or earlier than the lead time (for a stated date, unless
+        `rules.carrier_port_date_respects_lead_time` is off) raises `InvalidPortDate` with
+        every reason, the date judged and the earliest acceptable date.
         """
         self._require("accept", now, PortStatus.SUBMITTED)
         calendar = self.calendar(rules)
         lead_days: int | None = None
+        floor: int | None = None
+        judged: date | None = port_date
         if port_date is None:
-            lead_days = time_rules.lead_time(rules, self.country, self.details.product)
-            port_date = time_rules.port_date(now, calendar, lead_days)
-        else:
-            floor: int | None = None
-            if rules.carrier_port_date_respects_lead_time:
-                try:
-                    floor = time_rules.lead_time(rules, self.country, self.details.product)
-                except UnknownLeadTime:
-                    floor = None  # configuration changed since submission: no floor to hold
-            judged_at = max(aware(now), aware(received_at or now))
-            time_rules.check_carrier_port_date(port_date, now, judged_at, calendar, floor)
+            lead_days = floor = time_rules.lead_time(rules, self.country, self.details.product)
+            judged = time_rules.lead_time_port_date(now, calendar, lead_days)
+        elif rules.carrier_port_date_respects_lead_time:
+            try:
+                floor = time_rules.lead_time(rules, self.country, self.details.product)
+            except UnknownLeadTime:
+                floor = None  # configuration changed since submission: no floor to hold
+        handled_at = aware(received_at or now)
+        time_rules.check_acceptance(
+            judged, now, handled_at, self.awaiting_carrier_since, calendar, floor, rules
+        )
+        assert judged is not None  # a date that cannot be computed is refused above
+        port_date = judged
         self.carrier_ref, self.accepted_at = carrier_ref, now
         self.port_date, self.lead_days = port_date, lead_days
         self.awaiting_carrier_since, self.escalation_level = None, None

@@ -132,6 +132,24 @@ class PortingRules(BaseModel):
         description="Refuse a carrier's port date earlier than the lead time allows (the "
         "lead time counts from acceptance, domain.md section 2)",
     )
+    acceptance_clock_skew: timedelta = Field(
+        default=timedelta(minutes=5),
+        description="How far a carrier's accepted_at may lie after the instant we handle it "
+        "(clocks differ); later is refused with accepted_at_in_future. Product decision",
+    )
+    acceptance_max_age: timedelta = Field(
+        default=timedelta(days=30),
+        description="How long before the instant we handle it a carrier's accepted_at may "
+        "lie; older is refused with accepted_at_too_old. Product decision: a 20-22 working "
+        "day lead time is about 30 days, so an older acceptance's port date is gone anyway",
+    )
+    port_date_horizon_days: int = Field(
+        default=365,
+        ge=1,
+        description="Most calendar days a port date (stated or computed) may lie after the "
+        "day of acceptance; later is refused with port_date_beyond_horizon. Product "
+        "decision: lead times are weeks (domain.md section 2), a year bounds a typo",
+    )
     pending_submission_timeout: timedelta = Field(
         default=timedelta(hours=1),
         description="A submission still undecided this long after its draft was stored (its "
@@ -203,7 +221,12 @@ class PortingRules(BaseModel):
                 merged.setdefault(country.upper(), {})[product_key(product)] = days
         return merged
 
-    @field_validator("escalation_step", "pending_submission_timeout")
+    @field_validator(
+        "escalation_step",
+        "pending_submission_timeout",
+        "acceptance_clock_skew",
+        "acceptance_max_age",
+    )
     @classmethod
     def _positive_step(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):

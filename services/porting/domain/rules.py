@@ -95,21 +95,75 @@ def earliest_carrier_port_date(
     return day
 
 
-def check_carrier_port_date(
+def lead_time_port_date(
+    accepted_at: datetime, calendar: WorkingCalendar, lead_days: int
+) -> date | None:
+    """`port_date`, or None when the calendar runs out (an acceptance near year 1 or 9999)."""
+    try:
+        return port_date(accepted_at, calendar, lead_days)
+    except (OverflowError, ValueError):
+        _local_day(accepted_at, calendar)  # a naive instant is still an error
+        return None
+
+
+def acceptance_reasons(
+    accepted_at: datetime,
+    handled_at: datetime,
+    submitted_at: datetime | None,
+    rules: PortingRules,
+) -> list[Reason]:
+    """What is wrong with a carrier's acceptance instant (field `accepted_at`), judged at
+    `handled_at` (the service clock when the answer is handled).
+
+    Product decisions (issue 7): `accepted_at_in_future` when it lies more than
+    `rules.acceptance_clock_skew` after `handled_at`; `accepted_at_too_old` when it lies
+    more than `rules.acceptance_max_age` before it; `accepted_before_submission` when it
+    lies more than the skew before this round's submission (`submitted_at`; None: not
+    checked), since a carrier cannot accept what it was not sent.
+    """
+    skew = rules.acceptance_clock_skew
+    reasons: list[Reason] = []
+    if accepted_at > handled_at + skew:
+        reasons.append(
+            Reason(
+                "accepted_at_in_future",
+                f"accepted_at {accepted_at.isoformat()} is later than the instant it was "
+                f"handled ({handled_at.isoformat()}) by more than {skew}",
+                field="accepted_at",
+            )
+        )
+    if accepted_at < handled_at - rules.acceptance_max_age:
+        reasons.append(
+            Reason(
+                "accepted_at_too_old",
+                f"accepted_at {accepted_at.isoformat()} is more than "
+                f"{rules.acceptance_max_age.days} days before the instant it was handled "
+                f"({handled_at.isoformat()})",
+                field="accepted_at",
+            )
+        )
+    if submitted_at is not None and accepted_at < submitted_at - skew:
+        reasons.append(
+            Reason(
+                "accepted_before_submission",
+                f"accepted_at {accepted_at.isoformat()} is before the request was submitted "
+                f"to the carrier ({submitted_at.isoformat()})",
+                field="accepted_at",
+            )
+        )
+    return reasons
+
+
+def port_date_reasons(
     day: date,
     accepted_at: datetime,
     judged_at: datetime,
     calendar: WorkingCalendar,
     lead_days: int | None,
-) -> None:
-    """Refuse a port date stated by the carrier unless every rule holds (domain.md section 2).
-
-    The date must be after the (local) day of acceptance, a working day of the request's
-    calendar (no weekend, no public holiday), late enough that the losing provider's
-    cancellation cut-off (00:00 two days before) has not passed at `judged_at`, and, when
-    `lead_days` is given, no earlier than the lead time counted from acceptance. Raises
-    `InvalidPortDate` with one reason per broken rule and the earliest acceptable date.
-    """
+    horizon_days: int | None = None,
+) -> list[Reason]:
+    """Every rule a port date (stated by the carrier or computed) breaks (domain.md
+    section 2); see `check_carrier_port_date`. Field of every reason: `port_date`."""
     accepted_on = _local_day(accepted_at, calendar)
     _local_day(judged_at, calendar)  # refuses naive instants
     reasons: list[Reason] = []
@@ -118,6 +172,15 @@ def check_carrier_port_date(
             Reason(
                 "port_date_not_after_acceptance",
                 f"port date {day} is not after the day of acceptance {accepted_on}",
+                field="port_date",
+            )
+        )
+    if horizon_days is not None and (day - accepted_on).days > horizon_days:
+        reasons.append(
+            Reason(
+                "port_date_beyond_horizon",
+                f"port date {day} is more than {horizon_days} days after the day of "
+                f"acceptance {accepted_on}",
                 field="port_date",
             )
         )
@@ -140,7 +203,8 @@ def check_carrier_port_date(
                 field="port_date",
             )
         )
-    if lead_days is not None and day < (floor := port_date(accepted_at, calendar, lead_days)):
+    floor = None if lead_days is None else lead_time_port_date(accepted_at, calendar, lead_days)
+    if lead_days is not None and floor is not None and day < floor:
         reasons.append(
             Reason(
                 "port_date_before_lead_time",
@@ -149,9 +213,71 @@ def check_carrier_port_date(
                 field="port_date",
             )
         )
+    return reasons
+
+
+def check_carrier_port_date(
+    day: date,
+    accepted_at: datetime,
+    judged_at: datetime,
+    calendar: WorkingCalendar,
+    lead_days: int | None,
+    horizon_days: int | None = None,
+) -> None:
+    """Refuse a port date stated by the carrier unless every rule holds (domain.md section 2).
+
+    The date must be after the (local) day of acceptance, a working day of the request's
+    calendar (no weekend, no public holiday), late enough that the losing provider's
+    cancellation cut-off (00:00 two days before) has not passed at `judged_at`, when
+    `lead_days` is given no earlier than the lead time counted from acceptance, and when
+    `horizon_days` is given at most that many days after the day of acceptance. Raises
+    `InvalidPortDate` with one reason per broken rule and the earliest acceptable date.
+    """
+    reasons = port_date_reasons(day, accepted_at, judged_at, calendar, lead_days, horizon_days)
     if reasons:
         earliest = earliest_carrier_port_date(accepted_at, judged_at, calendar, lead_days)
-        raise InvalidPortDate(reasons, earliest)
+        raise InvalidPortDate(reasons, earliest, port_date=day)
+
+
+def check_acceptance(
+    day: date | None,
+    accepted_at: datetime,
+    handled_at: datetime,
+    submitted_at: datetime | None,
+    calendar: WorkingCalendar,
+    lead_days: int | None,
+    rules: PortingRules,
+) -> None:
+    """Refuse a carrier's acceptance unless its instant and its port date `day` (stated, or
+    computed from the lead time; None: could not be computed) keep every rule — one rule
+    for both kinds of date.
+
+    The instant: `acceptance_reasons`. The date: `port_date_reasons`, judged as of the
+    later of `accepted_at` and `handled_at`, at most `rules.port_date_horizon_days` after
+    acceptance. Raises `InvalidPortDate` with every reason; its `earliest_port_date` is
+    None when the instant itself is refused (no date can be told from it).
+    """
+    handled_at = _aware(handled_at)
+    reasons = acceptance_reasons(accepted_at, handled_at, submitted_at, rules)
+    judged_at = max(accepted_at, handled_at)
+    if day is not None:
+        horizon = rules.port_date_horizon_days
+        reasons += port_date_reasons(day, accepted_at, judged_at, calendar, lead_days, horizon)
+    if not reasons:
+        return
+    instant_refused = any(r.field == "accepted_at" for r in reasons)
+    earliest = (
+        None
+        if instant_refused
+        else earliest_carrier_port_date(accepted_at, judged_at, calendar, lead_days)
+    )
+    raise InvalidPortDate(reasons, earliest, port_date=day)
+
+
+def _aware(instant: datetime) -> datetime:
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError(f"a timezone-aware datetime is required, got {instant!r}")
+    return instant
 
 
 def working_days_before(day: date, calendar: WorkingCalendar, n: int) -> date:

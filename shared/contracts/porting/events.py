@@ -221,19 +221,25 @@ class PortActionRefusedV1(ActionRefused):
 
 
 class PortDateRefusedV1(_PortEventV1):
-    """A carrier's acceptance was not taken because its port date breaks the rules.
+    """A carrier's acceptance was not taken because its port date (stated, or computed from
+    the lead time) or its acceptance instant breaks the rules.
 
     Read by the carrier gateway: the request stays submitted (awaiting a new acceptance);
     answer again with a date on or after `earliest_port_date`, or without a date to let
-    the lead time decide. Reason codes: port_date_not_after_acceptance,
-    port_date_not_a_working_day, cancellation_cutoff_passed, port_date_before_lead_time.
+    the lead time decide. Reason codes (field port_date): port_date_not_after_acceptance,
+    port_date_not_a_working_day, cancellation_cutoff_passed, port_date_before_lead_time,
+    port_date_beyond_horizon; (field accepted_at): accepted_at_in_future,
+    accepted_at_too_old, accepted_before_submission.
     """
 
     EVENT_TYPE: ClassVar[str] = "porting.port.port_date_refused"
 
     carrier_ref: str = Field(description="The carrier's reference of the refused acceptance")
     accepted_at: AwareDatetime = Field(description="When the carrier said it accepted")
-    port_date: date = Field(description="The port date the carrier stated (refused)")
+    port_date: date | None = Field(
+        description="The port date judged (stated by the carrier, else the lead time's); "
+        "null when none could be computed from the acceptance instant"
+    )
     reasons: list[Reason] = Field(description="Every rule the port date breaks")
     earliest_port_date: date | None = Field(
         description="First date that would have been accepted, judged when refused"

@@ -27,7 +27,7 @@ def codes(error: pytest.ExceptionInfo[InvalidPortDate]) -> list[str]:
 
 class TestTheInstances:
     def test_christmas_day_is_refused_as_no_working_day(self):
-        request = submitted()
+        request = submitted(now=at(2026, 11, 2, 9))
         with pytest.raises(InvalidPortDate) as refused:
             request.accept(at(2026, 11, 2, 10), "CR-1", NO_LEAD_FLOOR, date(2026, 12, 25))
         assert codes(refused) == ["port_date_not_a_working_day"]

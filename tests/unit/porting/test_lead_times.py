@@ -138,7 +138,7 @@ class TestLeadTimeOnTheAggregate:
         assert request.revision == 2
 
     def test_a_restart_after_cancellation_counts_again_from_the_new_acceptance(self):
-        request = submitted()
+        request = submitted(now=at(2026, 11, 16, 9))
         request.accept(at(2026, 11, 16, 10), "CARRIER-REF-1", RULES)
         request.report_cancellation(at(2026, 11, 20, 10), "Example Telecom Ltd", RULES)
         assert request.status is PortStatus.SUBMITTED
