@@ -42,6 +42,7 @@ RENAMED: dict[str, dict[str, str]] = {
         "escalation_role": "level_name",
         "escalated_at": "reached_at",
     },
+    "support.ticket.severity_changed": {"changed_by": "side"},  # partner | vendor
     "support.ticket.waiting_on_partner": {"since": "occurred_at", "needed": "reason"},
     "support.ticket.status_updated": {"updated_at": "occurred_at"},
     "support.ticket.resolved": {"resolved_at": "occurred_at"},
