@@ -88,7 +88,11 @@ def context_from_event(
         raise UnknownTemplate(f"no template {template!r}")
     model = spec.context
     fields = model.model_fields
-    values: dict[str, Any] = {k: v for k, v in data.items() if k in fields and v is not None}
+    values: dict[str, Any] = {
+        k: v
+        for k, v in data.items()
+        if k in fields and (v is not None or fields[k].is_required())  # None: the default
+    }
     values.pop("recipient_name", None)
     if "reasons" in fields:
         values["reasons"] = _messages(data.get("reasons") or data.get("reason_messages") or [])

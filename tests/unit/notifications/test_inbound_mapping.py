@@ -12,6 +12,7 @@ from services.notifications.mail.registry import EVENT_TEMPLATES, TEMPLATES
 from shared.contracts import onboarding, porting, support
 from shared.errors import MessageRejected
 from tests.unit.notifications.published_examples import AT, example
+from tests.unit.notifications.test_mail_rendering import RENDERER
 
 pytestmark = pytest.mark.unit
 
@@ -93,3 +94,25 @@ def test_a_valid_event_a_mail_cannot_fill_is_rejected_as_context_invalid():
         contexts(fact, None)
     assert caught.value.code == "context_invalid"
     assert [r["field"] for r in caught.value.reasons] == ["title"]
+
+
+def test_the_catalogue_lists_one_model_per_event_type():
+    """What notifications consumes is the publisher's own model: no second, conflicting
+    schema for a type in docs/asyncapi.json."""
+    from tools.catalogue import all_catalogues
+
+    models: dict[str, set[type]] = {}
+    for catalogue in all_catalogues():
+        for table in (catalogue.publishes, catalogue.consumes):
+            for listed in table.values():
+                for model in listed:
+                    models.setdefault(model.EVENT_TYPE, set()).add(model)
+    assert {t: m for t, m in models.items() if len(m) > 1} == {}
+
+
+def test_a_port_date_set_by_the_carrier_is_mailed_without_a_lead_time():
+    fact = example(porting.PortAcceptedV1, lead_days=None)
+    mail = contexts(fact, None)["port_accepted"]
+    assert mail.lead_days is None  # type: ignore[attr-defined]
+    text = RENDERER.render("port_accepted", mail, "en", "Europe/Berlin").text
+    assert "None" not in text and "working days" not in text
