@@ -293,8 +293,8 @@ def catalogue_problems(event_types: Iterable[str]) -> list[str]:
 
     Every event type of a checked publisher must have a template or a reason in
     `NOT_PARTNER_FACING`, not both; every type the registry names for a publisher that
-    already publishes something must exist (a publisher not yet in the catalogue, such as
-    support while it is being built, is skipped).
+    already publishes something must exist (a publisher not yet in the catalogue is
+    skipped).
     """
     published = set(event_types)
     publishers = {t.split(".", 1)[0] for t in published}
