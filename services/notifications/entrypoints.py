@@ -1,8 +1,9 @@
 """Wires the notifications service: which messages go to which use case, timers, indexes.
 
-Consumes its commands, onboarding's and porting's partner-facing events (tolerant models,
-`adapters.inbound`) and its own facts (the maintenance, outage, change-request and
-end-of-sale mails are made from what was stored). Timers: maintenance reminders and
+Consumes its commands, onboarding's, porting's and support's partner-facing events (their
+published models from `shared.contracts`, `adapters.inbound.CONSUMED`) and its own facts
+(the maintenance, outage, change-request and end-of-sale mails are made from what was
+stored). Timers: maintenance reminders and
 starts, delivery retries and claim recovery, daily digests.
 """
 
@@ -14,10 +15,10 @@ from typing import Any
 
 from services.notifications.adapters.directory import MongoDirectory
 from services.notifications.adapters.inbound import (
-    MAIL_EVENTS,
-    CustomerRecordedIn,
-    PartnerContactsChangedIn,
-    PartnerRegisteredIn,
+    CONSUMED,
+    CustomerRecorded,
+    PartnerContactsChanged,
+    PartnerRegistered,
 )
 from services.notifications.adapters.repositories import (
     CONTACTS,
@@ -45,7 +46,6 @@ from shared.topics import (
     NOTIFICATIONS_COMMANDS,
     NOTIFICATIONS_EVENTS,
     ONBOARDING_EVENTS,
-    PORTING_EVENTS,
     Topic,
 )
 
@@ -87,19 +87,18 @@ _OWN_FACTS: list[tuple[type[Payload], UseCase]] = [
 ]
 
 _READ_MODELS: dict[str, UseCase] = {
-    PartnerRegisteredIn.EVENT_TYPE: contacts.partner_registered,
-    CustomerRecordedIn.EVENT_TYPE: contacts.customer_recorded,
+    PartnerRegistered.EVENT_TYPE: contacts.partner_registered,
+    CustomerRecorded.EVENT_TYPE: contacts.customer_recorded,
 }
 
 
 def _inbound() -> list[tuple[Topic, type[Payload], UseCase]]:
-    topics = {"onboarding": ONBOARDING_EVENTS, "porting": PORTING_EVENTS}
     routes: list[tuple[Topic, type[Payload], UseCase]] = [
-        (ONBOARDING_EVENTS, PartnerContactsChangedIn, contacts.partner_contacts_changed)
+        (ONBOARDING_EVENTS, PartnerContactsChanged, contacts.partner_contacts_changed)
     ]
-    for event_type, model in MAIL_EVENTS.items():
+    for event_type, (topic, model) in CONSUMED.items():
         use_case = _READ_MODELS.get(event_type, mail_partner_event)
-        routes.append((topics[event_type.split(".", 1)[0]], model, use_case))
+        routes.append((topic, model, use_case))
     return routes
 
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.notifications.adapters.inbound import (
-    CustomerRecordedIn,
-    PartnerContactsChangedIn,
-    PartnerRegisteredIn,
+    CustomerRecorded,
+    PartnerContactsChanged,
+    PartnerRegistered,
 )
 from services.notifications.application.deps import VENDOR_OPERATIONS, Deps, require_partner
 from services.notifications.application.partner_mail import mail_held_event, mail_partner_event
@@ -37,7 +37,7 @@ def _partner(current: PartnerContacts | None, partner_id: str) -> PartnerContact
     return current if current is not None else PartnerContacts(partner_id)
 
 
-async def partner_registered(deps: Deps, cause: Envelope, fact: PartnerRegisteredIn) -> None:
+async def partner_registered(deps: Deps, cause: Envelope, fact: PartnerRegistered) -> None:
     """Take the partner's name, language and zone (its country's main IANA zone, the
     fallback for contacts without one), then mail its welcome (held until a contact is
     known)."""
@@ -55,7 +55,7 @@ async def partner_registered(deps: Deps, cause: Envelope, fact: PartnerRegistere
 
 
 async def partner_contacts_changed(
-    deps: Deps, cause: Envelope, fact: PartnerContactsChangedIn
+    deps: Deps, cause: Envelope, fact: PartnerContactsChanged
 ) -> None:
     """Follow onboarding's main contact (the first address), then mail what was held."""
     main = fact.contact_emails[0] if fact.contact_emails else None
@@ -71,7 +71,7 @@ async def partner_contacts_changed(
     await release_held(deps, fact.partner_id)
 
 
-async def customer_recorded(deps: Deps, cause: Envelope, fact: CustomerRecordedIn) -> None:
+async def customer_recorded(deps: Deps, cause: Envelope, fact: CustomerRecorded) -> None:
     """Record the customer (name, partners, admin), then mail the partner about it."""
     partners = tuple(
         dict.fromkeys(

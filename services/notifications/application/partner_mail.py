@@ -1,10 +1,12 @@
 """Another service's partner-facing event → the mail to the partner's enrolled contacts.
 
-For an event type in the mail registry (`mail.registry.EVENT_TEMPLATES`): the partner it
-concerns (`PartnerEventIn.partner_ids`), its contacts enrolled for the template's
-category, each written to in the contact's language (else the partner's, else English)
-and zone, the mail's facts read from the event (`mail.from_events`). Each (event,
-address) is delivered at most once (`mailing.send_mails`).
+For an event type in the mail registry (`mail.registry.EVENT_TEMPLATES`), read through its
+published model (`adapters.inbound.CONSUMED`): each partner it concerns
+(`adapters.inbound.partner_ids`: a ticket's or request's `partner_id`, an incident's
+`partner_ids`, onboarding's partner fields), that partner's contacts enrolled for the
+template's category, each written to in the contact's language (else the partner's, else
+English) and zone, the mail's facts mapped from the model (`mail.from_events`). Each
+(event, address) is delivered at most once (`mailing.send_mails`).
 
 - An event whose facts do not fit its mail is rejected (`context_invalid`, one reason per
   field; dead-lettered) before anything is held or sent.
@@ -19,19 +21,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
-from services.notifications.adapters.inbound import PartnerEventIn
+from pydantic import ValidationError
+
+from services.notifications.adapters.inbound import CONSUMED, partner_ids
 from services.notifications.application.deps import Deps
 from services.notifications.application.mailing import MailJob, send_mails
 from services.notifications.domain.contacts import HeldEvent, PartnerContacts
 from services.notifications.domain.recipients import Audience, partner_recipients
 from services.notifications.mail.contexts.base import MailContext
-from services.notifications.mail.from_events import context_from_event
+from services.notifications.mail.from_events import context_from_event, mail_facts
 from services.notifications.mail.registry import EVENT_TEMPLATES, TEMPLATES
 from services.notifications.mail.render import MailError
 from shared.errors import MessageRejected
-from shared.events import Envelope
+from shared.events import Envelope, Payload
 from shared.usecase import Decision
 
 
@@ -44,33 +47,32 @@ def partner_templates(event_type: str) -> list[str]:
     ]
 
 
-def contexts(
-    event_type: str, data: Mapping[str, Any], company_name: str | None
-) -> dict[str, MailContext]:
-    """Every partner mail's context for the event; raises `MessageRejected`
-    (`context_invalid`, one reason per field) when the event does not fit."""
+def contexts(fact: Payload, company_name: str | None) -> dict[str, MailContext]:
+    """Every partner mail's context for the published event `fact`; raises
+    `MessageRejected` (`context_invalid`, one reason per field) when it does not fit."""
+    data = mail_facts(fact)
     try:
         return {
             key: context_from_event(key, data, company_name=company_name)
-            for key in partner_templates(event_type)
+            for key in partner_templates(fact.EVENT_TYPE)
         }
     except MailError as error:
         raise MessageRejected(error.code, error.reasons) from None
 
 
-async def mail_partner_event(deps: Deps, cause: Envelope, fact: PartnerEventIn) -> None:
+async def mail_partner_event(deps: Deps, cause: Envelope, fact: Payload) -> None:
     """Mail the event to each partner it concerns (see module doc)."""
-    for partner_id in fact.partner_ids():
+    for partner_id in partner_ids(fact):
         partner = await deps.uc.load(deps.repos.contacts, partner_id)
         company = partner.company_name if partner else None
-        built = contexts(cause.type, cause.data, company)  # rejects bad input first
+        built = contexts(fact, company)  # rejects bad input first
         if not built:
             continue
         if partner is None or not partner.contacts:
             partner = await _hold(deps, cause, partner_id)
             if partner is None:
                 continue
-        await _send(deps, cause, partner, contexts(cause.type, cause.data, partner.company_name))
+        await _send(deps, cause, partner, contexts(fact, partner.company_name))
 
 
 async def mail_held_event(deps: Deps, partner: PartnerContacts, held: HeldEvent) -> None:
@@ -82,10 +84,14 @@ async def mail_held_event(deps: Deps, partner: PartnerContacts, held: HeldEvent)
         time=held.occurred_at,
         data=dict(held.data),
     )
+    consumed = CONSUMED.get(held.event_type)
     try:
-        built = contexts(held.event_type, held.data, partner.company_name)
-    except MessageRejected:
-        return  # it fitted when held; a template changed since: nothing sensible to send
+        if consumed is None:
+            raise MessageRejected("unknown_event_type", [])
+        fact = consumed[1].model_validate(held.data)
+        built = contexts(fact, partner.company_name)
+    except (MessageRejected, ValidationError):
+        return  # it fitted when held; a contract or template changed since: nothing to send
     await _send(deps, cause, partner, built)
 
 

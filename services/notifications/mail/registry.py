@@ -183,7 +183,7 @@ _SPECS = (
         ("porting.port.late_cancellation_recorded",),
         urgent=True,
     ),
-    # -- support (§4; event types agreed with the support service) ------------------------
+    # -- support (§4; `shared.contracts.support`) -------------------------------------------
     TemplateSpec("ticket_opened", sc.TicketOpened, SU, ("support.ticket.opened",)),
     TemplateSpec(
         "ticket_acknowledged", sc.TicketAcknowledged, SU, ("support.ticket.acknowledged",)
@@ -207,12 +207,29 @@ _SPECS = (
         SU,
         ("support.ticket.waiting_on_partner",),
     ),
+    TemplateSpec("ticket_status_updated", sc.StatusUpdated, SU, ("support.ticket.status_updated",)),
     TemplateSpec("ticket_resolved", sc.TicketResolved, SU, ("support.ticket.resolved",)),
     TemplateSpec("incident_declared", sc.Incident, SU, ("support.incident.declared",), urgent=True),
     TemplateSpec("incident_updated", sc.Incident, SU, ("support.incident.updated",), urgent=True),
     TemplateSpec(
         "incident_resolved", sc.IncidentResolved, SU, ("support.incident.resolved",), urgent=True
     ),
+    TemplateSpec(
+        "capacity_change_confirmed",
+        sc.CapacityChangeConfirmed,
+        SU,
+        ("support.capacity.change_confirmed",),
+    ),
+    TemplateSpec(
+        "capacity_change_refused",
+        sc.CapacityChangeRefused,
+        SU,
+        ("support.capacity.change_refused",),
+    ),
+    TemplateSpec(
+        "cop_upload_confirmed", sc.CopUploadConfirmed, SU, ("support.cop_upload.confirmed",)
+    ),
+    TemplateSpec("cop_upload_refused", sc.CopUploadRefused, SU, ("support.cop_upload.refused",)),
     # -- maintenance, outages, releases (§3; this service's own events) ---------------------
     TemplateSpec(
         "maintenance_notice", mc.MaintenanceNotice, MO, (_MN + "announced",), audiences=BOTH
@@ -276,8 +293,8 @@ def catalogue_problems(event_types: Iterable[str]) -> list[str]:
 
     Every event type of a checked publisher must have a template or a reason in
     `NOT_PARTNER_FACING`, not both; every type the registry names for a publisher that
-    already publishes something must exist (a publisher not yet in the catalogue, such as
-    support while it is being built, is skipped).
+    already publishes something must exist (a publisher not yet in the catalogue is
+    skipped).
     """
     published = set(event_types)
     publishers = {t.split(".", 1)[0] for t in published}

@@ -16,10 +16,6 @@ VENDOR_DEADLINE = (
     "the vendor's own deadline, escalated inside the vendor; the partner is told the outcome"
 )
 AUDIT = "audit record of an on-behalf action; shown in the audit log, not mailed"
-NO_TEMPLATE_YET = (
-    "partner-facing, but its mail is not written yet (support landed before its templates); "
-    "the partner sees it in the ticket overview or the request's answer meanwhile"
-)
 
 
 def _told_by(template: str) -> str:
@@ -130,9 +126,4 @@ NOT_PARTNER_FACING: dict[str, str] = {
     "support.ticket.incident_linked": _told_by("incident_declared"),
     "support.incident.ticket_linked": _told_by("incident_resolved"),
     "support.ticket.status_update_missed": _told_by("ticket_escalated"),
-    "support.ticket.status_updated": NO_TEMPLATE_YET,
-    "support.capacity.change_confirmed": NO_TEMPLATE_YET,
-    "support.capacity.change_refused": NO_TEMPLATE_YET,
-    "support.cop_upload.confirmed": NO_TEMPLATE_YET,
-    "support.cop_upload.refused": NO_TEMPLATE_YET,
 }

@@ -56,6 +56,7 @@ async def world_with_customer() -> World:
                 "subscription_numbers": [],
                 "main_contact_name": "Iris Admin",
                 "main_contact_email": ADMIN,
+                "occurred_at": NOTICE_DAY.isoformat(),
             },
             NOTICE_DAY,
             "cust-ev-1",

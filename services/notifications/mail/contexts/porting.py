@@ -36,7 +36,8 @@ class PortAccepted(Port):
 
     carrier_ref: str
     port_date: date
-    lead_days: int
+    lead_days: int | None
+    """Working days from acceptance; None when the carrier set the date (published so)."""
     cancellation_cutoff: AwareDatetime
 
 
