@@ -24,6 +24,8 @@ from shared.events import Command, Payload
 from shared.refusals import Reason as DomainReason
 
 __all__ = [
+    "MAX_COUNT",
+    "MAX_VERSION",
     "ActionRefused",
     "Actor",
     "Command",
@@ -38,6 +40,13 @@ __all__ = [
 ]
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+
+MAX_COUNT = 10_000_000
+"""Upper bound of any count a sender states (users, devices, licences): far above any real
+customer, far below what a database integer holds — a larger one is refused as invalid
+data before anything is claimed or stored."""
+MAX_VERSION = 2**31 - 1
+"""Upper bound of a sender's version counter."""
 """A string of at least one character."""
 
 WriteOnly = Annotated[

@@ -45,6 +45,7 @@ from pydantic import (
     model_validator,
 )
 
+from shared.contracts.common import MAX_COUNT, MAX_VERSION
 from shared.events import Payload
 from shared.topics import ORDERS_EVENTS
 
@@ -97,7 +98,9 @@ class OrderLineItem(BaseModel):
     package: str = Field(
         min_length=1, description="Product package, e.g. Enterprise, Professional, Team, Free"
     )
-    licences: int = Field(ge=0, description="Number of licences of this package in the order")
+    licences: int = Field(
+        ge=0, le=MAX_COUNT, description="Number of licences of this package in the order"
+    )
 
 
 class OrderEvent(Payload):
@@ -111,7 +114,9 @@ class OrderEvent(Payload):
 
     order_id: str = Field(min_length=1, description="The order's ID, stable across versions")
     order_version: int = Field(
-        ge=1, description="Version of this order; starts at 1, increases with every change"
+        ge=1,
+        le=MAX_VERSION,
+        description="Version of this order; starts at 1, increases with every change",
     )
     occurred_at: AwareDatetime = Field(description="When this version came about (RFC 3339)")
     channel: Literal["estore", "classic"] = Field(

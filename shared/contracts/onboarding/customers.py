@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.common import NonEmpty, PartnerCommand
+from shared.contracts.common import MAX_COUNT, NonEmpty, PartnerCommand
 from shared.contracts.onboarding._base import (
     OnboardingEvent,
     RefusalToPartner,
@@ -29,7 +29,7 @@ from shared.events import Payload
 class _LicenceCommand(PartnerCommand):
     customer_id: NonEmpty = Field(description="The customer whose licences are meant")
     package: NonEmpty = Field(description="Product package, e.g. Enterprise")
-    count: int = Field(ge=1, description="How many licences")
+    count: int = Field(ge=1, le=MAX_COUNT, description="How many licences")
 
 
 class UseLicences(_LicenceCommand):

@@ -54,7 +54,7 @@ class SetUpSipDevice(BaseModel):
     kind: Literal["set_up_sip_device"] = "set_up_sip_device"
     user_id: NonEmpty = Field(description="The user the device is for")
     server_address: NonEmpty = Field(description="SIP server host name or IP address")
-    port: int = Field(description="SIP server port, 1 to 65535")
+    port: int = Field(ge=1, le=65535, description="SIP server port, 1 to 65535")
     transport: str = Field(description="udp, tcp or tls")
     sip_user_id: NonEmpty = Field(description="SIP user ID")
     auth_password: WriteOnly = Field(description="SIP authentication password")

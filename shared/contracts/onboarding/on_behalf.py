@@ -15,7 +15,7 @@ from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.contracts.common import ActionRefused, NonEmpty, PartnerCommand, Reason
+from shared.contracts.common import MAX_COUNT, ActionRefused, NonEmpty, PartnerCommand, Reason
 from shared.contracts.onboarding._base import (
     OnboardingEvent,
     TenantCommand,
@@ -100,7 +100,7 @@ class ListManageableTenants(PartnerCommand):
         default="name", description="Column to sort by"
     )
     descending: bool = Field(default=False, description="Sort descending")
-    offset: int = Field(default=0, ge=0, description="Rows to skip")
+    offset: int = Field(default=0, ge=0, le=MAX_COUNT, description="Rows to skip")
     limit: int = Field(default=50, ge=1, le=200, description="Rows to return at most")
 
 

@@ -131,7 +131,7 @@ class TakeCertificationTest(PartnerScopedCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.reseller.take_certification_test"
 
-    score: int = Field(ge=0, description="Questions answered correctly")
+    score: int = Field(ge=0, le=1000, description="Questions answered correctly")
 
 
 class SignAgreement(PartnerScopedCommand):

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from shared.contracts.common import PartnerCommand
+from shared.contracts.common import MAX_COUNT, PartnerCommand
 
 ID = Field(min_length=1, max_length=200)
 
@@ -39,9 +39,11 @@ class ImpactShareIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    affected_users: int = Field(description="Users affected (at least 1)")
+    affected_users: int = Field(ge=1, le=MAX_COUNT, description="Users affected (at least 1)")
     total_users: int | None = Field(
         default=None,
+        ge=1,
+        le=MAX_COUNT,
         description="All users of the environment; omitted: the customer's number of users "
         "as support knows it",
     )
@@ -246,8 +248,12 @@ class ResolveIncident(PartnerCommand):
 
 class _Counts(PartnerCommand):
     tenant_id: str = Field(min_length=1, max_length=200, description="The customer's tenant")
-    knowledge_workers: int = Field(description="Knowledge workers (whole number ≥ 0)")
-    workspace_devices: int = Field(description="Workspace devices (whole number ≥ 0)")
+    knowledge_workers: int = Field(
+        ge=0, le=MAX_COUNT, description="Knowledge workers (whole number ≥ 0)"
+    )
+    workspace_devices: int = Field(
+        ge=0, le=MAX_COUNT, description="Workspace devices (whole number ≥ 0)"
+    )
 
 
 class RecordActivationCapacity(_Counts):
