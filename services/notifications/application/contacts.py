@@ -114,6 +114,7 @@ def _contact(data: c.ContactIn) -> Contact:
         data.timezone,
         data.digest,
         data.digest_hour,
+        field_prefix="contact.",
     )
 
 

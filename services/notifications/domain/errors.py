@@ -179,6 +179,13 @@ class InvalidEmailAddress(NotificationsError):
     code = "invalid_email"
 
 
+class InvalidContactName(NotificationsError):
+    """A contact's name is a mail display name: one line, no control characters (no CR/LF:
+    header injection, RFC 5322 §2.2)."""
+
+    code = "invalid_contact_name"
+
+
 class UnsupportedLanguage(NotificationsError):
     """Mail is written in English, German or Dutch (§3 product decision)."""
 
