@@ -128,6 +128,12 @@ class UrgentChangeNotReschedulable(NotificationsError):
     code = "urgent_change_not_reschedulable"
 
 
+class SameWindow(NotificationsError):
+    """A reschedule to the very start and end the work already has changes nothing."""
+
+    code = "same_window"
+
+
 class UpgradeAlreadyRescheduled(NotificationsError):
     """An upgrade may be rescheduled once (§3)."""
 
