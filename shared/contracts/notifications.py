@@ -138,11 +138,7 @@ class AnnounceMaintenance(_Command):
 
 
 class RequestMaintenanceReschedule(_Command):
-    """A partner asks to move the work to another of the vendor's available dates.
-
-    Only cloud operations or a partner the work concerns (a contact enrolled for
-    maintenance and outages in its region, or named for an affected customer) may ask:
-    otherwise `forbidden`. The same start and end again is refused (`same_window`)."""
+    """A partner asks to move the work to another of the vendor's available dates."""
 
     EVENT_TYPE: ClassVar[str] = "notifications.maintenance.request_reschedule"
 
