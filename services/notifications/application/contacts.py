@@ -25,12 +25,17 @@ from services.notifications.adapters.inbound import (
 )
 from services.notifications.application.deps import VENDOR_OPERATIONS, Deps, require_partner
 from services.notifications.application.partner_mail import mail_held_event, mail_partner_event
-from services.notifications.domain.contacts import Contact, PartnerContacts
+from services.notifications.domain.contacts import Contact, PartnerContacts, normalise_email
 from services.notifications.domain.customers import CustomerRecord
+from services.notifications.domain.errors import InvalidEmailAddress
 from shared.contracts import notifications as c
 from shared.country_zones import country_timezones
+from shared.errors import MessageRejected
 from shared.events import Envelope
+from shared.logging import get_logger
 from shared.usecase import Decision
+
+log = get_logger("notifications.contacts")
 
 
 def _partner(current: PartnerContacts | None, partner_id: str) -> PartnerContacts:
@@ -57,8 +62,17 @@ async def partner_registered(deps: Deps, cause: Envelope, fact: PartnerRegistere
 async def partner_contacts_changed(
     deps: Deps, cause: Envelope, fact: PartnerContactsChanged
 ) -> None:
-    """Follow onboarding's main contact (the first address), then mail what was held."""
-    main = fact.contact_emails[0] if fact.contact_emails else None
+    """Follow onboarding's main contact (the first usable address), then mail what was held.
+
+    An address `email-validator` refuses is skipped with a warning naming the partner and
+    the field (`contact_emails[i]`); the valid ones are kept. If addresses were given and
+    none is usable the event is rejected (dead-lettered: `no_usable_address`, one reason
+    per address) — the partner's mail stays held, visibly. An empty list changes nothing.
+    """
+    usable, problems = _usable_addresses(fact)
+    if fact.contact_emails and not usable:
+        raise MessageRejected("no_usable_address", problems)
+    main = usable[0] if usable else None
 
     def sync(current: PartnerContacts | None, now: datetime) -> Decision[PartnerContacts] | None:
         partner = _partner(current, fact.partner_id)
@@ -69,6 +83,28 @@ async def partner_contacts_changed(
 
     await deps.uc.handle(deps.repos.contacts, fact.partner_id, cause, sync)
     await release_held(deps, fact.partner_id)
+
+
+def _usable_addresses(fact: PartnerContactsChanged) -> tuple[list[str], list[dict[str, str]]]:
+    usable: list[str] = []
+    problems: list[dict[str, str]] = []
+    for index, address in enumerate(fact.contact_emails):
+        name = f"contact_emails[{index}]"
+        try:
+            normalise_email(address, name)
+        except InvalidEmailAddress as error:
+            [reason] = error.reasons()
+            problem = {"field": name, "code": reason.code, "message": reason.message}
+            problems.append(problem)
+            log.warning(
+                "unusable address in onboarding's contacts skipped",
+                partner_id=fact.partner_id,
+                field=name,
+                reason=reason.message,
+            )
+            continue
+        usable.append(address)
+    return usable, problems
 
 
 async def customer_recorded(deps: Deps, cause: Envelope, fact: CustomerRecorded) -> None:
@@ -114,6 +150,7 @@ def _contact(data: c.ContactIn) -> Contact:
         data.timezone,
         data.digest,
         data.digest_hour,
+        field_prefix="contact.",
     )
 
 

@@ -190,15 +190,19 @@ async def attempt(deps: Deps, delivery_id: str, number: int) -> None:
     delivery = await deps.uc.load(deps.repos.deliveries, delivery_id)
     if delivery is None or delivery.attempt != number or delivery.status.value != "sending":
         return
-    message = mime(
-        delivery.content,
-        message_id=delivery.message_id,
-        date=delivery.created_at,
-        extra_headers={
-            "X-Partnerops-Event-Id": delivery.event_id,
-            "X-Partnerops-Delivery-Id": delivery.delivery_id,
-        },
-    )
+    try:
+        message = mime(
+            delivery.content,
+            message_id=delivery.message_id,
+            date=delivery.created_at,
+            extra_headers={
+                "X-Partnerops-Event-Id": delivery.event_id,
+                "X-Partnerops-Delivery-Id": delivery.delivery_id,
+            },
+        )
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        await _unbuildable(deps, delivery_id, number, f"{type(error).__name__}: {error}")
+        return
     outcome = await deps.sender.send(message, delivery.content["from_address"], delivery.recipient)
     log.info(
         "mail attempt",
@@ -208,6 +212,19 @@ async def attempt(deps: Deps, delivery_id: str, number: int) -> None:
         smtp_code=outcome.code,
     )
     await _record(deps, delivery_id, number, outcome)
+
+
+async def _unbuildable(deps: Deps, delivery_id: str, number: int, reason: str) -> None:
+    """Fail a delivery whose message cannot be built, for good (`mail.failed`, code
+    `unbuildable_message`): retrying would only fail the same way."""
+    log.error("mail cannot be built; delivery failed", delivery_id=delivery_id, reason=reason)
+    give_up = Timer(f"answer:{number}", "delivery.answer", deps.uc.now())
+
+    def decide(delivery: Delivery | None, now: datetime) -> Decision[Delivery] | None:
+        changed = delivery.unbuildable(number, reason, now) if delivery else None
+        return None if changed is None else Decision(*changed)
+
+    await deps.uc.fire(deps.repos.deliveries, delivery_id, give_up, decide)
 
 
 async def _record(deps: Deps, delivery_id: str, number: int, outcome: SendOutcome) -> None:

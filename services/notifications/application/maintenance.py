@@ -25,9 +25,10 @@ from services.notifications.application.deps import (
     require_role,
 )
 from services.notifications.domain.change_requests import ChangeRequest
-from services.notifications.domain.errors import AlreadyExists
+from services.notifications.domain.errors import AlreadyExists, NotPermitted
 from services.notifications.domain.maintenance import Maintenance
 from services.notifications.domain.outages import Outage
+from services.notifications.domain.recipients import partner_affected
 from services.notifications.domain.releases import (
     CustomerRelease,
     ReleaseAnnouncement,
@@ -86,13 +87,34 @@ async def request_reschedule(
 ) -> None:
     """A partner asks to move the work (with a reason); the domain moves it or tells
     `reschedule_refused` with every broken rule (urgent work, upgrade moved once, within a
-    week of it, outside a window)."""
-    await deps.uc.require(deps.repos.maintenance, cmd.maintenance_id)
+    week of it, outside a window, the same window again: `same_window`).
+
+    Refused `forbidden` (`action_refused`) unless the actor holds cloud operations or is a
+    partner the work concerns (`recipients.partner_affected`: a contact enrolled for
+    maintenance and outages in its region, or named for one of its affected customers)."""
+    maintenance = await deps.uc.require(deps.repos.maintenance, cmd.maintenance_id)
     who = cmd.actor.partner_id or cmd.actor.user_id
+    affected = False
+    if cmd.actor.partner_id is not None and not cmd.actor.has_role(CLOUD_OPERATIONS):
+        partner = await deps.uc.load(deps.repos.contacts, cmd.actor.partner_id)
+        customers = await deps.directory.customers(maintenance.plan.affected_customer_ids)
+        affected = partner_affected(
+            cmd.actor.partner_id,
+            partner,
+            maintenance.plan.region,
+            (x.partner_ids for x in customers),
+        )
 
     def decide(current: Maintenance | None, now: datetime) -> Decision[Maintenance]:
         assert current is not None
-        if cmd.actor.partner_id is None:
+        if cmd.actor.partner_id is not None and not affected:
+            if not cmd.actor.has_role(CLOUD_OPERATIONS):
+                raise NotPermitted(
+                    f"partner {cmd.actor.partner_id} is not affected by this maintenance "
+                    "(no contact enrolled in its region, none of its affected customers)",
+                    field="actor",
+                )
+        elif not affected:
             require_role(cmd.actor, CLOUD_OPERATIONS)
         events = current.request_reschedule(
             start=cmd.start,

@@ -25,6 +25,7 @@ from services.notifications.domain.errors import (
     ContactIdTaken,
     DigestNotAllowed,
     DuplicateContact,
+    InvalidContactName,
     InvalidDigestHour,
     InvalidEmailAddress,
     NoCategories,
@@ -34,6 +35,7 @@ from services.notifications.domain.errors import (
     UnsupportedLanguage,
     ValidationFailed,
 )
+from services.notifications.domain.header_text import has_control, one_line
 from services.notifications.domain.policy import aware
 from shared.calendars import Region
 
@@ -132,15 +134,25 @@ class Contact:
         timezone: str | None = None,
         digest: Iterable[AlertCategory | str] = (),
         digest_hour: int = DEFAULT_DIGEST_HOUR,
+        field_prefix: str = "",
     ) -> Contact:
-        """A checked contact; raises `ValidationFailed` listing every problem."""
+        """A checked contact; raises `ValidationFailed` listing every problem, each field
+        named with `field_prefix` (e.g. `contact.name` for a command's `contact`). A name
+        with a control character (CR/LF: header injection) is `invalid_contact_name`."""
         problems: list[NotificationsError] = []
+        if has_control(name):
+            problems.append(
+                InvalidContactName(
+                    "a contact's name is one line without control characters",
+                    field=f"{field_prefix}name",
+                )
+            )
         cats = frozenset(AlertCategory(c) for c in categories)
         digested = frozenset(AlertCategory(c) for c in digest)
         checks = (
-            lambda: normalise_email(email),
-            lambda: checked_language(language),
-            lambda: checked_timezone(timezone),
+            lambda: normalise_email(email, f"{field_prefix}email"),
+            lambda: checked_language(language, f"{field_prefix}language"),
+            lambda: checked_timezone(timezone, f"{field_prefix}timezone"),
         )
         results: list[str | None] = []
         for check in checks:
@@ -150,13 +162,19 @@ class Contact:
                 problems.append(exc)
                 results.append(None)
         if not cats:
-            problems.append(NoCategories("enrol the contact for a category", field="categories"))
+            problems.append(
+                NoCategories("enrol the contact for a category", field=f"{field_prefix}categories")
+            )
         for category in sorted(digested - DIGESTIBLE):
             problems.append(
-                DigestNotAllowed(f"{category.value} is always sent at once", field="digest")
+                DigestNotAllowed(
+                    f"{category.value} is always sent at once", field=f"{field_prefix}digest"
+                )
             )
         if not 0 <= digest_hour <= 23:
-            problems.append(InvalidDigestHour("digest_hour is 0 to 23", field="digest_hour"))
+            problems.append(
+                InvalidDigestHour("digest_hour is 0 to 23", field=f"{field_prefix}digest_hour")
+            )
         if problems:
             raise ValidationFailed(r for p in problems for r in p.reasons())
         return cls(
@@ -274,9 +292,8 @@ class PartnerContacts:
         if self.main_taken_over or not email:
             return []
         try:
-            main = Contact.create(
-                self.main_contact_id, name or self.company_name or email, email, AlertCategory
-            )
+            display = one_line(name) or one_line(self.company_name) or email
+            main = Contact.create(self.main_contact_id, display, email, AlertCategory)
         except NotificationsError:
             return []
         current = {c.contact_id: c for c in self.contacts}
@@ -353,7 +370,10 @@ class PartnerContacts:
     ) -> tuple[PartnerContacts, list[ContactsChanged]]:
         """Start from the partner's main contact, enrolled for every category and region."""
         main = Contact.create(
-            f"{partner_id}:main", main_contact_name, main_contact_email, AlertCategory
+            f"{partner_id}:main",
+            one_line(main_contact_name) or main_contact_email,
+            main_contact_email,
+            AlertCategory,
         )
         partner = cls(
             partner_id,

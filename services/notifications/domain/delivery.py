@@ -214,6 +214,17 @@ class Delivery:
 
     # -- outcome ---------------------------------------------------------------------
 
+    def unbuildable(
+        self, attempt: int, reason: str, now: datetime
+    ) -> tuple[Delivery, list[DeliveryEvent]] | None:
+        """The message of attempt `attempt` cannot be built (its stored content is no
+        valid message): it never will be, so fail for good with code
+        `unbuildable_message` rather than retry. None if that attempt is not ours."""
+        if self.status is not DeliveryStatus.SENDING or self.attempt != attempt:
+            return None
+        outcome = SendOutcome(SendResult.PERMANENT, 0, reason)
+        return self._fail(aware(now, "now"), outcome, "unbuildable_message", reason)
+
     def record(
         self, attempt: int, outcome: SendOutcome, now: datetime, policy: RetryPolicy
     ) -> tuple[Delivery, list[DeliveryEvent]] | None:

@@ -128,6 +128,12 @@ class UrgentChangeNotReschedulable(NotificationsError):
     code = "urgent_change_not_reschedulable"
 
 
+class SameWindow(NotificationsError):
+    """A reschedule to the very start and end the work already has changes nothing."""
+
+    code = "same_window"
+
+
 class UpgradeAlreadyRescheduled(NotificationsError):
     """An upgrade may be rescheduled once (§3)."""
 
@@ -177,6 +183,13 @@ class InvalidEmailAddress(NotificationsError):
     """The address is not a valid e-mail address (checked with email-validator)."""
 
     code = "invalid_email"
+
+
+class InvalidContactName(NotificationsError):
+    """A contact's name is a mail display name: one line, no control characters (no CR/LF:
+    header injection, RFC 5322 §2.2)."""
+
+    code = "invalid_contact_name"
 
 
 class UnsupportedLanguage(NotificationsError):

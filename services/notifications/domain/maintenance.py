@@ -26,6 +26,7 @@ from services.notifications.domain.errors import (
     NotificationsError,
     Reason,
     RescheduleReasonRequired,
+    SameWindow,
     UpgradeAlreadyRescheduled,
     UpgradeRescheduleTooLate,
     UrgentChangeNotReschedulable,
@@ -279,7 +280,8 @@ class Maintenance:
     ) -> list[Reason]:
         """Every §3 rule a reschedule to [start, end) requested at ``now`` breaks.
 
-        Not while started, completed or cancelled; a reason is required; urgent and
+        Not while started, completed or cancelled; a reason is required; the same start
+        and end as now is no move (`same_window`, listed without the rules below); urgent and
         emergency changes (severe vulnerability, certificates near expiry) never move; an
         upgrade moves at most `upgrade_reschedules` times and not within
         `upgrade_reschedule_cutoff_days` wall-clock days of its current start; the new
@@ -292,6 +294,10 @@ class Maintenance:
             )
         if not reason.strip():
             problems.append(RescheduleReasonRequired("say why it must move", field="reason"))
+        if (start, end) == (self.plan.start, self.plan.end):
+            # Nothing would move: the rules for a new time are beside the point.
+            problems.append(SameWindow("the work is already at that time", field="start"))
+            return [reason for problem in problems for reason in problem.reasons()]
         if self.plan.urgent:
             problems.append(
                 UrgentChangeNotReschedulable(

@@ -154,3 +154,20 @@ def dedupe(recipients: Iterable[Recipient]) -> list[Recipient]:
         if current is None or (replaces and recipient.audience is Audience.CUSTOMER_ADMIN):
             kept[key] = recipient
     return list(kept.values())
+
+
+def partner_affected(
+    partner_id: str,
+    partner: PartnerContacts | None,
+    region: Region | str,
+    affected_customer_partner_ids: Iterable[Iterable[str]],
+) -> bool:
+    """Whether a maintenance in ``region`` concerns ``partner_id`` — what entitles a
+    partner to ask for its reschedule (§3 "a reschedule request", read with "a maintenance
+    notice goes to the region's enrolled contacts and the affected customers' admins"):
+    the partner has a contact enrolled for maintenance and outages in that region (it is
+    told of the work), or it is named for one of the maintenance's affected customers
+    (``affected_customer_partner_ids``: each such customer's `partner_ids`)."""
+    if partner is not None and partner.enrolled(AlertCategory.MAINTENANCE_AND_OUTAGES, region):
+        return True
+    return any(partner_id in ids for ids in affected_customer_partner_ids)

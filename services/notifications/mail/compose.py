@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
 
+from services.notifications.domain.header_text import one_line
 from services.notifications.domain.recipients import Recipient
 from services.notifications.mail.invite import CalendarInvite
 from services.notifications.mail.render import RenderedMail
@@ -79,11 +80,17 @@ def mime(
     extra_headers: Mapping[str, str] | None = None,
 ) -> EmailMessage:
     """The MIME message of stored content: text and HTML alternatives, then attachments
-    (a calendar invite as `text/calendar; method=REQUEST|CANCEL`, RFC 6047)."""
+    (a calendar invite as `text/calendar; method=REQUEST|CANCEL`, RFC 6047).
+
+    Display names, the subject and extra header values are made one line (`one_line`:
+    control characters such as CR/LF become spaces), so input can never inject a header
+    nor make the message unbuildable. Raises `ValueError`/`TypeError`/`KeyError` only for
+    content that is not a message at all (e.g. an address that is no address): the
+    caller fails such a delivery for good (`unbuildable_message`)."""
     message = EmailMessage()
-    message["From"] = Address(content["from_name"], addr_spec=content["from_address"])
-    message["To"] = Address(content["to_name"] or "", addr_spec=content["to_address"])
-    message["Subject"] = content["subject"]
+    message["From"] = Address(one_line(content["from_name"]), addr_spec=content["from_address"])
+    message["To"] = Address(one_line(content["to_name"]), addr_spec=content["to_address"])
+    message["Subject"] = one_line(content["subject"])
     message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id
     message.set_content(content["text"])
@@ -97,5 +104,5 @@ def mime(
         )
     # After the body: setting the content drops `Content-*` headers set before it.
     for name, value in {**content.get("headers", {}), **(extra_headers or {})}.items():
-        message[name] = value
+        message[name] = one_line(value)
     return message
