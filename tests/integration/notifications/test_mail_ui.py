@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import urllib.parse
 
@@ -28,6 +29,11 @@ async def rendered_page(url: str) -> str:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.fail("needs Debian's chromium: apt-get install chromium", pytrace=False)
+    # The browser is a tool beside the servers: like them it keeps real time when CI runs the
+    # tests with the process clock shifted (libfaketime is inherited through LD_PRELOAD).
+    env = {
+        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
+    }
     process = await asyncio.create_subprocess_exec(
         browser,
         "--headless",
@@ -39,6 +45,7 @@ async def rendered_page(url: str) -> str:
         url,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
+        env=env,
     )
     out, _ = await asyncio.wait_for(process.communicate(), 120)
     return out.decode()
