@@ -11,6 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+FORBIDDEN = "forbidden"
+"""The code of every access refusal: the actor may not do this (to this aggregate). Such a
+refusal tells nothing about the aggregate (no owning partner, no state)."""
+
 
 @dataclass(frozen=True)
 class Reason:

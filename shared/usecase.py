@@ -39,7 +39,7 @@ from shared.errors import MessageRejected
 from shared.events import Envelope, Payload, new_event
 from shared.ids import derived_id
 from shared.mongo import Document
-from shared.refusals import Refused
+from shared.refusals import FORBIDDEN, Refused
 from shared.store import Applied, Change, Decide, Outgoing, Stored, Timer, fingerprint
 
 A = TypeVar("A")
@@ -334,7 +334,10 @@ class UseCases:
         error: Refused,
         now: datetime,
     ) -> Envelope:
-        about = dict(repo.about(aggregate)) if aggregate is not None else {}
+        # A forbidden actor learns nothing of the aggregate it may not touch (its partner,
+        # its state): the refusal names only the command and why (README, *Security*).
+        disclosed = aggregate is not None and error.code != FORBIDDEN
+        about = dict(repo.about(aggregate)) if disclosed else {}
         payload = repo.refused.model_validate(
             {
                 **about,

@@ -123,7 +123,7 @@ def require_partner(actor: Actor, partner_id: str) -> None:
     """A partner acts only for itself; the vendor's support centre for any partner."""
     if is_vendor_support(actor) or actor.partner_id == partner_id:
         return
-    raise forbidden(f"{actor.user_id} may not act for partner {partner_id}")
+    raise forbidden(f"{actor.user_id} may act only for its own partner")
 
 
 def require_vendor(actor: Actor) -> None:
