@@ -13,7 +13,7 @@ from typing import Any
 
 FORBIDDEN = "forbidden"
 """The code of every access refusal: the actor may not do this (to this aggregate). Such a
-refusal tells nothing about the aggregate (no owning partner, no state)."""
+refusal never names the partner the aggregate belongs to (README, *Security*)."""
 
 
 @dataclass(frozen=True)

@@ -334,10 +334,9 @@ class UseCases:
         error: Refused,
         now: datetime,
     ) -> Envelope:
-        # A forbidden actor learns nothing of the aggregate it may not touch (its partner,
-        # its state): the refusal names only the command and why (README, *Security*).
-        disclosed = aggregate is not None and error.code != FORBIDDEN
-        about = dict(repo.about(aggregate)) if disclosed else {}
+        about = dict(repo.about(aggregate)) if aggregate is not None else {}
+        if error.code == FORBIDDEN:  # never tell a refused actor whose aggregate it is
+            about = {k: v for k, v in about.items() if not k.endswith("partner_id")}
         payload = repo.refused.model_validate(
             {
                 **about,
