@@ -29,6 +29,7 @@ from services.support.domain.errors import (
 )
 from services.support.domain.requests import CopUploadRequest, TenantCapacity
 from services.support.domain.tenants import TenantRecord
+from services.support.domain.visibility import is_vendor_support
 from shared.actor import Actor
 from shared.contracts import support as c
 from shared.contracts.common import Reason as ReasonOut
@@ -130,9 +131,9 @@ async def check(s: Support, cause: Envelope, cmd: c.CheckCapacity) -> None:
     """Answer whether the counts are within the confirmed capacity (a query)."""
     capacity = await s.uc.load(CAPACITY_REPO, cmd.tenant_id)
     if capacity is not None and not (
-        cmd.actor.partner_id is None or cmd.actor.partner_id == capacity.partner_id
+        is_vendor_support(cmd.actor) or cmd.actor.partner_id == capacity.partner_id
     ):
-        capacity = None  # another partner's tenant: nothing is revealed
+        capacity = None  # not the tenant's partner nor the vendor: nothing is revealed
     reasons: list[ReasonOut] = []
     if capacity is None:
         message = f"no confirmed capacity for tenant {cmd.tenant_id!r}"

@@ -71,7 +71,7 @@ class Answer:
 
     codes: list[str] = field(default_factory=list)
     reason_codes: list[str] = field(default_factory=list)
-    told: list[dict[str, Any]] = field(default_factory=list)  # refusals and rejections
+    told: list[dict[str, Any]] = field(default_factory=list)  # all it published or raised
 
     @property
     def verdict(self) -> str:
@@ -90,7 +90,8 @@ REFUSALS = (".action_refused", ".command.rejected", ".action_denied")
 
 
 async def answer_of(run: Callable[[], Awaitable[None]], published: Callable[[], list[Envelope]]):
-    """Run one command; collect every refusal it published and the rejection it raised."""
+    """Run one command; collect all it published (refusals and answers included) and the
+    rejection it raised."""
     before = len(published())
     answer = Answer()
     try:
@@ -101,11 +102,11 @@ async def answer_of(run: Callable[[], Awaitable[None]], published: Callable[[], 
         answer.reason_codes += [str(r.get("code")) for r in reasons]
         answer.told.append({"rejected": rejected.code, "reasons": reasons})
     for envelope in published()[before:]:
+        answer.told.append({"type": envelope.type, "subject": envelope.subject, **envelope.data})
         if envelope.type.endswith(REFUSALS):
             data = envelope.data
             answer.codes.append(str(data.get("code") or "forbidden"))
             answer.reason_codes += [str(r.get("code")) for r in data.get("reasons", [])]
-            answer.told.append({"type": envelope.type, "subject": envelope.subject, **data})
     return answer
 
 

@@ -115,4 +115,5 @@ async def test_the_matrix_holds():
             answer = await answer_of(run, world.events)
             leaks = leaked(answer, OWNER, cmd) if kind in OUTSIDERS else []
             cells.append(Cell(row, kind, answer.verdict, leaks))
-    assert report("porting", cells) == []
+    wrong = report("porting", cells)
+    assert not wrong, "\n".join(wrong)
