@@ -54,38 +54,38 @@ from tests.unit.support.world import (
 pytestmark = pytest.mark.unit
 
 TABLE = """
-command                                 tenant  own  other  dist  vendor  cloud_ops  cust  anon  none
-support.ticket.open                     own     A    D      D     A       D          D     D     D
-support.ticket.open                     other   D    D      D     D       D          D     D     D
-support.ticket.acknowledge              -       D    D      D     A       D          D     D     D
-support.ticket.start_work               -       D    D      D     A       D          D     D     D
-support.ticket.wait_on_partner          -       D    D      D     A       D          D     D     D
-support.ticket.record_partner_response  -       A    D      D     A       D          D     D     D
-support.ticket.give_status_update       -       D    D      D     A       D          D     D     D
-support.ticket.change_severity          -       A    D      D     A       D          D     D     D
-support.ticket.resolve                  -       D    D      D     A       D          D     D     D
-support.ticket.close                    -       A    D      D     A       D          D     D     D
-support.ticket.reopen                   -       A    D      D     A       D          D     D     D
-support.ticket.link_incident            -       D    D      D     A       D          D     D     D
-support.partner.set_escalation_contact  -       A    D      D     A       D          D     D     D
-support.incident.declare                -       D    D      D     A       D          D     D     D
-support.incident.update                 -       D    D      D     A       D          D     D     D
-support.incident.resolve                -       D    D      D     A       D          D     D     D
-support.capacity.record_activation      own     A    D      D     A       D          D     D     D
-support.capacity.record_activation      other   D    A      D     A       D          D     D     D
-support.capacity.request_change         own     A    D      D     A       D          D     D     D
-support.capacity.request_change         other   D    A      D     A       D          D     D     D
-support.capacity.check                  own     A    A      A     A       A          A     A     D
-support.capacity.check                  other   A    A      A     A       A          A     A     D
-support.capacity.confirm_change         -       D    D      D     A       D          D     D     D
-support.capacity.refuse_change          -       D    D      D     A       D          D     D     D
-support.cop_upload.request              own     A    D      D     A       D          D     D     D
-support.cop_upload.request              other   D    A      D     A       D          D     D     D
-support.cop_upload.confirm              -       D    D      D     A       D          D     D     D
-support.cop_upload.refuse               -       D    D      D     A       D          D     D     D
-support.tickets.list                    -       A    A      A     A       D          D     D     D
-support.tenants.list                    -       A    A      A     D       D          D     D     D
-support.response_report.request         -       A    D      D     A       D          D     D     D
+command                                 tenant  own  other  dist  vendor  ops  cust  anon  none
+support.ticket.open                     own     A    D      D     A       D    D     D     D
+support.ticket.open                     other   D    D      D     D       D    D     D     D
+support.ticket.acknowledge              -       D    D      D     A       D    D     D     D
+support.ticket.start_work               -       D    D      D     A       D    D     D     D
+support.ticket.wait_on_partner          -       D    D      D     A       D    D     D     D
+support.ticket.record_partner_response  -       A    D      D     A       D    D     D     D
+support.ticket.give_status_update       -       D    D      D     A       D    D     D     D
+support.ticket.change_severity          -       A    D      D     A       D    D     D     D
+support.ticket.resolve                  -       D    D      D     A       D    D     D     D
+support.ticket.close                    -       A    D      D     A       D    D     D     D
+support.ticket.reopen                   -       A    D      D     A       D    D     D     D
+support.ticket.link_incident            -       D    D      D     A       D    D     D     D
+support.partner.set_escalation_contact  -       A    D      D     A       D    D     D     D
+support.incident.declare                -       D    D      D     A       D    D     D     D
+support.incident.update                 -       D    D      D     A       D    D     D     D
+support.incident.resolve                -       D    D      D     A       D    D     D     D
+support.capacity.record_activation      own     A    D      D     A       D    D     D     D
+support.capacity.record_activation      other   D    A      D     A       D    D     D     D
+support.capacity.request_change         own     A    D      D     A       D    D     D     D
+support.capacity.request_change         other   D    A      D     A       D    D     D     D
+support.capacity.check                  own     A    A      A     A       A    A     A     D
+support.capacity.check                  other   A    A      A     A       A    A     A     D
+support.capacity.confirm_change         -       D    D      D     A       D    D     D     D
+support.capacity.refuse_change          -       D    D      D     A       D    D     D     D
+support.cop_upload.request              own     A    D      D     A       D    D     D     D
+support.cop_upload.request              other   D    A      D     A       D    D     D     D
+support.cop_upload.confirm              -       D    D      D     A       D    D     D     D
+support.cop_upload.refuse               -       D    D      D     A       D    D     D     D
+support.tickets.list                    -       A    A      A     A       D    D     D     D
+support.tenants.list                    -       A    A      A     D       D    D     D     D
+support.response_report.request         -       A    D      D     A       D    D     D     D
 """
 
 OTHER_TENANT = "tenant-gb-99"
@@ -94,13 +94,13 @@ ACTORS = {
     "other": Actor(user_id="user-2002-a", partner_id=OTHER, roles=("support_lead",)),
     "dist": Actor(user_id="user-0900-a", partner_id=DISTRIBUTOR, roles=("support_lead",)),
     "vendor": Actor.model_validate(VENDOR),
-    "cloud_ops": Actor(user_id="ops-01", roles=("cloud_operations",)),
+    "ops": Actor(user_id="ops-01", roles=("cloud_operations",)),
     "cust": Actor(
         user_id="admin@customer.example.com", tenant_id=TENANT, roles=("customer_admin",)
     ),
     "anon": Actor(user_id="someone"),
 }
-OUTSIDERS = ("other", "dist", "cloud_ops", "cust", "anon")
+OUTSIDERS = ("other", "dist", "ops", "cust", "anon")
 OWNER = (
     PARTNER,
     "alex@partner.example.com",
