@@ -125,32 +125,33 @@ async def base() -> World:
     return world
 
 
+Step = tuple[Any, dict[str, Any]]
+STEP_COMMANDS: dict[Any, type[PartnerCommand]] = {
+    tickets.acknowledge: c.AcknowledgeTicket,
+    tickets.start_work: c.StartWorkOnTicket,
+    tickets.wait_on_partner: c.WaitOnPartner,
+    tickets.resolve: c.ResolveTicket,
+}
 OWNER_SIDE = Actor(user_id=USER, partner_id=PARTNER)
 VENDOR_SIDE = ACTORS["vendor"]
 
 
-async def opened(world: World, *steps: tuple[Any, dict[str, Any]]) -> str:
+async def opened(world: World, *steps: Step) -> str:
     """A ticket the owner opened, taken through `steps` (use case, fields) by the vendor."""
     await run(world, tickets.open_ticket, open_command("base-1", actor=OWNER_SIDE))
     ticket_id = tickets.ticket_id_for(PARTNER, "base-1")
     for n, (use_case, fields) in enumerate(steps):
-        model = {
-            tickets.acknowledge: c.AcknowledgeTicket,
-            tickets.start_work: c.StartWorkOnTicket,
-            tickets.wait_on_partner: c.WaitOnPartner,
-            tickets.resolve: c.ResolveTicket,
-        }[use_case]
-        cmd = model.model_validate(
+        cmd = STEP_COMMANDS[use_case].model_validate(
             {"request_id": f"step-{n}", "actor": VENDOR_SIDE, "ticket_id": ticket_id, **fields}
         )
         await run(world, use_case, cmd)
     return ticket_id
 
 
-ACK = (tickets.acknowledge, {})
-WORK = (tickets.start_work, {})
-WAIT = (tickets.wait_on_partner, {"reason": "logs needed"})
-RESOLVE = (tickets.resolve, {"resolution": "fixed", "summary": "codec fixed"})
+ACK: Step = (tickets.acknowledge, {})
+WORK: Step = (tickets.start_work, {})
+WAIT: Step = (tickets.wait_on_partner, {"reason": "logs needed"})
+RESOLVE: Step = (tickets.resolve, {"resolution": "fixed", "summary": "codec fixed"})
 
 
 def on_ticket(model: type[PartnerCommand], use_case: Any, *steps: Any, **fields: Any) -> Scenario:
