@@ -40,8 +40,9 @@ class Row:
     expected: dict[str, str]  # actor kind → A/D
 
 
-def parse(table: str) -> dict[tuple[str, str], Row]:
-    """The rows of a table written as aligned text (first line: the column names)."""
+def parse(table: str, prefix: str = "") -> dict[tuple[str, str], Row]:
+    """The rows of a table written as aligned text (first line: the column names);
+    `prefix` is put before each command type written without it."""
     lines = [line.split() for line in table.strip().splitlines() if line.strip()]
     header, body = lines[0], lines[1:]
     assert header[:2] == ["command", "tenant"], header
@@ -50,9 +51,9 @@ def parse(table: str) -> dict[tuple[str, str], Row]:
     for cells in body:
         assert len(cells) == len(header), f"row {cells[0]} has {len(cells)} cells"
         assert set(cells[2:]) <= {ALLOW, DENY}, cells
-        key = (cells[0], cells[1])
+        key = (prefix + cells[0], cells[1])
         assert key not in rows, f"row {key} twice"
-        rows[key] = Row(cells[0], cells[1], dict(zip(kinds, cells[2:], strict=True)))
+        rows[key] = Row(key[0], cells[1], dict(zip(kinds, cells[2:], strict=True)))
     return rows
 
 
