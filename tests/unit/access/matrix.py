@@ -90,7 +90,9 @@ def _is_access(code: str) -> bool:
 REFUSALS = (".action_refused", ".command.rejected", ".action_denied")
 
 
-async def answer_of(run: Callable[[], Awaitable[None]], published: Callable[[], list[Envelope]]):
+async def answer_of(
+    run: Callable[[], Awaitable[Any]], published: Callable[[], list[Envelope]]
+) -> Answer:
     """Run one command; collect all it published (refusals and answers included) and the
     rejection it raised."""
     before = len(published())
@@ -111,10 +113,14 @@ async def answer_of(run: Callable[[], Awaitable[None]], published: Callable[[], 
     return answer
 
 
-def leaked(answer: Answer, owner: Sequence[str], command: Payload) -> list[str]:
-    """The owner's identifying values a refusal tells that the command did not name."""
+def leaked(
+    answer: Answer, owner: Sequence[str], command: Payload, records: Sequence[str] = ()
+) -> list[str]:
+    """The owner's identifying values an answer tells that the command did not name
+    (`records`: event types that are the vendor's records, not answers to the actor)."""
     sent = json.dumps(command.model_dump(mode="json"))
-    told = json.dumps(answer.told, default=str)
+    answers = [t for t in answer.told if t.get("type") not in records]
+    told = json.dumps(answers, default=str)
     return [value for value in owner if value and value not in sent and value in told]
 
 

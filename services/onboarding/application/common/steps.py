@@ -116,9 +116,12 @@ def refused(deps: Deps, cause: Envelope, refusal: Refusal, error: OnboardingErro
     the id binds the whole command, so another command reusing the envelope id gets its own
     refusal instead of one consumers drop as a duplicate)."""
     details = {} if isinstance(error, ValidationFailed) else dict(error.details)
+    ids = dict(refusal.ids)
+    if isinstance(error, Forbidden):  # never tell a refused actor whose aggregate it is
+        ids = {k: None if k.endswith("partner_id") else v for k, v in ids.items()}
     payload = refusal.model.model_validate(
         {
-            **refusal.ids,
+            **ids,
             "command_type": cause.type,
             "command_id": cause.id,
             "request_id": cause.data.get("request_id"),
