@@ -37,6 +37,7 @@ from shared.actor import Actor
 from shared.contracts import onboarding as c
 from shared.contracts.common import PartnerCommand
 from shared.events import Envelope
+from tests.unit.access import test_matrix_onboarding_partners as partners
 from tests.unit.access.matrix import NONE, Cell, answer_of, command_types, leaked, parse, report
 from tests.unit.access.matrix import without_actor as refused_without_actor
 from tests.unit.onboarding.test_admin_devices_and_provisioning import vendor_phone
@@ -279,31 +280,15 @@ NOT_YET = {
     "onboarding.group.remove_admin_user",
     "onboarding.group.set_business_profile_number",
     "onboarding.inventory.add_numbers",
-    "onboarding.legacy_email.record",
     "onboarding.licences.assign_to_user",
     "onboarding.licences.release",
     "onboarding.licences.unassign_from_user",
     "onboarding.licences.use",
-    "onboarding.partner.change_contacts",
-    "onboarding.partner.register",
-    "onboarding.provider_onboarding.arrange_kickoff_call",
-    "onboarding.provider_onboarding.assign_coordinator",
-    "onboarding.provider_onboarding.complete_training",
-    "onboarding.provider_onboarding.make_platform_access_live",
-    "onboarding.provider_onboarding.receive_order",
-    "onboarding.provider_onboarding.record_account",
-    "onboarding.provider_onboarding.send_confirmation",
     "onboarding.provisioning.record_outcome",
     "onboarding.provisioning.record_synchronised",
     "onboarding.provisioning.request_call_recording_customer",
     "onboarding.provisioning.request_reporting_partition",
     "onboarding.provisioning.retry",
-    "onboarding.reseller.activate_estore",
-    "onboarding.reseller.complete_webinar",
-    "onboarding.reseller.pass_terms_url",
-    "onboarding.reseller.register",
-    "onboarding.reseller.sign_agreement",
-    "onboarding.reseller.take_certification_test",
 }
 
 
@@ -317,8 +302,11 @@ def audits(published: list[Envelope]) -> list[bool]:
 
 
 def test_every_command_has_a_row_or_is_listed():
-    assert {t for t, _ in ROWS} | NOT_YET == command_types(ROUTES)
+    rows = {t for t, _ in ROWS} | {t for t, _ in partners.ROWS}
+    assert rows | NOT_YET == command_types(ROUTES)
+    assert not rows & NOT_YET
     assert {t for t, _ in ROWS} == set(SCENARIOS)
+    assert {t for t, _ in partners.ROWS} == set(partners.SCENARIOS)
 
 
 async def test_the_matrix_holds():
@@ -349,4 +337,30 @@ async def test_the_matrix_holds():
                     cell.got += f" (audit {audited})"
             cells.append(cell)
     wrong = report("onboarding", cells)
+    assert not wrong, "\n".join(wrong)
+
+
+async def test_the_partners_matrix_holds():
+    """Partners, the reseller programme and the provider onboarding (see that module)."""
+    bases: dict[Any, Snapshot] = {}
+    cells: list[Cell] = []
+    for row in partners.ROWS.values():
+        base, use_case, build_command = partners.SCENARIOS[row.command_type]
+        if base not in bases:
+            h = Harness()
+            await base(h)
+            bases[base] = Snapshot(h)
+        snapshot = bases[base]
+        for kind in row.expected:
+            h = snapshot.restore()
+            command = build_command(partners.ACTORS.get(kind, partners.ACTORS["own"]), h)
+            if kind == NONE:
+                cells.append(Cell(row, kind, "D" if refused_without_actor(command) else "A"))
+                continue
+            run = functools.partial(h.send, use_case, command)
+            answer = await answer_of(run, snapshot.published)
+            outsider = kind in partners.OUTSIDERS
+            leaks = leaked(answer, partners.OWNER, command) if outsider else []
+            cells.append(Cell(row, kind, answer.verdict, leaks))
+    wrong = report("onboarding partners", cells)
     assert not wrong, "\n".join(wrong)
