@@ -37,6 +37,7 @@ from shared.actor import Actor
 from shared.contracts import onboarding as c
 from shared.contracts.common import PartnerCommand
 from shared.events import Envelope
+from tests.unit.access import test_matrix_onboarding_groups as groups
 from tests.unit.access import test_matrix_onboarding_partners as partners
 from tests.unit.access.matrix import NONE, Cell, answer_of, command_types, leaked, parse, report
 from tests.unit.access.matrix import without_actor as refused_without_actor
@@ -269,26 +270,10 @@ NOT_YET = {
     "onboarding.activation.return",
     "onboarding.activation.send_invitation",
     "onboarding.activation.submit",
-    "onboarding.clone_group.register",
-    "onboarding.device.record_vendor_phone_configured",
-    "onboarding.group.add_admin_user",
-    "onboarding.group.apply_recording_licences",
-    "onboarding.group.assign_numbers",
-    "onboarding.group.create",
-    "onboarding.group.enable_voice_portal",
-    "onboarding.group.release_numbers",
-    "onboarding.group.remove_admin_user",
-    "onboarding.group.set_business_profile_number",
-    "onboarding.inventory.add_numbers",
     "onboarding.licences.assign_to_user",
     "onboarding.licences.release",
     "onboarding.licences.unassign_from_user",
     "onboarding.licences.use",
-    "onboarding.provisioning.record_outcome",
-    "onboarding.provisioning.record_synchronised",
-    "onboarding.provisioning.request_call_recording_customer",
-    "onboarding.provisioning.request_reporting_partition",
-    "onboarding.provisioning.retry",
 }
 
 
@@ -302,11 +287,12 @@ def audits(published: list[Envelope]) -> list[bool]:
 
 
 def test_every_command_has_a_row_or_is_listed():
-    rows = {t for t, _ in ROWS} | {t for t, _ in partners.ROWS}
+    rows = {t for t, _ in ROWS} | {t for t, _ in partners.ROWS} | {t for t, _ in groups.ROWS}
     assert rows | NOT_YET == command_types(ROUTES)
     assert not rows & NOT_YET
     assert {t for t, _ in ROWS} == set(SCENARIOS)
     assert {t for t, _ in partners.ROWS} == set(partners.SCENARIOS)
+    assert {t for t, _ in groups.ROWS} == set(groups.SCENARIOS)
 
 
 async def test_the_matrix_holds():
@@ -340,12 +326,12 @@ async def test_the_matrix_holds():
     assert not wrong, "\n".join(wrong)
 
 
-async def test_the_partners_matrix_holds():
-    """Partners, the reseller programme and the provider onboarding (see that module)."""
+async def concept_matrix(name: str, concept: Any) -> list[str]:
+    """One concept module's rows (its SCENARIOS, ACTORS, OUTSIDERS, OWNER) on the fakes."""
     bases: dict[Any, Snapshot] = {}
     cells: list[Cell] = []
-    for row in partners.ROWS.values():
-        base, use_case, build_command = partners.SCENARIOS[row.command_type]
+    for row in concept.ROWS.values():
+        base, use_case, build_command = concept.SCENARIOS[row.command_type]
         if base not in bases:
             h = Harness()
             await base(h)
@@ -353,14 +339,25 @@ async def test_the_partners_matrix_holds():
         snapshot = bases[base]
         for kind in row.expected:
             h = snapshot.restore()
-            command = build_command(partners.ACTORS.get(kind, partners.ACTORS["own"]), h)
+            command = build_command(concept.ACTORS.get(kind, concept.ACTORS["own"]), h)
             if kind == NONE:
                 cells.append(Cell(row, kind, "D" if refused_without_actor(command) else "A"))
                 continue
             run = functools.partial(h.send, use_case, command)
             answer = await answer_of(run, snapshot.published)
-            outsider = kind in partners.OUTSIDERS
-            leaks = leaked(answer, partners.OWNER, command) if outsider else []
+            outsider = kind in concept.OUTSIDERS
+            leaks = leaked(answer, concept.OWNER, command) if outsider else []
             cells.append(Cell(row, kind, answer.verdict, leaks))
-    wrong = report("onboarding partners", cells)
+    return report(name, cells)
+
+
+async def test_the_partners_matrix_holds():
+    """Partners, the reseller programme and the provider onboarding (see that module)."""
+    wrong = await concept_matrix("onboarding partners", partners)
+    assert not wrong, "\n".join(wrong)
+
+
+async def test_the_groups_matrix_holds():
+    """Groups, inventory, provisioning and device reports (see that module)."""
+    wrong = await concept_matrix("onboarding groups", groups)
     assert not wrong, "\n".join(wrong)
