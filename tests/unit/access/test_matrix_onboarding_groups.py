@@ -48,23 +48,23 @@ from tests.unit.onboarding.test_admin_groups import (
 )
 
 TABLE = """
-command                                          tenant own other dist prov integ vops ops cust anon none
-clone_group.register                             -      D   D     D    A    D     D    D   D    D    D
-group.create                                     -      A   D     D    A    D     D    D   D    D    D
-group.assign_numbers                             -      A   D     D    A    D     D    D   D    D    D
-group.release_numbers                            -      A   D     D    A    D     D    D   D    D    D
-group.set_business_profile_number                -      A   D     D    A    D     D    D   D    D    D
-group.enable_voice_portal                        -      A   D     D    A    D     D    D   D    D    D
-group.add_admin_user                             -      A   D     D    A    D     D    D   D    D    D
-group.remove_admin_user                          -      A   D     D    A    D     D    D   D    D    D
-inventory.add_numbers                            -      D   D     D    A    D     D    D   D    D    D
-provisioning.request_reporting_partition         -      A   D     D    A    D     D    D   D    D    D
-provisioning.request_call_recording_customer     -      A   D     D    A    D     D    D   D    D    D
-provisioning.record_outcome                      -      D   D     D    D    A     D    D   D    D    D
-provisioning.record_synchronised                 -      D   D     D    D    A     D    D   D    D    D
-provisioning.retry                               -      A   D     D    A    D     D    D   D    D    D
-group.apply_recording_licences                   -      A   D     D    A    D     D    D   D    D    D
-device.record_vendor_phone_configured            -      D   D     D    D    A     D    D   D    D    D
+command                                      tenant own other dist prov integ vops ops cust anon none
+clone_group.register                         -      D   D     D    A    D     D    D   D    D    D
+group.create                                 -      A   D     D    A    D     D    D   D    D    D
+group.assign_numbers                         -      A   D     D    A    D     D    D   D    D    D
+group.release_numbers                        -      A   D     D    A    D     D    D   D    D    D
+group.set_business_profile_number            -      A   D     D    A    D     D    D   D    D    D
+group.enable_voice_portal                    -      A   D     D    A    D     D    D   D    D    D
+group.add_admin_user                         -      A   D     D    A    D     D    D   D    D    D
+group.remove_admin_user                      -      A   D     D    A    D     D    D   D    D    D
+inventory.add_numbers                        -      D   D     D    A    D     D    D   D    D    D
+provisioning.request_reporting_partition     -      A   D     D    A    D     D    D   D    D    D
+provisioning.request_call_recording_customer -      A   D     D    A    D     D    D   D    D    D
+provisioning.record_outcome                  -      D   D     D    D    A     D    D   D    D    D
+provisioning.record_synchronised             -      D   D     D    D    A     D    D   D    D    D
+provisioning.retry                           -      A   D     D    A    D     D    D   D    D    D
+group.apply_recording_licences               -      A   D     D    A    D     D    D   D    D    D
+device.record_vendor_phone_configured        -      D   D     D    D    A     D    D   D    D    D
 """
 ROWS = parse(TABLE, prefix="onboarding.")
 
