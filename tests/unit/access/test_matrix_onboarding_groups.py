@@ -12,7 +12,7 @@ Rules (spec/domain.md §1.4, §1.6; `services/onboarding/domain/access.py`):
 - another partner — the distributor included: the group is its reseller's — vendor and
   cloud operations, a customer admin: none of it.
 No command here names a tenant. Columns: `own` the group's partner's user, `other` another
-partner's, `dist` a distributor's, `prov` provisioning, `integ` integration, `vops` vendor
+partner's, `dist` a distributor's, `prov` provisioning, `intg` integration, `vops` vendor
 operations, `ops` cloud operations, `cust` a customer admin.
 """
 
@@ -48,23 +48,23 @@ from tests.unit.onboarding.test_admin_groups import (
 )
 
 TABLE = """
-command                                      tenant own other dist prov integ vops ops cust anon none
-clone_group.register                         -      D   D     D    A    D     D    D   D    D    D
-group.create                                 -      A   D     D    A    D     D    D   D    D    D
-group.assign_numbers                         -      A   D     D    A    D     D    D   D    D    D
-group.release_numbers                        -      A   D     D    A    D     D    D   D    D    D
-group.set_business_profile_number            -      A   D     D    A    D     D    D   D    D    D
-group.enable_voice_portal                    -      A   D     D    A    D     D    D   D    D    D
-group.add_admin_user                         -      A   D     D    A    D     D    D   D    D    D
-group.remove_admin_user                      -      A   D     D    A    D     D    D   D    D    D
-inventory.add_numbers                        -      D   D     D    A    D     D    D   D    D    D
-provisioning.request_reporting_partition     -      A   D     D    A    D     D    D   D    D    D
-provisioning.request_call_recording_customer -      A   D     D    A    D     D    D   D    D    D
-provisioning.record_outcome                  -      D   D     D    D    A     D    D   D    D    D
-provisioning.record_synchronised             -      D   D     D    D    A     D    D   D    D    D
-provisioning.retry                           -      A   D     D    A    D     D    D   D    D    D
-group.apply_recording_licences               -      A   D     D    A    D     D    D   D    D    D
-device.record_vendor_phone_configured        -      D   D     D    D    A     D    D   D    D    D
+command                                      tenant own other dist prov intg vops ops cust anon none
+clone_group.register                         -      D   D     D    A    D    D    D   D    D    D
+group.create                                 -      A   D     D    A    D    D    D   D    D    D
+group.assign_numbers                         -      A   D     D    A    D    D    D   D    D    D
+group.release_numbers                        -      A   D     D    A    D    D    D   D    D    D
+group.set_business_profile_number            -      A   D     D    A    D    D    D   D    D    D
+group.enable_voice_portal                    -      A   D     D    A    D    D    D   D    D    D
+group.add_admin_user                         -      A   D     D    A    D    D    D   D    D    D
+group.remove_admin_user                      -      A   D     D    A    D    D    D   D    D    D
+inventory.add_numbers                        -      D   D     D    A    D    D    D   D    D    D
+provisioning.request_reporting_partition     -      A   D     D    A    D    D    D   D    D    D
+provisioning.request_call_recording_customer -      A   D     D    A    D    D    D   D    D    D
+provisioning.record_outcome                  -      D   D     D    D    A    D    D   D    D    D
+provisioning.record_synchronised             -      D   D     D    D    A    D    D   D    D    D
+provisioning.retry                           -      A   D     D    A    D    D    D   D    D    D
+group.apply_recording_licences               -      A   D     D    A    D    D    D   D    D    D
+device.record_vendor_phone_configured        -      D   D     D    D    A    D    D   D    D    D
 """
 ROWS = parse(TABLE, prefix="onboarding.")
 
@@ -74,7 +74,7 @@ ACTORS: dict[str, Actor] = {
     "other": OTHER_STAFF,
     "dist": actor("builder@distributor.example.com", partner_id=DISTRIBUTOR),
     "prov": PROVISIONING,
-    "integ": INTEGRATION,
+    "intg": INTEGRATION,
     "vops": actor("vops@vendor.example.com", "vendor_operations"),
     "ops": actor("ops@vendor.example.com", "cloud_operations"),
     "cust": actor(CUSTOMER_ADMIN.user_id, "tenant_admin", "customer_admin", tenant_id="T-CUS-1"),
@@ -139,23 +139,38 @@ async def partition_requested(h: Harness) -> None:
 
 async def partition_failed(h: Harness) -> None:
     await partition_requested(h)
-    failed = cmd(c.RecordProvisioningOutcome, INTEGRATION, provisioning_id=PARTITION,
-                 outcome="failed", reason="timeout")  # fmt: skip
+    failed = cmd(
+        c.RecordProvisioningOutcome,
+        INTEGRATION,
+        provisioning_id=PARTITION,
+        outcome="failed",
+        reason="timeout",
+    )
     await h.send(provisioning.record_outcome, failed.model_copy(update={"request_id": "f"}))
 
 
 async def partition_done(h: Harness) -> None:
     await partition_requested(h)
-    done = cmd(c.RecordProvisioningOutcome, INTEGRATION, provisioning_id=PARTITION,
-               outcome="done", external_id="RP-1")  # fmt: skip
+    done = cmd(
+        c.RecordProvisioningOutcome,
+        INTEGRATION,
+        provisioning_id=PARTITION,
+        outcome="done",
+        external_id="RP-1",
+    )
     await h.send(provisioning.record_outcome, done.model_copy(update={"request_id": "d"}))
 
 
 async def recording_done(h: Harness) -> None:
     await ready(h)
     await h.send(provisioning.request_call_recording_customer, recording_customer(STAFF, "b-r"))
-    done = cmd(c.RecordProvisioningOutcome, INTEGRATION, provisioning_id=RECORDING,
-               outcome="done", external_id="CR-1")  # fmt: skip
+    done = cmd(
+        c.RecordProvisioningOutcome,
+        INTEGRATION,
+        provisioning_id=RECORDING,
+        outcome="done",
+        external_id="CR-1",
+    )
     await h.send(provisioning.record_outcome, done.model_copy(update={"request_id": "d"}))
 
 
@@ -192,7 +207,7 @@ SCENARIOS: dict[str, tuple[Base, Any, Build]] = {
             group_name="Southwind Example Ltd",
             clone_group_id="CLONE-1",
             default_domain="voice.example.com",
-        ),  # fmt: skip
+        ),
     ),
     "onboarding.group.assign_numbers": on_group(
         groups.assign_numbers, c.AssignNumbersToGroup, numbers=[NUMBERS[2]]
@@ -213,7 +228,7 @@ SCENARIOS: dict[str, tuple[Base, Any, Build]] = {
         first_name="Bo",
         last_name="Example",
         password="correct horse battery staple",
-    ),  # fmt: skip
+    ),
     "onboarding.group.remove_admin_user": on_group(
         groups.remove_admin_user, c.RemoveGroupAdminUser, user_id=ADMIN_USER
     ),
@@ -241,7 +256,7 @@ SCENARIOS: dict[str, tuple[Base, Any, Build]] = {
             provisioning_id=PARTITION,
             outcome="done",
             external_id="RP-1",
-        ),  # fmt: skip
+        ),
     ),
     "onboarding.provisioning.record_synchronised": (
         partition_done,
