@@ -37,6 +37,7 @@ from shared.actor import Actor
 from shared.contracts import onboarding as c
 from shared.contracts.common import PartnerCommand
 from shared.events import Envelope
+from tests.unit.access import test_matrix_onboarding_activation as activation
 from tests.unit.access import test_matrix_onboarding_groups as groups
 from tests.unit.access import test_matrix_onboarding_partners as partners
 from tests.unit.access.matrix import NONE, Cell, answer_of, command_types, leaked, parse, report
@@ -259,22 +260,8 @@ SCENARIOS: dict[str, tuple[str, Any, Build]] = {
     "onboarding.report_issue.route": ("linked", queries.route, customer_side(c.RouteReportIssue)),
 }
 
-NOT_YET = {
-    # Commands of the other concepts, still without a row: each listed by name, so a *new*
-    # command without a row fails `test_every_command_has_a_row_or_is_listed`.
-    "onboarding.activation.activate_tenant",
-    "onboarding.activation.add_co_administrator",
-    "onboarding.activation.approve",
-    "onboarding.activation.resend_invitation",
-    "onboarding.activation.resubmit",
-    "onboarding.activation.return",
-    "onboarding.activation.send_invitation",
-    "onboarding.activation.submit",
-    "onboarding.licences.assign_to_user",
-    "onboarding.licences.release",
-    "onboarding.licences.unassign_from_user",
-    "onboarding.licences.use",
-}
+NOT_YET: set[str] = set()
+"""Commands without a row yet, by name (a new command without a row fails the test)."""
 
 
 AUDIT_TRAIL = ("onboarding.on_behalf.action_audited", "onboarding.on_behalf.action_denied")
@@ -287,12 +274,14 @@ def audits(published: list[Envelope]) -> list[bool]:
 
 
 def test_every_command_has_a_row_or_is_listed():
-    rows = {t for t, _ in ROWS} | {t for t, _ in partners.ROWS} | {t for t, _ in groups.ROWS}
+    concepts = (partners, groups, activation)
+    rows = {t for t, _ in ROWS}.union(*({t for t, _ in m.ROWS} for m in concepts))
     assert rows | NOT_YET == command_types(ROUTES)
     assert not rows & NOT_YET
     assert {t for t, _ in ROWS} == set(SCENARIOS)
     assert {t for t, _ in partners.ROWS} == set(partners.SCENARIOS)
     assert {t for t, _ in groups.ROWS} == set(groups.SCENARIOS)
+    assert {t for t, _ in activation.ROWS} == set(activation.SCENARIOS)
 
 
 async def test_the_matrix_holds():
@@ -339,7 +328,10 @@ async def concept_matrix(name: str, concept: Any) -> list[str]:
         snapshot = bases[base]
         for kind in row.expected:
             h = snapshot.restore()
-            command = build_command(concept.ACTORS.get(kind, concept.ACTORS["own"]), h)
+            who = concept.ACTORS.get(kind, concept.ACTORS["own"])
+            command = (
+                build_command(who, h, row.tenant) if concept.TENANTS else build_command(who, h)
+            )
             if kind == NONE:
                 cells.append(Cell(row, kind, "D" if refused_without_actor(command) else "A"))
                 continue
@@ -360,4 +352,10 @@ async def test_the_partners_matrix_holds():
 async def test_the_groups_matrix_holds():
     """Groups, inventory, provisioning and device reports (see that module)."""
     wrong = await concept_matrix("onboarding groups", groups)
+    assert not wrong, "\n".join(wrong)
+
+
+async def test_the_activation_matrix_holds():
+    """Activation requests, invitations, tenants and licences (see that module)."""
+    wrong = await concept_matrix("onboarding activation", activation)
     assert not wrong, "\n".join(wrong)

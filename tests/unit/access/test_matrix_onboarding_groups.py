@@ -66,6 +66,8 @@ provisioning.retry                           -      A   D     D    A    D    D  
 group.apply_recording_licences               -      A   D     D    A    D    D    D   D    D    D
 device.record_vendor_phone_configured        -      D   D     D    D    A    D    D   D    D    D
 """
+TENANTS = False
+"""Whether a scenario builds its command for the own or the other tenant."""
 ROWS = parse(TABLE, prefix="onboarding.")
 
 INTEGRATION = actor("adapter@vendor.example.com", "integration")

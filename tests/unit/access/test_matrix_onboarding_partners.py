@@ -53,6 +53,8 @@ provider.arrange_kickoff_call      -      D   D     D    A    A    D   D  D    D
 provider.complete_training         -      D   D     D    A    A    D   D  D    D    D
 provider.make_platform_access_live -      D   D     D    A    A    D   D  D    D    D
 """
+TENANTS = False
+"""Whether a scenario builds its command for the own or the other tenant."""
 ROWS = {
     (row.command_type, row.tenant): row
     for row in (
