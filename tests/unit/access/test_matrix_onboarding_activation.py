@@ -23,7 +23,7 @@ another account manager, `cust` the customer's admin (invited, then tenant admin
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from services.onboarding.application.activation import invitation, requests
 from services.onboarding.application.orders import orders
@@ -43,6 +43,7 @@ from tests.unit.onboarding.test_partners_app_activation import (
     RESELLER,
     partners,
 )
+from tests.unit.onboarding.test_partners_app_fakes import Harness as PartnersHarness
 from tests.unit.onboarding.test_partners_app_orders import order_data
 
 TABLE = """
@@ -102,7 +103,7 @@ async def customer(h: Harness) -> None:
     h.clock.set(FRIDAY_13)
     order = OrderPlaced.model_validate(order_data())
     await orders.on_order(h.deps, h.envelope(order), order)
-    await partners(h)
+    await partners(cast(PartnersHarness, h))  # it only sends through the shared harness
 
 
 async def submitted(h: Harness) -> None:
