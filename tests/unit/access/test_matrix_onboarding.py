@@ -1,8 +1,8 @@
 """Onboarding's access matrix: every command × every actor kind × own/other tenant,
 through the use cases on the in-memory fakes (`tests/fakes.py`). This module holds partner
 administration on behalf (§1.6), with the audit checked cell by cell, and runs the other
-concepts' tables (`test_matrix_onboarding_partners`, `_groups`, `_activation`); together
-they have a row for every command in `entrypoints.ROUTES`.
+concepts' tables (`onboarding_partners.py`, `onboarding_groups.py`,
+`onboarding_activation.py`); together they have a row for every command in `ROUTES`.
 
 Rules (spec/domain.md §1.6, README *Security*; `services/onboarding/domain/access.py`):
 - the reseller's partner users ask for enabling, only for their own tenant;
@@ -39,9 +39,9 @@ from shared.actor import Actor
 from shared.contracts import onboarding as c
 from shared.contracts.common import PartnerCommand
 from shared.events import Envelope
-from tests.unit.access import test_matrix_onboarding_activation as activation
-from tests.unit.access import test_matrix_onboarding_groups as groups
-from tests.unit.access import test_matrix_onboarding_partners as partners
+from tests.unit.access import onboarding_activation as activation
+from tests.unit.access import onboarding_groups as groups
+from tests.unit.access import onboarding_partners as partners
 from tests.unit.access.matrix import NONE, Cell, answer_of, command_types, leaked, parse, report
 from tests.unit.access.matrix import without_actor as refused_without_actor
 from tests.unit.onboarding.test_admin_devices_and_provisioning import vendor_phone
