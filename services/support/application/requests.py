@@ -13,14 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.support.adapters.documents import CAPACITY_REPO, COP_REPO
-from services.support.application.deps import (
-    Support,
-    deciding,
-    require_partner,
-    require_vendor,
-)
+from services.support.application.deps import Support, deciding
 from services.support.application.payloads import CapacityActivationRecorded
 from services.support.application.tickets import tenant_for
+from services.support.domain.access import is_vendor_support, require_partner, require_vendor
 from services.support.domain.errors import (
     BeyondConfirmedCapacity,
     IllegalTransition,
@@ -29,7 +25,6 @@ from services.support.domain.errors import (
 )
 from services.support.domain.requests import CopUploadRequest, TenantCapacity
 from services.support.domain.tenants import TenantRecord
-from services.support.domain.visibility import is_vendor_support
 from shared.actor import Actor
 from shared.contracts import support as c
 from shared.contracts.common import Reason as ReasonOut

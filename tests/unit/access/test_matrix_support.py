@@ -1,7 +1,7 @@
 """Support's access matrix: every command × every actor kind × own/other tenant, on the
 use-case core with the in-memory store.
 
-Rules (spec/domain.md §4, README *Support*; `services/support/domain/visibility.py`):
+Rules (spec/domain.md §4, README *Support*; `services/support/domain/access.py`):
 - a partner acts only for itself and sees only its own tickets — its distributor is
   another partner and sees none of them; a partner user sees the tickets it raised, its
   support lead (`support_lead`) all of its partner's;
