@@ -5,5 +5,6 @@ Modules: `severity` (impact × urgency), `values` (channel, triage, contacts, st
 escalation levels), `clocks` (due instants), `validation` (opening a ticket), `numbering`
 (`NA` + 8 digits), `ticket` (the ticket aggregate), `timers` (pending durable timers),
 `access` (roles, who may act, ticket visibility), `incidents`, `requests` (capacity
-changes, COP uploads), `report` (response-objective report) and `tenants` (the tenant read model kept from onboarding).
+changes, COP uploads), `report` (response-objective report) and `tenants` (the tenant read
+model kept from onboarding).
 """
