@@ -16,7 +16,7 @@ import html
 from datetime import timedelta
 from pathlib import Path
 
-from services.notifications.domain.contacts import SUPPORTED_LANGUAGES
+from services.notifications.domain.contact_fields import SUPPORTED_LANGUAGES
 from services.notifications.domain.events import MaintenanceAnnounced
 from services.notifications.domain.maintenance import Maintenance
 from services.notifications.domain.policy import MaintenancePolicy

@@ -63,7 +63,7 @@ def _partners_by_id(partners: Iterable[PartnerContacts]) -> dict[str, PartnerCon
     return {p.partner_id: p for p in partners}
 
 
-async def maintenance_mail(deps: Deps, cause: Envelope, fact: c._MaintenanceV1) -> None:
+async def maintenance_mail(deps: Deps, cause: Envelope, fact: c.MaintenanceFactV1) -> None:
     """Mail one maintenance fact (see module doc)."""
     event = maintenance_event(fact)
     zone = deps.region_zone(event.region)
@@ -116,7 +116,7 @@ def _names_for(recipient: Recipient, customers: list[CustomerRecord]) -> list[st
     return sorted(x.company_name for x in customers if recipient.partner_id in x.partner_ids)
 
 
-async def outage_mail(deps: Deps, cause: Envelope, fact: c._OutageV1) -> None:
+async def outage_mail(deps: Deps, cause: Envelope, fact: c.OutageFactV1) -> None:
     """An outage declared or resolved: every enrolled contact of its regions, at once."""
     meta: dict[str, Any] = {
         "outage_id": fact.outage_id,
@@ -156,7 +156,7 @@ async def outage_mail(deps: Deps, cause: Envelope, fact: c._OutageV1) -> None:
     await send_mails(deps, cause, jobs)
 
 
-async def change_request_mail(deps: Deps, cause: Envelope, fact: c._ChangeRequestV1) -> None:
+async def change_request_mail(deps: Deps, cause: Envelope, fact: c.ChangeRequestFactV1) -> None:
     """Under joint review, or declined with the reason: to the partner that asked."""
     key = (
         "change_request_declined"

@@ -26,7 +26,8 @@ from typing import Any
 
 from services.notifications.application.deps import Deps
 from services.notifications.domain import digest as dg
-from services.notifications.domain.contacts import Contact, address_key
+from services.notifications.domain.contact_fields import address_key
+from services.notifications.domain.contacts import Contact
 from services.notifications.domain.delivery import ATTEMPT, RECOVER, Delivery, SendOutcome
 from services.notifications.domain.digest_batch import DigestBatch, DigestItem, DigestRecipient
 from services.notifications.domain.recipients import Recipient

@@ -17,31 +17,29 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from email_validator import EmailNotValidError, validate_email
-
+from services.notifications.domain.contact_fields import (
+    DEFAULT_LANGUAGE,
+    address_key,
+    checked_language,
+    checked_timezone,
+    normalise_email,
+)
 from services.notifications.domain.errors import (
     ContactIdTaken,
     DigestNotAllowed,
     DuplicateContact,
     InvalidContactName,
     InvalidDigestHour,
-    InvalidEmailAddress,
     NoCategories,
     NotificationsError,
     UnknownContact,
-    UnknownTimeZone,
-    UnsupportedLanguage,
     ValidationFailed,
 )
 from services.notifications.domain.header_text import has_control, one_line
 from services.notifications.domain.policy import aware
 from shared.calendars import Region
 
-SUPPORTED_LANGUAGES = ("en", "de", "nl")
-"""§3 product decision: mail is written in English, German and Dutch."""
-DEFAULT_LANGUAGE = "en"
 DEFAULT_DIGEST_HOUR = 8
 
 
@@ -66,42 +64,6 @@ DIGESTIBLE = frozenset(
 """Categories a contact may take as a daily digest. Maintenance and outages never: the
 category carries outages and emergency changes (§3); S1/S2 and emergencies within the
 others are still sent at once (see `digest.plan_delivery`)."""
-
-
-def normalise_email(address: str, field_name: str = "email") -> str:
-    """The normalised address (domain lower-cased, Unicode NFC); raises InvalidEmailAddress."""
-    try:
-        return validate_email(address.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        raise InvalidEmailAddress(f"{address!r}: {exc}", field=field_name) from None
-
-
-def address_key(address: str) -> str:
-    """The form under which two addresses are the same recipient (§3: case-insensitive)."""
-    return address.strip().casefold()
-
-
-def checked_language(language: str | None, field_name: str = "language") -> str | None:
-    """``language`` lower-cased if supported (None stays None); raises UnsupportedLanguage."""
-    if language is None:
-        return None
-    code = language.strip().replace("-", "_").split("_")[0].lower()
-    if code not in SUPPORTED_LANGUAGES:
-        raise UnsupportedLanguage(
-            f"{language!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}", field=field_name
-        )
-    return code
-
-
-def checked_timezone(name: str | None, field_name: str = "timezone") -> str | None:
-    """``name`` if it is an IANA zone (None stays None); raises UnknownTimeZone."""
-    if name is None:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UnknownTimeZone(f"{name!r} is not an IANA time zone", field=field_name) from None
-    return name
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from services.notifications.domain.contacts import (
+from services.notifications.domain.contact_fields import (
     DEFAULT_LANGUAGE,
     SUPPORTED_LANGUAGES,
-    AlertCategory,
-    PartnerContacts,
     address_key,
 )
+from services.notifications.domain.contacts import AlertCategory, PartnerContacts
 from shared.calendars import Region
 
 

@@ -30,7 +30,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from services.notifications.domain.contacts import checked_language
+from services.notifications.domain.contact_fields import checked_language
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"

@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from jinja2.runtime import Context
 from pydantic import BaseModel, ValidationError
 
-from services.notifications.domain.contacts import checked_language
+from services.notifications.domain.contact_fields import checked_language
 from services.notifications.domain.recipients import Audience
 from services.notifications.mail import i18n
 from services.notifications.mail.registry import TEMPLATES, TemplateSpec

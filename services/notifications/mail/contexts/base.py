@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
-from services.notifications.domain.contacts import checked_timezone
+from services.notifications.domain.contact_fields import checked_timezone
 from services.notifications.domain.errors import NotificationsError
 
 
