@@ -11,6 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+FORBIDDEN = "forbidden"
+"""The code of every access refusal: the actor may not do this (to this aggregate). Such a
+refusal never names the partner the aggregate belongs to (README, *Security*)."""
+
 
 @dataclass(frozen=True)
 class Reason:

@@ -39,7 +39,7 @@ from shared.errors import MessageRejected
 from shared.events import Envelope, Payload, new_event
 from shared.ids import derived_id
 from shared.mongo import Document
-from shared.refusals import Refused
+from shared.refusals import FORBIDDEN, Refused
 from shared.store import Applied, Change, Decide, Outgoing, Stored, Timer, fingerprint
 
 A = TypeVar("A")
@@ -335,6 +335,8 @@ class UseCases:
         now: datetime,
     ) -> Envelope:
         about = dict(repo.about(aggregate)) if aggregate is not None else {}
+        if error.code == FORBIDDEN:  # never tell a refused actor whose aggregate it is
+            about = {k: v for k, v in about.items() if not k.endswith("partner_id")}
         payload = repo.refused.model_validate(
             {
                 **about,

@@ -202,6 +202,29 @@ async def test_a_refusal_of_an_existing_aggregate_is_stored_with_it_and_told_onc
     assert (await use_cases.load(COUNTERS, "c1")).value == 3
 
 
+@pytest.mark.parametrize(
+    ("code", "told"), [("forbidden", None), ("over_limit", "P-OWNER")], ids=["access", "rule"]
+)
+async def test_an_access_refusal_does_not_name_the_partner_the_aggregate_belongs_to(
+    world, code, told
+):
+    """README *Security*: a forbidden actor is told the rule, never whose aggregate it is."""
+    use_cases, _, outbox, _ = world
+    owned = replace(COUNTERS, about=lambda c: {"status": f"at {c.value}", "partner_id": "P-OWNER"})
+    await use_cases.handle(owned, "c1", command("c1"), lambda c, now: bump(c, now, "c1"))
+
+    def refuse(counter: Counter | None, now: datetime) -> Decision[Counter]:
+        raise Refused("not for you", code=code)
+
+    assert await use_cases.handle(owned, "c1", command("c1", "r2"), refuse) is Outcome.REFUSED
+    [refusal] = [
+        Envelope.from_json(e["body"]).data
+        for e in outbox.published
+        if "action_refused" in e["body"]
+    ]
+    assert (refusal["code"], refusal["partner_id"], refusal["status"]) == (code, told, "at 1")
+
+
 async def test_a_refusal_with_no_aggregate_is_published_at_once_under_a_derived_id(world):
     use_cases, store, _, direct = world
 

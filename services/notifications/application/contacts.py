@@ -23,8 +23,9 @@ from services.notifications.adapters.inbound import (
     PartnerContactsChanged,
     PartnerRegistered,
 )
-from services.notifications.application.deps import VENDOR_OPERATIONS, Deps, require_partner
+from services.notifications.application.deps import Deps
 from services.notifications.application.partner_mail import mail_held_event, mail_partner_event
+from services.notifications.domain.access import VENDOR_OPERATIONS, require_partner
 from services.notifications.domain.contact_fields import normalise_email
 from services.notifications.domain.contacts import Contact, PartnerContacts
 from services.notifications.domain.customers import CustomerRecord

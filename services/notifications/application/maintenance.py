@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.notifications.application.deps import (
+from services.notifications.application.deps import Deps
+from services.notifications.domain.access import (
     CLOUD_OPERATIONS,
     PRODUCT_MANAGEMENT,
     RELEASE_MANAGEMENT,
-    Deps,
     require_partner,
     require_role,
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from services.onboarding.domain.access import AuditEntry
 from services.onboarding.domain.devices.devices import (
     SipDevice,
     Transport,
@@ -20,7 +21,6 @@ from services.onboarding.domain.devices.devices import (
     VendorPhonePins,
     VendorPhoneStatus,
 )
-from services.onboarding.domain.on_behalf.access import AuditEntry
 from services.onboarding.domain.on_behalf.on_behalf import (
     CustomerTenantAdministration,
     DataProcessingAgreement,

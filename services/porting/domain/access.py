@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from shared.actor import Actor
 
-PROVISIONING_ROLE = "provisioning"
+PROVISIONING = "provisioning"
 """The vendor's provisioning team: may act for any partner (it lodges ports for them)."""
 
 
 def may_act_for(actor: Actor, partner_id: str) -> bool:
     """A partner acts only for itself; the provisioning team for anyone."""
-    return actor.partner_id == partner_id or actor.has_role(PROVISIONING_ROLE)
+    return actor.partner_id == partner_id or actor.has_role(PROVISIONING)

@@ -3,8 +3,9 @@
 `Support` bundles `UseCases` (store, outbox, clock, publishing), the policy, and three
 ports implemented over Mongo in `adapters/` and in memory for the unit tests: the ticket
 number allocator, the read-model directory (tenants by tenant ID, a partner's tenants,
-ticket listings). Also here: who acts on which side, and the bridge from the domain's
-`SupportError` to the core's `Refused`.
+ticket listings). Also here: which side an actor is on (who may do what is
+`domain/access.py`), and the bridge from the domain's `SupportError` to the core's
+`Refused`.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from services.support.adapters.documents import PartnerRecord, tickets
+from services.support.domain.access import is_vendor_support
 from services.support.domain.calendar import Location
 from services.support.domain.errors import SupportError
 from services.support.domain.policy import SupportPolicy
 from services.support.domain.tenants import TenantRecord
 from services.support.domain.ticket import Ticket
 from services.support.domain.values import Side
-from services.support.domain.visibility import VENDOR_SUPPORT, is_vendor_support
 from shared.actor import Actor
 from shared.errors import MessageRejected
 from shared.refusals import Reason, Refused
@@ -112,24 +113,6 @@ def deciding(decide: Decider[A]) -> Decider[A]:
 def side_of(actor: Actor) -> Side:
     """The vendor's support centre (role `vendor_support`, no partner) or a partner."""
     return Side.VENDOR if is_vendor_support(actor) else Side.PARTNER
-
-
-def forbidden(message: str, field: str = "actor") -> Refused:
-    """The refusal of an actor acting outside its partner."""
-    return Refused(message, code="forbidden", reasons=[Reason("forbidden", message, field)])
-
-
-def require_partner(actor: Actor, partner_id: str) -> None:
-    """A partner acts only for itself; the vendor's support centre for any partner."""
-    if is_vendor_support(actor) or actor.partner_id == partner_id:
-        return
-    raise forbidden(f"{actor.user_id} may not act for partner {partner_id}")
-
-
-def require_vendor(actor: Actor) -> None:
-    """Only the vendor's support centre (role `vendor_support`, no partner)."""
-    if not is_vendor_support(actor):
-        raise forbidden(f"only the vendor's support centre ({VENDOR_SUPPORT}) may do this")
 
 
 def reject_unknown(field: str, code: str, value: str) -> MessageRejected:

@@ -13,12 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.support.adapters.documents import INCIDENT_REPO
-from services.support.application.deps import (
-    Support,
-    deciding,
-    reject_unknown,
-    require_vendor,
-)
+from services.support.application.deps import Support, deciding, reject_unknown
+from services.support.domain.access import require_vendor
 from services.support.domain.incidents import Incident
 from services.support.domain.ticket import Ticket
 from shared.contracts import support as c

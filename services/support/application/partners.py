@@ -11,8 +11,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from services.support.adapters.documents import PARTNER_RECORDS, PartnerRecord
-from services.support.application.deps import Support, deciding, require_partner
+from services.support.application.deps import Support, deciding
 from services.support.application.payloads import EscalationContactSet
+from services.support.domain.access import require_partner
 from services.support.domain.errors import ValidationFailed
 from services.support.domain.validation import ContactInput, check_contact
 from services.support.domain.values import ContactKind

@@ -15,9 +15,9 @@ A query someone may not ask is rejected (`support.command.rejected`, dead-letter
 from __future__ import annotations
 
 from services.support.application.deps import Support
+from services.support.domain.access import SUPPORT_LEAD, is_vendor_support, visible
 from services.support.domain.report import Tally, response_report
 from services.support.domain.ticket import Ticket
-from services.support.domain.visibility import SUPPORT_LEAD, is_vendor_support, visible
 from shared.contracts import support as c
 from shared.errors import MessageRejected
 from shared.events import Envelope

@@ -13,14 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from services.support.adapters.documents import CAPACITY_REPO, COP_REPO
-from services.support.application.deps import (
-    Support,
-    deciding,
-    require_partner,
-    require_vendor,
-)
+from services.support.application.deps import Support, deciding
 from services.support.application.payloads import CapacityActivationRecorded
 from services.support.application.tickets import tenant_for
+from services.support.domain.access import is_vendor_support, require_partner, require_vendor
 from services.support.domain.errors import (
     BeyondConfirmedCapacity,
     IllegalTransition,
@@ -130,9 +126,9 @@ async def check(s: Support, cause: Envelope, cmd: c.CheckCapacity) -> None:
     """Answer whether the counts are within the confirmed capacity (a query)."""
     capacity = await s.uc.load(CAPACITY_REPO, cmd.tenant_id)
     if capacity is not None and not (
-        cmd.actor.partner_id is None or cmd.actor.partner_id == capacity.partner_id
+        is_vendor_support(cmd.actor) or cmd.actor.partner_id == capacity.partner_id
     ):
-        capacity = None  # another partner's tenant: nothing is revealed
+        capacity = None  # not the tenant's partner nor the vendor: nothing is revealed
     reasons: list[ReasonOut] = []
     if capacity is None:
         message = f"no confirmed capacity for tenant {cmd.tenant_id!r}"

@@ -19,14 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from services.support.application.deps import (
-    Support,
-    deciding,
-    reject_unknown,
-    require_partner,
-    side_of,
-)
+from services.support.application.deps import Support, deciding, reject_unknown, side_of
 from services.support.domain import events as ev
+from services.support.domain.access import can_see, require_partner
 from services.support.domain.calendar import Location
 from services.support.domain.errors import Reason, SupportError, ValidationFailed
 from services.support.domain.numbering import ticket_number
@@ -40,7 +35,6 @@ from services.support.domain.validation import (
     check_opening,
 )
 from services.support.domain.values import PartnerContact, Resolution, Side
-from services.support.domain.visibility import can_see
 from shared.actor import Actor
 from shared.contracts import support as c
 from shared.events import Envelope

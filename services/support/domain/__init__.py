@@ -4,6 +4,7 @@ Modules: `severity` (impact × urgency), `values` (channel, triage, contacts, st
 `calendar` (the customer's business calendar), `policy` (configurable objectives, hours,
 escalation levels), `clocks` (due instants), `validation` (opening a ticket), `numbering`
 (`NA` + 8 digits), `ticket` (the ticket aggregate), `timers` (pending durable timers),
-`visibility`, `incidents`, `requests` (capacity changes, COP uploads), `report`
-(response-objective report) and `tenants` (the tenant read model kept from onboarding).
+`access` (roles, who may act, ticket visibility), `incidents`, `requests` (capacity
+changes, COP uploads), `report` (response-objective report) and `tenants` (the tenant read
+model kept from onboarding).
 """

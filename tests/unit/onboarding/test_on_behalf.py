@@ -7,18 +7,18 @@ from typing import Any
 
 import pytest
 
-from services.onboarding.domain.errors import (
-    Duplicate,
-    Forbidden,
-    IllegalTransition,
-    ValidationFailed,
-)
-from services.onboarding.domain.on_behalf.access import (
+from services.onboarding.domain.access import (
     CLOUD_OPERATIONS,
     PARTNER_ADMIN,
     TENANT_ADMIN,
     OnBehalfPolicy,
     authorise_on_behalf,
+)
+from services.onboarding.domain.errors import (
+    Duplicate,
+    Forbidden,
+    IllegalTransition,
+    ValidationFailed,
 )
 from services.onboarding.domain.on_behalf.events import (
     PartnerAdministrationEnabled,

@@ -6,22 +6,24 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.onboarding.domain.errors import Forbidden, IllegalTransition
-from services.onboarding.domain.on_behalf.access import (
-    ATTACH_LOGS_HINT,
+from services.onboarding.domain.access import (
     CLOUD_OPERATIONS,
     PARTNER_ADMIN,
     TENANT_ADMIN,
-    ManageableTenant,
     OnBehalfDenied,
-    ReportIssueDestination,
-    manageable_tenants,
-    route_report_issue,
 )
+from services.onboarding.domain.errors import Forbidden, IllegalTransition
 from services.onboarding.domain.on_behalf.events import PartnerHelpdeskSwitched
 from services.onboarding.domain.on_behalf.on_behalf import (
     CustomerTenantAdministration,
     ResellerTenant,
+)
+from services.onboarding.domain.on_behalf.tenant_links import (
+    ATTACH_LOGS_HINT,
+    ManageableTenant,
+    ReportIssueDestination,
+    manageable_tenants,
+    route_report_issue,
 )
 from shared.actor import Actor
 

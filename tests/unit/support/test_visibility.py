@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from services.support.domain.visibility import can_see, visible
+from services.support.domain.access import can_see, visible
 from shared.actor import Actor
 
 pytestmark = pytest.mark.unit

@@ -22,13 +22,6 @@ from services.onboarding.adapters.partners_documents import (
     ACTIVATION_REQUESTS,
 )
 from services.onboarding.application.activation.requests import customer_partner_ids
-from services.onboarding.application.common.access import (
-    ACCOUNT_MANAGER,
-    CLOUD_OPERATIONS,
-    CUSTOMER_ADMIN,
-    require,
-    require_role,
-)
 from services.onboarding.application.common.kinds import (
     ACTIVATION,
     CUSTOMER,
@@ -39,6 +32,13 @@ from services.onboarding.application.common.outcomes import About, act, fire, pu
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.orders import orders as partners_orders
 from services.onboarding.application.partners.registry import legacy_emails_matching
+from services.onboarding.domain.access import (
+    ACCOUNT_MANAGER,
+    CLOUD_OPERATIONS,
+    CUSTOMER_ADMIN,
+    require,
+    require_role,
+)
 from services.onboarding.domain.activation.activation import ActivationRequest
 from services.onboarding.domain.errors import (
     InvitationNotYetDue,

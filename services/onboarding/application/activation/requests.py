@@ -12,12 +12,6 @@ invitation is due 48 working-day hours later, Europe/Berlin) or returns it with 
 from __future__ import annotations
 
 from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS, CUSTOMERS
-from services.onboarding.application.common.access import (
-    ACCOUNT_MANAGER,
-    VENDOR_OPERATIONS,
-    require_partner_or_role,
-    require_role,
-)
 from services.onboarding.application.common.kinds import ACTIVATION, CUSTOMER
 from services.onboarding.application.common.outcomes import (
     About,
@@ -31,6 +25,12 @@ from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners.registry import (
     legacy_emails_matching,
     load_partner_or_none,
+)
+from services.onboarding.domain.access import (
+    ACCOUNT_MANAGER,
+    VENDOR_OPERATIONS,
+    require_partner_or_role,
+    require_role,
 )
 from services.onboarding.domain.activation.activation import ActivationRequest
 from services.onboarding.domain.activation.end_customer import EndCustomerData

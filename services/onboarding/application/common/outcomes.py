@@ -186,6 +186,9 @@ def refusal_envelope(
     now: datetime,
 ) -> Envelope:
     details = {} if isinstance(error, ValidationFailed) else error.details
+    if isinstance(error, Forbidden):  # never tell a refused actor whose aggregate it is
+        named = aggregate_id if kind.id_field == "partner_id" else None  # the id it sent
+        about = About(partner_id=named, status=about.status, ids=about.ids)
     payload = kind.refused(
         command_type=cause.type,
         command_id=cause.id,

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.domain.access import OnBehalfDenied
 from services.onboarding.domain.errors import (
     Duplicate,
     Forbidden,
@@ -23,8 +24,6 @@ from services.onboarding.domain.errors import (
     ValidationFailed,
 )
 from services.onboarding.domain.event import DomainEvent
-from services.onboarding.domain.on_behalf.access import OnBehalfDenied
-from shared.actor import Actor
 from shared.contracts import onboarding
 from shared.contracts.common import Reason
 from shared.domain_events import contracts_by_type, to_payload
@@ -34,11 +33,6 @@ from shared.kafka import MessageRejected
 from shared.mongo import Document
 from shared.store import Change, Outgoing, Stored, fingerprint
 from shared.topics import ONBOARDING_EVENTS
-
-PROVISIONING = "provisioning"
-"""The vendor's provisioning team: number ranges, clone groups; may act for any partner."""
-INTEGRATION = "integration"
-"""Adapters of external systems (device service, reporting, call recording) reporting back."""
 
 EVENTS = ONBOARDING_EVENTS.name
 
@@ -122,9 +116,12 @@ def refused(deps: Deps, cause: Envelope, refusal: Refusal, error: OnboardingErro
     the id binds the whole command, so another command reusing the envelope id gets its own
     refusal instead of one consumers drop as a duplicate)."""
     details = {} if isinstance(error, ValidationFailed) else dict(error.details)
+    ids = dict(refusal.ids)
+    if isinstance(error, Forbidden):  # never tell a refused actor whose aggregate it is
+        ids = {k: None if k.endswith("partner_id") else v for k, v in ids.items()}
     payload = refusal.model.model_validate(
         {
-            **refusal.ids,
+            **ids,
             "command_type": cause.type,
             "command_id": cause.id,
             "request_id": cause.data.get("request_id"),
@@ -234,19 +231,3 @@ async def require(deps: Deps, collection: str, aggregate_id: str, what: str) -> 
             code, [{"field": f"{what}_id", "code": code, "message": aggregate_id}]
         )
     return stored
-
-
-def require_partner(actor: Actor, partner_id: str) -> None:
-    """A partner acts only for itself; the provisioning team for anyone."""
-    if actor.partner_id == partner_id or actor.has_role(PROVISIONING):
-        return
-    raise Forbidden(
-        f"{actor.user_id} may not act for partner {partner_id}",
-        code="not_the_partner",
-        details={"partner_id": partner_id},
-    )
-
-
-def require_role(actor: Actor, role: str) -> None:
-    if not actor.has_role(role):
-        raise Forbidden(f"only the {role} role does this", code=f"not_{role}")

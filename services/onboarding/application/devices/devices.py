@@ -18,16 +18,10 @@ from services.onboarding.adapters.admin_documents import (
     load_device,
 )
 from services.onboarding.adapters.admin_sealer import AesGcmSealer
-from services.onboarding.application.common.steps import (
-    INTEGRATION,
-    Refusal,
-    execute,
-    refuse,
-    require,
-    require_role,
-)
+from services.onboarding.application.common.steps import Refusal, execute, refuse, require
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.on_behalf.directory import customer_tenant
+from services.onboarding.domain.access import INTEGRATION, require_held
 from services.onboarding.domain.devices.devices import (
     SetUpBy,
     SipDevice,
@@ -149,7 +143,7 @@ async def record_configured(deps: Deps, cause: Envelope, cmd: RecordVendorPhoneC
     tenant = await customer_tenant(deps, cmd.tenant_id)
     reseller = (tenant.administration.reseller_partner_id or None) if tenant else None
     try:
-        require_role(cmd.actor, INTEGRATION)
+        require_held(cmd.actor, INTEGRATION)
     except OnboardingError as error:
         await refuse(deps, cause, _refusal(cmd.tenant_id, cmd.user_id, reseller), error)
         return

@@ -22,7 +22,6 @@ from services.onboarding.adapters.admin_group_documents import (
 )
 from services.onboarding.application.common.steps import (
     EVENTS,
-    PROVISIONING,
     Outcome,
     Refusal,
     execute,
@@ -30,8 +29,6 @@ from services.onboarding.application.common.steps import (
     refuse,
     refuse_reused_id,
     require,
-    require_partner,
-    require_role,
 )
 from services.onboarding.application.deps import SOURCE, Deps
 from services.onboarding.application.groups.inventory import change_inventory, current_inventory
@@ -40,6 +37,7 @@ from services.onboarding.application.groups.number_assignment import (
     drop_numbers_claimed_elsewhere,
 )
 from services.onboarding.application.partners.registry import load_partner_or_none
+from services.onboarding.domain.access import PROVISIONING, require_held, require_partner
 from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason, ValidationFailed
 from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.groups.groups import (
@@ -111,7 +109,7 @@ async def register_clone_group(deps: Deps, cause: Envelope, cmd: RegisterCloneGr
     """The provisioning team built a clone group for the partner."""
     refusal = group_refusal(cmd.clone_group_id, cmd.partner_id)
     try:
-        require_role(cmd.actor, PROVISIONING)
+        require_held(cmd.actor, PROVISIONING)
     except OnboardingError as error:
         await refuse(deps, cause, refusal, error)
         return

@@ -23,15 +23,9 @@ from services.onboarding.adapters.admin_group_documents import (
     load_group,
     load_inventory,
 )
-from services.onboarding.application.common.steps import (
-    PROVISIONING,
-    Refusal,
-    execute,
-    load,
-    refuse,
-    require_role,
-)
+from services.onboarding.application.common.steps import Refusal, execute, load, refuse
 from services.onboarding.application.deps import Deps
+from services.onboarding.domain.access import PROVISIONING, require_held
 from services.onboarding.domain.errors import OnboardingError, Reason, ValidationFailed
 from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.groups.groups import NumberRemovalReason
@@ -134,7 +128,7 @@ async def add_numbers(deps: Deps, cause: Envelope, cmd: AddNumbersToInventory) -
     """The provisioning team adds new numbers: active at once."""
     refusal = inventory_refusal(cmd.partner_id)
     try:
-        require_role(cmd.actor, PROVISIONING)
+        require_held(cmd.actor, PROVISIONING)
         numbers = expand(cmd.numbers)
     except OnboardingError as error:
         await refuse(deps, cause, refusal, error)

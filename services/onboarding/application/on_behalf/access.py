@@ -26,7 +26,7 @@ from services.onboarding.adapters.admin_documents import AUDIT, dump_audit
 from services.onboarding.application.common.steps import EVENTS, load, reasons_of
 from services.onboarding.application.deps import SOURCE, Deps
 from services.onboarding.application.on_behalf.directory import customer_tenant, reseller_tenant
-from services.onboarding.domain.on_behalf.access import (
+from services.onboarding.domain.access import (
     Decision,
     OnBehalfDenied,
     OnBehalfPolicy,

@@ -30,11 +30,11 @@ from services.onboarding.application.on_behalf.customer_fact_views import (
     UserLicenceUnassignedIn,
 )
 from services.onboarding.domain.event import DomainEvent
-from services.onboarding.domain.on_behalf.access import relink_customer
 from services.onboarding.domain.on_behalf.on_behalf import (
     CustomerTenantAdministration,
     ResellerTenant,
 )
+from services.onboarding.domain.on_behalf.tenant_links import relink_customer
 from shared.events import Envelope, Payload
 from shared.mongo import Document
 from shared.store import Stored

@@ -23,21 +23,16 @@ from services.onboarding.adapters.admin_documents import (
     dump_reseller,
     load_reseller,
 )
-from services.onboarding.application.common.steps import (
-    Refusal,
-    execute,
-    require,
-    require_role,
-)
+from services.onboarding.application.common.steps import Refusal, execute, require
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.on_behalf.directory import (
     customer_tenant,
     reseller_of_partner,
     reseller_tenant,
 )
+from services.onboarding.domain.access import CLOUD_OPERATIONS, is_admin_of, require_held
 from services.onboarding.domain.errors import Duplicate, Forbidden
 from services.onboarding.domain.event import DomainEvent
-from services.onboarding.domain.on_behalf.access import CLOUD_OPERATIONS, is_admin_of
 from services.onboarding.domain.on_behalf.on_behalf import (
     CustomerTenantAdministration,
     ResellerNotEnabled,
@@ -106,7 +101,7 @@ async def enable(deps: Deps, cause: Envelope, cmd: EnablePartnerAdministration) 
 
     def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
         tenant = _loaded(stored)
-        require_role(cmd.actor, CLOUD_OPERATIONS)
+        require_held(cmd.actor, CLOUD_OPERATIONS)
         if clash:
             raise Duplicate(
                 f"partner {tenant.partner_id} is enabled with another tenant",

@@ -15,17 +15,19 @@ from services.onboarding.application.on_behalf.directory import (
     helpdesk_of,
     reseller_tenant,
 )
-from services.onboarding.domain.errors import Forbidden
-from services.onboarding.domain.on_behalf.access import (
+from services.onboarding.domain.access import (
     ALL_TENANTS,
     LIST_TENANTS,
     Decision,
-    ManageableTenant,
     authorise_tenant_listing,
+)
+from services.onboarding.domain.errors import Forbidden
+from services.onboarding.domain.on_behalf.on_behalf import CustomerTenantAdministration
+from services.onboarding.domain.on_behalf.tenant_links import (
+    ManageableTenant,
     manageable_tenants,
     route_report_issue,
 )
-from services.onboarding.domain.on_behalf.on_behalf import CustomerTenantAdministration
 from shared.contracts.onboarding import (
     ListManageableTenants,
     ManageableTenantRow,

@@ -19,10 +19,10 @@ from services.onboarding.application.on_behalf.directory import (
     helpdesk_of,
     reseller_tenant,
 )
+from services.onboarding.domain.access import OnBehalfPolicy, is_admin_of
 from services.onboarding.domain.devices.devices import SetUpBy
 from services.onboarding.domain.errors import NotFound
 from services.onboarding.domain.event import DomainEvent
-from services.onboarding.domain.on_behalf.access import OnBehalfPolicy, is_admin_of
 from shared.actor import Actor
 from shared.contracts.onboarding import ActOnTenant, OnBehalfActionRefusedV1, SwitchPartnerHelpdesk
 from shared.events import Envelope

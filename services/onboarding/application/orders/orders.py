@@ -15,12 +15,6 @@ from __future__ import annotations
 from services.onboarding.adapters.partners_documents import (
     CUSTOMERS,
 )
-from services.onboarding.application.common.access import (
-    CLOUD_OPERATIONS,
-    PROVISIONING,
-    VENDOR_OPERATIONS,
-    require_partner_or_role,
-)
 from services.onboarding.application.common.kinds import CUSTOMER
 from services.onboarding.application.common.outcomes import (
     Check,
@@ -32,6 +26,12 @@ from services.onboarding.application.common.outcomes import (
 from services.onboarding.application.deps import SOURCE, Deps
 from services.onboarding.application.orders.order_events import order_from_event
 from services.onboarding.application.partners.registry import load_partner_or_none
+from services.onboarding.domain.access import (
+    CLOUD_OPERATIONS,
+    PROVISIONING,
+    VENDOR_OPERATIONS,
+    require_partner_or_role,
+)
 from services.onboarding.domain.errors import Reason, ValidationFailed
 from services.onboarding.domain.orders.order_rules import OrderContext, OrderRefused, order_reasons
 from services.onboarding.domain.orders.orders import Channel, CustomerAccount, Order

@@ -4,11 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.onboarding.application.common.access import (
-    VENDOR_OPERATIONS,
-    require_partner_or_role,
-    require_role,
-)
 from services.onboarding.application.common.kinds import PARTNER
 from services.onboarding.application.common.outcomes import (
     Act,
@@ -18,6 +13,11 @@ from services.onboarding.application.common.outcomes import (
 )
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners.registry import load_partner_or_none
+from services.onboarding.domain.access import (
+    VENDOR_OPERATIONS,
+    require_partner_or_role,
+    require_role,
+)
 from services.onboarding.domain.errors import Reason, ValidationFailed
 from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.partners.authorisation import Agreement, Webinar

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.onboarding.application.common.access import (
-    PROVISIONING,
-    VENDOR_OPERATIONS,
-    require_role,
-)
 from services.onboarding.application.common.kinds import CONFIRMATION_OVERDUE, PARTNER
 from services.onboarding.application.common.outcomes import Act, act, fire
 from services.onboarding.application.deps import Deps
+from services.onboarding.domain.access import PROVISIONING, VENDOR_OPERATIONS, require_role
 from services.onboarding.domain.errors import ConfirmationNotYetDue
 from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.partners.partners import Partner

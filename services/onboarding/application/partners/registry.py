@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 from services.onboarding.adapters.partners_documents import LEGACY_EMAILS, PARTNERS
-from services.onboarding.application.common.access import (
-    CLOUD_OPERATIONS,
-    VENDOR_OPERATIONS,
-    require_partner_or_role,
-    require_role,
-)
 from services.onboarding.application.common.kinds import LEGACY_EMAIL, PARTNER
 from services.onboarding.application.common.outcomes import (
     About,
@@ -19,6 +13,12 @@ from services.onboarding.application.common.outcomes import (
     tracking_id,
 )
 from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.domain.access import (
+    CLOUD_OPERATIONS,
+    VENDOR_OPERATIONS,
+    require_partner_or_role,
+    require_role,
+)
 from services.onboarding.domain.errors import Duplicate, OnboardingError, ValidationFailed
 from services.onboarding.domain.partners.partners import (
     AccountManager,

@@ -17,18 +17,10 @@ from services.onboarding.adapters.admin_group_documents import (
     dump_provisioning,
     load_provisioning,
 )
-from services.onboarding.application.common.steps import (
-    INTEGRATION,
-    Refusal,
-    execute,
-    load,
-    refuse,
-    require,
-    require_partner,
-    require_role,
-)
+from services.onboarding.application.common.steps import Refusal, execute, load, refuse, require
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.groups.groups import change_group, group_refusal, require_group
+from services.onboarding.domain.access import INTEGRATION, require_held, require_partner
 from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason, ValidationFailed
 from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.provisioning.integrations import (
@@ -209,7 +201,7 @@ async def _change(
         if role is None:
             require_partner(actor, current.partner_id)
         else:
-            require_role(actor, role)
+            require_held(actor, role)
     except OnboardingError as error:
         await refuse(deps, cause, refusal, error)
         return

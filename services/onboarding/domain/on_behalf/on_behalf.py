@@ -15,6 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from services.onboarding.domain.access import (
+    CLOUD_OPERATIONS,
+    OnBehalfPolicy,
+    is_admin_of,
+    is_linked,
+    require_customer_admin,
+)
 from services.onboarding.domain.errors import (
     Duplicate,
     Forbidden,
@@ -23,13 +30,6 @@ from services.onboarding.domain.errors import (
     ValidationFailed,
 )
 from services.onboarding.domain.event import DomainEvent
-from services.onboarding.domain.on_behalf.access import (
-    CLOUD_OPERATIONS,
-    OnBehalfPolicy,
-    is_admin_of,
-    is_linked,
-    require_customer_admin,
-)
 from services.onboarding.domain.on_behalf.events import (
     DataProcessingAgreementRecorded,
     PartnerAdministrationEnabled,

@@ -1,10 +1,38 @@
-"""The check on every on-behalf action, its audit entry, and what it opens (§1.6).
+"""Who may do what in onboarding: the one set of role names and every access rule.
 
-`authorise_on_behalf` decides, at the instant of the action, whether a partner
-administrator may act on a customer's tenant (linked + opted in + role, and the DPA when
-a deployment's policy requires it); the `AuditEntry` it returns is stored whatever the
-outcome. Also here: where a customer user's "report issue" goes, and the partner
-administrator's list of manageable tenants. The aggregates live in `on_behalf`.
+Roles (in `shared.actor.Actor.roles`; the same names mean the same team in every service):
+- `vendor_operations` — the vendor's partner administration: registers partners, changes
+  any partner's master data, records reseller-programme steps (the training platform and
+  the certification test report through it), records legacy e-mail addresses; requests
+  tenant activations and licences for any partner.
+- `provisioning` — the service provider's provisioning team and coordinators: the steps
+  of the onboarding at the service provider (§1.3) (`vendor_operations` may do them too);
+  number ranges and clone groups; acts for any partner on customer groups (as in porting).
+- `account_manager` — a CAM or DAM, with `user_id` = its account manager id: approves or
+  returns the activation requests routed to it and asks for invitation resends (the
+  domain checks it is the CAM/DAM the request went to).
+- `cloud_operations` — sends and resends invitations, relays tenant activation and the
+  co-administrator step from the platform, records legacy addresses, books licences,
+  enables partner administration on a reseller tenant (§1.6).
+- `integration` — adapters of external systems (device service, reporting, call
+  recording) reporting back.
+- `customer_admin` — the end customer's administrator: activates the tenant when its
+  `user_id` is the invited address; adds the partner as co-administrator of its tenant
+  (`tenant_id`).
+- `tenant_admin` — the admin of a tenant (`tenant_id`): a customer's admin opts in and out
+  of partner administration and records the DPA; a reseller tenant's admin grants and
+  revokes the partner administrator role.
+- `partner_admin` — a reseller's partner administrator: acts on a linked, opted-in
+  customer tenant on its admin's behalf (§1.6), every decision audited.
+- Partner users (any role) act for their own partner (`Actor.partner_id`): contacts,
+  programme registration, agreements, terms URL and e-store, activation requests, and
+  licences of their own customers. A reseller's distributor may record the agreements
+  and the terms URL (both are passed to it). A partner never acts for another partner.
+
+A refusal is `onboarding.<entity>.action_refused` with code `forbidden` (or the on-behalf
+denial, audited: `onboarding.on_behalf.action_denied`). It names the actor and what it
+may not do, never the partner it may not act for (nor that partner's name or contacts).
+The application stores the on-behalf decisions (`application/on_behalf/access.py`).
 """
 
 from __future__ import annotations
@@ -12,16 +40,69 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from typing import Literal, Protocol
+from typing import Protocol
 
 from services.onboarding.domain.errors import Forbidden, Reason
-from services.onboarding.domain.event import DomainEvent
-from services.onboarding.domain.on_behalf.events import (
-    PartnerAdministrationOptedOut,
-    PartnerHelpdeskSwitched,
-)
 from shared.actor import Actor
+
+VENDOR_OPERATIONS = "vendor_operations"
+PROVISIONING = "provisioning"
+ACCOUNT_MANAGER = "account_manager"
+CLOUD_OPERATIONS = "cloud_operations"
+INTEGRATION = "integration"
+CUSTOMER_ADMIN = "customer_admin"
+TENANT_ADMIN = "tenant_admin"
+PARTNER_ADMIN = "partner_admin"
+
+
+# -- roles and partners ------------------------------------------------------------------
+
+
+def has_any_role(actor: Actor, roles: Iterable[str]) -> bool:
+    return any(actor.has_role(role) for role in roles)
+
+
+def require(allowed: bool, actor: Actor, action: str) -> None:
+    """Refuse with `forbidden` unless `allowed`."""
+    if not allowed:
+        raise Forbidden(
+            f"{actor.user_id} may not {action}",
+            details={"user_id": actor.user_id, "actor_partner_id": actor.partner_id},
+        )
+
+
+def require_role(actor: Actor, action: str, *roles: str) -> None:
+    require(has_any_role(actor, roles), actor, action)
+
+
+def require_partner_or_role(
+    actor: Actor, partner_ids: Iterable[str | None], action: str, *roles: str
+) -> None:
+    """The actor works for one of `partner_ids`, or holds one of `roles`."""
+    own = actor.partner_id is not None and actor.partner_id in set(partner_ids)
+    require(own or has_any_role(actor, roles), actor, action)
+
+
+def require_partner(actor: Actor, partner_id: str) -> None:
+    """A partner acts only for itself; the provisioning team for anyone (as in porting).
+
+    Raises `Forbidden` (`not_the_partner`) naming the actor, never `partner_id`."""
+    if actor.partner_id == partner_id or actor.has_role(PROVISIONING):
+        return
+    raise Forbidden(
+        f"{actor.user_id} may act only for its own partner",
+        code="not_the_partner",
+        details={"user_id": actor.user_id, "actor_partner_id": actor.partner_id},
+    )
+
+
+def require_held(actor: Actor, role: str) -> None:
+    """Raises `Forbidden` with code `not_<role>` unless the actor holds `role`."""
+    if not actor.has_role(role):
+        raise Forbidden(f"only the {role} role does this", code=f"not_{role}")
+
+
+# -- on behalf of the customer admin (§1.6) --------------------------------------------------
 
 
 class ResellerView(Protocol):
@@ -61,11 +142,6 @@ def is_linked(customer: CustomerView, reseller: ResellerView | None) -> bool:
         and reseller.partner_admin_id == customer.reseller_partner_id
     )
 
-
-# Roles as carried by `shared.actor.Actor.roles`.
-PARTNER_ADMIN = "partner_admin"
-TENANT_ADMIN = "tenant_admin"
-CLOUD_OPERATIONS = "cloud_operations"
 
 EU_COUNTRIES = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()  # noqa: SIM905
@@ -246,110 +322,3 @@ def require_customer_admin(
     if not decision.allowed:
         raise OnBehalfDenied(decision)
     return True
-
-
-# -- "report issue" routing ------------------------------------------------------------------
-
-ATTACH_LOGS_HINT = "Please attach your client logs to this report."
-
-
-class ReportIssueDestination(StrEnum):
-    PARTNER_HELPDESK = "partner_helpdesk"
-    VENDOR_SUPPORT = "vendor_support"
-
-
-@dataclass(frozen=True)
-class ReportIssueRouting:
-    """Where a customer user's "report issue" goes, and what they are asked for."""
-
-    destination: ReportIssueDestination
-    email: str | None = None  # the partner's helpdesk; vendor support's address is configuration
-    hint: str | None = None
-
-
-def route_report_issue(
-    customer: CustomerView, partner_helpdesk_email: str | None
-) -> ReportIssueRouting:
-    """To the reseller's helpdesk (asking for logs) when enabled and set, else vendor support."""
-    if customer.partner_helpdesk_enabled and partner_helpdesk_email:
-        return ReportIssueRouting(
-            ReportIssueDestination.PARTNER_HELPDESK, partner_helpdesk_email, ATTACH_LOGS_HINT
-        )
-    return ReportIssueRouting(ReportIssueDestination.VENDOR_SUPPORT)
-
-
-# -- the partner administrator's tenant list -------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ManageableTenant:
-    """A read-model row of the tenant list a partner administrator chooses from."""
-
-    tenant_id: str
-    name: str
-    main_contact: str
-    reseller_partner_id: str
-    opted_in: bool
-
-
-TenantSortKey = Literal["name", "tenant_id", "main_contact"]
-
-
-def manageable_tenants(
-    tenants: Iterable[ManageableTenant],
-    reseller_partner_id: str,
-    query: str | None = None,
-    sort_by: TenantSortKey = "name",
-    descending: bool = False,
-) -> list[ManageableTenant]:
-    """Tenants linked to the reseller and opted in, searched (any case) and sorted."""
-    if sort_by not in ("name", "tenant_id", "main_contact"):
-        raise ValueError(f"cannot sort tenants by {sort_by!r}")
-    needle = (query or "").strip().casefold()
-    rows = [
-        t
-        for t in tenants
-        if t.reseller_partner_id == reseller_partner_id
-        and t.opted_in
-        and (
-            not needle or any(needle in v.casefold() for v in (t.name, t.tenant_id, t.main_contact))
-        )
-    ]
-    return sorted(
-        rows,
-        key=lambda t: (getattr(t, sort_by).casefold(), t.tenant_id),
-        reverse=descending,
-    )
-
-
-# -- the customer moves to another reseller --------------------------------------------------
-
-RELATIONSHIP_CHANGED = "system:relationship_changed"
-"""`by_user_id` of what a change of reseller ends (no person did it)."""
-
-
-def relink_customer(
-    customer: CustomerView, link_partner_id: str, *, now: datetime
-) -> list[DomainEvent]:
-    """(product decision) A later order names another reseller: the consent given to the
-    previous one ends at once, and so does "report issue" to its helpdesk."""
-    previous = customer.reseller_partner_id
-    if previous == link_partner_id:
-        return []
-    events: list[DomainEvent] = []
-    if customer.opted_in_at is not None:
-        customer.opted_in_at, customer.opted_out_at = None, now
-        events.append(
-            PartnerAdministrationOptedOut(
-                customer.tenant_id, previous, RELATIONSHIP_CHANGED, occurred_at=now
-            )
-        )
-    if customer.partner_helpdesk_enabled:
-        customer.partner_helpdesk_enabled = False
-        events.append(
-            PartnerHelpdeskSwitched(
-                customer.tenant_id, previous, False, RELATIONSHIP_CHANGED, False, occurred_at=now
-            )
-        )
-    customer.reseller_partner_id = link_partner_id
-    return events
