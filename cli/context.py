@@ -28,6 +28,9 @@ from shared.settings import ServiceSettings, service_settings_config
 
 T = TypeVar("T")
 
+SERVICES = ("onboarding", "porting", "support", "notifications")
+"""The services, in the order they are started."""
+
 EXIT_FAILED = 1
 EXIT_INVALID = 2
 EXIT_NOT_FOUND = 3

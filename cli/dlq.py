@@ -26,11 +26,9 @@ import base64
 import json
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pymongo import AsyncMongoClient
-from pymongo.errors import DuplicateKeyError, PyMongoError
 from rich.panel import Panel
 from rich.pretty import Pretty
 from rich.table import Table
@@ -46,9 +44,11 @@ from cli.context import (
     emit_json,
     run,
 )
-from cli.kafka import Reader, Received, producer, read_one
 from cli.tail import event_of
 from shared.topics import ALL_TOPICS, dead_letter_topic
+
+if TYPE_CHECKING:
+    from cli.kafka import Received
 
 app = typer.Typer(help="Dead letters: list, show, replay once.", no_args_is_help=True)
 
@@ -126,9 +126,11 @@ class Replays:
     """The CLI's record of replays (see the module doc)."""
 
     def __init__(self, cli: Cli) -> None:
+        from pymongo import AsyncMongoClient
+
         self.cli = cli
         settings = cli.settings
-        self.client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        self.client: Any = AsyncMongoClient(
             settings.mongo.url.get_secret_value(),
             tz_aware=True,
             serverSelectionTimeoutMS=settings.mongo.server_selection_timeout_ms,
@@ -145,6 +147,8 @@ class Replays:
         return f"{self.cli.prefix}|{letter}"
 
     async def of(self, letters: list[str]) -> dict[str, dict[str, Any]]:
+        from pymongo.errors import PyMongoError
+
         if not letters:
             return {}
         try:
@@ -154,6 +158,8 @@ class Replays:
             raise Failure("mongo_unreachable", str(error)[:300]) from None
 
     async def claim(self, letter: str, topic: str) -> None:
+        from pymongo.errors import DuplicateKeyError, PyMongoError
+
         now = datetime.now(UTC)
         try:
             await self.collection.insert_one(
@@ -209,6 +215,8 @@ def original_headers(record: Received, letter: str) -> list[tuple[str, bytes | N
 
 
 async def listing(cli: Cli, topic: str | None, limit: int | None) -> list[dict[str, Any]]:
+    from cli.kafka import Reader
+
     topics = [dlq_topic(topic)] if topic else [t.dlq for t in ALL_TOPICS]
     rows: list[dict[str, Any]] = []
     for name in topics:
@@ -228,6 +236,8 @@ async def listing(cli: Cli, topic: str | None, limit: int | None) -> list[dict[s
 
 
 async def fetch(cli: Cli, letter: str) -> Received:
+    from cli.kafka import read_one
+
     topic, partition, offset = parse_id(letter)
     record = await read_one(cli, topic, partition, offset)
     if record is None:
@@ -238,6 +248,8 @@ async def fetch(cli: Cli, letter: str) -> Received:
 
 
 async def replay(cli: Cli, letter: str) -> dict[str, Any]:
+    from cli.kafka import producer
+
     record = await fetch(cli, letter)
     about = describe(record, None)
     if about["not_replayable_because"]:

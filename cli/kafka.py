@@ -14,10 +14,23 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
 from cli.context import Cli, Failure
-from shared.kafka import ensure_topics
-from shared.kafka.broker import security_options
+from shared.settings import KafkaSettings
 
 METADATA_TIMEOUT_MS = 10_000
+
+
+def security_options(settings: KafkaSettings) -> dict[str, Any]:
+    """aiokafka's SASL/TLS options: `shared.kafka.broker.security_options`, repeated here
+    so that a CLI command does not import FastStream (seconds on a busy machine)."""
+    return {
+        "security_protocol": settings.security_protocol,
+        "ssl_context": settings.ssl_context(),
+        "sasl_mechanism": settings.sasl_mechanism,
+        "sasl_plain_username": settings.sasl_username,
+        "sasl_plain_password": (
+            settings.sasl_password.get_secret_value() if settings.sasl_password else None
+        ),
+    }
 
 
 def _unreachable(cli: Cli, error: Exception) -> Failure:
@@ -51,10 +64,17 @@ async def producer(cli: Cli) -> AsyncIterator[AIOKafkaProducer]:
         await client.stop()
 
 
-async def ensure(cli: Cli, topics: Iterable[str]) -> None:
-    """Create the logical topics (and their dead-letter topics) that are missing."""
+async def ensure(cli: Cli, client: AIOKafkaProducer, topics: Iterable[str]) -> None:
+    """Create the logical topics (and their dead-letter topics) that are missing, as the
+    services do at start (`shared.kafka.ensure_topics`, imported only when needed)."""
+    wanted = list(topics)
+    known = await client.client.fetch_all_metadata()
+    if all(known.partitions_for_topic(cli.physical(t)) for t in wanted):
+        return
+    from shared.kafka.admin import ensure_topics
+
     try:
-        await asyncio.wait_for(ensure_topics(cli.settings.kafka, list(topics)), 30)
+        await asyncio.wait_for(ensure_topics(cli.settings.kafka, wanted), 30)
     except (KafkaError, OSError, TimeoutError) as error:
         raise _unreachable(cli, error) from error
 

@@ -26,12 +26,11 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import from_json
 
-from cli.context import EXIT_INVALID, Failure
+from cli.context import EXIT_INVALID, SERVICES, Failure
 from shared.contracts import published_models
 from shared.events import Envelope, Payload, new_event, validation_reasons
 from shared.topics import BY_NAME, TopicKind
 
-SERVICES = ("onboarding", "porting", "support", "notifications")
 ENVELOPE_KEYS = {
     "type",
     "data",

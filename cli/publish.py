@@ -12,18 +12,17 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.panel import Panel
 from rich.pretty import Pretty
 
 from cli.context import EXIT_FAILED, EXIT_REFUSED, Cli, Failure, cli_of, console, emit_json, run
-from cli.kafka import Reader, ensure, producer
-from cli.messages import ignored_fields, is_refusal, parse_input, validated, wrap
-from shared.binding import encode_structured
-from shared.events import Envelope
 from shared.topics import ALL_TOPICS, TopicKind
+
+if TYPE_CHECKING:
+    from shared.events import Envelope
 
 EVENTS_TOPICS = [t.name for t in ALL_TOPICS if t.kind is TopicKind.EVENTS]
 
@@ -55,33 +54,27 @@ async def publish_and_wait(
 ) -> Envelope | None:
     """Publish `envelope` on `topic`; with `wait`, the first event it caused (None when
     none came within `timeout` seconds)."""
-    await ensure(cli, [topic, *EVENTS_TOPICS] if wait else [topic])
+    from cli.kafka import Reader, ensure, producer
+    from shared.binding import encode_structured
+    from shared.events import Envelope
+
     body, headers = encode_structured(envelope)
     key = envelope.subject.encode() if envelope.subject else None
-    if not wait:
-        async with producer(cli) as client:
-            await client.send_and_wait(
-                cli.physical(topic),
-                body,
-                key=key,
-                headers=[(k, v.encode()) for k, v in headers.items()],
-            )
-        return None
-    async with Reader(cli, EVENTS_TOPICS) as reader:
-        async with producer(cli) as client:
-            await client.send_and_wait(
-                cli.physical(topic),
-                body,
-                key=key,
-                headers=[(k, v.encode()) for k, v in headers.items()],
-            )
-        async for record in reader.records(timeout):
-            try:
-                event = Envelope.from_json(record.value or b"")
-            except ValueError:
-                continue
-            if event.causationid == envelope.id:
-                return event
+    record_headers = [(k, v.encode()) for k, v in headers.items()]
+    async with producer(cli) as client:
+        await ensure(cli, client, [topic, *EVENTS_TOPICS] if wait else [topic])
+        if not wait:
+            await client.send_and_wait(cli.physical(topic), body, key=key, headers=record_headers)
+            return None
+        async with Reader(cli, EVENTS_TOPICS) as reader:
+            await client.send_and_wait(cli.physical(topic), body, key=key, headers=record_headers)
+            async for record in reader.records(timeout):
+                try:
+                    event = Envelope.from_json(record.value or b"")
+                except ValueError:
+                    continue
+                if event.causationid == envelope.id:
+                    return event
     return None
 
 
@@ -96,6 +89,8 @@ def published_summary(topic: str, envelope: Envelope) -> dict[str, Any]:
 
 
 def show_outcome(outcome: Envelope) -> None:
+    from cli.messages import is_refusal
+
     style = "red" if is_refusal(outcome.type) else "green"
     console.print(
         Panel(
@@ -125,6 +120,8 @@ def publish(
     cli = cli_of(ctx)
 
     async def go() -> None:
+        from cli.messages import ignored_fields, is_refusal, parse_input, validated, wrap
+
         message, data, attributes = parse_input(read_input(file), type_)
         payload = validated(message, data)
         if subject:

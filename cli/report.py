@@ -27,11 +27,7 @@ from cli.context import (
     emit_json,
     run,
 )
-from cli.messages import wrap
 from cli.publish import publish_and_wait
-from shared.actor import Actor
-from shared.contracts import support as c
-from shared.ids import new_id
 from shared.topics import SUPPORT_COMMANDS
 
 app = typer.Typer(help="Reports.", no_args_is_help=True)
@@ -101,6 +97,11 @@ def sla(
     cli = cli_of(ctx)
 
     async def go() -> dict[str, Any]:
+        from cli.messages import wrap
+        from shared.actor import Actor
+        from shared.contracts import support as c
+        from shared.ids import new_id
+
         start, end = month(period)
         query = c.RequestResponseReport(
             request_id=f"cli-report-{new_id().lower()}",

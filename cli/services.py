@@ -26,6 +26,7 @@ from rich.table import Table
 from cli.context import (
     EXIT_FAILED,
     EXIT_INVALID,
+    SERVICES,
     Cli,
     Failure,
     cli_of,
@@ -33,7 +34,6 @@ from cli.context import (
     emit_json,
     reported,
 )
-from cli.messages import SERVICES
 from deploy.demo import processes
 
 app = typer.Typer(

@@ -15,19 +15,11 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
-from pymongo import AsyncMongoClient
-from pymongo.errors import PyMongoError
 from rich.panel import Panel
 from rich.pretty import Pretty
 from rich.table import Table
 
 from cli.context import EXIT_NOT_FOUND, Cli, Failure, cli_of, console, emit_json, run
-from services.notifications.adapters.repositories import CONTACTS
-from services.onboarding.adapters.admin_group_documents import GROUPS
-from services.porting.adapters.repository import PORTS
-from services.support.adapters.documents import TICKETS
-from shared.logging import redact_secrets
-from shared.store import unescape_keys
 
 app = typer.Typer(
     help="Show a port request, a ticket, a group or a partner's contacts.", no_args_is_help=True
@@ -38,17 +30,25 @@ TICKET_NUMBER = re.compile(r"^NA\d{8}$")
 
 @dataclass(frozen=True)
 class Kind:
-    """Where one aggregate type lives."""
+    """Where one aggregate type lives: the service, and the module constant naming the
+    collection (read when needed: importing a service's adapters takes a while)."""
 
     name: str
     service: str
-    collection: str
+    module: str
+    constant: str
+
+    @property
+    def collection(self) -> str:
+        return str(getattr(importlib.import_module(self.module), self.constant))
 
 
-PORT = Kind("port request", "porting", PORTS)
-TICKET = Kind("ticket", "support", TICKETS)
-GROUP = Kind("group", "onboarding", GROUPS)
-CONTACT_BOOK = Kind("contacts", "notifications", CONTACTS)
+PORT = Kind("port request", "porting", "services.porting.adapters.repository", "PORTS")
+TICKET = Kind("ticket", "support", "services.support.adapters.documents", "TICKETS")
+GROUP = Kind("group", "onboarding", "services.onboarding.adapters.admin_group_documents", "GROUPS")
+CONTACT_BOOK = Kind(
+    "contacts", "notifications", "services.notifications.adapters.repositories", "CONTACTS"
+)
 
 SETTINGS = {
     "porting": ("services.porting.settings", "PortingSettings"),
@@ -70,6 +70,9 @@ def database_of(service: str, given: str | None) -> str:
 def view_of(doc: dict[str, Any], kind: Kind) -> dict[str, Any]:
     """What is shown of a stored document: the state (unwrapped, secrets masked) and the
     store's bookkeeping (version, pending timers, unpublished events)."""
+    from shared.logging import redact_secrets
+    from shared.store import unescape_keys
+
     state = unescape_keys(doc.get("state") or {})
     if len(state) == 1 and isinstance(next(iter(state.values())), dict):
         state = next(iter(state.values()))
@@ -88,6 +91,9 @@ def view_of(doc: dict[str, Any], kind: Kind) -> dict[str, Any]:
 
 
 async def find(cli: Cli, kind: Kind, key: str, database: str | None) -> dict[str, Any]:
+    from pymongo import AsyncMongoClient
+    from pymongo.errors import PyMongoError
+
     url = cli.settings.mongo.url.get_secret_value()
     name = database_of(kind.service, database)
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import fnmatch
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from cli.context import Cli, cli_of, console, emit_json, run
-from cli.kafka import Reader, Received
-from shared.binding import Record, UnreadableEvent, decode
-from shared.events import Envelope
+
+if TYPE_CHECKING:
+    from cli.kafka import Received
+    from shared.events import Envelope
 
 EXAMPLE = """Examples:
 
@@ -26,6 +27,8 @@ EXAMPLE = """Examples:
 
 def event_of(record: Received) -> Envelope | None:
     """The CloudEvent a record carries (either content mode), or None."""
+    from shared.binding import Record, UnreadableEvent, decode
+
     try:
         return decode(Record(record.value, record.key, record.headers))
     except UnreadableEvent:
@@ -103,6 +106,8 @@ async def follow(
     timeout: float | None,
     as_json: bool,
 ) -> int:
+    from cli.kafka import Reader
+
     shown = 0
     async with Reader(cli, [topic], from_beginning=from_beginning) as reader:
         source = reader.records(timeout) if follow_on else reader.until_end()
