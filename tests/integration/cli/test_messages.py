@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.integration
 ACTOR = {"user_id": "user-4401-a", "partner_id": "partner-4401", "roles": []}
 
 
-def query(request_id: str, partner: str = "partner-4401") -> dict[str, object]:
+def query(request_id: str, partner: str = "partner-4401") -> dict[str, Any]:
     return {
         "type": "support.tenants.list",
         "data": {"request_id": request_id, "actor": {**ACTOR, "partner_id": partner}},
@@ -34,7 +35,7 @@ def created(operator: Operator, *topics: str) -> None:
     asyncio.run(ensure_topics(kafka, list(topics)))
 
 
-def everything_on(operator: Operator, topic: str) -> list[dict[str, object]]:
+def everything_on(operator: Operator, topic: str) -> list[Any]:
     done = operator("tail", topic, "--from-beginning", "--no-follow", "--json")
     assert done.code == 0, done.stderr
     return done.lines()
@@ -61,7 +62,7 @@ def everything_on(operator: Operator, topic: str) -> list[dict[str, object]]:
             "data.request_id",
         ),
         (
-            json.dumps({**query("r-2")["data"], "extra": 1}),  # type: ignore[dict-item]
+            json.dumps({**query("r-2")["data"], "extra": 1}),
             ["--type", "support.tenants.list"],
             "invalid_data",
             "data.extra",
