@@ -20,6 +20,7 @@ from rich.pretty import Pretty
 from rich.table import Table
 
 from cli.context import EXIT_NOT_FOUND, Cli, Failure, cli_of, console, emit_json, run
+from shared.settings import ServiceSettings, service_settings_config
 
 app = typer.Typer(
     help="Show a port request, a ticket, a group or a partner's contacts.", no_args_is_help=True
@@ -50,20 +51,23 @@ CONTACT_BOOK = Kind(
     "contacts", "notifications", "services.notifications.adapters.repositories", "CONTACTS"
 )
 
-SETTINGS = {
-    "porting": ("services.porting.settings", "PortingSettings"),
-    "support": ("services.support.settings", "SupportSettings"),
-    "onboarding": ("services.onboarding.settings", "OnboardingSettings"),
-    "notifications": ("services.notifications.settings", "NotificationsSettings"),
-}
-
 
 def database_of(service: str, given: str | None) -> str:
-    """The service's database as the service itself would name it."""
+    """The service's database as the service names it: `<NAME>_DATABASE`, else
+    `PARTNEROPS_DATABASE`, else the service's name (`ServiceSettings.database_name`, read
+    with the service's prefix but without the rest of its settings, some of which — keys,
+    passwords — an operator's shell need not have)."""
     if given:
         return given
-    module, name = SETTINGS[service]
-    settings = getattr(importlib.import_module(module), name)()
+    settings = type(
+        "Settings",
+        (ServiceSettings,),
+        {
+            "SERVICE": service,
+            "model_config": service_settings_config(f"{service.upper()}_"),
+            "__module__": __name__,
+        },
+    )()
     return str(settings.database_name)
 
 
