@@ -17,6 +17,8 @@ from cli.context import Cli, Failure
 from shared.settings import KafkaSettings
 
 METADATA_TIMEOUT_MS = 10_000
+STALL_SECONDS = 30
+"""How long a read up to known end offsets may see nothing before it gives up."""
 
 
 def security_options(settings: KafkaSettings) -> dict[str, Any]:
@@ -171,8 +173,16 @@ class Reader:
         for tp in list(remaining):
             if await self.consumer.position(tp) >= remaining[tp]:
                 remaining.pop(tp)
+        idle = 0
         while remaining:
             batch = await self.consumer.getmany(*remaining, timeout_ms=1000)
+            idle = 0 if batch else idle + 1
+            if idle > STALL_SECONDS:
+                raise Failure(
+                    "kafka_stalled",
+                    f"no record for {STALL_SECONDS} s before the end of "
+                    f"{sorted(tp.topic for tp in remaining)}",
+                )
             for tp, items in batch.items():
                 for r in items:
                     if r.offset < remaining.get(tp, 0):

@@ -34,17 +34,17 @@ async def start_service(
     """`python -m services.<name>` in demonstration mode, logging JSON to a file."""
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"{name}.log"
-    env = service_env(
-        name,
-        port,
-        {
-            "PARTNEROPS_DEMO_CLOCK": "true",
-            f"{name.upper()}_DATABASE": f"demo_{run}_{name}",
-            "PARTNEROPS_TIMER_POLL_SECONDS": "0.5",
-            "PARTNEROPS_OUTBOX_SWEEP_SECONDS": "1",
-            **(extra_env or {}),
-        },
-    )
+    prefix = name.upper()
+    env = {
+        **os.environ,
+        "PARTNEROPS_DEMO_CLOCK": "true",
+        "PARTNEROPS_LOG_FORMAT": "json",
+        f"{prefix}_HTTP_PORT": str(port),
+        f"{prefix}_DATABASE": f"demo_{run}_{name}",
+        "PARTNEROPS_TIMER_POLL_SECONDS": "0.5",
+        "PARTNEROPS_OUTBOX_SWEEP_SECONDS": "1",
+        **(extra_env or {}),
+    }
     handle = log.open("ab")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", f"services.{name}", cwd=ROOT, env=env, stdout=handle, stderr=handle
@@ -90,8 +90,9 @@ async def stop_service(service: ServiceProcess) -> int:
 
 
 def service_env(name: str, port: int, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment of one service process: this one's, JSON logs, its HTTP port
-    (`<NAME>_HTTP_PORT`, where /readyz answers), then `extra_env` over it."""
+    """The environment of one service process outside demonstration mode (the operator
+    CLI's `services start`): this one's, JSON logs, its HTTP port (`<NAME>_HTTP_PORT`,
+    where /readyz answers), then `extra_env` over it."""
     return {
         **os.environ,
         "PARTNEROPS_LOG_FORMAT": "json",
