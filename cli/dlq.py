@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.pretty import Pretty
 from rich.table import Table
@@ -307,14 +308,15 @@ def list_(
     for column in ("id", "failed at", "error", "type", "subject", "replayed"):
         view.add_column(column)
     for r in rows:
-        view.add_row(
+        cells = (
             r["id"],
-            r["failed_at"] or "",
-            r["error_code"] or "",
+            r["failed_at"],
+            r["error_code"],
             r["type"] or "?",
-            r["subject"] or "",
-            (r["replay"] or {}).get("status", ""),
+            r["subject"],
+            (r["replay"] or {}).get("status"),
         )
+        view.add_row(*(escape(str(c or "")) for c in cells))
     console.print(view)
 
 

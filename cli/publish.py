@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.pretty import Pretty
 
@@ -95,8 +96,8 @@ def show_outcome(outcome: Envelope) -> None:
     console.print(
         Panel(
             Pretty(outcome.data),
-            title=f"[{style}]{outcome.type}[/{style}]",
-            subtitle=f"id {outcome.id} · subject {outcome.subject}",
+            title=f"[{style}]{escape(outcome.type)}[/{style}]",
+            subtitle=escape(f"id {outcome.id} · subject {outcome.subject}"),
         )
     )
 

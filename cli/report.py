@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from cli.context import (
@@ -64,7 +65,7 @@ def render(answer: dict[str, Any]) -> None:
         for severity, tally in groups:
             share = tally["share_met"]
             view.add_row(
-                line["partner_id"],
+                escape(line["partner_id"]),
                 severity,
                 str(tally["met"]),
                 str(tally["missed"]),
@@ -75,7 +76,7 @@ def render(answer: dict[str, Any]) -> None:
                 else "",
             )
         if line["missed_tickets"]:
-            view.add_row("", "missed", ", ".join(line["missed_tickets"]), "", "", "", "")
+            view.add_row("", "missed", escape(", ".join(line["missed_tickets"])), "", "", "", "")
     if not answer["lines"]:
         view.add_row("–", "no S3/S4 tickets in the period", "", "", "", "", "")
     console.print(view)

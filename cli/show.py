@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.pretty import Pretty
 from rich.table import Table
@@ -129,15 +130,15 @@ def render(view: dict[str, Any]) -> None:
     table.add_column()
     for field, value in view["state"].items():
         if isinstance(value, dict | list):
-            table.add_row(field, Pretty(value, max_length=20))
+            table.add_row(escape(field), Pretty(value, max_length=20))
         else:
-            table.add_row(field, str(value))
+            table.add_row(escape(field), escape(str(value)))
     for timer in view["timers"]:
-        table.add_row("[dim]timer[/dim]", f"{timer['kind']} due {timer['due_at']}")
+        table.add_row("[dim]timer[/dim]", escape(f"{timer['kind']} due {timer['due_at']}"))
     console.print(
         Panel(
             table,
-            title=f"{view['kind']} {view['id']}",
+            title=escape(f"{view['kind']} {view['id']}"),
             subtitle=f"{view['service']} · version {view['version']}",
         )
     )

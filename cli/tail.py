@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from cli.context import Cli, cli_of, console, emit_json, run
 
@@ -87,10 +88,9 @@ def print_line(record: Received, event: Envelope | None) -> None:
         code = record.header("x-dlq-error-code")
         console.print(f"{where} [red]unreadable[/red]{f' ({code})' if code else ''}")
         return
-    data = ", ".join(f"{k}={v}" for k, v in list(event.data.items())[:4])
+    data = escape(", ".join(f"{k}={v}" for k, v in list(event.data.items())[:4])[:160])
     console.print(
-        f"{where} [bold]{event.type}[/bold] {event.subject or ''} [dim]{data[:160]}[/dim]",
-        markup=True,
+        f"{where} [bold]{escape(event.type)}[/bold] {escape(event.subject or '')} [dim]{data}[/dim]"
     )
 
 
