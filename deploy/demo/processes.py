@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import socket
+import subprocess
 import sys
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +87,86 @@ async def stop_service(service: ServiceProcess) -> int:
             service.process.kill()
             await service.process.wait()
     return int(service.process.returncode or 0)
+
+
+def service_env(name: str, port: int, extra_env: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of one service process outside demonstration mode (the operator
+    CLI's `services start`): this one's, JSON logs, its HTTP port (`<NAME>_HTTP_PORT`,
+    where /readyz answers), then `extra_env` over it."""
+    return {
+        **os.environ,
+        "PARTNEROPS_LOG_FORMAT": "json",
+        f"{name.upper()}_HTTP_PORT": str(port),
+        **(extra_env or {}),
+    }
+
+
+def spawn_detached(name: str, env: Mapping[str, str], log: Path) -> int:
+    """Start `python -m services.<name>` in its own session (it outlives the caller and
+    a Ctrl-C to it), stdout and stderr appended to `log`; returns its pid."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"services.{name}"],
+            cwd=ROOT,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=handle,
+            stderr=handle,
+            start_new_session=True,
+        )
+    return process.pid
+
+
+def readiness(port: int, host: str = "127.0.0.1", timeout: float = 2.0) -> str:
+    """`ready`, `not ready` (the service answers 503) or `unreachable` (nothing answers)."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            sock.settimeout(timeout)
+            sock.sendall(b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n")
+            status = sock.recv(64)
+    except OSError:
+        return "unreachable"
+    return "ready" if b" 200 " in status else "not ready"
+
+
+def alive(pid: int, name: str | None = None) -> bool:
+    """Whether `pid` is a live process (not a zombie) running `services.<name>` if named."""
+    proc = Path(f"/proc/{pid}")
+    try:
+        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        command = (proc / "cmdline").read_bytes().split(b"\0")
+    except (OSError, IndexError):
+        return False
+    if state in ("Z", "X"):
+        return False
+    return name is None or f"services.{name}".encode() in command
+
+
+def terminate(pid: int, name: str | None = None, grace: float = 45.0) -> str:
+    """SIGTERM, wait up to `grace` seconds for the exit, then SIGKILL: `stopped`, `killed`
+    or `not running` (also when the pid now belongs to another program)."""
+    if not alive(pid, name):
+        return "not running"
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        _reap(pid)
+        if not alive(pid):
+            return "stopped"
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    for _ in range(50):
+        _reap(pid)
+        if not alive(pid):
+            break
+        time.sleep(0.1)
+    return "killed"
+
+
+def _reap(pid: int) -> None:
+    """Collect our own child's exit status (a no-op for a process we did not start)."""
+    with contextlib.suppress(ChildProcessError, OSError):
+        os.waitpid(pid, os.WNOHANG)

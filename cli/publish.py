@@ -1,0 +1,169 @@
+"""`partnerops publish FILE`: one command or event, validated, wrapped, published.
+
+With `--wait` the CLI reads every events topic from before it publishes and prints the
+first event whose `causationid` is the published event's id: every service stamps its
+outcomes so (`shared.usecase`: the aggregate's events, its `…action_refused`, a query's
+answer; `shared.kafka.dispatcher`: `<service>.command.rejected`). A refusal as outcome
+exits with 4.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.panel import Panel
+from rich.pretty import Pretty
+
+from cli.context import EXIT_FAILED, EXIT_REFUSED, Cli, Failure, cli_of, console, emit_json, run
+from shared.topics import ALL_TOPICS, TopicKind
+
+if TYPE_CHECKING:
+    from shared.events import Envelope
+
+EVENTS_TOPICS = [t.name for t in ALL_TOPICS if t.kind is TopicKind.EVENTS]
+
+EXAMPLE = """Examples:
+
+  partnerops publish ticket.json --wait
+
+  partnerops publish - --wait --json < query.json
+
+  partnerops publish --type carrier.port.accepted data.json
+
+Exit codes: 0 published (with --wait: and answered); 1 Kafka unreachable, or no
+outcome within --timeout; 2 invalid input, nothing published; 4 the outcome refuses it.
+"""
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of FILE, or of stdin for `-`."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise Failure("unreadable_input", f"{path}: {error.strerror}", exit_code=2) from None
+
+
+async def publish_and_wait(
+    cli: Cli, topic: str, envelope: Envelope, wait: bool, timeout: float
+) -> Envelope | None:
+    """Publish `envelope` on `topic`; with `wait`, the first event it caused (None when
+    none came within `timeout` seconds)."""
+    from cli.kafka import Reader, ensure, producer
+    from shared.binding import encode_structured
+    from shared.events import Envelope
+
+    body, headers = encode_structured(envelope)
+    key = envelope.subject.encode() if envelope.subject else None
+    record_headers = [(k, v.encode()) for k, v in headers.items()]
+    async with producer(cli) as client:
+        await ensure(cli, client, [topic, *EVENTS_TOPICS] if wait else [topic])
+        if not wait:
+            await client.send_and_wait(cli.physical(topic), body, key=key, headers=record_headers)
+            return None
+        async with Reader(cli, EVENTS_TOPICS) as reader:
+            await client.send_and_wait(cli.physical(topic), body, key=key, headers=record_headers)
+            async for record in reader.records(timeout):
+                try:
+                    event = Envelope.from_json(record.value or b"")
+                except ValueError:
+                    continue
+                if event.causationid == envelope.id:
+                    return event
+    return None
+
+
+def published_summary(topic: str, envelope: Envelope) -> dict[str, Any]:
+    return {
+        "topic": topic,
+        "id": envelope.id,
+        "type": envelope.type,
+        "subject": envelope.subject,
+        "correlationid": envelope.correlationid,
+    }
+
+
+def show_outcome(outcome: Envelope) -> None:
+    from cli.messages import is_refusal
+
+    style = "red" if is_refusal(outcome.type) else "green"
+    console.print(
+        Panel(
+            Pretty(outcome.data),
+            title=f"[{style}]{escape(outcome.type)}[/{style}]",
+            subtitle=escape(f"id {outcome.id} · subject {outcome.subject}"),
+        )
+    )
+
+
+def publish(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="JSON file of the message, or - for stdin")],
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", help="The CloudEvents type; then FILE holds the data alone"),
+    ] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="Subject and Kafka key (default: the aggregate id)")
+    ] = None,
+    wait: Annotated[bool, typer.Option(help="Wait for the outcome event and print it")] = False,
+    timeout: Annotated[float, typer.Option(help="Seconds --wait waits")] = 30.0,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output for scripts")] = False,
+) -> None:
+    """Publish a command or event (JSON), validated against its contract, as a CloudEvent
+    on its topic; with --wait print the event it caused."""
+    cli = cli_of(ctx)
+
+    async def go() -> None:
+        from cli.messages import ignored_fields, is_refusal, parse_input, validated, wrap
+
+        message, data, attributes = parse_input(read_input(file), type_)
+        payload = validated(message, data)
+        if subject:
+            attributes["subject"] = subject
+        envelope = wrap(payload, attributes, cli.settings.source, datetime.now(UTC))
+        ignored = ignored_fields(payload, data)
+        outcome = await publish_and_wait(cli, message.topic, envelope, wait, timeout)
+        summary = published_summary(message.topic, envelope)
+        if ignored:
+            summary["ignored_fields"] = ignored
+        if as_json:
+            emit_json(
+                {
+                    "published": summary,
+                    **(
+                        {"outcome": outcome.model_dump(mode="json", exclude_none=True)}
+                        if outcome
+                        else {}
+                    ),
+                }
+            )
+        else:
+            console.print(
+                f"[green]published[/green] {envelope.type} id {envelope.id} on "
+                f"{message.topic} (key {envelope.subject})"
+            )
+            if ignored:
+                console.print(
+                    "[yellow]fields the contract does not know, dropped:[/yellow] "
+                    + ", ".join(ignored)
+                )
+            if outcome is not None:
+                show_outcome(outcome)
+        if wait and outcome is None:
+            raise Failure(
+                "no_outcome",
+                f"no event caused by {envelope.id} within {timeout:g} s",
+                exit_code=EXIT_FAILED,
+                published=summary,
+            )
+        if outcome is not None and is_refusal(outcome.type):
+            raise typer.Exit(EXIT_REFUSED)
+
+    run(go())

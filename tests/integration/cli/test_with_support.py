@@ -1,0 +1,240 @@
+"""The verbs that need a running service, against two support processes started by
+`partnerops services start` (demonstration clock pinned at 2 December 2030, so the
+report's month does not depend on today's date): services start/status/stop, publish
+--wait (outcome and refusal), show ticket, report sla, dlq list/show/replay once."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from pymongo import MongoClient
+
+from shared.events import new_event
+from shared.topics import ONBOARDING_EVENTS
+from tests.integration.cli.conftest import Operator, drop, operator_env, wait_until
+from tests.unit.support.world import customer_facts
+
+pytestmark = pytest.mark.integration
+
+START = datetime.fromisoformat("2030-12-02T08:00:00+00:00")
+PARTNER = "partner-5501"
+TENANT = "tenant-gb-5501"
+CONTRACT = "SC-550123"
+ACTOR = {"user_id": "user-5501-a", "partner_id": PARTNER, "roles": []}
+
+
+def opening(request_id: str) -> dict[str, Any]:
+    return {
+        "type": "support.ticket.open",
+        "data": {
+            "request_id": request_id,
+            "actor": ACTOR,
+            "partner_id": PARTNER,
+            "tenant_id": TENANT,
+            "contract_number": CONTRACT,
+            "contact": {
+                "name": "Robin Example",
+                "phone": "+44 20 7946 0991",
+                "email": "robin@partner5501.example.com",
+            },
+            "channel": "online",
+            "category": "service_availability",
+            "description": "One handset cannot register.",
+            "impact": "localized",
+            "urgency": "low",
+        },
+    }
+
+
+async def send(bootstrap: str, topic: str, key: str, body: bytes) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            topic,
+            body,
+            key=key.encode(),
+            headers=[("content-type", b"application/cloudevents+json")],
+        )
+    finally:
+        await producer.stop()
+
+
+@pytest.fixture(scope="module")
+def support(kafka_bootstrap: str, mongo_url: str, tmp_path_factory: Any) -> Iterator[Operator]:
+    """Two support instances started by the CLI in a namespace of their own, which knows
+    one customer tenant of PARTNER (onboarding's facts, published as onboarding does)."""
+    run_dir: Path = tmp_path_factory.mktemp("run")
+    env, prefix, databases = operator_env(kafka_bootstrap, mongo_url, run_dir, "s")
+    env["PARTNEROPS_DEMO_CLOCK"] = "true"
+    env["PARTNEROPS_DEMO_CLOCK_START"] = START.isoformat()
+    operator = Operator(env, prefix, databases)
+    started = operator("services", "start", "support", "--instances", "2", "--json")
+    try:
+        assert started.code == 0, started.stderr
+        rows = started.json()["services"]
+        assert [(r["service"], r["instance"], r["state"]) for r in rows] == [
+            ("support", 1, "ready"),
+            ("support", 2, "ready"),
+        ]
+        assert len({r["port"] for r in rows}) == 2
+        customer = "customer-5501"
+        for fact in customer_facts(
+            START - timedelta(days=10), TENANT, customer, PARTNER, contract=CONTRACT
+        ):
+            event = new_event(
+                fact, source="/onboarding", now=START - timedelta(days=10), subject=customer
+            )
+            asyncio.run(
+                send(kafka_bootstrap, prefix + ONBOARDING_EVENTS.name, customer, event.to_json())
+            )
+        client: MongoClient[dict[str, Any]] = MongoClient(mongo_url)
+        tenants = client[databases["support"]]["support_tenants"]
+        try:
+            wait_until(
+                lambda: (
+                    (doc := tenants.find_one({"state.tenant_id.value": TENANT}))
+                    and doc["state"].get("relationship") is not None
+                )
+            )
+        finally:
+            client.close()
+        yield operator
+    finally:
+        operator("services", "stop", "--grace", "20")
+        drop(mongo_url, [*databases.values(), env["PARTNEROPS_CLI_DATABASE"]])
+
+
+def test_services_status_shows_each_instance_ready_with_its_port_and_log(support):
+    done = support("services", "status", "--json")
+    assert done.code == 0, done.stderr
+    rows = done.json()["services"]
+    assert [(r["instance"], r["state"]) for r in rows] == [(1, "ready"), (2, "ready")]
+    assert all(Path(r["log"]).exists() for r in rows)
+    table = support("services", "status")
+    assert "support" in table.stdout and "ready" in table.stdout
+
+
+def test_publish_waits_for_the_outcome_and_show_reads_the_ticket(support):
+    done = support("publish", "-", "--wait", "--json", stdin=json.dumps(opening("cli-open-1")))
+    assert done.code == 0, done.stderr
+    body = done.json()
+    outcome = body["outcome"]
+    assert outcome["type"] == "support.ticket.opened"
+    assert outcome["causationid"] == body["published"]["id"]
+    ticket_id, number = outcome["data"]["ticket_id"], outcome["data"]["ticket_number"]
+
+    shown = support("show", "ticket", ticket_id, "--json")
+    assert shown.code == 0, shown.stderr
+    view = shown.json()
+    assert view["id"] == ticket_id and view["kind"] == "ticket"
+    assert view["state"]["ticket_number"] == number
+    assert view["state"]["partner_id"] == PARTNER
+    by_number = support("show", "ticket", number)
+    assert by_number.code == 0 and ticket_id in by_number.stdout
+
+    report = support("report", "sla", "--partner", PARTNER, "--period", "2030-12", "--json")
+    assert report.code == 0, report.stderr
+    answer = report.json()
+    assert answer["period_start"].startswith("2030-12-01")
+    [line] = answer["lines"]
+    assert line["partner_id"] == PARTNER
+    assert line["total"]["pending"] + line["total"]["met"] + line["total"]["missed"] == 1
+    table = support("report", "sla", "--partner", PARTNER, "--period", "2030-12")
+    assert table.code == 0 and PARTNER in table.stdout and "95%" in table.stdout
+    empty = support("report", "sla", "--partner", PARTNER, "--period", "2030-10", "--json")
+    assert empty.json()["lines"] == []
+
+
+def test_an_outcome_that_refuses_exits_4_and_a_bad_period_is_invalid(support):
+    query = {
+        "request_id": "cli-bad-report",
+        "actor": {"user_id": "eng-5", "roles": []},
+        "period_start": "2030-12-01T00:00:00Z",
+        "period_end": "2031-01-01T00:00:00Z",
+        "partner_id": "partner-9999",
+    }
+    done = support(
+        "publish",
+        "-",
+        "--type",
+        "support.response_report.request",
+        "--wait",
+        "--json",
+        stdin=json.dumps(query),
+    )
+    assert done.code == 4, (done.stdout, done.stderr)
+    assert done.json()["outcome"]["type"] == "support.command.rejected"
+    bad = support("report", "sla", "--partner", PARTNER, "--period", "2030-13")
+    assert bad.code == 2
+    assert bad.error()["error"] == "invalid_period"
+
+
+def test_a_dead_letter_is_listed_shown_and_replayed_once(support, kafka_bootstrap):
+    broken = {
+        "specversion": "1.0",
+        "id": "cli-dead-1",
+        "source": "/partner-tool",
+        "type": "support.tenants.list",
+        "data": {"request_id": "q-no-actor"},
+    }
+    asyncio.run(
+        send(
+            kafka_bootstrap,
+            support.prefix + "support.commands",
+            PARTNER,
+            json.dumps(broken).encode(),
+        )
+    )
+
+    def listed() -> list[dict[str, Any]]:
+        done = support("dlq", "list", "support.commands", "--json")
+        assert done.code == 0, done.stderr
+        return [d for d in done.json()["dead_letters"] if d["event_id"] == "cli-dead-1"]
+
+    [letter] = wait_until(listed)
+    assert letter["error_code"] == "invalid_data"
+    assert {"field": "actor", "code": "missing", "message": "Field required"} in letter["reasons"]
+    assert letter["replayable"] and letter["replay"] is None
+
+    shown = support("dlq", "show", letter["id"], "--json")
+    assert shown.code == 0 and shown.json()["value"] == broken
+
+    replayed = support("dlq", "replay", letter["id"], "--json")
+    assert replayed.code == 0, replayed.stderr
+    assert replayed.json()["topic"] == "support.commands"
+    again = support("dlq", "replay", letter["id"])
+    assert again.code == 4
+    assert again.error()["error"] == "already_replayed"
+    # The replayed record reached support again (and, still invalid, is dead-lettered
+    # again, marked as a replay of the first).
+    copies = wait_until(lambda: len(listed()) == 2 and listed())
+    second = next(d for d in copies if d["id"] != letter["id"])
+    assert ["x-dlq-replay-of", letter["id"]] in second["original_headers"]
+    assert next(d for d in copies if d["id"] == letter["id"])["replay"]["status"] == "replayed"
+
+    unknown = support("dlq", "show", "support.commands.dlq:0:999999")
+    assert unknown.code == 3 and unknown.error()["error"] == "unknown_dead_letter"
+    assert support("dlq", "replay", "support.commands.dlq:0:999999").code == 3
+    assert support("dlq", "replay", "not-an-id").error()["error"] == "invalid_dead_letter_id"
+
+
+def test_services_stop_terminates_every_instance(support):
+    pids = [r["pid"] for r in support("services", "status", "--json").json()["services"]]
+    done = support("services", "stop", "--grace", "20", "--json")
+    assert done.code == 0, done.stderr
+    assert [r["state"] for r in done.json()["services"]] == ["stopped", "stopped"]
+    assert not any(
+        Path(f"/proc/{pid}").exists()
+        and b"services.support" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        for pid in pids
+    )
+    after = support("services", "status", "--json")
+    assert after.json()["services"] == []
