@@ -38,6 +38,7 @@ from shared.contracts.onboarding import (
 )
 from shared.mongo import Document
 from shared.store import Stored, Timer
+from shared.usecase import Repository
 
 CONFIRMATION_OVERDUE = "confirmation_overdue"
 INVITATION_OVERDUE = "invitation_overdue"
@@ -122,20 +123,62 @@ PARTNER: Kind[Partner] = Kind(
     PARTNERS,
     "partner_id",
     PartnerActionRefusedV1,
-    load_partner,
+    lambda stored: load_partner(stored.state),
     dump_partner,
     partner_timers,
     _partner_about,
 )
+"""The partner as the use cases not yet on the core read it (activation reads partners)."""
+
+PARTNER_REPO: Repository[Partner] = Repository(
+    collection=PARTNERS,
+    entity="partner",
+    id_field="partner_id",
+    load=load_partner,
+    dump=dump_partner,
+    refused=PartnerActionRefusedV1,
+    timers=partner_timers,
+    about=lambda p: {
+        "partner_id": p.partner_id,
+        "distributor_partner_id": p.preferred_distributor_id,
+    },
+)
+"""Partners on the use-case core (`application/partners/`)."""
+
+LEGACY_EMAIL_REPO: Repository[Document] = Repository(
+    collection=LEGACY_EMAILS,
+    entity="email",
+    id_field="email",
+    load=_same,
+    dump=_same,
+    refused=LegacyEmailActionRefusedV1,
+)
+"""Addresses tied to a tenant of the older product: the state is the record itself."""
 CUSTOMER: Kind[CustomerAccount] = Kind(
     CUSTOMERS,
     "customer_id",
     CustomerActionRefusedV1,
-    load_customer,
+    lambda stored: load_customer(stored.state),
     dump_customer,
     no_timers,
     _customer_about,
 )
+"""The customer as activation (not yet on the core) reads it."""
+
+CUSTOMER_REPO: Repository[CustomerAccount] = Repository(
+    collection=CUSTOMERS,
+    entity="customer",
+    id_field="customer_id",
+    load=load_customer,
+    dump=dump_customer,
+    refused=CustomerActionRefusedV1,
+    about=lambda account: {
+        "partner_id": account.relationship.reseller_partner_id
+        or account.relationship.tier1_partner_id,
+        "distributor_partner_id": account.relationship.distributor_partner_id,
+    },
+)
+"""Customer accounts on the use-case core (`application/orders/`)."""
 ACTIVATION: Kind[ActivationRequest] = Kind(
     ACTIVATION_REQUESTS,
     "activation_request_id",
