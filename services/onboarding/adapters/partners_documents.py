@@ -16,7 +16,6 @@ from services.onboarding.domain.activation.activation import ActivationRequest
 from services.onboarding.domain.orders.orders import CustomerAccount
 from services.onboarding.domain.partners.partners import Partner
 from shared.mongo import Document
-from shared.store import Stored
 
 PARTNERS = "partners"
 CUSTOMERS = "customers"
@@ -80,5 +79,6 @@ def dump_request(request: ActivationRequest) -> Document:
     }
 
 
-def load_request(stored: Stored) -> ActivationRequest:
-    return _REQUEST.validate_python(stored.state["request"])
+def load_request(state: Document) -> ActivationRequest:
+    """The activation request of a document's state (see `dump_request`)."""
+    return _REQUEST.validate_python(state["request"])

@@ -7,19 +7,25 @@
   `validation_failed`, `duplicate`, `illegal_transition`, else the error's own code), the
   reasons are the validation reasons (or the rule's code and message), and a validation
   failure carries no details (its reasons say it all);
+* `tracking(cause)`: onboarding's tracking id of a command, `<type>:<user>:<request_id>`
+  (the core's rule names the sender by its partner first; onboarding's senders are the
+  users, and a colleague's request id is the colleague's own — kept as it was);
 * `change(uc, repo, id, cause, check, do)`: the shape of a step on an existing aggregate —
   rejected when it does not exist, authorised by `check` (raises `Forbidden`), decided by
   `do` (domain events; none: nothing changes), refused on any `OnboardingError`;
-* `fire_timer(uc, repo, id, timer, do, not_yet)`: a due timer of the aggregate.
+* `fire_timer(uc, repo, id, timer, do, not_yet)`: a due timer of the aggregate;
+* `calendar(settings)`, `certification_policy(settings)`: the configured rules.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
+from services.onboarding.domain.activation.end_customer import cloud_operations_calendar
 from services.onboarding.domain.errors import (
     Duplicate,
     Forbidden,
@@ -30,6 +36,9 @@ from services.onboarding.domain.errors import (
 )
 from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.on_behalf.access import OnBehalfDenied
+from services.onboarding.domain.partners.authorisation import CertificationPolicy
+from services.onboarding.settings import OnboardingSettings
+from shared.calendars import WorkingCalendar
 from shared.contracts import onboarding
 from shared.domain_events import contracts_by_type, to_payload
 from shared.events import Envelope, Payload
@@ -81,6 +90,16 @@ def refusing() -> Iterator[None]:
         raise refused(error) from error
 
 
+def tracking(cause: Envelope) -> str:
+    """The tracking id of `cause` in onboarding: a command's is its type, its sending user
+    and its request id; any other message's is its CloudEvents id (see the module doc)."""
+    request_id = cause.data.get("request_id")
+    if isinstance(request_id, str) and request_id:
+        user = (cause.data.get("actor") or {}).get("user_id") or ""
+        return f"{cause.type}:{user}:{request_id}"
+    return cause.id
+
+
 async def change(
     uc: UseCases,
     repo: Repository[A],
@@ -100,7 +119,7 @@ async def change(
             events = do(aggregate, now)
         return Decision(aggregate, events) if events else None
 
-    return await uc.handle(repo, aggregate_id, cause, decide)
+    return await uc.handle(repo, aggregate_id, cause, decide, message_id=tracking(cause))
 
 
 async def fire_timer(
@@ -134,3 +153,18 @@ async def fire_timer(
         return Decision(aggregate, events)
 
     await uc.fire(repo, aggregate_id, timer, decide)
+
+
+@functools.cache
+def _calendar(holidays: tuple[date, ...]) -> WorkingCalendar:
+    return cloud_operations_calendar(holidays)
+
+
+def calendar(settings: OnboardingSettings) -> WorkingCalendar:
+    """Cloud operations' working days (Europe/Berlin, configured extra holidays)."""
+    return _calendar(tuple(settings.cloud_operations_holidays))
+
+
+def certification_policy(settings: OnboardingSettings) -> CertificationPolicy:
+    """The reseller certification test's pass mark (configured)."""
+    return CertificationPolicy(pass_mark=settings.certification_pass_mark)

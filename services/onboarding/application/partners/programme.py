@@ -10,9 +10,13 @@ from services.onboarding.application.common.access import (
     require_partner_or_role,
     require_role,
 )
-from services.onboarding.application.common.core import Act, Check, change
+from services.onboarding.application.common.core import (
+    Act,
+    Check,
+    certification_policy,
+    change,
+)
 from services.onboarding.application.common.kinds import PARTNER_REPO
-from services.onboarding.application.common.outcomes import certification_policy
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners.registry import load_partner_or_none
 from services.onboarding.domain.errors import Reason, ValidationFailed
@@ -87,7 +91,7 @@ async def take_certification_test(
     deps: Deps, cause: Envelope, cmd: c.TakeCertificationTest
 ) -> None:
     """Step 3: a test score, after the training; passing authorises the reseller."""
-    policy = certification_policy(deps)
+    policy = certification_policy(deps.settings)
     await _step(
         deps,
         cause,

@@ -10,7 +10,7 @@ from services.onboarding.application.common.access import (
     require_partner_or_role,
     require_role,
 )
-from services.onboarding.application.common.core import change, refusing
+from services.onboarding.application.common.core import change, refusing, tracking
 from services.onboarding.application.common.kinds import LEGACY_EMAIL_REPO, PARTNER_REPO
 from services.onboarding.application.deps import Deps
 from services.onboarding.domain.errors import Duplicate, ValidationFailed
@@ -77,7 +77,11 @@ async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
             )
         return Decision(registered, events)
 
-    await deps.uc.handle(PARTNER_REPO, cmd.partner_id, cause, decide)
+    # A refusal tells the partner and the distributor the command names (stored or not).
+    about = {"partner_id": cmd.partner_id, "distributor_partner_id": cmd.preferred_distributor_id}
+    await deps.uc.handle(
+        PARTNER_REPO, cmd.partner_id, cause, decide, message_id=tracking(cause), about=about
+    )
 
 
 async def change_contacts(deps: Deps, cause: Envelope, cmd: c.ChangePartnerContacts) -> None:
@@ -132,4 +136,4 @@ async def record_legacy_email(deps: Deps, cause: Envelope, cmd: c.RecordLegacyEm
         }
         return Decision(state, [recorded])
 
-    await deps.uc.handle(LEGACY_EMAIL_REPO, email, cause, decide)
+    await deps.uc.handle(LEGACY_EMAIL_REPO, email, cause, decide, message_id=tracking(cause))
