@@ -207,9 +207,15 @@ class UseCases:
         decide: Decider[A],
         *,
         message_id: str | None = None,
+        about: Mapping[str, Any] | None = None,
     ) -> Outcome:
-        """Run `decide` on one aggregate for `cause`, atomically and idempotently."""
-        return await self._run(repo, aggregate_id, cause, decide, message_id or tracking_id(cause))
+        """Run `decide` on one aggregate for `cause`, atomically and idempotently.
+
+        `about`: what a refusal of `cause` tells beyond `repo.about(aggregate)` (and over
+        it), e.g. the partners to tell when the aggregate does not exist yet."""
+        return await self._run(
+            repo, aggregate_id, cause, decide, message_id or tracking_id(cause), about=about
+        )
 
     async def fire(
         self, repo: Repository[A], aggregate_id: str, timer: Timer, decide: Decider[A]
@@ -240,6 +246,7 @@ class UseCases:
         decide: Decider[A],
         message_id: str,
         fired: str | None = None,
+        about: Mapping[str, Any] | None = None,
     ) -> Outcome:
         outcome = [Outcome.UNCHANGED]
         stray: list[Envelope] = []
@@ -259,7 +266,7 @@ class UseCases:
                     decision = None if aggregate is None else Decision(aggregate)
                 else:
                     outcome[0] = Outcome.REFUSED
-                    refusal = self._refusal(repo, aggregate_id, aggregate, cause, error, now)
+                    refusal = self._refusal(repo, aggregate_id, aggregate, cause, error, now, about)
                     if stored is None:
                         stray.append(refusal)
                         return None
@@ -333,8 +340,10 @@ class UseCases:
         cause: Envelope,
         error: Refused,
         now: datetime,
+        extra: Mapping[str, Any] | None = None,
     ) -> Envelope:
         about = dict(repo.about(aggregate)) if aggregate is not None else {}
+        about.update(extra or {})
         if error.code == FORBIDDEN:  # never tell a refused actor whose aggregate it is
             about = {k: v for k, v in about.items() if not k.endswith("partner_id")}
         payload = repo.refused.model_validate(

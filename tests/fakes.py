@@ -23,6 +23,7 @@ from shared.clock import FixedClock
 from shared.events import Envelope, Payload, new_event
 from shared.runtime import ServiceContext
 from shared.store import AggregateStore, Decide
+from shared.usecase import UseCases
 
 TEST_DEVICE_KEYS = {"test-1": base64.b64encode(b"test-only-device-key-32-bytes!!!").decode()}
 """An explicit key ring for tests (the service refuses to start without a real one)."""
@@ -182,6 +183,40 @@ class FakeContext:
             self.published.extend(Envelope.from_json(e["body"]) for e in doc.get("outbox", []))
             doc["outbox"] = []
         return changed
+
+    def use_cases(self, events_topic: str, payloads: Any) -> UseCases:
+        """The use-case core over the same documents (`ServiceContext.use_cases`)."""
+        return UseCases(
+            service="onboarding",
+            events_topic=events_topic,
+            clock=self.clock,
+            stores=self.store,
+            outbox=FakeOutbox(self),
+            publish=self.publisher.publish,
+            payloads=payloads,
+        )
+
+
+class FakeOutbox:
+    """What the outbox relay does, over the fake documents: publish, then clear."""
+
+    def __init__(self, ctx: FakeContext) -> None:
+        self.ctx = ctx
+
+    async def publish_written(
+        self, collection: str, doc_id: str, entries: list[dict[str, Any]]
+    ) -> None:
+        self.ctx.published.extend(Envelope.from_json(e["body"]) for e in entries)
+        doc = self.ctx.db[collection].docs.get(doc_id)
+        if doc is not None:
+            ids = {e["id"] for e in entries}
+            doc["outbox"] = [e for e in doc.get("outbox", []) if e["id"] not in ids]
+
+    async def flush(self, collection: str, doc_id: str) -> int:
+        doc = self.ctx.db[collection].docs.get(doc_id)
+        pending = list(doc.get("outbox", [])) if doc else []
+        await self.publish_written(collection, doc_id, pending)
+        return len(pending)
 
 
 class Harness:

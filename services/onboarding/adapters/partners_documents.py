@@ -16,7 +16,6 @@ from services.onboarding.domain.activation.activation import ActivationRequest
 from services.onboarding.domain.orders.orders import CustomerAccount
 from services.onboarding.domain.partners.partners import Partner
 from shared.mongo import Document
-from shared.store import Stored
 
 PARTNERS = "partners"
 CUSTOMERS = "customers"
@@ -38,8 +37,9 @@ def dump_partner(partner: Partner) -> Document:
     }
 
 
-def load_partner(stored: Stored) -> Partner:
-    return _PARTNER.validate_python(stored.state["partner"])
+def load_partner(state: Document) -> Partner:
+    """The partner of a document's state (see `dump_partner`)."""
+    return _PARTNER.validate_python(state["partner"])
 
 
 def dump_customer(account: CustomerAccount) -> Document:
@@ -58,8 +58,9 @@ def dump_customer(account: CustomerAccount) -> Document:
     }
 
 
-def load_customer(stored: Stored) -> CustomerAccount:
-    data = dict(stored.state["customer"])
+def load_customer(state: Document) -> CustomerAccount:
+    """The customer account of a document's state (see `dump_customer`)."""
+    data = dict(state["customer"])
     data["orders"] = {o["order_id"]: o for o in data["orders"]}
     data["used"] = {u["package"]: u["count"] for u in data["used"]}
     data["licensed_users"] = {u["user_id"]: u["package"] for u in data.get("licensed_users", [])}
@@ -78,5 +79,6 @@ def dump_request(request: ActivationRequest) -> Document:
     }
 
 
-def load_request(stored: Stored) -> ActivationRequest:
-    return _REQUEST.validate_python(stored.state["request"])
+def load_request(state: Document) -> ActivationRequest:
+    """The activation request of a document's state (see `dump_request`)."""
+    return _REQUEST.validate_python(state["request"])

@@ -18,17 +18,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.onboarding.adapters.partners_documents import (
-    ACTIVATION_REQUESTS,
-)
 from services.onboarding.application.activation.requests import customer_partner_ids
+from services.onboarding.application.common.core import change, fire_timer, refused
 from services.onboarding.application.common.kinds import (
-    ACTIVATION,
-    CUSTOMER,
+    ACTIVATION_REPO,
+    CUSTOMER_REPO,
     INVITATION_EXPIRY,
     INVITATION_OVERDUE,
 )
-from services.onboarding.application.common.outcomes import About, act, fire, publish_refusal
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.orders import orders as partners_orders
 from services.onboarding.application.partners.registry import legacy_emails_matching
@@ -53,7 +50,6 @@ from shared.contracts import onboarding as c
 from shared.events import Envelope
 from shared.ids import derived_id
 from shared.store import Timer
-from shared.timers import timer_message_id
 
 
 def _invitation_id(given: str | None, activation_request: str, actor: Actor, request: str) -> str:
@@ -71,12 +67,11 @@ async def send_invitation(deps: Deps, cause: Envelope, cmd: c.SendInvitation) ->
         cmd.invitation_id, cmd.activation_request_id, cmd.actor, cmd.request_id
     )
     legacy = await _legacy_admin_email(deps, cmd.activation_request_id)
-    await act(
-        deps,
-        ACTIVATION,
+    await change(
+        deps.uc,
+        ACTIVATION_REPO,
         cmd.activation_request_id,
         cause,
-        cmd,
         lambda _: require_role(cmd.actor, "send invitations", CLOUD_OPERATIONS),
         lambda r, now: r.send_invitation(invitation_id, now, legacy),
     )
@@ -90,12 +85,11 @@ async def resend_invitation(deps: Deps, cause: Envelope, cmd: c.ResendInvitation
     by_operations = cmd.actor.has_role(CLOUD_OPERATIONS) and cmd.requested_by
     requested_by = cmd.requested_by if by_operations else cmd.actor.user_id
     legacy = await _legacy_admin_email(deps, cmd.activation_request_id)
-    await act(
-        deps,
-        ACTIVATION,
+    await change(
+        deps.uc,
+        ACTIVATION_REPO,
         cmd.activation_request_id,
         cause,
-        cmd,
         lambda _: require_role(cmd.actor, "resend invitations", ACCOUNT_MANAGER, CLOUD_OPERATIONS),
         lambda r, now: r.resend_invitation(requested_by or "", invitation_id, now, legacy),
     )
@@ -108,8 +102,7 @@ def _is_invited_admin(actor: Actor, request: ActivationRequest) -> bool:
 
 
 async def _request_of(deps: Deps, activation_request_id: str) -> ActivationRequest | None:
-    stored = await deps.ctx.store(ACTIVATION_REQUESTS).load(activation_request_id)
-    return ACTIVATION.load(stored) if stored else None
+    return await deps.uc.load(ACTIVATION_REPO, activation_request_id)
 
 
 async def _legacy_admin_email(deps: Deps, activation_request_id: str) -> set[str]:
@@ -133,12 +126,11 @@ async def activate_tenant(deps: Deps, cause: Envelope, cmd: c.ActivateTenant) ->
     legacy_tenant = await deps.tenants.is_legacy_tenant(cmd.tenant_id)
     in_use = await _tenant_in_use(deps, cmd.tenant_id, current)
     legacy = await _legacy_admin_email(deps, cmd.activation_request_id)
-    await act(
-        deps,
-        ACTIVATION,
+    await change(
+        deps.uc,
+        ACTIVATION_REPO,
         cmd.activation_request_id,
         cause,
-        cmd,
         lambda r: require(
             cmd.actor.has_role(CLOUD_OPERATIONS) or _is_invited_admin(cmd.actor, r),
             cmd.actor,
@@ -157,6 +149,7 @@ async def activate_tenant(deps: Deps, cause: Envelope, cmd: c.ActivateTenant) ->
     # Outside the request's update, so also after a crash in between (redelivery).
     request = await _request_of(deps, cmd.activation_request_id)
     if request is not None and request.customer_id and request.tenant_id:
+        activation = f"activation:{request.request_id}:{request.tenant_id}"
         partners = await customer_partner_ids(deps, request.customer_id)
         if partners is not None and request.partner_id not in partners:
             error = ValidationFailed(
@@ -169,15 +162,23 @@ async def activate_tenant(deps: Deps, cause: Envelope, cmd: c.ActivateTenant) ->
                     )
                 ]
             )
-            about = About(request.partner_id, ids={"customer_id": request.customer_id})
-            await publish_refusal(deps, CUSTOMER, request.customer_id, about, cause, cmd, error)
+            refusal = refused(error)
+
+            def refuse(_: object, __: datetime) -> None:
+                raise refusal
+
+            # Told to the activating partner, once per activation (stored with the account).
+            await deps.uc.handle(
+                CUSTOMER_REPO,
+                request.customer_id,
+                cause,
+                refuse,
+                message_id=activation,
+                about={"partner_id": request.partner_id, "distributor_partner_id": None},
+            )
             return
         await partners_orders.assign_tenant(
-            deps,
-            cause,
-            request.customer_id,
-            request.tenant_id,
-            f"activation:{request.request_id}:{request.tenant_id}",
+            deps, cause, request.customer_id, request.tenant_id, activation
         )
 
 
@@ -193,12 +194,11 @@ async def add_co_administrator(
     deps: Deps, cause: Envelope, cmd: c.AddPartnerAsCoAdministrator
 ) -> None:
     """The customer made the partner co-administrator of its activated tenant."""
-    await act(
-        deps,
-        ACTIVATION,
+    await change(
+        deps.uc,
+        ACTIVATION_REPO,
         cmd.activation_request_id,
         cause,
-        cmd,
         lambda r: require(
             cmd.actor.has_role(CLOUD_OPERATIONS) or _is_tenant_admin(cmd.actor, r),
             cmd.actor,
@@ -218,12 +218,11 @@ async def on_timer(deps: Deps, activation_request_id: str, timer: Timer) -> None
             return r.expire_invitation(now, timer.data.get("invitation_id"))
         return []
 
-    await fire(
-        deps,
-        ACTIVATION,
+    await fire_timer(
+        deps.uc,
+        ACTIVATION_REPO,
         activation_request_id,
         timer,
-        timer_message_id(timer),
         do,
         (InvitationNotYetDue, InvitationStillValid),
     )

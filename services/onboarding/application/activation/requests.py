@@ -11,16 +11,10 @@ invitation is due 48 working-day hours later, Europe/Berlin) or returns it with 
 
 from __future__ import annotations
 
-from services.onboarding.adapters.partners_documents import ACTIVATION_REQUESTS, CUSTOMERS
-from services.onboarding.application.common.kinds import ACTIVATION, CUSTOMER
-from services.onboarding.application.common.outcomes import (
-    About,
-    act,
-    calendar,
-    publish_refusal,
-    saved,
-    tracking_id,
-)
+from datetime import datetime
+
+from services.onboarding.application.common.core import calendar, change, refusing, tracking
+from services.onboarding.application.common.kinds import ACTIVATION_REPO, CUSTOMER_REPO
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners.registry import (
     legacy_emails_matching,
@@ -34,13 +28,13 @@ from services.onboarding.domain.access import (
 )
 from services.onboarding.domain.activation.activation import ActivationRequest
 from services.onboarding.domain.activation.end_customer import EndCustomerData
-from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason
+from services.onboarding.domain.errors import Duplicate, Reason
 from services.onboarding.domain.partners.partners import PartnerKind
 from shared.contracts import onboarding as c
 from shared.events import Envelope
 from shared.ids import derived_id
 from shared.kafka import MessageRejected
-from shared.store import Change, Stored, fingerprint
+from shared.usecase import Decision
 
 
 def activation_request_id(partner_id: str, request_id: str) -> str:
@@ -59,8 +53,10 @@ def request_id_reused(request_id: str) -> Duplicate:
 
 async def customer_partner_ids(deps: Deps, customer_id: str | None) -> tuple[str, ...] | None:
     """The partners the customer's orders name (None: no such customer known yet)."""
-    stored = await deps.ctx.store(CUSTOMERS).load(customer_id) if customer_id else None
-    return None if stored is None else CUSTOMER.load(stored).relationship.partner_ids
+    if not customer_id:
+        return None
+    account = await deps.uc.load(CUSTOMER_REPO, customer_id)
+    return None if account is None else account.relationship.partner_ids
 
 
 def end_customer(data: c.EndCustomerIn) -> EndCustomerData:
@@ -81,56 +77,45 @@ async def submit(deps: Deps, cause: Envelope, cmd: c.SubmitActivationRequest) ->
         distributor = await load_partner_or_none(deps, partner.preferred_distributor_id)
     legacy = await legacy_emails_matching(deps, cmd.end_customer.admin_email)
     customer_partners = await customer_partner_ids(deps, cmd.customer_id)
-    refused: list[OnboardingError] = []
-    digest = fingerprint(cause)
 
-    def decide(stored: Stored | None) -> Change | None:
-        if stored is not None:
-            if stored.state.get("command_fingerprint", digest) != digest:
-                refused.append(request_id_reused(cmd.request_id))
-            return None  # the same submission again (or one reusing its request id)
-        try:
+    def decide(request: ActivationRequest | None, now: datetime) -> Decision[ActivationRequest]:
+        with refusing():
+            if request is not None:
+                # Its tracking id (type, sender, request id) is not recorded here, so this
+                # is a different command whose (partner, request id) made this request.
+                raise request_id_reused(cmd.request_id)
             require_partner_or_role(
                 cmd.actor, [cmd.partner_id], "request tenants for this partner", VENDOR_OPERATIONS
             )
-            request, events = ActivationRequest.submit(
+            submitted, events = ActivationRequest.submit(
                 request_id=request_id,
                 partner=partner,
                 data=end_customer(cmd.end_customer),
                 legacy_emails=legacy,
-                now=deps.now(),
+                now=now,
                 distributor=distributor,
                 customer_id=cmd.customer_id,
                 customer_partner_ids=customer_partners,
             )
-        except OnboardingError as error:
-            refused.append(error)  # nothing is stored: told directly below
-            return None
-        change = saved(ACTIVATION, request, request_id, None, events, cause)
-        change.state["command_fingerprint"] = digest  # the request id is bound to this
-        return change
+        return Decision(submitted, events)
 
-    await deps.ctx.apply(
-        ACTIVATION_REQUESTS, request_id, tracking_id(cause, cmd), decide, fingerprint=digest
+    about = {
+        "partner_id": partner.partner_id,
+        "distributor_partner_id": distributor.partner_id if distributor else None,
+    }
+    await deps.uc.handle(
+        ACTIVATION_REPO, request_id, cause, decide, message_id=tracking(cause), about=about
     )
-    if refused:
-        about = About(
-            partner.partner_id,
-            distributor.partner_id if distributor else None,
-            ids={"activation_request_id": request_id},
-        )
-        await publish_refusal(deps, ACTIVATION, request_id, about, cause, cmd, refused[0])
 
 
 async def approve(deps: Deps, cause: Envelope, cmd: c.ApproveActivationRequest) -> None:
     """The CAM/DAM it was routed to found it complete: on to cloud operations."""
-    working_days = calendar(deps)
-    await act(
-        deps,
-        ACTIVATION,
+    working_days = calendar(deps.settings)
+    await change(
+        deps.uc,
+        ACTIVATION_REPO,
         cmd.activation_request_id,
         cause,
-        cmd,
         lambda _: require_role(cmd.actor, "check activation requests", ACCOUNT_MANAGER),
         lambda r, now: r.approve(cmd.actor.user_id, now, working_days),
     )
@@ -139,12 +124,11 @@ async def approve(deps: Deps, cause: Envelope, cmd: c.ApproveActivationRequest) 
 async def return_to_partner(deps: Deps, cause: Envelope, cmd: c.ReturnActivationRequest) -> None:
     """The CAM/DAM found it incomplete: back to the partner with the reasons."""
     reasons = [Reason(r.code, r.message, r.field) for r in cmd.reasons]
-    await act(
-        deps,
-        ACTIVATION,
+    await change(
+        deps.uc,
+        ACTIVATION_REPO,
         cmd.activation_request_id,
         cause,
-        cmd,
         lambda _: require_role(cmd.actor, "check activation requests", ACCOUNT_MANAGER),
         lambda r, now: r.return_to_partner(cmd.actor.user_id, reasons, now),
     )
@@ -154,12 +138,11 @@ async def resubmit(deps: Deps, cause: Envelope, cmd: c.ResubmitActivationRequest
     """The partner sends a returned request again, corrected, to the same CAM/DAM."""
     legacy = await legacy_emails_matching(deps, cmd.end_customer.admin_email)
     data = end_customer(cmd.end_customer)
-    await act(
-        deps,
-        ACTIVATION,
+    await change(
+        deps.uc,
+        ACTIVATION_REPO,
         cmd.activation_request_id,
         cause,
-        cmd,
         lambda r: require_partner_or_role(
             cmd.actor, [r.partner_id], "resubmit this request", VENDOR_OPERATIONS
         ),

@@ -1,4 +1,5 @@
-"""The partner, customer and activation aggregates as the use cases store them, and their timers.
+"""The Repository (`shared.usecase`) of the partner, legacy address, customer and
+activation aggregates, and their timers.
 
 Timers are recomputed from the aggregate after every change, with deterministic ids:
 - `confirmation_overdue:<order reference>` on a partner — §1.3 order confirmation due 48
@@ -25,7 +26,6 @@ from services.onboarding.adapters.partners_documents import (
     load_partner,
     load_request,
 )
-from services.onboarding.application.common.outcomes import About, Kind, no_timers
 from services.onboarding.domain.activation.activation import ActivationRequest
 from services.onboarding.domain.activation.invitation import ActivationStatus
 from services.onboarding.domain.orders.orders import CustomerAccount
@@ -37,7 +37,8 @@ from shared.contracts.onboarding import (
     PartnerActionRefusedV1,
 )
 from shared.mongo import Document
-from shared.store import Stored, Timer
+from shared.store import Timer
+from shared.usecase import Repository
 
 CONFIRMATION_OVERDUE = "confirmation_overdue"
 INVITATION_OVERDUE = "invitation_overdue"
@@ -84,67 +85,62 @@ def request_timers(request: ActivationRequest) -> list[Timer]:
     return timers
 
 
-def _partner_about(partner: Partner) -> About:
-    return About(partner.partner_id, partner.preferred_distributor_id)
-
-
-def _customer_about(account: CustomerAccount) -> About:
-    rel = account.relationship
-    return About(
-        rel.reseller_partner_id or rel.tier1_partner_id,
-        rel.distributor_partner_id,
-        ids={"customer_id": account.customer_id},
-    )
-
-
-def request_about(request: ActivationRequest) -> About:
-    return About(
-        request.partner_id,
-        request.distributor_partner_id,
-        str(request.status),
-        ids={"activation_request_id": request.request_id},
-    )
-
-
-def _state(stored: Stored) -> Document:
-    return stored.state
-
-
 def _same(state: Document) -> Document:
     return state
 
 
-def _nobody(_: Document) -> About:
-    return About()
+PARTNER_REPO: Repository[Partner] = Repository(
+    collection=PARTNERS,
+    entity="partner",
+    id_field="partner_id",
+    load=load_partner,
+    dump=dump_partner,
+    refused=PartnerActionRefusedV1,
+    timers=partner_timers,
+    about=lambda p: {
+        "partner_id": p.partner_id,
+        "distributor_partner_id": p.preferred_distributor_id,
+    },
+)
+"""Partners on the use-case core (`application/partners/`)."""
 
+LEGACY_EMAIL_REPO: Repository[Document] = Repository(
+    collection=LEGACY_EMAILS,
+    entity="email",
+    id_field="email",
+    load=_same,
+    dump=_same,
+    refused=LegacyEmailActionRefusedV1,
+)
+"""Addresses tied to a tenant of the older product: the state is the record itself."""
 
-PARTNER: Kind[Partner] = Kind(
-    PARTNERS,
-    "partner_id",
-    PartnerActionRefusedV1,
-    load_partner,
-    dump_partner,
-    partner_timers,
-    _partner_about,
+CUSTOMER_REPO: Repository[CustomerAccount] = Repository(
+    collection=CUSTOMERS,
+    entity="customer",
+    id_field="customer_id",
+    load=load_customer,
+    dump=dump_customer,
+    refused=CustomerActionRefusedV1,
+    about=lambda account: {
+        "partner_id": account.relationship.reseller_partner_id
+        or account.relationship.tier1_partner_id,
+        "distributor_partner_id": account.relationship.distributor_partner_id,
+    },
 )
-CUSTOMER: Kind[CustomerAccount] = Kind(
-    CUSTOMERS,
-    "customer_id",
-    CustomerActionRefusedV1,
-    load_customer,
-    dump_customer,
-    no_timers,
-    _customer_about,
+"""Customer accounts on the use-case core (`application/orders/`)."""
+
+ACTIVATION_REPO: Repository[ActivationRequest] = Repository(
+    collection=ACTIVATION_REQUESTS,
+    entity="activation_request",
+    id_field="activation_request_id",
+    load=load_request,
+    dump=dump_request,
+    refused=ActivationActionRefusedV1,
+    timers=request_timers,
+    about=lambda request: {
+        "partner_id": request.partner_id,
+        "distributor_partner_id": request.distributor_partner_id,
+        "status": str(request.status),
+    },
 )
-ACTIVATION: Kind[ActivationRequest] = Kind(
-    ACTIVATION_REQUESTS,
-    "activation_request_id",
-    ActivationActionRefusedV1,
-    load_request,
-    dump_request,
-    request_timers,
-    request_about,
-)
-LEGACY_EMAIL: Kind[Document] = Kind(
-    LEGACY_EMAILS, "email", LegacyEmailActionRefusedV1, _state, _same, no_timers, _nobody
-)
+"""Activation requests on the use-case core (`application/activation/`)."""

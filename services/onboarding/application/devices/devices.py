@@ -9,7 +9,9 @@ customer's `reseller_partner_id`, so the partner hears about devices it set up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
 
 from services.onboarding.adapters.admin_documents import (
     DEVICES,
@@ -18,7 +20,7 @@ from services.onboarding.adapters.admin_documents import (
     load_device,
 )
 from services.onboarding.adapters.admin_sealer import AesGcmSealer
-from services.onboarding.application.common.steps import Refusal, execute, refuse, require
+from services.onboarding.application.common.core import CONTRACTS, refusing
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.on_behalf.directory import customer_tenant
 from services.onboarding.domain.access import INTEGRATION, require_held
@@ -41,14 +43,24 @@ from shared.contracts.onboarding import (
     SetUpSipDevice,
     SetUpVendorPhone,
 )
+from shared.domain_events import to_payload
 from shared.events import Envelope
-from shared.mongo import Document
-from shared.store import Stored
+from shared.usecase import Decision, Repository
 
 DeviceAction = (
     SetUpVendorPhone | ReconfigureVendorPhone | SetUpSipDevice | RemoveDevice | AllowDeviceSelfSetup
 )
-Change = Callable[[UserDevice], list[DomainEvent]]
+Change = Callable[[UserDevice, datetime], list[DomainEvent]]
+
+DEVICE_REPO: Repository[UserDevice] = Repository(
+    collection=DEVICES,
+    entity="device",
+    id_field="device_id",  # `<tenant>/<user>`; the refusal names tenant and user
+    load=lambda state: load_device(state["device"]),
+    dump=lambda device: {"device": dump_device(device)},
+    refused=DeviceActionRefusedV1,
+)
+"""A user's device on the use-case core."""
 
 
 def sealer_for(deps: Deps) -> SecretSealer:
@@ -57,14 +69,14 @@ def sealer_for(deps: Deps) -> SecretSealer:
     return AesGcmSealer.from_base64(keys, deps.settings.sealing_key_id)
 
 
-def _refusal(tenant_id: str, user_id: str, reseller: str | None) -> Refusal:
-    ids = {
+def _about(tenant_id: str, user_id: str, reseller: str | None) -> Mapping[str, Any]:
+    """What a device refusal tells: the tenant, the user and the customer's reseller."""
+    return {
         "tenant_id": tenant_id,
         "user_id": user_id,
         "reseller_partner_id": reseller,
         "partner_id": reseller,
     }
-    return Refusal(DeviceActionRefusedV1, device_id(tenant_id, user_id), ids)
 
 
 def _change_for(deps: Deps, action: DeviceAction, by: SetUpBy, by_user_id: str) -> Change:
@@ -73,15 +85,15 @@ def _change_for(deps: Deps, action: DeviceAction, by: SetUpBy, by_user_id: str) 
         pins = VendorPhonePins.from_clear(
             action.deployment_pin.get_secret_value(), action.security_pin.get_secret_value()
         )
-        return lambda d: d.set_up_vendor_phone(pins, by=by, by_user_id=by_user_id, now=deps.now())
+        return lambda d, now: d.set_up_vendor_phone(pins, by=by, by_user_id=by_user_id, now=now)
     if isinstance(action, ReconfigureVendorPhone):
         new_pins = None
         if action.deployment_pin is not None or action.security_pin is not None:
             new_pins = VendorPhonePins.from_clear(
                 revealed(action.deployment_pin) or "", revealed(action.security_pin) or ""
             )
-        return lambda d: d.reconfigure_vendor_phone(
-            by=by, by_user_id=by_user_id, now=deps.now(), new_pins=new_pins
+        return lambda d, now: d.reconfigure_vendor_phone(
+            by=by, by_user_id=by_user_id, now=now, new_pins=new_pins
         )
     if isinstance(action, SetUpSipDevice):
         sip = SipDevice.from_form(
@@ -93,11 +105,11 @@ def _change_for(deps: Deps, action: DeviceAction, by: SetUpBy, by_user_id: str) 
             sealer=sealer_for(deps),
             certificate_pem=action.certificate_pem,
         )
-        return lambda d: d.set_up_sip_device(sip, by=by, by_user_id=by_user_id, now=deps.now())
+        return lambda d, now: d.set_up_sip_device(sip, by=by, by_user_id=by_user_id, now=now)
     if isinstance(action, RemoveDevice):
-        return lambda d: d.remove_device(by=by, by_user_id=by_user_id, now=deps.now())
+        return lambda d, now: d.remove_device(by=by, by_user_id=by_user_id, now=now)
     allowed = action.allowed
-    return lambda d: d.allow_self_setup(allowed, by=by, by_user_id=by_user_id, now=deps.now())
+    return lambda d, now: d.allow_self_setup(allowed, by=by, by_user_id=by_user_id, now=now)
 
 
 async def _apply(
@@ -108,15 +120,25 @@ async def _apply(
     reseller: str | None,
     change: Change,
 ) -> None:
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        device = load_device(stored.state["device"]) if stored else UserDevice(user_id, tenant_id)
-        events = change(device)
-        return {"device": dump_device(device)}, events
-
-    key = device_id(tenant_id, user_id)
-    refusal = _refusal(tenant_id, user_id, reseller)
+    """Change the user's device (a new one when none is stored); device events carry the
+    customer's reseller. Tracked by the message's CloudEvents id, as the administration
+    half always was (`tests/unit/onboarding/test_command_ids.py` identifies commands so)."""
     extra = {"reseller_partner_id": reseller}
-    await execute(deps, cause, DEVICES, key, step, refusal, extra=extra)
+
+    def decide(device: UserDevice | None, now: datetime) -> Decision[UserDevice]:
+        device = device or UserDevice(user_id, tenant_id)
+        with refusing():
+            events = change(device, now)
+        return Decision(device, [to_payload(e, CONTRACTS, extra) for e in events])
+
+    await deps.uc.handle(
+        DEVICE_REPO,
+        device_id(tenant_id, user_id),
+        cause,
+        decide,
+        message_id=cause.id,
+        about=_about(tenant_id, user_id, reseller),
+    )
 
 
 async def perform(
@@ -132,10 +154,18 @@ async def perform(
     reseller = (tenant.administration.reseller_partner_id or None) if tenant else None
     try:
         change = _change_for(deps, action, by, by_user_id)
-    except OnboardingError as error:
-        await refuse(deps, cause, _refusal(tenant_id, action.user_id, reseller), error)
-        return
+    except OnboardingError as error:  # credentials refused before the domain sees them
+        change = _refuse(error)
     await _apply(deps, cause, tenant_id, action.user_id, reseller, change)
+
+
+def _refuse(error: OnboardingError) -> Change:
+    """A change that refuses: told through the core like any refusal of the device."""
+
+    def refuse(_: UserDevice, __: datetime) -> list[DomainEvent]:
+        raise error
+
+    return refuse
 
 
 async def record_configured(deps: Deps, cause: Envelope, cmd: RecordVendorPhoneConfigured) -> None:
@@ -145,11 +175,11 @@ async def record_configured(deps: Deps, cause: Envelope, cmd: RecordVendorPhoneC
     try:
         require_held(cmd.actor, INTEGRATION)
     except OnboardingError as error:
-        await refuse(deps, cause, _refusal(cmd.tenant_id, cmd.user_id, reseller), error)
+        await _apply(deps, cause, cmd.tenant_id, cmd.user_id, reseller, _refuse(error))
         return
-    await require(deps, DEVICES, device_id(cmd.tenant_id, cmd.user_id), "device")
+    await deps.uc.require(DEVICE_REPO, device_id(cmd.tenant_id, cmd.user_id))
 
-    def change(device: UserDevice) -> list[DomainEvent]:
-        return device.vendor_phone_configured(now=deps.now())
+    def change(device: UserDevice, now: datetime) -> list[DomainEvent]:
+        return device.vendor_phone_configured(now=now)
 
     await _apply(deps, cause, cmd.tenant_id, cmd.user_id, reseller, change)

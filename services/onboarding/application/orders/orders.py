@@ -12,18 +12,11 @@ dead-lettered by the dispatcher (`invalid_data`). An order that breaks a busines
 
 from __future__ import annotations
 
-from services.onboarding.adapters.partners_documents import (
-    CUSTOMERS,
-)
-from services.onboarding.application.common.kinds import CUSTOMER
-from services.onboarding.application.common.outcomes import (
-    Check,
-    act,
-    category,
-    reasons_of,
-    saved,
-)
-from services.onboarding.application.deps import SOURCE, Deps
+from datetime import datetime
+
+from services.onboarding.application.common.core import Check, change, refused
+from services.onboarding.application.common.kinds import CUSTOMER_REPO
+from services.onboarding.application.deps import Deps
 from services.onboarding.application.orders.order_events import order_from_event
 from services.onboarding.application.partners.registry import load_partner_or_none
 from services.onboarding.domain.access import (
@@ -37,13 +30,12 @@ from services.onboarding.domain.orders.order_rules import OrderContext, OrderRef
 from services.onboarding.domain.orders.orders import Channel, CustomerAccount, Order
 from shared.actor import Actor
 from shared.contracts import onboarding as c
+from shared.contracts.common import Reason as ReasonOut
 from shared.contracts.onboarding import AssignLicence, OrderRefusedV1, UnassignLicence
 from shared.contracts.orders import OrderEvent
-from shared.events import Envelope, follow_up
-from shared.ids import derived_id
+from shared.events import Envelope
 from shared.kafka import MessageRejected
-from shared.store import Change, Outgoing, Stored, fingerprint
-from shared.topics import ONBOARDING_EVENTS
+from shared.usecase import Decision
 
 
 async def on_order(deps: Deps, cause: Envelope, event: OrderEvent) -> None:
@@ -62,32 +54,30 @@ async def on_order(deps: Deps, cause: Envelope, event: OrderEvent) -> None:
         customer_id, order.relationship.partner_ids
     )
     reasons = order_reasons(order, await order_context(deps, order))
-    stray: list[Envelope] = []
+    uc = deps.uc
+    if reasons and await uc.load(CUSTOMER_REPO, customer_id) is None:
+        # Nothing to store the refusal with: told at once (id derived from the event).
+        await uc.answer(cause, _order_refused(cause, order, reasons, uc.now()), customer_id)
+        return
 
-    def decide(stored: Stored | None) -> Change | None:
-        now = deps.now()
-        current = CUSTOMER.load(stored).orders.get(order.order_id) if stored else None
+    def decide(account: CustomerAccount | None, now: datetime) -> Decision[CustomerAccount] | None:
+        current = account.orders.get(order.order_id) if account else None
         if current is not None and not order.supersedes(current):
             return None  # a duplicate or a stale version
-        if reasons:
-            refusal = _order_refused(deps, cause, order, reasons)
-            if stored is None:
-                stray.append(refusal)  # nothing to store it with: told below
-                return None
-            return Change(stored.state, [Outgoing(ONBOARDING_EVENTS.name, refusal)], None)
-        if stored is None:
+        if account is not None and reasons:
+            return Decision(account, [_order_refused(cause, order, reasons, now)])
+        if account is None:
+            if reasons:
+                return None  # refused above; created meanwhile by another order: redelivered
             account, events = CustomerAccount.from_order(order, now)
             if activated_tenant and order.tenant_id is None:
                 events += account.assign_tenant(activated_tenant, now)
-            return saved(CUSTOMER, account, customer_id, None, events, cause)
-        account = CUSTOMER.load(stored)
-        events = account.apply_order(order, now)
-        return saved(CUSTOMER, account, customer_id, stored, events, cause)
+            return Decision(account, events)
+        return Decision(account, account.apply_order(order, now))
 
-    # Bound to the whole order event: another event under its id is refused, not dropped.
-    await deps.ctx.apply(CUSTOMERS, customer_id, cause.id, decide, fingerprint=fingerprint(cause))
-    for refusal in stray:
-        await deps.ctx.publisher.publish(ONBOARDING_EVENTS.name, refusal)
+    # Tracked by the order event's id, bound to the whole event: another event under its
+    # id is refused, not dropped.
+    await uc.handle(CUSTOMER_REPO, customer_id, cause, decide)
 
 
 async def order_context(deps: Deps, order: Order) -> OrderContext:
@@ -102,14 +92,17 @@ async def order_context(deps: Deps, order: Order) -> OrderContext:
     return OrderContext(deps.settings.free_packages, estore_linked, legacy)
 
 
-def _order_refused(deps: Deps, cause: Envelope, order: Order, reasons: list[Reason]) -> Envelope:
+def _order_refused(
+    cause: Envelope, order: Order, reasons: list[Reason], now: datetime
+) -> OrderRefusedV1:
+    """`onboarding.order.refused`: the order breaks a rule (`domain.order_rules`)."""
     rel = order.relationship
-    error = OrderRefused(reasons)
-    payload = OrderRefusedV1(
+    error = refused(OrderRefused(reasons))
+    return OrderRefusedV1(
         command_type=cause.type,
         command_id=cause.id,
-        code=category(error),
-        reasons=reasons_of(error),
+        code=error.code,
+        reasons=[ReasonOut.of(r) for r in error.reasons()],
         status=str(order.status),
         partner_id=rel.reseller_partner_id or rel.tier1_partner_id,
         distributor_partner_id=rel.distributor_partner_id,
@@ -118,16 +111,7 @@ def _order_refused(deps: Deps, cause: Envelope, order: Order, reasons: list[Reas
         order_version=order.version,
         reseller_partner_id=rel.reseller_partner_id,
         tier1_partner_id=rel.tier1_partner_id,
-        occurred_at=deps.now(),
-    )
-    event_id = derived_id("onboarding", "order_refused", order.customer.customer_id, cause.id)
-    return follow_up(
-        cause,
-        payload,
-        source=SOURCE,
-        now=deps.now(),
-        subject=order.customer.customer_id,
-        event_id=event_id,
+        occurred_at=now,
     )
 
 
@@ -144,12 +128,11 @@ def _customer_partners_or_operators(actor: Actor) -> Check[CustomerAccount]:
 
 async def use_licences(deps: Deps, cause: Envelope, cmd: c.UseLicences) -> None:
     """Licences taken into use; never more than are available."""
-    await act(
-        deps,
-        CUSTOMER,
+    await change(
+        deps.uc,
+        CUSTOMER_REPO,
         cmd.customer_id,
         cause,
-        cmd,
         _customer_partners_or_operators(cmd.actor),
         lambda account, now: account.use_licences(cmd.package, cmd.count, now),
     )
@@ -157,12 +140,11 @@ async def use_licences(deps: Deps, cause: Envelope, cmd: c.UseLicences) -> None:
 
 async def release_licences(deps: Deps, cause: Envelope, cmd: c.ReleaseLicences) -> None:
     """Licences in use given back."""
-    await act(
-        deps,
-        CUSTOMER,
+    await change(
+        deps.uc,
+        CUSTOMER_REPO,
         cmd.customer_id,
         cause,
-        cmd,
         _customer_partners_or_operators(cmd.actor),
         lambda account, now: account.release_licences(cmd.package, cmd.count, now),
     )
@@ -185,12 +167,11 @@ def _customer_or_its_tenant_admin(actor: Actor) -> Check[CustomerAccount]:
 
 async def assign_licence(deps: Deps, cause: Envelope, cmd: AssignLicence) -> None:
     """A user of the customer's tenant gets one licence of a package (one per user)."""
-    await act(
-        deps,
-        CUSTOMER,
+    await change(
+        deps.uc,
+        CUSTOMER_REPO,
         cmd.customer_id,
         cause,
-        cmd,
         _customer_or_its_tenant_admin(cmd.actor),
         lambda account, now: account.assign_licence(cmd.user_id, cmd.package, now),
     )
@@ -198,12 +179,11 @@ async def assign_licence(deps: Deps, cause: Envelope, cmd: AssignLicence) -> Non
 
 async def unassign_licence(deps: Deps, cause: Envelope, cmd: UnassignLicence) -> None:
     """The user's licence is taken back."""
-    await act(
-        deps,
-        CUSTOMER,
+    await change(
+        deps.uc,
+        CUSTOMER_REPO,
         cmd.customer_id,
         cause,
-        cmd,
         _customer_or_its_tenant_admin(cmd.actor),
         lambda account, now: account.unassign_licence(cmd.user_id, now),
     )
@@ -212,15 +192,14 @@ async def unassign_licence(deps: Deps, cause: Envelope, cmd: UnassignLicence) ->
 async def assign_tenant(
     deps: Deps, cause: Envelope, customer_id: str, tenant_id: str, message_id: str
 ) -> None:
-    """The activated tenant now holds the customer's licences (when the customer is known)."""
+    """The activated tenant now holds the customer's licences (when the customer is known).
 
-    def decide(stored: Stored | None) -> Change | None:
-        if stored is None:
-            return None
-        account = CUSTOMER.load(stored)
-        events = account.assign_tenant(tenant_id, deps.now())
-        if not events:
-            return None
-        return saved(CUSTOMER, account, customer_id, stored, events, cause)
+    Tracked under `message_id` (the activation's), bound to the activating command."""
 
-    await deps.ctx.apply(CUSTOMERS, customer_id, message_id, decide)
+    def decide(account: CustomerAccount | None, now: datetime) -> Decision[CustomerAccount] | None:
+        if account is None:
+            return None
+        events = account.assign_tenant(tenant_id, now)
+        return Decision(account, events) if events else None
+
+    await deps.uc.handle(CUSTOMER_REPO, customer_id, cause, decide, message_id=message_id)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from services.onboarding.application.common.kinds import PARTNER
-from services.onboarding.application.common.outcomes import (
+from services.onboarding.application.common.core import (
     Act,
     Check,
-    act,
     certification_policy,
+    change,
 )
+from services.onboarding.application.common.kinds import PARTNER_REPO
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.partners.registry import load_partner_or_none
 from services.onboarding.domain.access import (
@@ -50,7 +51,7 @@ async def _step(
     check: Check[Partner],
     do: Act[Partner],
 ) -> None:
-    await act(deps, PARTNER, cmd.partner_id, cause, cmd, check, do)
+    await change(deps.uc, PARTNER_REPO, cmd.partner_id, cause, check, do)
 
 
 async def register_as_cloud_reseller(
@@ -59,7 +60,7 @@ async def register_as_cloud_reseller(
     """Step 1: once per company, naming a registered distributor and accepting the terms."""
     distributor = await load_partner_or_none(deps, cmd.preferred_distributor_id)
 
-    def do(p: Partner, now: datetime) -> list[DomainEvent]:
+    def do(p: Partner, now: datetime) -> Sequence[DomainEvent]:
         if distributor is None:
             raise ValidationFailed(
                 [
@@ -90,7 +91,7 @@ async def take_certification_test(
     deps: Deps, cause: Envelope, cmd: c.TakeCertificationTest
 ) -> None:
     """Step 3: a test score, after the training; passing authorises the reseller."""
-    policy = certification_policy(deps)
+    policy = certification_policy(deps.settings)
     await _step(
         deps,
         cause,

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.onboarding.application.common.kinds import CONFIRMATION_OVERDUE, PARTNER
-from services.onboarding.application.common.outcomes import Act, act, fire
+from services.onboarding.application.common.core import Act, change, fire_timer
+from services.onboarding.application.common.kinds import CONFIRMATION_OVERDUE, PARTNER_REPO
 from services.onboarding.application.deps import Deps
-from services.onboarding.domain.access import PROVISIONING, VENDOR_OPERATIONS, require_role
+from services.onboarding.domain.access import (
+    PROVISIONING,
+    VENDOR_OPERATIONS,
+    require_role,
+)
 from services.onboarding.domain.errors import ConfirmationNotYetDue
 from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.partners.partners import Partner
@@ -15,17 +19,15 @@ from services.onboarding.domain.partners.provider_onboarding import PartnerSyste
 from shared.contracts import onboarding as c
 from shared.events import Envelope
 from shared.store import Timer
-from shared.timers import timer_message_id
 
 
 async def _step(deps: Deps, cause: Envelope, cmd: c.PartnerScopedCommand, do: Act[Partner]) -> None:
     """Every step is the provisioning team's (or vendor operations')."""
-    await act(
-        deps,
-        PARTNER,
+    await change(
+        deps.uc,
+        PARTNER_REPO,
         cmd.partner_id,
         cause,
-        cmd,
         lambda _: require_role(
             cmd.actor, "record onboarding at the provider", PROVISIONING, VENDOR_OPERATIONS
         ),
@@ -108,6 +110,4 @@ async def on_timer(deps: Deps, partner_id: str, timer: Timer) -> None:
             return []  # not ours to act on: just dropped
         return p.provider_onboarding.mark_confirmation_overdue(now)
 
-    await fire(
-        deps, PARTNER, partner_id, timer, timer_message_id(timer), do, (ConfirmationNotYetDue,)
-    )
+    await fire_timer(deps.uc, PARTNER_REPO, partner_id, timer, do, (ConfirmationNotYetDue,))

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from services.onboarding.adapters.partners_documents import LEGACY_EMAILS, PARTNERS
-from services.onboarding.application.common.kinds import LEGACY_EMAIL, PARTNER
-from services.onboarding.application.common.outcomes import (
-    About,
-    act,
-    publish_refusal,
-    refusal_envelope,
-    saved,
-    tracking_id,
-)
-from services.onboarding.application.deps import SOURCE, Deps
+from datetime import datetime
+
+from services.onboarding.application.common.core import change, refusing, tracking
+from services.onboarding.application.common.kinds import LEGACY_EMAIL_REPO, PARTNER_REPO
+from services.onboarding.application.deps import Deps
 from services.onboarding.domain.access import (
     CLOUD_OPERATIONS,
     VENDOR_OPERATIONS,
     require_partner_or_role,
     require_role,
 )
-from services.onboarding.domain.errors import Duplicate, OnboardingError, ValidationFailed
+from services.onboarding.domain.errors import Duplicate, ValidationFailed
 from services.onboarding.domain.partners.partners import (
     AccountManager,
     AccountManagerRole,
@@ -33,10 +27,9 @@ from services.onboarding.domain.partners.partners import (
 )
 from shared.contracts import onboarding as c
 from shared.contracts.onboarding import LegacyEmailRecordedV1
-from shared.events import Envelope, new_event
-from shared.ids import derived_id
-from shared.store import Change, Outgoing, Stored, fingerprint
-from shared.topics import ONBOARDING_EVENTS
+from shared.events import Envelope
+from shared.mongo import Document
+from shared.usecase import Decision
 
 
 def contacts_of(contacts: list[c.ContactIn]) -> list[Contact]:
@@ -54,17 +47,15 @@ def _account_manager(value: c.AccountManagerIn | None) -> AccountManager | None:
 async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
     """Register a partner under its partner ID; a second registration is refused, and a
     reseller's distributor must be a registered distributor."""
-    refused: list[OnboardingError] = []
     distributor = await load_partner_or_none(deps, cmd.preferred_distributor_id)
     unknown_distributor = distributor_reason(
         PartnerKind(cmd.kind), cmd.preferred_distributor_id, distributor
     )
 
-    def decide(stored: Stored | None) -> Change | None:
-        now = deps.now()
-        try:
+    def decide(partner: Partner | None, now: datetime) -> Decision[Partner]:
+        with refusing():
             require_role(cmd.actor, "register partners", VENDOR_OPERATIONS)
-            if stored is not None:
+            if partner is not None:
                 raise Duplicate(
                     "this partner ID is already registered",
                     code="partner_already_registered",
@@ -72,7 +63,7 @@ async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
                 )
             if unknown_distributor is not None:
                 raise ValidationFailed([unknown_distributor])
-            partner, events = Partner.register(
+            registered, events = Partner.register(
                 partner_id=cmd.partner_id,
                 kind=PartnerKind(cmd.kind),
                 name=cmd.name,
@@ -84,31 +75,22 @@ async def register(deps: Deps, cause: Envelope, cmd: c.RegisterPartner) -> None:
                 preferred_distributor_id=cmd.preferred_distributor_id,
                 account_manager=_account_manager(cmd.account_manager),
             )
-        except OnboardingError as error:
-            if stored is None:
-                refused.append(error)  # nothing to store it with: told directly below
-                return None
-            about = About(cmd.partner_id, cmd.preferred_distributor_id)
-            envelope = refusal_envelope(PARTNER, cmd.partner_id, about, cause, cmd, error, now)
-            return Change(stored.state, [Outgoing(ONBOARDING_EVENTS.name, envelope)], None)
-        return saved(PARTNER, partner, cmd.partner_id, None, events, cause)
+        return Decision(registered, events)
 
-    await deps.ctx.apply(
-        PARTNERS, cmd.partner_id, tracking_id(cause, cmd), decide, fingerprint=fingerprint(cause)
+    # A refusal tells the partner and the distributor the command names (stored or not).
+    about = {"partner_id": cmd.partner_id, "distributor_partner_id": cmd.preferred_distributor_id}
+    await deps.uc.handle(
+        PARTNER_REPO, cmd.partner_id, cause, decide, message_id=tracking(cause), about=about
     )
-    if refused:
-        about = About(cmd.partner_id, cmd.preferred_distributor_id)
-        await publish_refusal(deps, PARTNER, cmd.partner_id, about, cause, cmd, refused[0])
 
 
 async def change_contacts(deps: Deps, cause: Envelope, cmd: c.ChangePartnerContacts) -> None:
     """The partner (or vendor operations) replaces its contacts and helpdesk address."""
-    await act(
-        deps,
-        PARTNER,
+    await change(
+        deps.uc,
+        PARTNER_REPO,
         cmd.partner_id,
         cause,
-        cmd,
         lambda p: require_partner_or_role(
             cmd.actor, [p.partner_id], "change this partner's contacts", VENDOR_OPERATIONS
         ),
@@ -117,10 +99,10 @@ async def change_contacts(deps: Deps, cause: Envelope, cmd: c.ChangePartnerConta
 
 
 async def load_partner_or_none(deps: Deps, partner_id: str | None) -> Partner | None:
+    """The partner, or None when `partner_id` is empty or names no registered partner."""
     if not partner_id:
         return None
-    stored = await deps.ctx.store(PARTNERS).load(partner_id)
-    return None if stored is None else PARTNER.load(stored)
+    return await deps.uc.load(PARTNER_REPO, partner_id)
 
 
 # -- addresses tied to a tenant of the older product -----------------------------------
@@ -128,36 +110,23 @@ async def load_partner_or_none(deps: Deps, partner_id: str | None) -> Partner | 
 
 async def legacy_emails_matching(deps: Deps, email: str) -> set[str]:
     """{email} when the address is tied to a legacy tenant, else an empty set."""
-    stored = await deps.ctx.store(LEGACY_EMAILS).load(normalise_email(email))
+    stored = await deps.uc.load(LEGACY_EMAIL_REPO, normalise_email(email))
     return {email} if stored is not None else set()
 
 
 async def record_legacy_email(deps: Deps, cause: Envelope, cmd: c.RecordLegacyEmail) -> None:
     """Operators record an address of a legacy tenant: it can never be used again."""
     email = normalise_email(cmd.email)
-    try:
-        require_role(cmd.actor, "record legacy addresses", VENDOR_OPERATIONS, CLOUD_OPERATIONS)
-        if problem := email_reason(email, "email"):
-            raise ValidationFailed([problem])
-    except OnboardingError as error:
-        await publish_refusal(deps, LEGACY_EMAIL, email, About(), cause, cmd, error)
-        return
 
-    def decide(stored: Stored | None) -> Change | None:
-        if stored is not None:
+    def decide(record: Document | None, now: datetime) -> Decision[Document] | None:
+        with refusing():
+            require_role(cmd.actor, "record legacy addresses", VENDOR_OPERATIONS, CLOUD_OPERATIONS)
+            if problem := email_reason(email, "email"):
+                raise ValidationFailed([problem])
+        if record is not None:
             return None  # already recorded
-        now = deps.now()
-        payload = LegacyEmailRecordedV1(
+        recorded = LegacyEmailRecordedV1(
             email=email, legacy_tenant_id=cmd.legacy_tenant_id, occurred_at=now
-        )
-        envelope = new_event(
-            payload,
-            source=SOURCE,
-            now=now,
-            subject=email,
-            event_id=derived_id("onboarding", email, "1", "0", payload.EVENT_TYPE),
-            correlation_id=cause.correlation,
-            causation_id=cause.id,
         )
         state = {
             "email": email,
@@ -165,8 +134,6 @@ async def record_legacy_email(deps: Deps, cause: Envelope, cmd: c.RecordLegacyEm
             "recorded_at": now.isoformat(),
             "recorded_by": cmd.actor.user_id,
         }
-        return Change(state, [Outgoing(ONBOARDING_EVENTS.name, envelope)], [])
+        return Decision(state, [recorded])
 
-    await deps.ctx.apply(
-        LEGACY_EMAILS, email, tracking_id(cause, cmd), decide, fingerprint=fingerprint(cause)
-    )
+    await deps.uc.handle(LEGACY_EMAIL_REPO, email, cause, decide, message_id=tracking(cause))

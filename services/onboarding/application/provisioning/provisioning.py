@@ -10,6 +10,7 @@ partition "synchronisation completed". One request of each kind per group: its i
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from services.onboarding.adapters.admin_documents import CUSTOMER_FACTS, load_facts
 from services.onboarding.adapters.admin_group_documents import (
@@ -17,7 +18,8 @@ from services.onboarding.adapters.admin_group_documents import (
     dump_provisioning,
     load_provisioning,
 )
-from services.onboarding.application.common.steps import Refusal, execute, load, refuse, require
+from services.onboarding.application.common.core import refusing
+from services.onboarding.application.common.steps import load, refuse
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.groups.groups import change_group, group_refusal, require_group
 from services.onboarding.domain.access import INTEGRATION, require_held, require_partner
@@ -42,20 +44,56 @@ from shared.contracts.onboarding import (
     RetryProvisioning,
 )
 from shared.events import Envelope
-from shared.mongo import Document
-from shared.store import Stored
+from shared.usecase import Decision, Repository
 
 Payload = ReportingPartitionRequest | CallRecordingCustomerRequest
-Act = Callable[[ProvisioningRequest], list[DomainEvent]]
+Act = Callable[[ProvisioningRequest, datetime], list[DomainEvent]]
+
+PROVISIONING_REPO: Repository[ProvisioningRequest] = Repository(
+    collection=PROVISIONING_REQUESTS,
+    entity="provisioning",
+    id_field="provisioning_id",
+    load=lambda state: load_provisioning(state["request"]),
+    dump=lambda request: {"request": dump_provisioning(request)},
+    refused=ProvisioningActionRefusedV1,
+    about=lambda request: {"partner_id": request.partner_id},
+)
+"""A provisioning request (`<group ID>/<kind>`) on the use-case core."""
 
 
 def provisioning_id(group_id: str, kind: ProvisioningKind) -> str:
     return f"{group_id}/{kind.value}"
 
 
-def _refusal(request_id: str, partner_id: str | None) -> Refusal:
-    ids = {"provisioning_id": request_id, "partner_id": partner_id}
-    return Refusal(ProvisioningActionRefusedV1, request_id, ids)
+async def _handle(
+    deps: Deps,
+    cause: Envelope,
+    request_id: str,
+    partner_id: str | None,
+    decide: Callable[[ProvisioningRequest | None, datetime], Decision[ProvisioningRequest]],
+) -> None:
+    """Run `decide` on the request through the core, tracked by the CloudEvents id (as the
+    administration half always was); a refusal names the group's partner."""
+    await deps.uc.handle(
+        PROVISIONING_REPO,
+        request_id,
+        cause,
+        decide,
+        message_id=cause.id,
+        about={"partner_id": partner_id},
+    )
+
+
+async def _refuse(
+    deps: Deps, cause: Envelope, request_id: str, partner_id: str | None, error: OnboardingError
+) -> None:
+    """Tell a refusal through the core (stored with an existing request, told once)."""
+
+    def decide(_: ProvisioningRequest | None, __: datetime) -> Decision[ProvisioningRequest]:
+        with refusing():
+            raise error
+
+    await _handle(deps, cause, request_id, partner_id, decide)
 
 
 async def _request(
@@ -68,12 +106,11 @@ async def _request(
 ) -> None:
     group = await require_group(deps, group_id)
     request_id = provisioning_id(group.group_id, kind)
-    refusal = _refusal(request_id, group.partner_id)
     try:
         require_partner(actor, group.partner_id)
         payload = build(group.partner_id)
     except OnboardingError as error:
-        await refuse(deps, cause, refusal, error)
+        await _refuse(deps, cause, request_id, group.partner_id, error)
         return
 
     usernames = _reporting_usernames(payload)
@@ -82,17 +119,20 @@ async def _request(
         reasons = [
             Reason("reporting_username_taken", f"{u} is taken", "admin_users") for u in taken
         ]
-        await refuse(deps, cause, refusal, ValidationFailed(reasons))
+        await _refuse(deps, cause, request_id, group.partner_id, ValidationFailed(reasons))
         await _release_usernames(deps, request_id, usernames)
         return
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        if stored is not None:
-            raise Duplicate(f"{kind.value} already requested", code="already_requested")
-        request, events = ProvisioningRequest.request(request_id, payload, now=deps.now())
-        return {"request": dump_provisioning(request)}, events
+    def decide(
+        existing: ProvisioningRequest | None, now: datetime
+    ) -> Decision[ProvisioningRequest]:
+        with refusing():
+            if existing is not None:
+                raise Duplicate(f"{kind.value} already requested", code="already_requested")
+        request, events = ProvisioningRequest.request(request_id, payload, now=now)
+        return Decision(request, events)
 
-    await execute(deps, cause, PROVISIONING_REQUESTS, request_id, step, refusal)
+    await _handle(deps, cause, request_id, group.partner_id, decide)
     if usernames and await _stored_usernames(deps, request_id) != set(usernames):
         await _release_usernames(deps, request_id, usernames)  # refused: free them again
 
@@ -108,10 +148,8 @@ def _reporting_usernames(payload: Payload) -> list[str]:
 
 
 async def _stored_usernames(deps: Deps, request_id: str) -> set[str]:
-    stored = await deps.ctx.store(PROVISIONING_REQUESTS).load(request_id)
-    if stored is None:
-        return set()
-    return set(_reporting_usernames(load_provisioning(stored.state["request"]).payload))
+    request = await deps.uc.load(PROVISIONING_REPO, request_id)
+    return set() if request is None else set(_reporting_usernames(request.payload))
 
 
 async def _claim_usernames(
@@ -193,35 +231,32 @@ async def _change(
     deps: Deps, cause: Envelope, actor: Actor, request_id: str, role: str | None, act: Act
 ) -> None:
     """Change an existing request: by the integration (outcomes) or its partner (retry)."""
-    current = load_provisioning(
-        (await require(deps, PROVISIONING_REQUESTS, request_id, "provisioning")).state["request"]
-    )
-    refusal = _refusal(request_id, current.partner_id)
+    current = await deps.uc.require(PROVISIONING_REPO, request_id)
     try:
         if role is None:
             require_partner(actor, current.partner_id)
         else:
             require_held(actor, role)
     except OnboardingError as error:
-        await refuse(deps, cause, refusal, error)
+        await _refuse(deps, cause, request_id, current.partner_id, error)
         return
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        assert stored is not None
-        request = load_provisioning(stored.state["request"])
-        events = act(request)
-        return {"request": dump_provisioning(request)}, events
+    def decide(request: ProvisioningRequest | None, now: datetime) -> Decision[ProvisioningRequest]:
+        assert request is not None
+        with refusing():
+            events = act(request, now)
+        return Decision(request, events)
 
-    await execute(deps, cause, PROVISIONING_REQUESTS, request_id, step, refusal)
+    await _handle(deps, cause, request_id, current.partner_id, decide)
 
 
 async def record_outcome(deps: Deps, cause: Envelope, cmd: RecordProvisioningOutcome) -> None:
     """The external system's adapter reports: done, or failed with a reason."""
 
-    def act(request: ProvisioningRequest) -> list[DomainEvent]:
+    def act(request: ProvisioningRequest, now: datetime) -> list[DomainEvent]:
         if cmd.outcome == "done":
-            return request.mark_done(external_id=cmd.external_id, now=deps.now())
-        return request.mark_failed(cmd.reason or "", now=deps.now())
+            return request.mark_done(external_id=cmd.external_id, now=now)
+        return request.mark_failed(cmd.reason or "", now=now)
 
     await _change(deps, cause, cmd.actor, cmd.provisioning_id, INTEGRATION, act)
 
@@ -231,8 +266,8 @@ async def record_synchronised(
 ) -> None:
     """The partition shows "synchronisation completed"."""
 
-    def act(request: ProvisioningRequest) -> list[DomainEvent]:
-        return request.mark_synchronised(now=deps.now())
+    def act(request: ProvisioningRequest, now: datetime) -> list[DomainEvent]:
+        return request.mark_synchronised(now=now)
 
     await _change(deps, cause, cmd.actor, cmd.provisioning_id, INTEGRATION, act)
 
@@ -240,8 +275,8 @@ async def record_synchronised(
 async def retry(deps: Deps, cause: Envelope, cmd: RetryProvisioning) -> None:
     """The partner asks again after a failure."""
 
-    def act(request: ProvisioningRequest) -> list[DomainEvent]:
-        return request.retry(now=deps.now())
+    def act(request: ProvisioningRequest, now: datetime) -> list[DomainEvent]:
+        return request.retry(now=now)
 
     await _change(deps, cause, cmd.actor, cmd.provisioning_id, None, act)
 
