@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+import structlog
 from typer.testing import CliRunner
 
 from cli.app import app
@@ -15,6 +16,15 @@ from cli.report import month
 from shared.contracts import support as c
 
 pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was():
+    """The CLI configures logging on CliRunner's captured stderr, closed after the run:
+    give later tests in this process the configuration they had."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
 
 VERBS = [
     ["servers", "start"],

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from services.onboarding.domain.access import OnBehalfDenied
 from services.onboarding.domain.activation.end_customer import cloud_operations_calendar
 from services.onboarding.domain.errors import (
     Duplicate,
@@ -35,7 +36,6 @@ from services.onboarding.domain.errors import (
     ValidationFailed,
 )
 from services.onboarding.domain.event import DomainEvent
-from services.onboarding.domain.on_behalf.access import OnBehalfDenied
 from services.onboarding.domain.partners.authorisation import CertificationPolicy
 from services.onboarding.settings import OnboardingSettings
 from shared.calendars import WorkingCalendar

@@ -1,6 +1,6 @@
 """Partner administration on behalf (§1.6): enabling, the role, opt-in/out, the DPA.
 
-Who may do what (roles in `Actor.roles`, see `domain.on_behalf.access`):
+Who may do what (roles in `Actor.roles`, see `domain.access`):
 - the reseller (its partner users) asks for enabling, naming its tenant and partner ID —
   only its *own* tenant, as onboarding's records say (the tenant's orders name the
   partner as the customer, `customer.partner_id`), never on the request's word;
