@@ -26,6 +26,7 @@ def _logging_as_it_was():
     yield
     structlog.configure(**saved)
 
+
 VERBS = [
     ["servers", "start"],
     ["servers", "stop"],
