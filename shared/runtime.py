@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared import batch
 from shared.clock import Clock, ControllableClock, SystemClock
 from shared.contracts import published_types
 from shared.events import ClockAdvanced, Envelope, Payload
@@ -65,7 +66,9 @@ class ServiceContext:
         """The aggregate store of `collection` (its outbox is relayed, its indexes made)."""
         if collection not in self.stores:
             self.stores[collection] = AggregateStore(
-                self.db[collection], self.settings.kafka.max_message_bytes
+                self.db[collection],
+                self.settings.kafka.max_message_bytes,
+                self.settings.bulk_write_chunk,
             )
             self.indexes.extend(aggregate_indexes(collection))
             if self.relay is not None:
@@ -99,6 +102,16 @@ class ServiceContext:
         self.store(collection)
         self.timer_callbacks[collection] = fire
 
+    async def persist(self) -> None:
+        """Store what the running batch has decided so far, now (see `shared.batch`)."""
+        unit = batch.current()
+        if unit is not None:
+            await unit.persist()
+
+    def new_batch(self) -> batch.Batch:
+        """A unit of work for one fetched batch (the dispatcher asks for one per batch)."""
+        return batch.Batch(self.publisher, self.relay)
+
     def index(self, spec: IndexSpec) -> None:
         """Ensure an extra index at start-up."""
         self.indexes.append(spec)
@@ -116,6 +129,10 @@ class ServiceContext:
 
         Pass the command's `shared.store.fingerprint` for a command: a different command
         under a tracking id already recorded is then refused (`CommandIdReused`)."""
+        unit = batch.current()
+        if unit is not None:
+            store = self.store(collection)
+            return (await unit.apply(store, aggregate_id, message_id, decide, fingerprint)).changed
         applied = await self.store(collection).apply(aggregate_id, message_id, decide, fingerprint)
         assert self.relay is not None
         if applied.outbox:
@@ -163,7 +180,12 @@ def build_context(
 ) -> ServiceContext:
     """Build the context and let the service wire itself (no I/O here)."""
     publisher = Publisher(broker, settings.kafka.topic_prefix, settings.kafka.max_message_bytes)
-    dispatcher = Dispatcher(service=name, publisher=publisher, clock=clock.now)
+    dispatcher = Dispatcher(
+        service=name,
+        publisher=publisher,
+        clock=clock.now,
+        batch_records=settings.batch_max_records,
+    )
     context = ServiceContext(
         name=name,
         settings=settings,
@@ -176,6 +198,7 @@ def build_context(
     context.relay = OutboxRelay(
         [], publisher, clock, settings.outbox_sweep_seconds, settings.outbox_full_sweep_seconds
     )
+    dispatcher.new_batch = context.new_batch
     wire(context)
     return context
 

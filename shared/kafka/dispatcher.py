@@ -17,14 +17,15 @@ from faststream.middlewares import AckPolicy
 from pydantic import ValidationError
 from pymongo.errors import PyMongoError
 
-from shared import metrics
+from shared import batch, metrics
+from shared.batch import MAX_ROUNDS, Batch, RedoLater
 from shared.binding import Header, Reason, Record, UnreadableEvent, decode, reason
 from shared.contracts.common import command_rejected_model
 from shared.dead_letter import capped_reasons, dead_letter_copy
-from shared.errors import MessageRejected
+from shared.errors import ConcurrencyConflict, MessageRejected
 from shared.events import Envelope, Payload, new_event, validation_reasons
 from shared.ids import derived_id
-from shared.kafka.broker import UndecodableRecord, lenient_parser
+from shared.kafka.broker import UndecodableRecord, lenient_batch_parser, lenient_parser
 from shared.kafka.publisher import Publisher
 from shared.kafka.retry import TRANSIENT_ERRORS, RetryPolicy
 from shared.logging import get_logger
@@ -57,6 +58,10 @@ class Dispatcher:
     """Demonstration mode only: wait (bounded) until the shared clock's ticks have brought
     it to each message's `time` (None: until its first tick), so a command sent after a
     tick is never handled at an earlier instant. It never moves the clock."""
+    batch_records: int = 0
+    """Records fetched and handled as one batch (`shared.batch`); 0: one at a time."""
+    new_batch: Callable[[], Batch] | None = None
+    """A fresh unit of work per fetched batch (the service context gives one)."""
     known_types: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Per topic, every event type someone publishes there (from the catalogue): a known
     type this service does not consume is handled by doing nothing; any other type is
@@ -89,6 +94,26 @@ class Dispatcher:
     def _subscribe(
         self, broker: KafkaBroker, topic: str, prefix: str, group_id: str, options: dict[str, Any]
     ) -> None:
+        if self.batch_records > 0 and self.new_batch is not None:
+
+            async def consume_batch(body: Any, message: KafkaMessage) -> None:
+                await self.dispatch_batch(topic, tuple(message.raw_message), group_id)
+
+            broker.subscriber(
+                prefix + topic,
+                group_id=group_id,
+                ack_policy=AckPolicy.NACK_ON_ERROR,
+                auto_offset_reset=options.pop("auto_offset_reset", "earliest"),
+                batch=True,
+                max_records=self.batch_records,
+                parser=lenient_batch_parser,
+                decoder=_raw_bodies,
+                no_reply=True,
+                title=f"{self.service}:{topic}",
+                **options,
+            )(consume_batch)
+            return
+
         async def consume(body: bytes, message: KafkaMessage) -> None:
             raw: Any = message.raw_message
             meta = _record_meta(raw, group_id)
@@ -110,6 +135,50 @@ class Dispatcher:
             **options,
         )(consume)
 
+    async def dispatch_batch(self, topic: str, records: Sequence[Any], group_id: str) -> None:
+        """Give every record of a fetched batch its outcome as one unit of work (see
+        `shared.batch`): records with one key run in offset order, keys side by side; then
+        one write per aggregate, conflicting aggregates' messages again, one flush. Raises
+        a transient fault for the whole batch to be redelivered (tracking ids absorb it)."""
+        assert self.new_batch is not None
+        unit = self.new_batch()
+        positions = list(range(len(records)))
+        for _round in range(MAX_ROUNDS):
+            groups: dict[Any, list[int]] = {}
+            for position in positions:
+                record = records[position]
+                groups.setdefault((record.partition, record.key), []).append(position)
+            async with asyncio.TaskGroup() as tasks:
+                for group in groups.values():
+                    tasks.create_task(self._dispatch_group(topic, records, group, unit, group_id))
+            await unit.write()
+            if not unit.redo:
+                break
+            positions, unit.redo = sorted(unit.redo), set()
+        else:
+            raise ConcurrencyConflict(f"{topic}: a batch kept conflicting; delivered again")
+        await unit.publish()
+
+    async def _dispatch_group(
+        self, topic: str, records: Sequence[Any], group: list[int], unit: Batch, group_id: str
+    ) -> None:
+        for index, position in enumerate(group):
+            raw = records[position]
+            with batch.running(unit, position):
+                try:
+                    await self._dispatch_record(topic, raw, group_id)
+                except RedoLater:
+                    unit.redo.update(group[index:])  # the rest of this key after it
+                    return
+
+    async def _dispatch_record(self, topic: str, raw: Any, group_id: str) -> None:
+        meta = _record_meta(raw, group_id)
+        if isinstance(raw, UndecodableRecord):
+            why = [reason("$", "undecodable_record", raw.error)]
+            await self._dead_letter(topic, Record(b""), meta, "undecodable_record", why)
+            return
+        await self.dispatch(topic, raw.value, meta, tuple(raw.headers or ()))
+
     async def dispatch(
         self,
         topic: str,
@@ -123,6 +192,8 @@ class Dispatcher:
         record = Record(body, _key_bytes(meta.get("key")), tuple(headers))
         try:
             await self._dispatch(topic, record, meta)
+        except RedoLater:
+            raise
         except TRANSIENT_ERRORS:
             raise
         except Exception as error:  # a bug on the way to a handler: park, never loop
@@ -197,6 +268,8 @@ class Dispatcher:
                 await route.handler(envelope, payload)
                 metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="ok").inc()
                 return
+            except RedoLater:
+                raise
             except MessageRejected as refused:
                 rejected = (
                     refused.for_message(envelope)
@@ -314,6 +387,10 @@ class Dispatcher:
 def _raw_body(message: Any) -> bytes:
     body = message.body
     return body if isinstance(body, bytes) else bytes(body)
+
+
+def _raw_bodies(message: Any) -> list[bytes]:
+    return [b if isinstance(b, bytes) else bytes(b) for b in message.body]
 
 
 def _record_meta(raw: Any, group_id: str) -> dict[str, Any]:
