@@ -160,7 +160,8 @@ async def test_an_answer_goes_out_after_the_writes_and_reads_see_the_batch(world
     unit = Batch(sent)
     with batch.running(unit, 0):
         await run(use_cases, command("c1"), "c1")
-        assert (await use_cases.load(COUNTERS, "c1")).value == 1  # unwritten, yet seen
+        seen = await use_cases.load(COUNTERS, "c1")
+        assert seen is not None and seen.value == 1  # unwritten, yet seen
         await use_cases.answer(command("c1", "q"), BumpedV1(counter_id="c1", value=1), "c1")
     assert sent.records == []
     await unit.write()
