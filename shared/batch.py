@@ -57,6 +57,8 @@ class OutboxRelay(Protocol):
 
     def forget(self, collection: str, doc_id: str) -> None: ...
 
+    def note_written(self, collection: str, doc_id: str) -> None: ...
+
     async def flush(self, collection: str, doc_id: str) -> int: ...
 
 
@@ -80,6 +82,7 @@ class _Entry:
     outbox: list[Document] = field(default_factory=list)  # added, not yet written
     touched: set[int] = field(default_factory=set)  # positions that read or changed it
     evicted: bool = False
+    cached: bool = False  # from an earlier batch (not read from the database in this one)
 
     @property
     def dirty(self) -> bool:
@@ -109,9 +112,15 @@ def running(batch: Batch, position: int) -> Iterator[None]:
 class Batch:
     """The unit of work of one fetched batch (see the module doc)."""
 
-    def __init__(self, publisher: Publisher, relay: OutboxRelay | None = None) -> None:
+    def __init__(
+        self,
+        publisher: Publisher,
+        relay: OutboxRelay | None = None,
+        cache: dict[tuple[str, str], Stored | None] | None = None,
+    ) -> None:
         self._publisher = publisher
         self._relay = relay
+        self._cache = cache if cache is not None else {}
         self._entries: dict[tuple[str, str], _Entry] = {}
         self._loading: dict[tuple[str, str], asyncio.Future[_Entry]] = {}
         self._later: list[tuple[str, Envelope]] = []
@@ -127,6 +136,12 @@ class Batch:
         if (found := self._entries.get(key)) is not None:
             found.touched.add(_POSITION.get())
             return found
+        if key in self._cache and key not in self._loading:
+            stored = self._cache[key]
+            entry = _Entry(store, stored, stored.version if stored else 0, False, cached=True)
+            self._entries[key] = entry
+            entry.touched.add(_POSITION.get())
+            return entry
         if (pending := self._loading.get(key)) is None:
             pending = asyncio.get_running_loop().create_future()
             self._loading[key] = pending
@@ -134,6 +149,8 @@ class Batch:
                 stored, stranded = await store.load_for_batch(aggregate_id)
                 entry = _Entry(store, stored, stored.version if stored else 0, stranded)
                 self._entries[key] = entry
+                if not stranded:
+                    self._cache[key] = stored
                 pending.set_result(entry)
             except BaseException as error:
                 pending.set_exception(error)
@@ -169,6 +186,11 @@ class Batch:
         if entry.evicted or entry.stored is not stored:
             raise RedoLater(aggregate_id)  # dropped or changed while deciding
         if change is None:
+            if entry.cached and not entry.dirty:
+                # Decided "nothing to do" on what an earlier batch left in memory: make
+                # sure on the stored state (a timer of another instance may have moved it).
+                self._drop(entry)
+                return await self.apply(store, aggregate_id, message_id, decide, fingerprint)
             return Applied(False)
         outbox = [e.to_doc() for e in change.events]
         store.check_sizes(outbox)  # EventTooLarge: nothing kept
@@ -224,6 +246,7 @@ class Batch:
                         again |= self._evict(entry)
                         continue
                     entry.base = write.stored.version
+                    self._cache[(store.name, write.stored.id)] = write.stored
                     del entry.outbox[: len(write.outbox)]
                     entry.touched.clear()
                     if write.outbox:
@@ -234,10 +257,23 @@ class Batch:
             return again
 
     def _evict(self, entry: _Entry) -> set[int]:
-        entry.evicted = True
         assert entry.stored is not None
-        self._entries.pop((entry.store.name, entry.stored.id), None)
+        self._drop(entry)
         return {p for p in entry.touched if p >= 0}
+
+    def _drop(self, entry: _Entry) -> None:
+        entry.evicted = True
+        for key, found in list(self._entries.items()):
+            if found is entry:
+                del self._entries[key]
+                self._cache.pop(key, None)
+
+    def abandon(self) -> None:
+        """The batch failed after some writes: hand their events to the relay."""
+        if self._relay is not None:
+            for entry, doc_id, _version, _entries in self._written:
+                self._relay.note_written(entry.store.name, doc_id)
+        self._written.clear()
 
     async def publish(self) -> None:
         """Send every event written (and every answer), then one flush; clear the outboxes
@@ -261,6 +297,10 @@ class Batch:
             sends.append(await _enqueued(self._publisher.enqueue(topic, envelope)))
         results = await asyncio.gather(*sends, return_exceptions=True)
         failed = {o for o, r in zip(owners, results, strict=True) if isinstance(r, BaseException)}
+        if self._relay is not None:
+            for owner in failed:
+                if owner is not None:
+                    self._relay.note_written(*owner)
         errors = [r for r in results if isinstance(r, BaseException)]
         by_store: dict[str, tuple[AggregateStore, list[tuple[str, int]]]] = {}
         for entry, doc_id, version, _entries in self._written:

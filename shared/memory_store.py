@@ -50,6 +50,7 @@ class InMemoryAggregateStore(AggregateStore):
         self.max_event_bytes = max_event_bytes
         self.documents: dict[str, MemoryDocument] = {}
         self._saved_listeners = []
+        self._other_writers = []
 
     @property
     def name(self) -> str:
@@ -136,7 +137,7 @@ class InMemoryAggregateStore(AggregateStore):
                 correlation_id=w.stored.correlation_id,
             )
             due = min((t.due_at for t in w.stored.timers), default=None)
-            self._saved(w.stored.id, due, len(w.outbox))
+            self._saved(w.stored.id, due, 0, batch=True)
         return conflicted
 
     async def clear_outboxes(self, written: Sequence[tuple[str, int]]) -> None:

@@ -61,6 +61,8 @@ class ServiceContext:
     indexes: list[IndexSpec] = field(default_factory=list)
     timer_callbacks: dict[str, FireTimer] = field(default_factory=dict)
     relay: OutboxRelay | None = None
+    batch_cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Aggregates as the last batches left them (`shared.batch`); dropped on revocation."""
 
     def store(self, collection: str) -> AggregateStore:
         """The aggregate store of `collection` (its outbox is relayed, its indexes made)."""
@@ -71,6 +73,10 @@ class ServiceContext:
                 self.settings.bulk_write_chunk,
             )
             self.indexes.extend(aggregate_indexes(collection))
+            cache = self.batch_cache
+            self.stores[collection].on_other_write(
+                lambda aggregate_id: cache.pop((collection, aggregate_id), None)
+            )
             if self.relay is not None:
                 self.relay.add(self.db[collection])
                 relay = self.relay
@@ -110,7 +116,9 @@ class ServiceContext:
 
     def new_batch(self) -> batch.Batch:
         """A unit of work for one fetched batch (the dispatcher asks for one per batch)."""
-        return batch.Batch(self.publisher, self.relay)
+        if len(self.batch_cache) > self.settings.batch_cache_aggregates:
+            self.batch_cache.clear()
+        return batch.Batch(self.publisher, self.relay, self.batch_cache)
 
     def index(self, spec: IndexSpec) -> None:
         """Ensure an extra index at start-up."""
@@ -199,6 +207,7 @@ def build_context(
         [], publisher, clock, settings.outbox_sweep_seconds, settings.outbox_full_sweep_seconds
     )
     dispatcher.new_batch = context.new_batch
+    dispatcher.revoked = context.batch_cache.clear
     wire(context)
     return context
 

@@ -133,6 +133,11 @@ class ServiceSettings(BaseSettings):
         description="Records a consumer fetches and handles as one batch (one write per "
         "aggregate, one flush, one commit; see shared.batch); 0: one record at a time",
     )
+    batch_cache_aggregates: int = Field(
+        default=20_000,
+        ge=0,
+        description="Aggregates kept in memory between batches (dropped on a rebalance)",
+    )
     bulk_write_chunk: int = Field(
         default=500, ge=1, description="Updates per bulk write of a batch (and outbox clear)"
     )

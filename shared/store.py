@@ -185,6 +185,7 @@ class AggregateStore:
         self.max_event_bytes = max_event_bytes
         self.bulk_chunk = bulk_chunk
         self._saved_listeners: list[SavedListener] = []
+        self._other_writers: list[Callable[[str], None]] = []
 
     def on_saved(self, listener: SavedListener) -> None:
         """Call `listener(aggregate_id, next_due_at, events)` after every successful save:
@@ -192,9 +193,19 @@ class AggregateStore:
         without reading the collection."""
         self._saved_listeners.append(listener)
 
-    def _saved(self, aggregate_id: str, next_due_at: datetime | None, events: int) -> None:
+    def _saved(
+        self, aggregate_id: str, next_due_at: datetime | None, events: int, *, batch: bool = False
+    ) -> None:
         for listener in self._saved_listeners:
             listener(aggregate_id, next_due_at, events)
+        if not batch:
+            for forget in self._other_writers:
+                forget(aggregate_id)
+
+    def on_other_write(self, forget: Callable[[str], None]) -> None:
+        """Call `forget(aggregate_id)` after a save outside a batch (a timer, the
+        per-message path): a batch cache drops what it kept of that aggregate."""
+        self._other_writers.append(forget)
 
     @property
     def name(self) -> str:
@@ -318,7 +329,7 @@ class AggregateStore:
             for w in chunk:
                 if w.stored.id not in conflicted:
                     due = min((t.due_at for t in w.stored.timers), default=None)
-                    self._saved(w.stored.id, due, len(w.outbox))
+                    self._saved(w.stored.id, due, 0, batch=True)  # the batch publishes them
         return conflicted
 
     def _versioned(self, write: Write) -> tuple[Document, Document]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import structlog
+from aiokafka.abc import ConsumerRebalanceListener
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
@@ -62,6 +63,8 @@ class Dispatcher:
     """Records fetched and handled as one batch (`shared.batch`); 0: one at a time."""
     new_batch: Callable[[], Batch] | None = None
     """A fresh unit of work per fetched batch (the service context gives one)."""
+    revoked: Callable[[], None] = lambda: None
+    """Told when partitions are taken from this consumer (the batch cache is dropped)."""
     known_types: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Per topic, every event type someone publishes there (from the catalogue): a known
     type this service does not consume is handled by doing nothing; any other type is
@@ -106,6 +109,7 @@ class Dispatcher:
                 auto_offset_reset=options.pop("auto_offset_reset", "earliest"),
                 batch=True,
                 max_records=self.batch_records,
+                listener=_Revoked(self),
                 parser=lenient_batch_parser,
                 decoder=_raw_bodies,
                 no_reply=True,
@@ -148,14 +152,25 @@ class Dispatcher:
             for position in positions:
                 record = records[position]
                 groups.setdefault((record.partition, record.key), []).append(position)
-            async with asyncio.TaskGroup() as tasks:
-                for group in groups.values():
-                    tasks.create_task(self._dispatch_group(topic, records, group, unit, group_id))
-            await unit.write()
+            try:
+                async with asyncio.TaskGroup() as tasks:
+                    for group in groups.values():
+                        tasks.create_task(
+                            self._dispatch_group(topic, records, group, unit, group_id)
+                        )
+            except BaseExceptionGroup as failed:
+                unit.abandon()
+                raise failed.exceptions[0] from None  # transient: the batch comes again
+            try:
+                await unit.write()
+            except BaseException:
+                unit.abandon()
+                raise
             if not unit.redo:
                 break
             positions, unit.redo = sorted(unit.redo), set()
         else:
+            unit.abandon()
             raise ConcurrencyConflict(f"{topic}: a batch kept conflicting; delivered again")
         await unit.publish()
 
@@ -387,6 +402,19 @@ class Dispatcher:
 def _raw_body(message: Any) -> bytes:
     body = message.body
     return body if isinstance(body, bytes) else bytes(body)
+
+
+class _Revoked(ConsumerRebalanceListener):
+    """Drops the batch cache when partitions are taken away (another consumer owns them)."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        self._dispatcher.revoked()
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        self._dispatcher.revoked()  # what another consumer held meanwhile may have changed
 
 
 def _raw_bodies(message: Any) -> list[bytes]:

@@ -175,6 +175,10 @@ async def test_an_event_the_broker_did_not_take_stays_in_the_outbox(world):
     class Relay:
         def __init__(self) -> None:
             self.forgotten: list[str] = []
+            self.noted: list[str] = []
+
+        def note_written(self, collection: str, doc_id: str) -> None:
+            self.noted.append(doc_id)
 
         def forget(self, collection: str, doc_id: str) -> None:
             self.forgotten.append(doc_id)
@@ -188,3 +192,29 @@ async def test_an_event_the_broker_did_not_take_stays_in_the_outbox(world):
     await unit.write()
     await unit.publish()  # no raise: the relay publishes it within seconds
     assert len(store.documents["c1"].outbox) == 1 and relay.forgotten == []
+    assert relay.noted == ["c1"]  # the relay publishes it on its next sweep
+
+
+async def test_the_next_batch_starts_from_memory_and_forgets_what_others_wrote(world):
+    use_cases, store = counting_world(world)
+    cache: dict[Any, Any] = {}
+    store.on_other_write(lambda aggregate_id: cache.pop(("counters", aggregate_id), None))
+    for request in ("a", "b"):
+        unit = Batch(Sent(), cache=cache)
+        await in_batch(unit, 0, use_cases, command("c1", request), "c1")
+        await unit.write()
+    assert store.loads == 1  # the second batch did not read c1 again
+    # A timer (outside any batch) stores c1: the cache forgets it, the next batch reads it.
+    current = await store.load("c1")
+    assert current is not None
+    await store.save(
+        "c1",
+        Change({**current.state, "value": 5, "limit": 9}),
+        expected_version=current.version,
+        handled_id="timer:t",
+        previous=current,
+    )
+    unit = Batch(Sent(), cache=cache)
+    await in_batch(unit, 0, use_cases, command("c1", "c"), "c1")
+    await unit.write()
+    assert store.loads == 2 and store.documents["c1"].state["value"] == 6
