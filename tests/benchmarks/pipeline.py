@@ -415,8 +415,8 @@ Measure = Callable[[str, str, int, int], Awaitable[float]]
 async def _runs(measure: Measure, runs: int, *args: Any) -> dict[str, Any]:
     rates = []
     for i in range(runs):
-        print(f"  {measure.__name__} run {i + 1}/{runs} ...", flush=True)
         rates.append(await measure(*args))
+        print(f"  {measure.__name__} run {i + 1}/{runs}: {rates[-1]:.0f}/s", flush=True)
     return {"min": min(rates), "median": statistics.median(rates), "runs": rates}
 
 
@@ -425,6 +425,8 @@ async def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--warmup", type=int, default=1_000)
     parser.add_argument("--porting-messages", type=int, default=10_000)
+    parser.add_argument("--porting-warmup", type=int, default=1_000)
+    parser.add_argument("--porting-runs", type=int, default=3)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--latency-messages", type=int, default=3_000)
@@ -436,29 +438,30 @@ async def main() -> None:
     MEMORY["harness alone"] = rss_mib()
     load = os.getloadavg()
     common = (bootstrap, mongo_url, args.warmup, args.messages)
-    measures: dict[str, tuple[Measure, tuple[Any, ...]]] = {
-        "baseline": (baseline, common),
-        "counter": (counter_pipeline, common),
-        "porting": (porting_pipeline, (bootstrap, mongo_url, args.warmup, args.porting_messages)),
-        "raw": (raw_relay, common),
-        "memory": (memory_pipeline, common),
+    porting_args = (bootstrap, mongo_url, args.porting_warmup, args.porting_messages)
+    measures: dict[str, tuple[Measure, tuple[Any, ...], int]] = {
+        "baseline": (baseline, common, args.runs),
+        "counter": (counter_pipeline, common, args.runs),
+        "raw": (raw_relay, common, args.runs),
+        "memory": (memory_pipeline, common, args.runs),
+        "porting": (porting_pipeline, porting_args, args.porting_runs),
     }
     rates: dict[str, dict[str, Any]] = {}
-    for name, (measure, measure_args) in measures.items():
+    for name, (measure, measure_args, runs) in measures.items():
         if name not in args.skip:
             print(f"measuring {name} ...", flush=True)
-            rates[name] = await _runs(measure, args.runs, *measure_args)
+            rates[name] = await _runs(measure, runs, *measure_args)
     sweep: list[dict[str, Any]] = []
     if "timers" not in args.skip:
         print("measuring the timer sweep ...", flush=True)
         client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
         for count in (1_000, 10_000):
-            runs = [await timers._one_run(client, count, 100) for _ in range(args.runs)]
-            values = [r["sweep_ms"] for r in runs]
+            sweeps = [await timers._one_run(client, count, 100) for _ in range(args.runs)]
+            values = [r["sweep_ms"] for r in sweeps]
             sweep.append(
                 {
                     "aggregates": count,
-                    "due": runs[0]["due"],
+                    "due": sweeps[0]["due"],
                     "min_ms": min(values),
                     "median_ms": statistics.median(values),
                 }
