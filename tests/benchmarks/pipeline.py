@@ -458,12 +458,15 @@ async def main() -> None:
         for count in (1_000, 10_000):
             sweeps = [await timers._one_run(client, count, 100) for _ in range(args.runs)]
             values = [r["sweep_ms"] for r in sweeps]
+            idle = [r["idle_tick_ms"] for r in sweeps]
             sweep.append(
                 {
                     "aggregates": count,
                     "due": sweeps[0]["due"],
                     "min_ms": min(values),
                     "median_ms": statistics.median(values),
+                    "per_due_ms": statistics.median(values) / sweeps[0]["due"],
+                    "idle_tick_ms": statistics.median(idle),
                 }
             )
         await client.close()
@@ -513,7 +516,9 @@ def _print(report: dict[str, Any]) -> None:
     for row in report["timer_sweep"]:
         print(
             f"timer sweep, {row['aggregates']:>6} aggregates, {row['due']:>3} due: "
-            f"min {row['min_ms']:.1f} ms, median {row['median_ms']:.1f} ms"
+            f"min {row['min_ms']:.1f} ms, median {row['median_ms']:.1f} ms, "
+            f"{row.get('per_due_ms', float('nan')):.1f} ms per due timer, "
+            f"idle tick {row.get('idle_tick_ms', float('nan')):.2f} ms"
         )
     if report["latency"]:
         lat = report["latency"]
