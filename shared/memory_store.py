@@ -11,6 +11,7 @@ the Mongo driver: it implements `load` and `save`, and inherits `apply` unchange
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES
@@ -22,6 +23,7 @@ from shared.store import (
     Change,
     Stored,
     Timer,
+    Write,
     escape_keys,
     unescape_keys,
 )
@@ -48,6 +50,7 @@ class InMemoryAggregateStore(AggregateStore):
         self.max_event_bytes = max_event_bytes
         self.documents: dict[str, MemoryDocument] = {}
         self._saved_listeners = []
+        self._other_writers = []
 
     @property
     def name(self) -> str:
@@ -86,7 +89,7 @@ class InMemoryAggregateStore(AggregateStore):
                 f"{self.name}/{aggregate_id} changed since version {expected_version}"
             )
         outbox = [e.to_doc() for e in change.events]
-        self._check_sizes(outbox)
+        self.check_sizes(outbox)
         handled = list(previous.handled) if previous else []
         digests = dict(previous.fingerprints) if previous else {}
         if handled_id is not None:
@@ -109,6 +112,40 @@ class InMemoryAggregateStore(AggregateStore):
         )
         self._saved(aggregate_id, min((t.due_at for t in timers), default=None), len(outbox))
         return expected_version + 1
+
+    async def load_for_batch(self, aggregate_id: str) -> tuple[Stored | None, bool]:
+        """The aggregate (or None) and whether its outbox holds unpublished events."""
+        doc = self.documents.get(aggregate_id)
+        return await self.load(aggregate_id), bool(doc and doc.outbox)
+
+    async def write_batch(self, writes: Sequence[Write]) -> set[str]:
+        """Store a batch's aggregates (see `AggregateStore.write_batch`)."""
+        conflicted: set[str] = set()
+        for w in writes:
+            current = self.documents.get(w.stored.id)
+            if (current.version if current else 0) != w.base:
+                conflicted.add(w.stored.id)
+                continue
+            self.check_sizes(w.outbox)
+            self.documents[w.stored.id] = MemoryDocument(
+                version=w.stored.version,
+                state=escape_keys(copy.deepcopy(w.stored.state)),
+                handled=list(w.stored.handled),
+                timers=list(w.stored.timers),
+                fingerprints=dict(w.stored.fingerprints),
+                outbox=[*(current.outbox if current else []), *w.outbox],
+                correlation_id=w.stored.correlation_id,
+            )
+            due = min((t.due_at for t in w.stored.timers), default=None)
+            self._saved(w.stored.id, due, 0, batch=True)
+        return conflicted
+
+    async def clear_outboxes(self, written: Sequence[tuple[str, int]]) -> None:
+        """Empty the outboxes of (id, version) still at that version."""
+        for doc_id, version in written:
+            doc = self.documents.get(doc_id)
+            if doc is not None and doc.version == version:
+                doc.outbox = []
 
     def pending_outbox(self, aggregate_id: str) -> list[Document]:
         """What the aggregate's outbox still holds (tests)."""

@@ -71,6 +71,10 @@ class OutboxRelay:
         a writer that never flushes — or a flush that fails — is covered in seconds)."""
         self._retry.add((collection, doc_id))
 
+    def forget(self, collection: str, doc_id: str) -> None:
+        """The document's outbox was published and cleared by a batch (`shared.batch`)."""
+        self._retry.discard((collection, doc_id))
+
     async def flush(self, collection: str, doc_id: str) -> int:
         """Publish and remove the pending events of one document; returns how many."""
         lock = self._locks.setdefault((collection, doc_id), asyncio.Lock())

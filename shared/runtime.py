@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from shared import batch
 from shared.clock import Clock, ControllableClock, SystemClock
 from shared.contracts import published_types
 from shared.events import ClockAdvanced, Envelope, Payload
@@ -60,14 +61,22 @@ class ServiceContext:
     indexes: list[IndexSpec] = field(default_factory=list)
     timer_callbacks: dict[str, FireTimer] = field(default_factory=dict)
     relay: OutboxRelay | None = None
+    batch_cache: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """Aggregates as the last batches left them (`shared.batch`); dropped on revocation."""
 
     def store(self, collection: str) -> AggregateStore:
         """The aggregate store of `collection` (its outbox is relayed, its indexes made)."""
         if collection not in self.stores:
             self.stores[collection] = AggregateStore(
-                self.db[collection], self.settings.kafka.max_message_bytes
+                self.db[collection],
+                self.settings.kafka.max_message_bytes,
+                self.settings.bulk_write_chunk,
             )
             self.indexes.extend(aggregate_indexes(collection))
+            cache = self.batch_cache
+            self.stores[collection].on_other_write(
+                lambda aggregate_id: cache.pop((collection, aggregate_id), None)
+            )
             if self.relay is not None:
                 self.relay.add(self.db[collection])
                 relay = self.relay
@@ -99,6 +108,18 @@ class ServiceContext:
         self.store(collection)
         self.timer_callbacks[collection] = fire
 
+    async def persist(self) -> None:
+        """Store what the running batch has decided so far, now (see `shared.batch`)."""
+        unit = batch.current()
+        if unit is not None:
+            await unit.persist()
+
+    def new_batch(self) -> batch.Batch:
+        """A unit of work for one fetched batch (the dispatcher asks for one per batch)."""
+        if len(self.batch_cache) > self.settings.batch_cache_aggregates:
+            self.batch_cache.clear()
+        return batch.Batch(self.publisher, self.relay, self.batch_cache)
+
     def index(self, spec: IndexSpec) -> None:
         """Ensure an extra index at start-up."""
         self.indexes.append(spec)
@@ -116,6 +137,10 @@ class ServiceContext:
 
         Pass the command's `shared.store.fingerprint` for a command: a different command
         under a tracking id already recorded is then refused (`CommandIdReused`)."""
+        unit = batch.current()
+        if unit is not None:
+            store = self.store(collection)
+            return (await unit.apply(store, aggregate_id, message_id, decide, fingerprint)).changed
         applied = await self.store(collection).apply(aggregate_id, message_id, decide, fingerprint)
         assert self.relay is not None
         if applied.outbox:
@@ -163,7 +188,12 @@ def build_context(
 ) -> ServiceContext:
     """Build the context and let the service wire itself (no I/O here)."""
     publisher = Publisher(broker, settings.kafka.topic_prefix, settings.kafka.max_message_bytes)
-    dispatcher = Dispatcher(service=name, publisher=publisher, clock=clock.now)
+    dispatcher = Dispatcher(
+        service=name,
+        publisher=publisher,
+        clock=clock.now,
+        batch_records=settings.batch_max_records,
+    )
     context = ServiceContext(
         name=name,
         settings=settings,
@@ -176,6 +206,8 @@ def build_context(
     context.relay = OutboxRelay(
         [], publisher, clock, settings.outbox_sweep_seconds, settings.outbox_full_sweep_seconds
     )
+    dispatcher.new_batch = context.new_batch
+    dispatcher.revoked = context.batch_cache.clear
     wire(context)
     return context
 

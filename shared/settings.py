@@ -127,6 +127,20 @@ class ServiceSettings(BaseSettings):
         "processes first: with more than one, FastStream 0.7's concurrent subscriber "
         "sometimes holds a SIGTERM for its whole graceful timeout",
     )
+    batch_max_records: int = Field(
+        default=500,
+        ge=0,
+        description="Records a consumer fetches and handles as one batch (one write per "
+        "aggregate, one flush, one commit; see shared.batch); 0: one record at a time",
+    )
+    batch_cache_aggregates: int = Field(
+        default=20_000,
+        ge=0,
+        description="Aggregates kept in memory between batches (dropped on a rebalance)",
+    )
+    bulk_write_chunk: int = Field(
+        default=500, ge=1, description="Updates per bulk write of a batch (and outbox clear)"
+    )
     lag_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often consumer lag is measured for /metrics"
     )

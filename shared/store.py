@@ -34,97 +34,43 @@ next_due_at, lease_until, lease_owner, correlation_id}`.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.binding import STRUCTURED_CONTENT_TYPE
 from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES, record_size
-from shared.errors import ConcurrencyConflict, EventTooLarge, MessageRejected
+from shared.errors import ConcurrencyConflict, EventTooLarge
 from shared.events import Envelope
+from shared.keys import escape_key, escape_keys, unescape_key, unescape_keys
 from shared.mongo import Document
+from shared.tracking import CommandIdReused, fingerprint
+
+__all__ = [
+    "KEEP_HANDLED",
+    "AggregateStore",
+    "Applied",
+    "Change",
+    "CommandIdReused",
+    "Outgoing",
+    "Stored",
+    "Timer",
+    "Write",
+    "escape_key",
+    "escape_keys",
+    "fingerprint",
+    "unescape_key",
+    "unescape_keys",
+]
 
 KEEP_HANDLED = 500
 """Tracking ids kept per document. Kafka redelivers only uncommitted (recent) messages of
 an aggregate's partition, so 500 covers any redelivery window by orders of magnitude."""
-
-_SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|pin\b|pin_|_pin", re.IGNORECASE)
-
-
-def fingerprint(envelope: Envelope) -> str:
-    """A digest of the whole command: its type and its data (actor, target, action, payload).
-
-    The envelope's id, time, source and tracing attributes are left out, so a redelivery
-    or a resend of the same command has the same fingerprint. Values under keys naming
-    secrets (passwords, PINs) are left out too, so the stored digest cannot be used to
-    guess them: two commands that differ only in a secret count as the same command.
-    """
-    canonical = json.dumps(
-        [envelope.type, _masked(envelope.data)],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=str,
-    )
-    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
-
-
-def _masked(value: Any, key: str = "") -> Any:
-    if key and _SECRET_KEY.search(key):
-        return "<secret>"
-    if isinstance(value, dict):
-        return {str(k): _masked(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_masked(v) for v in value]
-    return value
-
-
-class CommandIdReused(MessageRejected):
-    """A command arrived under a tracking id that an earlier, *different* command used:
-    it is refused (dead-lettered and answered with `<service>.command.rejected`, code
-    `command_id_reused`) rather than taken for a duplicate of the earlier one."""
-
-    def __init__(self, message_id: str) -> None:
-        super().__init__(
-            "command_id_reused",
-            [
-                {
-                    "field": "id",
-                    "code": "command_id_reused",
-                    "message": f"id {message_id} was already used by a different command",
-                }
-            ],
-        )
-        self.message_id = message_id
-
-    def for_message(self, message: Envelope) -> MessageRejected:
-        """The refusal as the sender of `message` reads it, naming the id it reused and not
-        our internal tracking ids: its CloudEvents id → `command_id_reused` for a command,
-        `event_id_reused` for an event (field `id`); its `request_id` (the tracking id of a
-        command on the use-case core, `<type>:<sender>:<request_id>`, or a step of it such
-        as `draft:…`) → `request_id_reused` (field `request_id`)."""
-        request_id = message.data.get("request_id") if isinstance(message.data, dict) else None
-        if self.message_id == message.id:
-            code = "command_id_reused" if request_id else "event_id_reused"
-            kind = "command" if request_id else "event"
-            field, text = "id", f"{kind} id {message.id} was already used by a different {kind}"
-        elif isinstance(request_id, str) and self.message_id.endswith(f":{request_id}"):
-            code, field = "request_id_reused", "request_id"
-            text = (
-                f"request id {request_id} was already used by a different {message.type} "
-                "command of this sender: send a new request id"
-            )
-        else:
-            code, field = "command_id_reused", "id"
-            text = f"{message.type} {message.id} repeats an id a different message used"
-        return MessageRejected(code, [{"field": field, "code": code, "message": text}])
 
 
 @dataclass(frozen=True)
@@ -210,6 +156,16 @@ class Applied:
     outbox: list[Document] = field(default_factory=list)
 
 
+@dataclass
+class Write:
+    """One aggregate's update of a batch (`AggregateStore.write_batch`): the aggregate as
+    the batch made it, the version stored before, the outbox entries the batch added."""
+
+    stored: Stored
+    base: int
+    outbox: list[Document]
+
+
 Decide = Callable[[Stored | None], Awaitable[Change | None] | Change | None]
 SavedListener = Callable[[str, datetime | None, int], None]
 """Told after each save: (aggregate id, earliest pending timer's due time in UTC or None,
@@ -223,10 +179,13 @@ class AggregateStore:
         self,
         collection: AsyncCollection[Document],
         max_event_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+        bulk_chunk: int = 500,
     ) -> None:
         self.collection = collection
         self.max_event_bytes = max_event_bytes
+        self.bulk_chunk = bulk_chunk
         self._saved_listeners: list[SavedListener] = []
+        self._other_writers: list[Callable[[str], None]] = []
 
     def on_saved(self, listener: SavedListener) -> None:
         """Call `listener(aggregate_id, next_due_at, events)` after every successful save:
@@ -234,9 +193,19 @@ class AggregateStore:
         without reading the collection."""
         self._saved_listeners.append(listener)
 
-    def _saved(self, aggregate_id: str, next_due_at: datetime | None, events: int) -> None:
+    def _saved(
+        self, aggregate_id: str, next_due_at: datetime | None, events: int, *, batch: bool = False
+    ) -> None:
         for listener in self._saved_listeners:
             listener(aggregate_id, next_due_at, events)
+        if not batch:
+            for forget in self._other_writers:
+                forget(aggregate_id)
+
+    def on_other_write(self, forget: Callable[[str], None]) -> None:
+        """Call `forget(aggregate_id)` after a save outside a batch (a timer, the
+        per-message path): a batch cache drops what it kept of that aggregate."""
+        self._other_writers.append(forget)
 
     @property
     def name(self) -> str:
@@ -272,7 +241,7 @@ class AggregateStore:
                 digests[handled_id] = fingerprint
         kept = set(handled)
         outbox = [e.to_doc() for e in change.events]
-        self._check_sizes(outbox)
+        self.check_sizes(outbox)
         timers = (
             [t.to_doc() for t in change.timers]
             if change.timers is not None
@@ -321,7 +290,8 @@ class AggregateStore:
         self._saved(aggregate_id, fields["next_due_at"], len(outbox))
         return expected_version + 1
 
-    def _check_sizes(self, outbox: list[Document]) -> None:
+    def check_sizes(self, outbox: list[Document]) -> None:
+        """Raise `EventTooLarge` for an outbox entry over the broker's limit."""
         headers = {"content-type": STRUCTURED_CONTENT_TYPE}
         for entry in outbox:
             key = entry["key"].encode() if entry.get("key") else None
@@ -329,6 +299,71 @@ class AggregateStore:
             if size > self.max_event_bytes:
                 kind = Envelope.model_validate_json(entry["body"]).type
                 raise EventTooLarge(f"event {kind}", size, self.max_event_bytes)
+
+    async def load_for_batch(self, aggregate_id: str) -> tuple[Stored | None, bool]:
+        """The document (or None) and whether its outbox holds unpublished events."""
+        doc = await self.collection.find_one(
+            {"_id": aggregate_id}, {"outbox": 0, "lease_until": 0, "lease_owner": 0}
+        )
+        return (None, False) if doc is None else (_stored(doc), bool(doc.get("outbox_pending")))
+
+    async def write_batch(self, writes: Sequence[Write]) -> set[str]:
+        """Store each aggregate of a batch with one versioned update, in unordered bulk
+        writes of `bulk_chunk`; returns the ids that another writer changed meanwhile
+        (nothing of theirs is stored). Raises a transient error as `save` does.
+
+        Each update filters on `{_id, version: base}` with `upsert`: a version that moved
+        on makes the upsert collide on `_id` (E11000), which names the aggregate; a new
+        aggregate (base 0) is inserted the same way."""
+        conflicted: set[str] = set()
+        for start in range(0, len(writes), max(1, self.bulk_chunk)):
+            chunk = writes[start : start + max(1, self.bulk_chunk)]
+            ops = [UpdateOne(*self._versioned(w), upsert=True) for w in chunk]
+            try:
+                await self.collection.bulk_write(ops, ordered=False)
+            except BulkWriteError as error:
+                errors = error.details.get("writeErrors") or []
+                if any(e.get("code") != 11000 for e in errors):
+                    raise
+                conflicted |= {chunk[e["index"]].stored.id for e in errors}
+            for w in chunk:
+                if w.stored.id not in conflicted:
+                    due = min((t.due_at for t in w.stored.timers), default=None)
+                    self._saved(w.stored.id, due, 0, batch=True)  # the batch publishes them
+        return conflicted
+
+    def _versioned(self, write: Write) -> tuple[Document, Document]:
+        stored = write.stored
+        timers = [t.to_doc() for t in stored.timers]
+        fields: Document = {
+            "state": escape_keys(stored.state),
+            "version": stored.version,
+            "handled": stored.handled,
+            "fingerprints": [{"id": k, "digest": v} for k, v in stored.fingerprints.items()],
+            "timers": timers,
+            "next_due_at": min((t["due_at"] for t in timers), default=None),
+            "lease_until": None,
+            "lease_owner": None,
+        }
+        if write.outbox or write.base == 0:
+            fields["outbox_pending"] = bool(write.outbox)
+        if stored.correlation_id is not None:
+            fields["correlation_id"] = stored.correlation_id
+        update: Document = {"$set": fields, "$push": {"outbox": {"$each": write.outbox}}}
+        return {"_id": stored.id, "version": write.base}, update
+
+    async def clear_outboxes(self, written: Sequence[tuple[str, int]]) -> None:
+        """Empty the outboxes of (id, version) a batch wrote and published, in bulk; one
+        that changed since keeps its entries for the relay (published again, same ids)."""
+        for start in range(0, len(written), max(1, self.bulk_chunk)):
+            ops = [
+                UpdateOne(
+                    {"_id": doc_id, "version": version},
+                    {"$set": {"outbox": [], "outbox_pending": False}},
+                )
+                for doc_id, version in written[start : start + max(1, self.bulk_chunk)]
+            ]
+            await self.collection.bulk_write(ops, ordered=False)
 
     async def apply(
         self,
@@ -377,54 +412,3 @@ def _stored(doc: Document) -> Stored:
         correlation_id=doc.get("correlation_id"),
         fingerprints={f["id"]: f["digest"] for f in doc.get("fingerprints") or []},
     )
-
-
-# -- keys the database refuses -------------------------------------------------------------
-
-_ESCAPES = {"%": "%25", ".": "%2E", "$": "%24", "\x00": "%00"}
-_UNESCAPES = {v: k for k, v in _ESCAPES.items()}
-_MUST_ESCAPE = frozenset(_ESCAPES)
-
-
-def escape_key(key: str) -> str:
-    """`key` as a storable field name: `%`, `.`, `$` and NUL percent-encoded (reversible)."""
-    if _MUST_ESCAPE.isdisjoint(key):
-        return key
-    return "".join(_ESCAPES.get(ch, ch) for ch in key)
-
-
-def unescape_key(key: str) -> str:
-    """The key `escape_key` encoded."""
-    if "%" not in key:
-        return key
-    out: list[str] = []
-    i = 0
-    while i < len(key):
-        code = key[i : i + 3]
-        if code in _UNESCAPES:
-            out.append(_UNESCAPES[code])
-            i += 3
-        else:
-            out.append(key[i])
-            i += 1
-    return "".join(out)
-
-
-def escape_keys(value: Any) -> Any:
-    """`value` with every dict key escaped, at any depth (lists included)."""
-    return _map_keys(value, escape_key)
-
-
-def unescape_keys(value: Any) -> Any:
-    """The inverse of `escape_keys`."""
-    return _map_keys(value, unescape_key)
-
-
-def _map_keys(value: Any, rename: Callable[[str], str]) -> Any:
-    if isinstance(value, dict):
-        return {
-            rename(k) if isinstance(k, str) else k: _map_keys(v, rename) for k, v in value.items()
-        }
-    if isinstance(value, list):
-        return [_map_keys(v, rename) for v in value]
-    return value

@@ -33,6 +33,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 
+from shared import batch
 from shared.clock import Clock
 from shared.contracts.common import ActionRefused, Reason
 from shared.errors import MessageRejected
@@ -40,7 +41,16 @@ from shared.events import Envelope, Payload, new_event
 from shared.ids import derived_id
 from shared.mongo import Document
 from shared.refusals import FORBIDDEN, Refused
-from shared.store import Applied, Change, Decide, Outgoing, Stored, Timer, fingerprint
+from shared.store import (
+    AggregateStore,
+    Applied,
+    Change,
+    Decide,
+    Outgoing,
+    Stored,
+    Timer,
+    fingerprint,
+)
 
 A = TypeVar("A")
 
@@ -172,9 +182,23 @@ class UseCases:
         """The one clock (UTC)."""
         return self.clock.now()
 
+    async def _stored(self, collection: str, aggregate_id: str) -> Stored | None:
+        store = self.stores(collection)
+        unit = batch.current()
+        if unit is not None and isinstance(store, AggregateStore):
+            return await unit.load(store, aggregate_id)
+        return await store.load(aggregate_id)
+
+    async def persist(self) -> None:
+        """Store what this batch has decided so far, now (see `shared.batch`): call it
+        before acting outside the store on a decision. A no-op outside a batch."""
+        unit = batch.current()
+        if unit is not None:
+            await unit.persist()
+
     async def load(self, repo: Repository[A], aggregate_id: str) -> A | None:
         """The aggregate, or None when it does not exist."""
-        stored = await self.stores(repo.collection).load(aggregate_id)
+        stored = await self._stored(repo.collection, aggregate_id)
         return None if stored is None else repo.load(stored.state)
 
     async def require(self, repo: Repository[A], aggregate_id: str) -> A:
@@ -194,7 +218,7 @@ class UseCases:
         """Whether `cause` (under `message_id`, else its tracking id) already changed the
         aggregate. Raises `CommandIdReused` when a *different* message used that id: a use
         case that acts outside the store first (claims values) asks before it acts."""
-        stored = await self.stores(repo.collection).load(aggregate_id)
+        stored = await self._stored(repo.collection, aggregate_id)
         if stored is None:
             return False
         return stored.has_handled(message_id or tracking_id(cause), fingerprint(cause))
@@ -236,6 +260,10 @@ class UseCases:
         """Publish the answer to a query (nothing stored; its id derives from the query)."""
         answer_id = derived_id(self.service, "answer", cause.id, fingerprint(cause))
         envelope = self._envelope(payload, subject, cause, answer_id, None)
+        unit = batch.current()
+        if unit is not None:
+            unit.publish_later(self.events_topic, envelope)
+            return
         await self.publish(self.events_topic, envelope)
 
     async def _run(
@@ -286,6 +314,17 @@ class UseCases:
 
         store = self.stores(repo.collection)
         bound = fingerprint(cause) if cause is not None else None
+        unit = batch.current()
+        if unit is not None and isinstance(store, AggregateStore):
+            # The batch path: decided in memory, written, published and cleared per batch.
+            applied = await unit.apply(store, aggregate_id, message_id, step, bound)
+            for envelope in stray:
+                unit.publish_later(self.events_topic, envelope)
+            return (
+                outcome[0]
+                if applied.changed or outcome[0] is Outcome.REFUSED
+                else (Outcome.UNCHANGED)
+            )
         applied = await store.apply(aggregate_id, message_id, step, bound)
         if not applied.changed and outcome[0] is not Outcome.REFUSED:
             # A decision whose save lost to a concurrent writer that had handled the same

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import ConsumerStoppedError, KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
@@ -108,6 +108,17 @@ class TolerantConsumer(AIOKafkaConsumer):
                 raise
             return skipped
 
+    async def getmany(self, *partitions: Any, **options: Any) -> Any:
+        try:
+            return await super().getmany(*partitions, **options)
+        except (KafkaError, ConsumerStoppedError):
+            raise
+        except Exception as error:
+            skipped = self._skip_undecodable(error)
+            if skipped is None:
+                raise
+            return {TopicPartition(skipped.topic, skipped.partition): [skipped]}
+
     def _skip_undecodable(self, error: Exception) -> UndecodableRecord | None:
         fetcher = getattr(self, "_fetcher", None)
         for tp, result in list(getattr(fetcher, "_records", {}).items()):
@@ -140,6 +151,16 @@ async def lenient_parser(record: Any, original: Callable[[Any], Awaitable[Any]])
     stripped.headers = []
     message = await original(stripped)
     message.raw_message = record
+    return message
+
+
+async def lenient_batch_parser(records: Any, original: Callable[[Any], Awaitable[Any]]) -> Any:
+    """`lenient_parser` for a fetched batch (a tuple of records)."""
+    stripped = tuple(copy.copy(record) for record in records)
+    for record in stripped:
+        record.headers = []
+    message = await original(stripped)
+    message.raw_message = records
     return message
 
 

@@ -18,12 +18,14 @@ from pydantic import ValidationError
 from pymongo.errors import PyMongoError
 
 from shared import metrics
+from shared.batch import Batch, RedoLater
 from shared.binding import Header, Reason, Record, UnreadableEvent, decode, reason
 from shared.contracts.common import command_rejected_model
 from shared.dead_letter import capped_reasons, dead_letter_copy
 from shared.errors import MessageRejected
 from shared.events import Envelope, Payload, new_event, validation_reasons
 from shared.ids import derived_id
+from shared.kafka.batching import BatchDispatching
 from shared.kafka.broker import UndecodableRecord, lenient_parser
 from shared.kafka.publisher import Publisher
 from shared.kafka.retry import TRANSIENT_ERRORS, RetryPolicy
@@ -45,7 +47,7 @@ class _Route:
 
 
 @dataclass
-class Dispatcher:
+class Dispatcher(BatchDispatching):
     """Routes CloudEvents from subscribed topics to use-case handlers by event type."""
 
     service: str
@@ -57,6 +59,12 @@ class Dispatcher:
     """Demonstration mode only: wait (bounded) until the shared clock's ticks have brought
     it to each message's `time` (None: until its first tick), so a command sent after a
     tick is never handled at an earlier instant. It never moves the clock."""
+    batch_records: int = 0
+    """Records fetched and handled as one batch (`shared.batch`); 0: one at a time."""
+    new_batch: Callable[[], Batch] | None = None
+    """A fresh unit of work per fetched batch (the service context gives one)."""
+    revoked: Callable[[], None] = lambda: None
+    """Told when partitions are taken from this consumer (the batch cache is dropped)."""
     known_types: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Per topic, every event type someone publishes there (from the catalogue): a known
     type this service does not consume is handled by doing nothing; any other type is
@@ -89,6 +97,10 @@ class Dispatcher:
     def _subscribe(
         self, broker: KafkaBroker, topic: str, prefix: str, group_id: str, options: dict[str, Any]
     ) -> None:
+        if self.batch_records > 0 and self.new_batch is not None:
+            self._subscribe_batch(broker, topic, prefix, group_id, options)
+            return
+
         async def consume(body: bytes, message: KafkaMessage) -> None:
             raw: Any = message.raw_message
             meta = _record_meta(raw, group_id)
@@ -110,6 +122,14 @@ class Dispatcher:
             **options,
         )(consume)
 
+    async def _dispatch_record(self, topic: str, raw: Any, group_id: str) -> None:
+        meta = _record_meta(raw, group_id)
+        if isinstance(raw, UndecodableRecord):
+            why = [reason("$", "undecodable_record", raw.error)]
+            await self._dead_letter(topic, Record(b""), meta, "undecodable_record", why)
+            return
+        await self.dispatch(topic, raw.value, meta, tuple(raw.headers or ()))
+
     async def dispatch(
         self,
         topic: str,
@@ -123,6 +143,8 @@ class Dispatcher:
         record = Record(body, _key_bytes(meta.get("key")), tuple(headers))
         try:
             await self._dispatch(topic, record, meta)
+        except RedoLater:
+            raise
         except TRANSIENT_ERRORS:
             raise
         except Exception as error:  # a bug on the way to a handler: park, never loop
@@ -197,6 +219,8 @@ class Dispatcher:
                 await route.handler(envelope, payload)
                 metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="ok").inc()
                 return
+            except RedoLater:
+                raise
             except MessageRejected as refused:
                 rejected = (
                     refused.for_message(envelope)

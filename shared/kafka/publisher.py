@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
 from aiokafka.errors import MessageSizeTooLargeError, RecordTooLargeError
 from faststream.kafka import KafkaBroker
 
@@ -57,6 +61,42 @@ class Publisher:
         except (MessageSizeTooLargeError, RecordTooLargeError) as error:
             raise EventTooLarge(f"a record for {topic}", size, self.max_message_bytes) from error
         metrics.EVENTS_OUT.labels(topic=topic).inc()
+
+    async def enqueue_raw(
+        self,
+        topic: str,
+        key: str | bytes | None,
+        body: bytes,
+        headers: dict[str, str] | None = None,
+    ) -> asyncio.Future[Any]:
+        """Hand a record to the producer without waiting for the broker (records enqueued
+        one after another keep their order); await the returned future for the broker's
+        acknowledgement (it raises `EventTooLarge` or the producer's error)."""
+        all_headers = headers if headers is not None else {"content-type": STRUCTURED_CONTENT_TYPE}
+        key_bytes = key.encode() if isinstance(key, str) else key
+        size = record_size(body, key_bytes or None, all_headers)
+        if size > self.max_message_bytes:
+            raise EventTooLarge(f"a record for {topic}", size, self.max_message_bytes)
+        sent = await self._broker.publish(
+            body,
+            topic=self.prefix + topic,
+            key=key_bytes or None,
+            headers=all_headers,
+            no_confirm=True,
+        )
+        return asyncio.ensure_future(self._acknowledged(topic, size, sent))
+
+    async def _acknowledged(self, topic: str, size: int, sent: Awaitable[Any]) -> None:
+        try:
+            await sent
+        except (MessageSizeTooLargeError, RecordTooLargeError) as error:
+            raise EventTooLarge(f"a record for {topic}", size, self.max_message_bytes) from error
+        metrics.EVENTS_OUT.labels(topic=topic).inc()
+
+    async def enqueue(self, topic: str, envelope: Envelope) -> asyncio.Future[Any]:
+        """`enqueue_raw` for an envelope in structured mode."""
+        body, headers = encode_structured(envelope)
+        return await self.enqueue_raw(topic, envelope.subject, body, headers)
 
     async def publish(self, topic: str, envelope: Envelope, key: str | None = None) -> None:
         """Publish an envelope in structured mode (no `ce_*` headers)."""

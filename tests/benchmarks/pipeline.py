@@ -1,37 +1,48 @@
-"""Benchmark: throughput, end-to-end latency and memory of the event pipeline.
+"""Benchmark: the pipeline against what the broker and the database can do for the same work.
 
-    uv run python -m tests.benchmarks.pipeline [--messages 2000]
+    uv run python -m tests.benchmarks.pipeline [--messages 10000] [--warmup 1000] [--runs 3]
 
-Runs against the real servers named by PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS and
-PARTNEROPS_MONGO__URL (start them with `bash deploy/local/servers.sh start`). Three
-measurements in the same run, each on its own topic namespace and database:
+Runs in one process against the servers named by PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS and
+PARTNEROPS_MONGO__URL (the local ones by default). Every throughput figure is a steady run:
+the input topic is filled first (`--warmup` + `--messages` records), the consumer starts,
+and the rate is counted from the moment `--warmup` results have come out to the moment all
+have (results = events read back from the output topic); each is run `--runs` times and
+given as min and median.
 
-* baseline — a raw aiokafka consumer that writes each fetched batch with one PyMongo
-  `bulk_write` (no idempotency, no outbox, no per-message commit): the floor cost of
-  moving messages from Kafka into the database;
-* plumbing — the shared Dispatcher + AggregateStore + outbox relay handling counter
-  commands (tracking id, optimistic version, outbox publish, commit after the effect);
-* porting — the real porting service handling port submissions end to end (validation,
-  number claims, state, events out), measured from command publish to `porting.port.submitted`.
+* **baseline** (same effects) — raw aiokafka: `getmany`, one `bulk_write` of the same
+  versioned updates the pipeline stores (state, version, tracking ids, outbox, timers;
+  `{_id, version}` filter, upsert), the same `Bumped` events produced with one flush, one
+  commit per batch. No framework, no idempotency check, no outbox clear.
+* **pipeline, counter** — the counter service (`tests.integration.counter_service`) on the
+  batch path (`shared.batch`), as a ratio to the baseline.
+* **pipeline, porting submissions** — the real porting service handling
+  `porting.port.submit` (draft stored first, numbers claimed, decided), counted by its
+  `porting.port.submitted`/`submission_rejected` events, as a ratio to the baseline.
+* **pipeline, in-memory store** — the counter service with `InMemoryAggregateStore`, as a
+  ratio to **raw consume→produce** (aiokafka `getmany`, the same records produced again
+  with one flush, one commit): our own Python overhead, without the database's.
+* **timer sweep** — `tests.benchmarks.timers` at 1,000 and 10,000 aggregates, 1 % due.
+* **latency** — the counter pipeline at a fixed offered rate (`--rate` commands/s for
+  `--latency-messages`): command produced → its `Bumped` event read back, p50/p99.
+* **memory** — resident set size (VmRSS) of this process with one pipeline instance
+  running, and of the harness alone before any instance started.
 
-Figures are printed as events/s, latency percentiles and peak RSS, and as ratios against
-the baseline of the same run, because the machines are noisy. Nothing here asserts a time.
+Prints a table and writes JSON (`--json`). Nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
-import resource
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from pymongo import AsyncMongoClient, InsertOne
+from pymongo import AsyncMongoClient, UpdateOne
 
 from services.porting.app import NAME as PORTING
 from services.porting.app import wire as porting_wire
@@ -39,173 +50,281 @@ from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.clock import SystemClock
 from shared.contracts import porting as c
-from shared.events import Envelope, new_event
+from shared.events import Envelope, follow_up, new_event
 from shared.ids import new_id
 from shared.kafka import ensure_topics
+from shared.memory_store import InMemoryAggregateStore
+from shared.mongo import aggregate_indexes, ensure_indexes
 from shared.settings import KafkaSettings
-from shared.store import Change, Outgoing, Stored
+from shared.store import Outgoing
 from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
+from tests.benchmarks import timers
 from tests.integration.bus import Bus, running_service
-from tests.integration.counter_service import Bump, make_context, wiring
+from tests.integration.counter_service import Bump, Bumped, make_context, wiring
+
+AGGREGATES = 1_000
+"""Distinct counters the commands spread over (Kafka key = counter id)."""
+
+BLOCKS = ["161", "113", "114", "115", "116", "117", "118", "121", "131", "141", "151"]
+"""UK geographic areas whose `496 0000`–`0999` range is set aside for drama (invented)."""
 
 
-@dataclass
-class Result:
-    name: str
-    messages: int
-    seconds: float
-    latencies: list[float]
-
-    @property
-    def rate(self) -> float:
-        return self.messages / self.seconds
-
-    def pct(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000
+def rss_mib() -> float:
+    """This process's resident set size now, in MiB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+class Counted:
+    """Reads an output topic and notes when each result came out."""
+
+    def __init__(self, bootstrap: str, topic: str, accept: Callable[[Envelope], bool]) -> None:
+        self.consumer = AIOKafkaConsumer(
+            topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+        )
+        self.accept = accept
+        self.seen: set[str] = set()
+        self.at: dict[str, float] = {}  # causation id → when its result came out
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Counted:
+        await self.consumer.start()
+        self.task = asyncio.create_task(self._read())
+        return self
+
+    async def __aexit__(self, *_: Any) -> None:
+        assert self.task is not None
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+        await self.consumer.stop()
+
+    async def _read(self) -> None:
+        while True:
+            batch = await self.consumer.getmany(timeout_ms=200)
+            now = time.perf_counter()
+            for records in batch.values():
+                for record in records:
+                    event = Envelope.from_json(record.value)
+                    if event.id not in self.seen and self.accept(event):
+                        self.seen.add(event.id)
+                        self.at.setdefault(event.causationid or event.id, now)
+
+    async def steady_rate(
+        self,
+        warmup: int,
+        total: int,
+        timeout: float = 1_800,
+        worker: asyncio.Task[Any] | None = None,
+    ) -> float:
+        """Results per second between the `warmup`-th and the `total`-th result."""
+        self.worker = worker
+        start = await self._reach(warmup, timeout)
+        end = await self._reach(total, timeout)
+        return (total - warmup) / (end - start)
+
+    async def _reach(self, count: int, timeout: float) -> float:
+        deadline = time.perf_counter() + timeout
+        while len(self.seen) < count:
+            worker = getattr(self, "worker", None)
+            if worker is not None and worker.done():
+                worker.result()  # its error, at once
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{len(self.seen)} of {count} results")
+            await asyncio.sleep(0.01)
+        return time.perf_counter()
 
 
-async def _produce(bootstrap: str, topic: str, bodies: list[tuple[str, bytes]]) -> dict[str, float]:
+async def _fill(bootstrap: str, topic: str, records: list[tuple[str, bytes]]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     await producer.start()
-    sent: dict[str, float] = {}
     try:
-        futures = []
-        for key, body in bodies:
-            sent[key] = time.perf_counter()
-            futures.append(await producer.send(topic, body, key=key.encode()))
-        await asyncio.gather(*futures)
+        for key, body in records:
+            await producer.send(topic, body, key=key.encode())
+        await producer.flush()
     finally:
         await producer.stop()
-    return sent
 
 
-async def _wait(check: Callable[[], Awaitable[bool]], timeout: float = 600) -> None:
-    deadline = time.perf_counter() + timeout
-    while not await check():
-        if time.perf_counter() > deadline:
-            raise TimeoutError("benchmark did not finish")
-        await asyncio.sleep(0.05)
+def _bumps(total: int) -> list[tuple[str, bytes]]:
+    now = SystemClock().now()
+    out = []
+    for i in range(total):
+        cid = f"c{i % AGGREGATES}"
+        out.append((cid, new_event(Bump(counter_id=cid), source="/bench", now=now).to_json()))
+    return out
 
 
-async def baseline(bootstrap: str, mongo_url: str, n: int) -> Result:
-    topic = f"bench-base-{new_id().lower()}"
-    await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap), [topic])
-    client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
+async def _topics(bootstrap: str, *names: str) -> None:
+    await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap), list(names))
+
+
+def _is_bumped(event: Envelope) -> bool:
+    return event.type == Bumped.EVENT_TYPE
+
+
+async def baseline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
+    """Raw aiokafka + one bulk_write of the same versioned updates + one flush + one commit."""
+    cmd, evt = f"bench-bcmd-{new_id().lower()}", f"bench-bevt-{new_id().lower()}"
+    await _topics(bootstrap, cmd, evt)
+    await _fill(bootstrap, cmd, _bumps(warmup + n))
+    client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
     db = client[f"bench_{new_id().lower()}"]
-    bodies = [(f"k{i % 64}", f'{{"i": {i}}}'.encode()) for i in range(n)]
-    started = time.perf_counter()
-    await _produce(bootstrap, topic, bodies)
-    # Consume after producing: a consumer that joins a brand-new topic can miss its first
-    # records while partition leaders settle, and the floor cost is what we want here.
+    await ensure_indexes(db, aggregate_indexes("counters"))
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+        cmd,
+        bootstrap_servers=bootstrap,
+        group_id=f"bench-{new_id().lower()}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
     )
-    await consumer.start()
-    done = 0
-    while done < n:
-        batch = await consumer.getmany(timeout_ms=500, max_records=500)
-        # Inserts, not upserts: FerretDB 1.24 (selectable) has stalled on unordered bulk
-        # upserts; inserts keep the baseline comparable across the local servers.
-        ops = [
-            InsertOne({"_id": f"{r.partition}:{r.offset}", "key": r.key.decode(), "v": r.value})
-            for records in batch.values()
-            for r in records
-        ]
-        if ops:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    versions: dict[str, tuple[int, int, list[str]]] = {}  # id → (version, value, handled)
+    clock = SystemClock()
+
+    async def run() -> None:
+        while True:
+            fetched = await consumer.getmany(timeout_ms=200, max_records=500)
+            records = [r for rs in fetched.values() for r in rs]
+            if not records:
+                continue
+            changed: dict[str, tuple[int, list[dict[str, Any]]]] = {}
+            for record in records:
+                env = Envelope.from_json(record.value)
+                cid = env.data["counter_id"]
+                version, value, handled = versions.get(cid, (0, 0, []))
+                base = changed.get(cid, (version, []))[0]
+                event = follow_up(
+                    env,
+                    Bumped(counter_id=cid, value=value + 1),
+                    source="/test",
+                    now=clock.now(),
+                    subject=cid,
+                )
+                versions[cid] = (version + 1, value + 1, [*handled, env.id][-500:])
+                entries = changed.get(cid, (base, []))[1]
+                entries.append(Outgoing(evt, event).to_doc())
+                changed[cid] = (base, entries)
+            ops = []
+            for cid, (base, entries) in changed.items():
+                version, value, handled = versions[cid]
+                fields = {
+                    "state": {"value": value},
+                    "version": version,
+                    "handled": handled,
+                    "fingerprints": [],
+                    "timers": [],
+                    "next_due_at": None,
+                    "lease_until": None,
+                    "lease_owner": None,
+                    "outbox_pending": True,
+                }
+                update = {"$set": fields, "$push": {"outbox": {"$each": entries}}}
+                ops.append(UpdateOne({"_id": cid, "version": base}, update, upsert=True))
             await db.counters.bulk_write(ops, ordered=False)
-            done += len(ops)
-    seconds = time.perf_counter() - started
-    await consumer.stop()
-    await client.drop_database(db.name)
-    await client.close()
-    return Result("baseline (aiokafka + bulk_write)", n, seconds, [])
+            for _base, entries in changed.values():
+                for entry in entries:
+                    await producer.send(evt, entry["body"].encode(), key=entry["key"].encode())
+            await producer.flush()
+            await consumer.commit()
+
+    async with Counted(bootstrap, evt, _is_bumped) as counted:
+        await producer.start()
+        await consumer.start()
+        worker = asyncio.create_task(run())
+        try:
+            return await counted.steady_rate(warmup, warmup + n, worker=worker)
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+            await consumer.stop()
+            await producer.stop()
+            await client.drop_database(db.name)
+            await client.close()
 
 
-async def plumbing(bootstrap: str, mongo_url: str, n: int) -> Result:
-    commands, events = f"bench-cmd-{new_id().lower()}", f"bench-evt-{new_id().lower()}"
-    await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap), [commands, events])
-    db_name = f"bench_{new_id().lower()}"
-    wire = wiring(commands, events, count_deliveries=False)
-    broker, ctx, client = make_context(bootstrap, mongo_url, db_name, wire)
-    ctx.dispatcher.bind(broker, group_id=f"bench-{new_id().lower()}", max_workers=4)
-
-    bodies = []
-    for i in range(n):
-        env = new_event(Bump(counter_id=f"c{i % 64}"), source="/bench", now=SystemClock().now())
-        bodies.append((env.id, env.to_json()))
-    keys = {env_id: f"c{i % 64}" for i, (env_id, _) in enumerate(bodies)}
-    received: dict[str, float] = {}
+async def raw_relay(bootstrap: str, _mongo_url: str, warmup: int, n: int) -> float:
+    """Raw aiokafka consume→produce of the same records: getmany, send each, flush, commit."""
+    cmd, evt = f"bench-rcmd-{new_id().lower()}", f"bench-revt-{new_id().lower()}"
+    await _topics(bootstrap, cmd, evt)
+    await _fill(bootstrap, cmd, _bumps(warmup + n))
     consumer = AIOKafkaConsumer(
-        events, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+        cmd,
+        bootstrap_servers=bootstrap,
+        group_id=f"bench-{new_id().lower()}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
     )
-    await consumer.start()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
 
-    async def collect() -> None:
-        async for record in consumer:
-            cause = Envelope.from_json(record.value).causationid
-            received[cause or ""] = time.perf_counter()
+    async def run() -> None:
+        while True:
+            fetched = await consumer.getmany(timeout_ms=200, max_records=500)
+            for records in fetched.values():
+                for record in records:
+                    await producer.send(evt, record.value, key=record.key)
+            await producer.flush()
+            await consumer.commit()
 
-    collector = asyncio.create_task(collect())
-    await broker.start()
-    started = time.perf_counter()
-    sent = await _produce_keyed(bootstrap, commands, bodies, keys)
-    await _wait(lambda: _done(received, n))
-    seconds = time.perf_counter() - started
-    collector.cancel()
-    await consumer.stop()
-    await broker.stop()
-    await client.drop_database(db_name)
-    await client.close()
-    return Result(
-        "plumbing (dispatcher + store + outbox)",
-        n,
-        seconds,
-        [received[k] - sent[k] for k in sent if k in received],
-    )
+    async with Counted(bootstrap, evt, lambda e: e.type == Bump.EVENT_TYPE) as counted:
+        await producer.start()
+        await consumer.start()
+        worker = asyncio.create_task(run())
+        try:
+            return await counted.steady_rate(warmup, warmup + n, worker=worker)
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+            await consumer.stop()
+            await producer.stop()
 
 
-async def _produce_keyed(
-    bootstrap: str, topic: str, bodies: list[tuple[str, bytes]], keys: dict[str, str]
-) -> dict[str, float]:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
-    await producer.start()
-    sent: dict[str, float] = {}
-    try:
-        futures = []
-        for env_id, body in bodies:
-            sent[env_id] = time.perf_counter()
-            futures.append(await producer.send(topic, body, key=keys[env_id].encode()))
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
-    return sent
-
-
-async def _done(received: dict[str, float], n: int) -> bool:
-    return len(received) >= n
-
-
-async def porting(bootstrap: str, mongo_url: str, n: int) -> Result:
-    bus = Bus(bootstrap, f"bench-{new_id().lower()}.")
-    await bus.start()
+async def counter_pipeline(
+    bootstrap: str, mongo_url: str, warmup: int, n: int, *, in_memory: bool = False
+) -> float:
+    """The counter service on the batch path (Mongo store, or the in-memory one)."""
+    cmd, evt = f"bench-ccmd-{new_id().lower()}", f"bench-cevt-{new_id().lower()}"
+    await _topics(bootstrap, cmd, evt)
+    await _fill(bootstrap, cmd, _bumps(warmup + n))
     db_name = f"bench_{new_id().lower()}"
+    wire = wiring(cmd, evt, count_deliveries=False)
+    broker, ctx, client = make_context(bootstrap, mongo_url, db_name, wire)
+    if in_memory:
+        ctx.stores["counters"] = InMemoryAggregateStore("counters")
+    else:
+        await ensure_indexes(ctx.db, ctx.indexes)
+    ctx.dispatcher.bind(broker, group_id=f"bench-{new_id().lower()}")
+    async with Counted(bootstrap, evt, _is_bumped) as counted:
+        await broker.start()
+        try:
+            rate = await counted.steady_rate(warmup, warmup + n)
+            MEMORY["counter pipeline" + (" (in-memory)" if in_memory else "")] = rss_mib()
+            return rate
+        finally:
+            await broker.stop()
+            await client.drop_database(db_name)
+            await client.close()
+
+
+async def memory_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
+    return await counter_pipeline(bootstrap, mongo_url, warmup, n, in_memory=True)
+
+
+def _submissions(total: int) -> list[tuple[str, bytes]]:
     actor = Actor(user_id="bench", partner_id="P-BENCH")
-    bodies: list[tuple[str, bytes]] = []
-    for i in range(n):
+    now = SystemClock().now()
+    out = []
+    for i in range(total):
+        area, line = BLOCKS[i // 1000 % len(BLOCKS)], i % 1000
         cmd = c.SubmitPortRequest(
             request_id=f"r{i}",
             actor=actor,
             partner_id="P-BENCH",
             country="GB",
             product="analogue",
-            numbers=[f"+44161496{i % 1000:04d}" if i < 1000 else f"+44113496{i % 1000:04d}"],
+            numbers=[f"+44{area}496{line:04d}"],
             main_billing_number="0161 496 0000",
             registered_address=c.AddressIn(
                 lines=["1 Bench Street"], city="Manchester", postal_code="M1 1AA", country="GB"
@@ -213,109 +332,206 @@ async def porting(bootstrap: str, mongo_url: str, n: int) -> Result:
             losing_provider="Oldline Telecom Ltd",
             range_holder="Rangeholder Networks plc",
         )
-
-        env = new_event(cmd, source="/bench", now=SystemClock().now(), subject="P-BENCH")
-        bodies.append((env.id, env.to_json()))
-    received: dict[str, float] = {}
-    consumer = AIOKafkaConsumer(
-        bus.prefix + PORTING_EVENTS.name,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-    )
-    await consumer.start()
-
-    async def collect() -> None:
-        async for record in consumer:
-            event = Envelope.from_json(record.value)
-            if event.type == "porting.port.submitted":
-                received[event.causationid or ""] = time.perf_counter()
-
-    collector = asyncio.create_task(collect())
-    async with running_service(PORTING, PortingSettings, porting_wire, bus, mongo_url, db_name):
-        await asyncio.sleep(3)  # consumer group joined
-        started = time.perf_counter()
-        sent = await _produce(
-            bootstrap, bus.prefix + PORTING_COMMANDS.name, [(k, b) for k, b in bodies]
-        )
-        await _wait(lambda: _done(received, n))
-        seconds = time.perf_counter() - started
-    collector.cancel()
-    await consumer.stop()
-    await bus.stop()
-    client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
-    await client.drop_database(db_name)
-    await client.close()
-    return Result(
-        "porting (submissions end to end)",
-        n,
-        seconds,
-        [received[k] - sent[k] for k in sent if k in received],
-    )
+        env = new_event(cmd, source="/bench", now=now, subject="P-BENCH")
+        out.append((f"P-BENCH-{i % 64}", env.to_json()))
+    return out
 
 
-async def phases(bootstrap: str, mongo_url: str, n: int = 100) -> dict[str, float]:
-    """Mean milliseconds of each step of one handled message, without concurrency."""
-    commands, events = f"bench-ph-{new_id().lower()}", f"bench-ph-{new_id().lower()}"
-    await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap), [commands, events])
+DECIDED = {"porting.port.submitted", "porting.port.submission_rejected"}
+PORTING_OUTCOMES: dict[str, int] = {}
+
+
+def _decided(event: Envelope) -> bool:
+    if event.type not in DECIDED:
+        return False
+    PORTING_OUTCOMES[event.type] = PORTING_OUTCOMES.get(event.type, 0) + 1
+    return True
+
+
+async def porting_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
+    """The real porting service handling submissions (counted by its decision events)."""
+    total = min(warmup + n, 1000 * len(BLOCKS))
+    bus = Bus(bootstrap, f"bench-{new_id().lower()}.")
+    await bus.start()
     db_name = f"bench_{new_id().lower()}"
-    wire = wiring(commands, events, count_deliveries=False)
-    broker, ctx, client = make_context(bootstrap, mongo_url, db_name, wire)
-    await broker.start()
-    assert ctx.relay is not None
-    store = ctx.store("counters")
-    totals = {"load + versioned write": 0.0, "publish (acks=all) + outbox clear": 0.0}
-    for _ in range(n):
-        env = new_event(Bump(counter_id="c"), source="/bench", now=SystemClock().now())
+    await _fill(bootstrap, bus.prefix + PORTING_COMMANDS.name, _submissions(total))
+    topic = bus.prefix + PORTING_EVENTS.name
+    try:
+        async with (
+            Counted(bootstrap, topic, _decided) as counted,
+            running_service(PORTING, PortingSettings, porting_wire, bus, mongo_url, db_name),
+        ):
+            rate = await counted.steady_rate(warmup, total)
+            MEMORY["porting service"] = rss_mib()
+            return rate
+    finally:
+        await bus.stop()
+        client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
+        await client.drop_database(db_name)
+        await client.close()
 
-        def decide(stored: Stored | None, env: Envelope = env) -> Change:
-            value = (stored.state["value"] if stored else 0) + 1
-            return Change({"value": value}, [Outgoing(events, env)])
 
-        t0 = time.perf_counter()
-        applied = await store.apply("c", env.id, decide)
-        t1 = time.perf_counter()
-        await ctx.relay.publish_written("counters", "c", applied.outbox)
-        t2 = time.perf_counter()
-        totals["load + versioned write"] += t1 - t0
-        totals["publish (acks=all) + outbox clear"] += t2 - t1
-    await broker.stop()
-    await client.drop_database(db_name)
-    await client.close()
-    return {k: v / n * 1000 for k, v in totals.items()}
+async def latency(bootstrap: str, mongo_url: str, rate: float, count: int) -> dict[str, float]:
+    """Command produced → its event read back, at `rate` commands/s (counter pipeline)."""
+    cmd, evt = f"bench-lcmd-{new_id().lower()}", f"bench-levt-{new_id().lower()}"
+    await _topics(bootstrap, cmd, evt)
+    db_name = f"bench_{new_id().lower()}"
+    broker, ctx, client = make_context(
+        bootstrap, mongo_url, db_name, wiring(cmd, evt, count_deliveries=False)
+    )
+    await ensure_indexes(ctx.db, ctx.indexes)
+    ctx.dispatcher.bind(broker, group_id=f"bench-{new_id().lower()}")
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    sent: dict[str, float] = {}
+    async with Counted(bootstrap, evt, _is_bumped) as counted:
+        await broker.start()
+        await producer.start()
+        try:
+            await asyncio.sleep(3)  # the group has joined
+            start = time.perf_counter()
+            for i, (key, body) in enumerate(_bumps(count)):
+                await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+                sent[Envelope.from_json(body).id] = time.perf_counter()
+                await producer.send(cmd, body, key=key.encode())
+            await counted._reach(count, 600)
+        finally:
+            await producer.stop()
+            await broker.stop()
+            await client.drop_database(db_name)
+            await client.close()
+    waits = sorted((counted.at[k] - t) * 1000 for k, t in sent.items() if k in counted.at)
+    return {
+        "p50_ms": waits[len(waits) // 2],
+        "p99_ms": waits[min(len(waits) - 1, int(0.99 * len(waits)))],
+        "offered_per_s": rate,
+        "messages": len(waits),
+    }
+
+
+MEMORY: dict[str, float] = {}
+Measure = Callable[[str, str, int, int], Awaitable[float]]
+
+
+async def _runs(measure: Measure, runs: int, *args: Any) -> dict[str, Any]:
+    rates = []
+    for i in range(runs):
+        rates.append(await measure(*args))
+        print(f"  {measure.__name__} run {i + 1}/{runs}: {rates[-1]:.0f}/s", flush=True)
+    return {"min": min(rates), "median": statistics.median(rates), "runs": rates}
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--messages", type=int, default=2000)
-    parser.add_argument(
-        "--port-requests",
-        type=int,
-        default=200,
-        help="submissions for the porting measurement (the Mongo-wire stand-in is slow)",
-    )
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--warmup", type=int, default=1_000)
+    parser.add_argument("--porting-messages", type=int, default=10_000)
+    parser.add_argument("--porting-warmup", type=int, default=1_000)
+    parser.add_argument("--porting-runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--latency-messages", type=int, default=3_000)
+    parser.add_argument("--skip", nargs="*", default=[], help="measures to leave out")
+    parser.add_argument("--json", default="pipeline-benchmark.json")
     args = parser.parse_args()
     bootstrap = os.environ.get("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:39092")
     mongo_url = os.environ.get("PARTNEROPS_MONGO__URL", "mongodb://127.0.0.1:37017")
-    n = args.messages
-    results = []
-    for measure, count in ((baseline, n), (plumbing, n), (porting, args.port_requests)):
-        print(f"measuring {measure.__name__} with {count} messages ...", flush=True)
-        results.append(await measure(bootstrap, mongo_url, count))
-    base = results[0].rate
-    print(
-        f"\n{'measurement':42} {'events/s':>9} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'p99 ms':>8}"
+    MEMORY["harness alone"] = rss_mib()
+    load = os.getloadavg()
+    common = (bootstrap, mongo_url, args.warmup, args.messages)
+    porting_args = (bootstrap, mongo_url, args.porting_warmup, args.porting_messages)
+    measures: dict[str, tuple[Measure, tuple[Any, ...], int]] = {
+        "baseline": (baseline, common, args.runs),
+        "counter": (counter_pipeline, common, args.runs),
+        "raw": (raw_relay, common, args.runs),
+        "memory": (memory_pipeline, common, args.runs),
+        "porting": (porting_pipeline, porting_args, args.porting_runs),
+    }
+    rates: dict[str, dict[str, Any]] = {}
+    for name, (measure, measure_args, runs) in measures.items():
+        if name not in args.skip:
+            print(f"measuring {name} ...", flush=True)
+            rates[name] = await _runs(measure, runs, *measure_args)
+    sweep: list[dict[str, Any]] = []
+    if "timers" not in args.skip:
+        print("measuring the timer sweep ...", flush=True)
+        client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
+        for count in (1_000, 10_000):
+            sweeps = [await timers._one_run(client, count, 100) for _ in range(args.runs)]
+            values = [r["sweep_ms"] for r in sweeps]
+            idle = [r["idle_tick_ms"] for r in sweeps]
+            sweep.append(
+                {
+                    "aggregates": count,
+                    "due": sweeps[0]["due"],
+                    "min_ms": min(values),
+                    "median_ms": statistics.median(values),
+                    "per_due_ms": statistics.median(values) / sweeps[0]["due"],
+                    "idle_tick_ms": statistics.median(idle),
+                }
+            )
+        await client.close()
+    lat = (
+        {}
+        if "latency" in args.skip
+        else await latency(bootstrap, mongo_url, args.rate, args.latency_messages)
     )
-    for r in results:
+    report = {
+        "load_average_at_start": load,
+        "load_average_at_end": os.getloadavg(),
+        "events_per_s": rates,
+        "ratios": _ratios(rates),
+        "porting_outcomes": PORTING_OUTCOMES,
+        "timer_sweep": sweep,
+        "latency": lat,
+        "rss_mib": MEMORY,
+        "settings": vars(args),
+    }
+    _print(report)
+    with open(args.json, "w", encoding="utf-8") as out:
+        json.dump(report, out, indent=2)
+
+
+def _ratios(rates: dict[str, dict[str, Any]]) -> dict[str, float]:
+    out = {}
+    pairs = (("counter", "baseline"), ("porting", "baseline"), ("memory", "raw"))
+    for top, bottom in pairs:
+        if top in rates and bottom in rates:
+            out[f"{top} / {bottom}"] = rates[top]["median"] / rates[bottom]["median"]
+    return out
+
+
+def _print(report: dict[str, Any]) -> None:
+    names = {
+        "baseline": "baseline: aiokafka + bulk_write, same effects",
+        "counter": "pipeline: counter service",
+        "porting": "pipeline: porting submissions",
+        "raw": "raw aiokafka consume→produce",
+        "memory": "pipeline: counter, in-memory store",
+    }
+    print(f"\n{'measurement':48} {'min/s':>8} {'median/s':>9}")
+    for key, figures in report["events_per_s"].items():
+        print(f"{names[key]:48} {figures['min']:8.0f} {figures['median']:9.0f}")
+    for name, ratio in report["ratios"].items():
+        print(f"ratio of medians {name:31} {ratio:8.2f}")
+    for row in report["timer_sweep"]:
         print(
-            f"{r.name:42} {r.rate:9.0f} {r.rate / base:6.3f} {r.pct(50):8.1f} {r.pct(95):8.1f} "
-            f"{r.pct(99):8.1f}"
+            f"timer sweep, {row['aggregates']:>6} aggregates, {row['due']:>3} due: "
+            f"min {row['min_ms']:.1f} ms, median {row['median_ms']:.1f} ms, "
+            f"{row.get('per_due_ms', float('nan')):.1f} ms per due timer, "
+            f"idle tick {row.get('idle_tick_ms', float('nan')):.2f} ms"
         )
-    print(f"peak RSS of the benchmark process: {_rss_mb():.0f} MiB")
-    steps = await phases(bootstrap, mongo_url)
-    print("one message, no concurrency: " + ", ".join(f"{k} {v:.1f} ms" for k, v in steps.items()))
-    print(f"median latency spread (plumbing): {statistics.pstdev(results[1].latencies):.3f}s")
+    if report["latency"]:
+        lat = report["latency"]
+        print(
+            f"latency at {lat['offered_per_s']:.0f}/s offered: p50 {lat['p50_ms']:.1f} ms, "
+            f"p99 {lat['p99_ms']:.1f} ms"
+        )
+    for name, mib in report["rss_mib"].items():
+        print(f"RSS, {name}: {mib:.0f} MiB")
+    print(
+        f"load average at start {report['load_average_at_start']}, at end "
+        f"{report['load_average_at_end']}"
+    )
 
 
 if __name__ == "__main__":

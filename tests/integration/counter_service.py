@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pymongo import AsyncMongoClient
@@ -44,9 +45,14 @@ class Reminded(Payload):
 
 
 def wiring(
-    topic: str, events_topic: str, crash_on: str | None = None, count_deliveries: bool = True
+    topic: str,
+    events_topic: str,
+    crash_on: str | None = None,
+    count_deliveries: bool = True,
+    pause: Callable[[Envelope], Awaitable[None]] | None = None,
 ) -> Any:
-    """The wire() function of the counter service."""
+    """The wire() function of the counter service (`pause(envelope)`, when given, is awaited
+    after each command is decided: a test holds a batch half-way with it)."""
 
     def wire(ctx: ServiceContext) -> None:
         commands = Topic(topic, TopicKind.EVENTS, "test", "test commands")
@@ -82,14 +88,12 @@ def wiring(
                 state = {**(stored.state if stored else {}), "value": value}  # keeps "fired"
                 return Change(state, [Outgoing(events_topic, event)], timers)
 
-            if crash_on is not None:
-                await ctx.store("counters").apply(cmd.counter_id, envelope.id, decide)
-                if envelope.id == crash_on:
-                    os._exit(17)  # effect stored; offset not committed; outbox not flushed
-                assert ctx.relay is not None
-                await ctx.relay.flush("counters", cmd.counter_id)
-            else:
-                await ctx.apply("counters", cmd.counter_id, envelope.id, decide)
+            await ctx.apply("counters", cmd.counter_id, envelope.id, decide)
+            if envelope.id == crash_on:
+                await ctx.persist()  # the batch's effects so far are stored ...
+                os._exit(17)  # ... and the process dies: offset not committed, outbox not sent
+            if pause is not None:
+                await pause(envelope)
 
         async def fire(counter_id: str, timer: Timer) -> None:
             def decide(stored: Stored | None) -> Change | None:

@@ -191,6 +191,7 @@ async def attempt(deps: Deps, delivery_id: str, number: int) -> None:
     delivery = await deps.uc.load(deps.repos.deliveries, delivery_id)
     if delivery is None or delivery.attempt != number or delivery.status.value != "sending":
         return
+    await deps.uc.persist()  # the claim is stored before the mail goes out
     try:
         message = mime(
             delivery.content,

@@ -29,6 +29,7 @@ async def _answer(uc: UseCases, porting: Porting, cause: Envelope, port_id: str,
     await uc.handle(porting.ports, port_id, cause, decide)
     request = await uc.require(porting.ports, port_id)
     if not request.status.holds_numbers:
+        await uc.persist()  # what this batch decided, stored before we act on it
         await porting.claims.release(port_id)
 
 

@@ -81,6 +81,7 @@ async def submit(uc: UseCases, porting: Porting, cause: Envelope, cmd: c.SubmitP
     pending = await uc.require(ports, port_id)
     held_elsewhere: set[str] = set()
     if pending.submission_pending:
+        await uc.persist()  # what this batch decided, stored before we act on it
         held_elsewhere = await porting.claims.claim(
             port_id, cmd.partner_id, porting.numbers(country, details)
         )
@@ -114,6 +115,7 @@ async def submit(uc: UseCases, porting: Porting, cause: Envelope, cmd: c.SubmitP
         await uc.handle(ports, port_id, cause, refuse_oversized(too_large))
     decided = await uc.load(ports, port_id)
     if decided is not None and not decided.may_hold_numbers:
+        await uc.persist()  # what this batch decided, stored before we act on it
         await porting.claims.release(port_id)
 
 
@@ -123,6 +125,7 @@ async def run_precheck(
     """Answer whether a submission would pass, with every reason; nothing is stored."""
     authorise(cmd.actor, cmd.partner_id)
     details, country = details_of(cmd), cmd.country.upper()
+    await uc.persist()  # what this batch decided, stored before we act on it
     others = await porting.claims.held_elsewhere(None, porting.numbers(country, details))
     result = precheck(country, details, porting.rules, others)
     answer = c.PortPrecheckedV1(
@@ -145,6 +148,7 @@ async def resubmit(
     await uc.seen(ports, cmd.port_id, cause)  # a different command reusing the id: rejected
     corrections = corrections_of(cmd)
     wanted = porting.numbers(current.country, corrections.apply_to(current.details))
+    await uc.persist()  # what this batch decided, stored before we act on it
     held_elsewhere = await porting.claims.claim(cmd.port_id, current.partner_id, wanted)
 
     def decide(request: PortRequest | None, now: datetime) -> Decision[PortRequest]:
@@ -156,6 +160,7 @@ async def resubmit(
 
     await uc.handle(ports, cmd.port_id, cause, decide)
     request = await uc.require(ports, cmd.port_id)
+    await uc.persist()  # what this batch decided, stored before we act on it
     await porting.claims.release(cmd.port_id, keep=request.held_numbers())
 
 
@@ -174,4 +179,5 @@ async def withdraw(
     await uc.handle(ports, cmd.port_id, cause, decide)
     request = await uc.require(ports, cmd.port_id)
     if not request.may_hold_numbers:  # a refused withdrawal keeps an active port's claims
+        await uc.persist()  # what this batch decided, stored before we act on it
         await porting.claims.release(cmd.port_id)

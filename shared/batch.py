@@ -1,0 +1,336 @@
+"""The batch path: what the consumer fetched, handled as one unit of work per aggregate.
+
+The dispatcher hands every record of a fetched batch (per partition, in offset order) to
+its handler inside one `Batch` (`running(batch)`); the use-case core (`shared.usecase`,
+`ServiceContext.apply`) then works on the batch instead of the database:
+
+* an aggregate is read once per batch (the first message that names it; concurrent reads
+  of one aggregate share one read) and kept in memory for the rest of the batch;
+* each message's decision is applied **in memory**, in order, with the same checks as the
+  per-message path (`AggregateStore.apply`): a tracking id already recorded is skipped (a
+  different command under it is refused), every event is measured against the broker's
+  limit, the version is bumped per change (event ids derive from it, as before);
+* at the end (`write`), **one** versioned update per changed aggregate — state, tracking
+  ids, outbox, timers — goes out in one unordered `bulk_write` per collection, in chunks
+  of `bulk_chunk` (`AggregateStore.write_batch`); an aggregate another writer changed
+  meanwhile (a timer, another instance after a rebalance) is a *conflict*: it is dropped
+  from memory and only the messages that read or changed it are run again, in order, on
+  the stored state (their tracking ids make the rest of their work a no-op);
+* then every outbox entry written is sent without waiting and acknowledged with one flush
+  (`publish`), the outboxes are cleared with one bulk update, and the dispatcher commits
+  the offsets once. Anything a publish could not deliver stays in its outbox, where the
+  relay (`shared.outbox`) finds it, as on the per-message path.
+
+A use case that acts outside the store on what it decided (claims numbers, sends a mail)
+calls `UseCases.persist()` first: the changes decided so far are stored at once, so the
+outside effect never depends on a change that could still be lost. Outside a batch
+(timers, the per-message path) everything works as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from shared.events import Envelope
+from shared.logging import get_logger
+from shared.mongo import Document
+from shared.store import KEEP_HANDLED, AggregateStore, Applied, Decide, Stored, Write
+
+
+class Publisher(Protocol):
+    """What a batch publishes with (`shared.kafka.Publisher`)."""
+
+    async def enqueue_raw(
+        self, topic: str, key: str | bytes | None, body: bytes
+    ) -> asyncio.Future[Any]: ...
+
+    async def enqueue(self, topic: str, envelope: Envelope) -> asyncio.Future[Any]: ...
+
+
+class OutboxRelay(Protocol):
+    """What a batch tells the outbox relay (`shared.outbox.OutboxRelay`)."""
+
+    def forget(self, collection: str, doc_id: str) -> None: ...
+
+    def note_written(self, collection: str, doc_id: str) -> None: ...
+
+    async def flush(self, collection: str, doc_id: str) -> int: ...
+
+
+log = get_logger("shared.batch")
+
+MAX_ROUNDS = 20
+"""Rounds of re-running conflicting messages before the batch is given back to Kafka."""
+
+
+class RedoLater(Exception):
+    """The aggregate a message was working on was dropped (conflict): run it again later,
+    after the earlier messages of that aggregate (the dispatcher does)."""
+
+
+@dataclass
+class _Entry:
+    store: AggregateStore
+    stored: Stored | None  # as it is in memory now
+    base: int  # the version stored in the database
+    stranded: bool  # the stored document had unpublished events (left by a crash)
+    outbox: list[Document] = field(default_factory=list)  # added, not yet written
+    touched: set[int] = field(default_factory=set)  # positions that read or changed it
+    evicted: bool = False
+    cached: bool = False  # from an earlier batch (not read from the database in this one)
+
+    @property
+    def dirty(self) -> bool:
+        return self.stored is not None and self.stored.version > self.base
+
+
+_POSITION: contextvars.ContextVar[int] = contextvars.ContextVar("batch_position", default=-1)
+_CURRENT: contextvars.ContextVar[Batch | None] = contextvars.ContextVar("batch", default=None)
+
+
+def current() -> Batch | None:
+    """The batch the running handler belongs to, or None (per-message path)."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def running(batch: Batch, position: int) -> Iterator[None]:
+    """Run the code inside as message `position` of `batch`."""
+    token, where = _CURRENT.set(batch), _POSITION.set(position)
+    try:
+        yield
+    finally:
+        _POSITION.reset(where)
+        _CURRENT.reset(token)
+
+
+class Batch:
+    """The unit of work of one fetched batch (see the module doc)."""
+
+    def __init__(
+        self,
+        publisher: Publisher,
+        relay: OutboxRelay | None = None,
+        cache: dict[tuple[str, str], Stored | None] | None = None,
+    ) -> None:
+        self._publisher = publisher
+        self._relay = relay
+        self._cache = cache if cache is not None else {}
+        self._entries: dict[tuple[str, str], _Entry] = {}
+        self._loading: dict[tuple[str, str], asyncio.Future[_Entry]] = {}
+        self._later: list[tuple[str, Envelope]] = []
+        self._written: list[tuple[_Entry, str, int, list[Document]]] = []
+        self._lock = asyncio.Lock()
+        self.redo: set[int] = set()
+        self.conflicts = 0
+
+    # -- reading and deciding (in memory) ------------------------------------------------
+
+    async def _entry(self, store: AggregateStore, aggregate_id: str) -> _Entry:
+        key = (store.name, aggregate_id)
+        if (found := self._entries.get(key)) is not None:
+            found.touched.add(_POSITION.get())
+            return found
+        if key in self._cache and key not in self._loading:
+            stored = self._cache[key]
+            entry = _Entry(store, stored, stored.version if stored else 0, False, cached=True)
+            self._entries[key] = entry
+            entry.touched.add(_POSITION.get())
+            return entry
+        if (pending := self._loading.get(key)) is None:
+            pending = asyncio.get_running_loop().create_future()
+            self._loading[key] = pending
+            try:
+                stored, stranded = await store.load_for_batch(aggregate_id)
+                entry = _Entry(store, stored, stored.version if stored else 0, stranded)
+                self._entries[key] = entry
+                if not stranded:
+                    self._cache[key] = stored
+                pending.set_result(entry)
+            except BaseException as error:
+                pending.set_exception(error)
+                pending.exception()  # retrieved: waiters get it, nobody logs it unheard
+                raise
+            finally:
+                del self._loading[key]
+        entry = await asyncio.shield(pending)
+        if entry.evicted:
+            raise RedoLater(aggregate_id)
+        entry.touched.add(_POSITION.get())
+        return entry
+
+    async def load(self, store: AggregateStore, aggregate_id: str) -> Stored | None:
+        """The aggregate as this batch has made it so far, or None."""
+        return (await self._entry(store, aggregate_id)).stored
+
+    async def apply(
+        self,
+        store: AggregateStore,
+        aggregate_id: str,
+        message_id: str,
+        decide: Decide,
+        fingerprint: str | None = None,
+    ) -> Applied:
+        """`AggregateStore.apply`, in memory: the change is written by `write`."""
+        entry = await self._entry(store, aggregate_id)
+        stored = entry.stored
+        if stored is not None and stored.has_handled(message_id, fingerprint):
+            return Applied(False)
+        outcome = decide(stored)
+        change = await outcome if isinstance(outcome, Awaitable) else outcome
+        if entry.evicted or entry.stored is not stored:
+            raise RedoLater(aggregate_id)  # dropped or changed while deciding
+        if change is None:
+            if entry.cached and not entry.dirty:
+                # Decided "nothing to do" on what an earlier batch left in memory: make
+                # sure on the stored state (a timer of another instance may have moved it).
+                self._drop(entry)
+                return await self.apply(store, aggregate_id, message_id, decide, fingerprint)
+            return Applied(False)
+        outbox = [e.to_doc() for e in change.events]
+        store.check_sizes(outbox)  # EventTooLarge: nothing kept
+        handled = [*(stored.handled if stored else []), message_id][-KEEP_HANDLED:]
+        digests = dict(stored.fingerprints) if stored else {}
+        if fingerprint is not None:
+            digests[message_id] = fingerprint
+        kept = set(handled)
+        entry.stored = Stored(
+            id=aggregate_id,
+            version=(stored.version if stored else 0) + 1,
+            state=change.state,
+            handled=handled,
+            timers=list(change.timers)
+            if change.timers is not None
+            else list(stored.timers if stored else []),
+            correlation_id=change.correlation_id or (stored.correlation_id if stored else None),
+            fingerprints={k: v for k, v in digests.items() if k in kept},
+        )
+        entry.outbox.extend(outbox)
+        return Applied(True, outbox)
+
+    def publish_later(self, topic: str, envelope: Envelope) -> None:
+        """Publish `envelope` (no aggregate stores it) after the batch's writes."""
+        self._later.append((topic, envelope))
+
+    # -- writing -------------------------------------------------------------------------
+
+    async def persist(self) -> None:
+        """Store every change decided so far now. A conflict drops its aggregate and raises
+        `RedoLater` for the running message (it and the others that touched the aggregate
+        are run again in order)."""
+        if await self.write() and _POSITION.get() in self.redo:
+            raise RedoLater("persist")
+
+    async def write(self) -> set[int]:
+        """One versioned update per changed aggregate (bulk, per collection). Returns the
+        positions to run again (also added to `redo`)."""
+        async with self._lock:
+            by_store: dict[str, tuple[AggregateStore, list[tuple[_Entry, Write]]]] = {}
+            for entry in list(self._entries.values()):
+                if entry.dirty and entry.stored is not None:
+                    write = Write(entry.stored, entry.base, list(entry.outbox))
+                    by_store.setdefault(entry.store.name, (entry.store, []))[1].append(
+                        (entry, write)
+                    )
+            again: set[int] = set()
+            for store, writes in by_store.values():
+                conflicted = await store.write_batch([w for _, w in writes])
+                for entry, write in writes:
+                    if write.stored.id in conflicted:
+                        self.conflicts += 1
+                        again |= self._evict(entry)
+                        continue
+                    entry.base = write.stored.version
+                    self._cache[(store.name, write.stored.id)] = write.stored
+                    del entry.outbox[: len(write.outbox)]
+                    entry.touched.clear()
+                    if write.outbox:
+                        self._written.append(
+                            (entry, write.stored.id, write.stored.version, write.outbox)
+                        )
+            self.redo |= again
+            return again
+
+    def _evict(self, entry: _Entry) -> set[int]:
+        assert entry.stored is not None
+        self._drop(entry)
+        return {p for p in entry.touched if p >= 0}
+
+    def _drop(self, entry: _Entry) -> None:
+        entry.evicted = True
+        for key, found in list(self._entries.items()):
+            if found is entry:
+                del self._entries[key]
+                self._cache.pop(key, None)
+
+    def abandon(self) -> None:
+        """The batch failed after some writes: hand their events to the relay."""
+        if self._relay is not None:
+            for entry, doc_id, _version, _entries in self._written:
+                self._relay.note_written(entry.store.name, doc_id)
+        self._written.clear()
+
+    async def publish(self) -> None:
+        """Send every event written (and every answer), then one flush; clear the outboxes
+        that were fully published; hand what could not be sent to the relay."""
+        sends: list[Awaitable[Any]] = []
+        owners: list[tuple[str, str] | None] = []
+        for entry, doc_id, _version, entries in self._written:
+            if entry.stranded:
+                continue  # its whole outbox, older events first, goes out with the relay
+            for item in entries:
+                owners.append((entry.store.name, doc_id))
+                sends.append(
+                    await _enqueued(
+                        self._publisher.enqueue_raw(
+                            item["topic"], item.get("key"), item["body"].encode()
+                        )
+                    )
+                )
+        for topic, envelope in self._later:
+            owners.append(None)
+            sends.append(await _enqueued(self._publisher.enqueue(topic, envelope)))
+        results = await asyncio.gather(*sends, return_exceptions=True)
+        failed = {o for o, r in zip(owners, results, strict=True) if isinstance(r, BaseException)}
+        if self._relay is not None:
+            for owner in failed:
+                if owner is not None:
+                    self._relay.note_written(*owner)
+        errors = [r for r in results if isinstance(r, BaseException)]
+        by_store: dict[str, tuple[AggregateStore, list[tuple[str, int]]]] = {}
+        for entry, doc_id, version, _entries in self._written:
+            if (entry.store.name, doc_id) in failed or entry.stranded:
+                continue
+            by_store.setdefault(entry.store.name, (entry.store, []))[1].append((doc_id, version))
+        for store, done in by_store.values():
+            await store.clear_outboxes(done)
+            if self._relay is not None:
+                for doc_id, _version in done:
+                    self._relay.forget(store.name, doc_id)
+        if self._relay is not None:
+            for entry in self._entries.values():
+                if entry.stranded and entry.stored is not None:
+                    await self._relay.flush(entry.store.name, entry.stored.id)
+                    entry.stranded = False
+        self._written.clear()
+        self._later.clear()
+        if None in failed or (errors and self._relay is None):
+            raise errors[0]  # an answer not sent: the batch is delivered again
+        if errors:  # stored in their outboxes: the relay publishes them within seconds
+            log.warning("events left in the outbox for the relay", count=len(errors))
+
+
+async def _enqueued(enqueue: Awaitable[asyncio.Future[Any]]) -> Awaitable[Any]:
+    """The acknowledgement of a record handed to the producer (a failure to hand it over
+    becomes a failed acknowledgement, so the others still go out)."""
+    try:
+        return await enqueue
+    except Exception as error:
+        failed: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        failed.set_exception(error)
+        return failed

@@ -1,0 +1,86 @@
+"""Tracking ids and fingerprints: how a handled message is recognised (`shared.store`).
+
+`fingerprint` digests a command so that the same command again is a duplicate and a
+different one under a recorded id is refused (`CommandIdReused`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from shared.errors import MessageRejected
+from shared.events import Envelope
+
+_SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|pin\b|pin_|_pin", re.IGNORECASE)
+
+
+def fingerprint(envelope: Envelope) -> str:
+    """A digest of the whole command: its type and its data (actor, target, action, payload).
+
+    The envelope's id, time, source and tracing attributes are left out, so a redelivery
+    or a resend of the same command has the same fingerprint. Values under keys naming
+    secrets (passwords, PINs) are left out too, so the stored digest cannot be used to
+    guess them: two commands that differ only in a secret count as the same command.
+    """
+    canonical = json.dumps(
+        [envelope.type, _masked(envelope.data)],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
+
+
+def _masked(value: Any, key: str = "") -> Any:
+    if key and _SECRET_KEY.search(key):
+        return "<secret>"
+    if isinstance(value, dict):
+        return {str(k): _masked(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
+
+
+class CommandIdReused(MessageRejected):
+    """A command arrived under a tracking id that an earlier, *different* command used:
+    it is refused (dead-lettered and answered with `<service>.command.rejected`, code
+    `command_id_reused`) rather than taken for a duplicate of the earlier one."""
+
+    def __init__(self, message_id: str) -> None:
+        super().__init__(
+            "command_id_reused",
+            [
+                {
+                    "field": "id",
+                    "code": "command_id_reused",
+                    "message": f"id {message_id} was already used by a different command",
+                }
+            ],
+        )
+        self.message_id = message_id
+
+    def for_message(self, message: Envelope) -> MessageRejected:
+        """The refusal as the sender of `message` reads it, naming the id it reused and not
+        our internal tracking ids: its CloudEvents id → `command_id_reused` for a command,
+        `event_id_reused` for an event (field `id`); its `request_id` (the tracking id of a
+        command on the use-case core, `<type>:<sender>:<request_id>`, or a step of it such
+        as `draft:…`) → `request_id_reused` (field `request_id`)."""
+        request_id = message.data.get("request_id") if isinstance(message.data, dict) else None
+        if self.message_id == message.id:
+            code = "command_id_reused" if request_id else "event_id_reused"
+            kind = "command" if request_id else "event"
+            field, text = "id", f"{kind} id {message.id} was already used by a different {kind}"
+        elif isinstance(request_id, str) and self.message_id.endswith(f":{request_id}"):
+            code, field = "request_id_reused", "request_id"
+            text = (
+                f"request id {request_id} was already used by a different {message.type} "
+                "command of this sender: send a new request id"
+            )
+        else:
+            code, field = "command_id_reused", "id"
+            text = f"{message.type} {message.id} repeats an id a different message used"
+        return MessageRejected(code, [{"field": field, "code": code, "message": text}])

@@ -1,0 +1,220 @@
+"""The batch path of the use-case core (`shared.batch`) on the in-memory store."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from shared import batch
+from shared.batch import Batch, RedoLater
+from shared.errors import EventTooLarge
+from shared.events import Envelope
+from shared.memory_store import InMemoryAggregateStore
+from shared.store import Change, Write
+from shared.usecase import Outcome, UseCases
+from tests.unit.test_shared_usecase import COUNTERS, BumpedV1, command, run, world
+
+pytestmark = pytest.mark.unit
+__all__ = ["world"]  # the fixture, shared with the per-message tests
+
+
+class Sent:
+    """A publisher that acknowledges at once and keeps what it was given, in order."""
+
+    def __init__(self, fail_topic: str | None = None) -> None:
+        self.records: list[tuple[str, Any]] = []
+        self.fail_topic = fail_topic
+
+    async def enqueue_raw(self, topic: str, key: Any, body: bytes) -> asyncio.Future[Any]:
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        if topic == self.fail_topic:
+            done.set_exception(ConnectionError("broker away"))
+        else:
+            self.records.append((topic, Envelope.from_json(body)))
+            done.set_result(None)
+        return done
+
+    async def enqueue(self, topic: str, envelope: Envelope) -> asyncio.Future[Any]:
+        return await self.enqueue_raw(topic, envelope.subject, envelope.to_json())
+
+
+async def in_batch(unit: Batch, position: int, use_cases: UseCases, cause: Envelope, cid: str):
+    with batch.running(unit, position):
+        return await run(use_cases, cause, cid)
+
+
+class CountingStore(InMemoryAggregateStore):
+    def __init__(self) -> None:
+        super().__init__("counters")
+        self.loads = 0
+        self.writes: list[list[Write]] = []
+
+    async def load_for_batch(self, aggregate_id: str):
+        self.loads += 1
+        return await super().load_for_batch(aggregate_id)
+
+    async def write_batch(self, writes):
+        self.writes.append(list(writes))
+        return await super().write_batch(writes)
+
+
+def counting_world(world) -> tuple[UseCases, CountingStore]:
+    use_cases, _, outbox, _ = world
+    store = CountingStore()
+    outbox._stores = {"counters": store}
+    use_cases.stores = lambda name: store
+    return use_cases, store
+
+
+async def test_messages_of_one_aggregate_are_decided_in_memory_and_written_once(world):
+    use_cases, store = counting_world(world)
+    sent = Sent()
+    unit = Batch(sent)
+    outcomes = [await in_batch(unit, i, use_cases, command("c1", f"r{i}"), "c1") for i in range(3)]
+    assert outcomes == [Outcome.APPLIED] * 3
+    assert store.documents == {}  # nothing stored before the batch writes
+    assert await unit.write() == set()
+    await unit.publish()
+    assert store.loads == 1 and len(store.writes) == 1 and len(store.writes[0]) == 1
+    doc = store.documents["c1"]
+    assert doc.version == 3 and doc.state["value"] == 3 and len(doc.handled) == 3
+    assert doc.outbox == []  # published, then cleared
+    values = [e.parse_data(BumpedV1).value for _, e in sent.records]
+    assert values == [1, 2, 3]  # in order, with the ids the per-message path would give
+    assert len({e.id for _, e in sent.records}) == 3
+
+
+async def test_a_request_repeated_inside_the_batch_counts_once(world):
+    use_cases, store = counting_world(world)
+    unit = Batch(Sent())
+    first = await in_batch(unit, 0, use_cases, command("c1", "same"), "c1")
+    again = await in_batch(unit, 1, use_cases, command("c1", "same"), "c1")
+    assert (first, again) == (Outcome.APPLIED, Outcome.UNCHANGED)
+    await unit.write()
+    assert store.documents["c1"].state["value"] == 1
+
+
+async def test_a_conflict_drops_only_its_aggregate_and_names_the_messages_to_run_again(world):
+    use_cases, store = counting_world(world)
+    unit = Batch(Sent())
+    await in_batch(unit, 0, use_cases, command("c1", "a"), "c1")
+    await in_batch(unit, 1, use_cases, command("c2", "b"), "c2")
+    await in_batch(unit, 2, use_cases, command("c1", "c"), "c1")
+    # Another writer (a timer, another instance) stores c1 meanwhile.
+    await store.save(
+        "c1",
+        Change({"counter_id": "c1", "value": 1, "limit": 9}),
+        expected_version=0,
+        handled_id="x",
+    )
+    assert await unit.write() == {0, 2}
+    assert store.documents["c2"].state["value"] == 1  # written all the same
+    assert store.documents["c1"].handled == ["x"]  # nothing of the batch's c1 stored
+    unit.redo.clear()
+    for position, request in ((0, "a"), (2, "c")):  # the dispatcher runs them again in order
+        await in_batch(unit, position, use_cases, command("c1", request), "c1")
+    assert await unit.write() == set()
+    assert store.documents["c1"].state["value"] == 3
+    assert store.documents["c1"].handled == ["x", *(f"tests.counter.bump:P1:{r}" for r in "ac")]
+
+
+async def test_persist_stores_what_was_decided_so_far(world):
+    use_cases, store = counting_world(world)
+    unit = Batch(Sent())
+    with batch.running(unit, 0):
+        await run(use_cases, command("c1"), "c1")
+        await use_cases.persist()
+    assert store.documents["c1"].state["value"] == 1
+
+
+async def test_persist_that_loses_a_conflict_asks_for_the_message_to_run_again(world):
+    use_cases, store = counting_world(world)
+    unit = Batch(Sent())
+    with batch.running(unit, 0):
+        await run(use_cases, command("c1"), "c1")
+        await store.save(
+            "c1",
+            Change({"counter_id": "c1", "value": 5, "limit": 9}),
+            expected_version=0,
+            handled_id="x",
+        )
+        with pytest.raises(RedoLater):
+            await use_cases.persist()
+    assert unit.redo == {0}
+
+
+async def test_an_event_over_the_limit_is_refused_at_decision_time_and_nothing_is_kept(world):
+    use_cases, store = counting_world(world)
+    store.max_event_bytes = 10
+    unit = Batch(Sent())
+    with pytest.raises(EventTooLarge):
+        await in_batch(unit, 0, use_cases, command("c1"), "c1")
+    assert await unit.write() == set() and store.documents == {}
+
+
+async def test_an_answer_goes_out_after_the_writes_and_reads_see_the_batch(world):
+    use_cases, _store = counting_world(world)
+    sent = Sent()
+    unit = Batch(sent)
+    with batch.running(unit, 0):
+        await run(use_cases, command("c1"), "c1")
+        seen = await use_cases.load(COUNTERS, "c1")
+        assert seen is not None and seen.value == 1  # unwritten, yet seen
+        await use_cases.answer(command("c1", "q"), BumpedV1(counter_id="c1", value=1), "c1")
+    assert sent.records == []
+    await unit.write()
+    await unit.publish()
+    assert [e.type for _, e in sent.records] == ["tests.counter.bumped"] * 2
+
+
+async def test_an_event_the_broker_did_not_take_stays_in_the_outbox(world):
+    use_cases, store = counting_world(world)
+
+    class Relay:
+        def __init__(self) -> None:
+            self.forgotten: list[str] = []
+            self.noted: list[str] = []
+
+        def note_written(self, collection: str, doc_id: str) -> None:
+            self.noted.append(doc_id)
+
+        def forget(self, collection: str, doc_id: str) -> None:
+            self.forgotten.append(doc_id)
+
+        async def flush(self, collection: str, doc_id: str) -> int:
+            return 0
+
+    relay = Relay()
+    unit = Batch(Sent(fail_topic="tests.events"), relay)
+    await in_batch(unit, 0, use_cases, command("c1"), "c1")
+    await unit.write()
+    await unit.publish()  # no raise: the relay publishes it within seconds
+    assert len(store.documents["c1"].outbox) == 1 and relay.forgotten == []
+    assert relay.noted == ["c1"]  # the relay publishes it on its next sweep
+
+
+async def test_the_next_batch_starts_from_memory_and_forgets_what_others_wrote(world):
+    use_cases, store = counting_world(world)
+    cache: dict[Any, Any] = {}
+    store.on_other_write(lambda aggregate_id: cache.pop(("counters", aggregate_id), None))
+    for request in ("a", "b"):
+        unit = Batch(Sent(), cache=cache)
+        await in_batch(unit, 0, use_cases, command("c1", request), "c1")
+        await unit.write()
+    assert store.loads == 1  # the second batch did not read c1 again
+    # A timer (outside any batch) stores c1: the cache forgets it, the next batch reads it.
+    current = await store.load("c1")
+    assert current is not None
+    await store.save(
+        "c1",
+        Change({**current.state, "value": 5, "limit": 9}),
+        expected_version=current.version,
+        handled_id="timer:t",
+        previous=current,
+    )
+    unit = Batch(Sent(), cache=cache)
+    await in_batch(unit, 0, use_cases, command("c1", "c"), "c1")
+    await unit.write()
+    assert store.loads == 2 and store.documents["c1"].state["value"] == 6
