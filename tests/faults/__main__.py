@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
@@ -62,7 +63,9 @@ def table(verdict: Verdict, options: Options) -> Table:
 
 
 def fault_table(verdict: Verdict) -> Table:
-    out = Table(title="faults: seconds down, seconds until the affected part published again")
+    out = Table(
+        title="faults: seconds down; seconds until the affected part answered again (probe)"
+    )
     for column in ("kind", "target", "down_s", "recovered_s"):
         out.add_column(column)
     for fault in verdict.faults:
@@ -78,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", type=Path, default=Options.state, help="servers, logs")
     parser.add_argument("--json", type=Path, default=None, help="where the figures go")
     args = parser.parse_args(argv)
+    # The clients' reconnect warnings during a broker restart are expected: keep them quiet.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     options = Options(
         events=args.events, seed=args.seed, concurrency=args.concurrency, state=args.state
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import socket
 import time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from tests.faults import checker
 from tests.faults.chaos import Chaos
 from tests.faults.eventlog import EventLog
 from tests.faults.generator import Flows, plan
+from tests.faults.probes import Prober
 from tests.faults.servers import PrivateServers, private_servers
 
 SERVICES = ("onboarding", "porting", "support", "notifications")
@@ -125,7 +125,6 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
     for name in SERVICES:
         env[f"{name.upper()}_DATABASE"] = databases[name]
     log_dir = options.state / "logs"
-    os.environ.update(servers.service_env())  # start_instance copies os.environ
 
     async def start(name: str, instance: int, port: int) -> processes.ServiceProcess:
         service = await processes.start_instance(name, instance, port, run, log_dir, env)
@@ -156,6 +155,13 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
                 await processes.wait_ready(again, timeout=180)
             return again
 
+        prober = Prober(
+            flows, first_number=sum(len(f.params.get("numbers", ())) for f in workload.flows)
+        )
+
+        async def probe(services: tuple[str, ...] | None) -> float | None:
+            return await (prober.slowest(services) if services else prober.slowest())
+
         chaos = Chaos(
             options.seed,
             servers,
@@ -164,6 +170,8 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
             progress=lambda: flows.sent / max(1, workload.events),
             kill_every=options.kill_every,
             smtp_down_seconds=options.smtp_down,
+            probe=probe,
+            say=say,
         )
 
         async def ticking() -> None:

@@ -56,6 +56,7 @@ class PrivateServers:
             "PARTNEROPS_SMTP_PORT": str(self.smtp_port),
             "PARTNEROPS_MAILPIT_HTTP_PORT": str(self.mailpit_http_port),
             "PARTNEROPS_STOP_TIMEOUT": "20",
+            "PARTNEROPS_MAILPIT_MAX_MESSAGES": "0",  # keep every mail: the checker counts them
         }
 
     def service_env(self) -> dict[str, str]:
@@ -111,4 +112,8 @@ def private_servers(state: Path) -> Iterator[PrivateServers]:
         servers.run("start")
         yield servers
     finally:
-        servers.run("stop")
+        try:
+            servers.run("stop")
+        except (RuntimeError, subprocess.SubprocessError) as error:
+            # the run's own outcome matters more; the pid files stay for a manual stop
+            print(f"stopping the private servers failed: {error}")
