@@ -52,6 +52,7 @@ def table(verdict: Verdict, options: Options) -> Table:
             f"{verdict.mails_in_catcher} / {verdict.mail_copies_resent}",
         ),
         ("mail.delivered without its mail", verdict.delivered_events_without_mail),
+        ("mails deferred while SMTP was down", verdict.mails_deferred),
         ("dead-lettered", sum(verdict.dead_letters.values())),
         ("ticket openings retried (unknown_tenant)", verdict.ticket_openings_retried),
         ("stalled flows", len(verdict.stalled_flows)),

@@ -57,6 +57,7 @@ class Verdict:
     mails_in_catcher: int = 0
     mail_copies_resent: int = 0
     delivered_events_without_mail: int = 0
+    mails_deferred: int = 0  # deliveries deferred at least once (SMTP unreachable)
     events_read: int = 0
     event_copies_redelivered: int = 0
     dead_letters: dict[str, int] = field(default_factory=dict)
@@ -159,6 +160,8 @@ def check_mails(
         for s in log.by_type.get("notifications.mail.delivered", [])
     }
     verdict.delivered_events_without_mail = len(delivered - {m.strip("<>") for m in copies})
+    deferred = log.by_type.get("notifications.mail.deferred", [])
+    verdict.mails_deferred = len({s.data.get("delivery_id") for s in deferred})
 
 
 def record_faults(faults: list[Fault], log: EventLog, verdict: Verdict) -> None:

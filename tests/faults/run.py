@@ -189,7 +189,11 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
         await chaos_task
         progress.cancel()
         say(f"workload done in {time.monotonic() - started:.0f}s; letting the system settle")
-        await _settle(log, servers.mailpit_url, options.settle)
+        types = {e.type for e in flows.expectations} | {
+            "notifications.mail.delivered",
+            "notifications.mail.deferred",
+        }
+        await _settle(log, types, options.settle)
         ticker.cancel()
         verdict.events_sent = flows.sent
         checker.check_facts(flows, log, verdict)
@@ -214,10 +218,23 @@ async def _report_progress(flows: Flows, log: EventLog, total: int, say: Say) ->
         )
 
 
-async def _settle(log: EventLog, mailpit: str, quiet: float) -> None:
-    """Wait until nothing new is read for `quiet` seconds (bounded at 5 minutes)."""
+async def _settle(log: EventLog, types: set[str], quiet: float) -> None:
+    """Wait until no event of `types` (the expected facts, the mail outcomes) was read for
+    `quiet` seconds, bounded at 5 minutes. Other events are left out: as the clock moves,
+    tickets breach and escalate on their own for a long time."""
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        if time.monotonic() - log.last_read >= quiet:
+        last = max((s.at for t in types for s in log.by_type.get(t, [])[-1:]), default=0.0)
+        if time.monotonic() - last >= quiet and not _deferred(log):
             return
         await asyncio.sleep(1)
+
+
+def _deferred(log: EventLog) -> set[str]:
+    """Deliveries deferred (SMTP down) with neither a delivery nor a failure yet."""
+    waiting = {
+        s.data.get("delivery_id") for s in log.by_type.get("notifications.mail.deferred", [])
+    }
+    for outcome in ("notifications.mail.delivered", "notifications.mail.failed"):
+        waiting -= {s.data.get("delivery_id") for s in log.by_type.get(outcome, [])}
+    return {str(d) for d in waiting}
