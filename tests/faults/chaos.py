@@ -1,7 +1,9 @@
 """The chaos driver: faults at moments a seed chooses, each recorded with its times.
 
 - `kill`: SIGKILL one random service instance (no graceful shutdown: whatever it was
-  doing is cut off between any two instructions), then start it again after a pause;
+  doing is cut off between any two instructions), then start it again after a pause and
+  wait for its `/readyz` (so at most one instance is down at a time); the next kill
+  comes `kill_every` seconds later;
 - `kafka`: restart the broker (SIGTERM, then a fresh start on the same log directory);
 - `mongo`: restart the Mongo-wire server (mongo-java-server commits every write to its
   H2 file before answering it, so acknowledged data survives; what a restart takes away
