@@ -83,6 +83,13 @@ class Chaos:
     async def run(self) -> None:
         """Inject faults until `stop`; server faults not reached by then happen at once
         (every kind is injected at least once)."""
+        try:
+            await self._run()
+        finally:
+            for probe in self._probes:
+                probe.cancel()
+
+    async def _run(self) -> None:
         rng = random.Random(f"chaos:{self.seed}")
         pending = dict(SERVER_FAULTS_AT)
         next_kill = time.monotonic() + rng.uniform(*self.kill_every)

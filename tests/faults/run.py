@@ -130,13 +130,15 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
         service = await processes.start_instance(name, instance, port, run, log_dir, env)
         return service
 
-    instances = [
-        await start(name, i, _free_port()) for name in SERVICES for i in range(1, INSTANCES + 1)
-    ]
+    instances: list[processes.ServiceProcess] = []
     publisher = Publisher(servers.bootstrap, prefix, DEMO_START)
     log = EventLog(servers.bootstrap, prefix)
     verdict = checker.Verdict()
+    background: list[asyncio.Task[None]] = []  # chaos, clock, progress: ended on any exit
     try:
+        for name in SERVICES:
+            for i in range(1, INSTANCES + 1):
+                instances.append(await start(name, i, _free_port()))
         for service in instances:
             await processes.wait_ready(service, timeout=180)
         await publisher.start()
@@ -180,10 +182,12 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
                 await publisher.tick(options.tick)
 
         ticker = asyncio.create_task(ticking())
+        background.append(ticker)
         started = time.monotonic()
         await flows.setup()
         chaos_task = asyncio.create_task(chaos.run())
         progress = asyncio.create_task(_report_progress(flows, log, workload.events, say))
+        background += [chaos_task, progress]
         await flows.run(options.concurrency)
         chaos.stop()
         await chaos_task
@@ -203,6 +207,9 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
         checker.record_faults(chaos.faults, log, verdict)
         return verdict
     finally:
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         await log.stop()
         await publisher.stop()
         for service in instances:
