@@ -26,14 +26,37 @@ class ServiceProcess:
     port: int
     process: asyncio.subprocess.Process
     log: Path
+    instance: int | None = None
+
+    @property
+    def label(self) -> str:
+        """`name` for a single instance, `name#N` for one of several."""
+        return self.name if self.instance is None else f"{self.name}#{self.instance}"
 
 
 async def start_service(
     name: str, port: int, run: str, log_dir: Path, extra_env: dict[str, str] | None = None
 ) -> ServiceProcess:
     """`python -m services.<name>` in demonstration mode, logging JSON to a file."""
+    return await start_instance(name, None, port, run, log_dir, extra_env)
+
+
+async def start_instance(
+    name: str,
+    instance: int | None,
+    port: int,
+    run: str,
+    log_dir: Path,
+    extra_env: dict[str, str] | None = None,
+) -> ServiceProcess:
+    """One instance of a service (`instance` numbers it; its log is `<name>-<N>.log`).
+
+    Every instance of a service shares its database and consumer group, as N operator
+    processes would; each needs its own HTTP `port`. Appends to the log, so a restarted
+    instance keeps its predecessor's lines.
+    """
     log_dir.mkdir(parents=True, exist_ok=True)
-    log = log_dir / f"{name}.log"
+    log = log_dir / (f"{name}.log" if instance is None else f"{name}-{instance}.log")
     prefix = name.upper()
     env = {
         **os.environ,
@@ -49,7 +72,7 @@ async def start_service(
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", f"services.{name}", cwd=ROOT, env=env, stdout=handle, stderr=handle
     )
-    return ServiceProcess(name, port, process, log)
+    return ServiceProcess(name, port, process, log, instance)
 
 
 async def wait_ready(service: ServiceProcess, timeout: float = 90.0) -> None:
@@ -66,7 +89,7 @@ async def wait_ready(service: ServiceProcess, timeout: float = 90.0) -> None:
             writer.close()
             if b" 200 " in status:
                 console.print(
-                    f"  [green]✓[/green] {service.name} ready "
+                    f"  [green]✓[/green] {service.label} ready "
                     f"(pid {service.process.pid}, http :{service.port}, log {service.log})"
                 )
                 return
@@ -74,7 +97,7 @@ async def wait_ready(service: ServiceProcess, timeout: float = 90.0) -> None:
             pass
         await asyncio.sleep(0.5)
     tail = service.log.read_text(errors="replace")[-3000:]
-    raise RuntimeError(f"{service.name} did not become ready:\n{tail}")
+    raise RuntimeError(f"{service.label} did not become ready:\n{tail}")
 
 
 async def stop_service(service: ServiceProcess) -> int:
@@ -170,3 +193,10 @@ def _reap(pid: int) -> None:
     """Collect our own child's exit status (a no-op for a process we did not start)."""
     with contextlib.suppress(ChildProcessError, OSError):
         os.waitpid(pid, os.WNOHANG)
+
+
+async def kill_service(service: ServiceProcess) -> None:
+    """SIGKILL (no graceful shutdown: a crash), then reap the process."""
+    if service.process.returncode is None:
+        service.process.kill()
+    await service.process.wait()

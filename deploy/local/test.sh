@@ -48,4 +48,4 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
     install_chromium || { as_root apt-get update -q >/dev/null && install_chromium; }
 fi
 
-uv run pytest -m "unit or integration or e2e" "$@"
+uv run pytest -m "unit or integration or e2e or faults" "$@"
