@@ -6,7 +6,7 @@ import asyncio
 import os
 import signal
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -21,15 +21,34 @@ class ServiceProcess:
     port: int
     process: asyncio.subprocess.Process
     log: Path
+    instance: int = 0
+    """0 for a service's only (or first) instance; 1, 2… for more in the same consumer group."""
+    run: str = ""
+    log_dir: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """`porting`, or `porting#2` for a second instance."""
+        return self.name if self.instance == 0 else f"{self.name}#{self.instance + 1}"
 
 
 async def start_service(
-    name: str, port: int, run: str, log_dir: Path, extra_env: dict[str, str] | None = None
+    name: str,
+    port: int,
+    run: str,
+    log_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    instance: int = 0,
 ) -> ServiceProcess:
-    """`python -m services.<name>` in demonstration mode, logging JSON to a file."""
+    """`python -m services.<name>` in demonstration mode, logging JSON to a file.
+
+    Every instance of a service shares its database `demo_<run>_<name>` and consumer group;
+    instance N > 0 logs to `<name>-<N>.log` and is named `<name>-<N>` (`instance_id`)."""
     log_dir.mkdir(parents=True, exist_ok=True)
-    log = log_dir / f"{name}.log"
+    log = log_dir / (f"{name}.log" if instance == 0 else f"{name}-{instance}.log")
     prefix = name.upper()
+    named = {f"{prefix}_INSTANCE_ID": f"{name}-{instance}"} if instance else {}
     env = {
         **os.environ,
         "PARTNEROPS_DEMO_CLOCK": "true",
@@ -38,13 +57,14 @@ async def start_service(
         f"{prefix}_DATABASE": f"demo_{run}_{name}",
         "PARTNEROPS_TIMER_POLL_SECONDS": "0.5",
         "PARTNEROPS_OUTBOX_SWEEP_SECONDS": "1",
+        **named,
         **(extra_env or {}),
     }
     handle = log.open("ab")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", f"services.{name}", cwd=ROOT, env=env, stdout=handle, stderr=handle
     )
-    return ServiceProcess(name, port, process, log)
+    return ServiceProcess(name, port, process, log, instance, run, log_dir, dict(extra_env or {}))
 
 
 async def wait_ready(service: ServiceProcess, timeout: float = 90.0) -> None:
@@ -61,7 +81,7 @@ async def wait_ready(service: ServiceProcess, timeout: float = 90.0) -> None:
             writer.close()
             if b" 200 " in status:
                 console.print(
-                    f"  [green]✓[/green] {service.name} ready "
+                    f"  [green]✓[/green] {service.label} ready "
                     f"(pid {service.process.pid}, http :{service.port}, log {service.log})"
                 )
                 return
@@ -69,7 +89,7 @@ async def wait_ready(service: ServiceProcess, timeout: float = 90.0) -> None:
             pass
         await asyncio.sleep(0.5)
     tail = service.log.read_text(errors="replace")[-3000:]
-    raise RuntimeError(f"{service.name} did not become ready:\n{tail}")
+    raise RuntimeError(f"{service.label} did not become ready:\n{tail}")
 
 
 async def stop_service(service: ServiceProcess) -> int:
@@ -82,3 +102,40 @@ async def stop_service(service: ServiceProcess) -> int:
             service.process.kill()
             await service.process.wait()
     return int(service.process.returncode or 0)
+
+
+async def start_instances(
+    name: str,
+    ports: list[int],
+    run: str,
+    log_dir: Path,
+    extra_env: dict[str, str] | None = None,
+) -> list[ServiceProcess]:
+    """`len(ports)` instances of one service, each its own process in one consumer group."""
+    return [
+        await start_service(name, port, run, log_dir, extra_env, instance=i)
+        for i, port in enumerate(ports)
+    ]
+
+
+async def kill_service(service: ServiceProcess) -> int:
+    """SIGKILL (no graceful shutdown: nothing finishes, nothing is committed); returns the
+    exit code (-9)."""
+    if service.process.returncode is None:
+        service.process.kill()
+    return int(await service.process.wait())
+
+
+async def restart_service(service: ServiceProcess) -> ServiceProcess:
+    """Start the same service again (same port, database, log, environment) after it exited."""
+    if service.process.returncode is None:
+        raise RuntimeError(f"{service.label} is still running (pid {service.process.pid})")
+    assert service.log_dir is not None, "only a service started by start_service can restart"
+    return await start_service(
+        service.name,
+        service.port,
+        service.run,
+        service.log_dir,
+        service.extra_env,
+        service.instance,
+    )
