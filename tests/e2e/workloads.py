@@ -147,7 +147,7 @@ async def tenant_of(system: System, partner: Partner) -> Tenant:
     customer_id, tenant_id = f"C-{new_id()[-8:]}", f"T-{new_id()[-8:]}"
     await system.send(ORDERS_EVENTS.name, order(partner, customer_id, tenant_id), customer_id)
     await system.driver.expect(
-        "onboarding.customer.tenant_assigned", lambda e: e.subject == customer_id, timeout=60
+        "onboarding.customer.recorded", lambda e: e.subject == customer_id, timeout=60
     )
     tenant = Tenant(partner, customer_id, tenant_id)
     opened: Callable[[Envelope], bool] = lambda e: e.data.get("tenant_id") == tenant_id  # noqa: E731
