@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 from prometheus_client.parser import text_string_to_metric_families
 
 from deploy.demo import processes
@@ -66,10 +68,11 @@ class System:
         """Start a killed instance again (same database, consumer group, port) until ready."""
         service = await processes.restart_service(self.services[name][instance])
         self.services[name][instance] = service
-        await processes.wait_ready(service)
+        await processes.wait_ready(service, timeout=240)
 
     async def consumed(self, name: str, instance: int, topic: str) -> float:
-        """Messages this instance consumed from `topic` (its /metrics, every outcome)."""
+        """Messages this instance consumed from `topic` (its /metrics, every outcome; the
+        dispatcher labels a topic by its name without the namespace prefix)."""
         text = await metrics_text(self.services[name][instance].port)
         return sum(
             sample.value
@@ -77,8 +80,26 @@ class System:
             if family.name == "partnerops_events_in"
             for sample in family.samples
             if sample.name == "partnerops_events_in_total"
-            and sample.labels.get("topic") == self.prefix + topic
+            and sample.labels.get("topic") in (topic, self.prefix + topic)
         )
+
+    async def group_owners(self, name: str, topic: str) -> int:
+        """How many members of `name`'s consumer group own partitions of `topic` (0 while
+        the group rebalances)."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.driver.bootstrap)
+        await admin.start()
+        try:
+            [response] = await admin.describe_consumer_groups([self.prefix + name])
+        finally:
+            await admin.close()
+        _error, _group, state, _ptype, _protocol, members, *_ = response.groups[0]
+        if state != "Stable":
+            return 0
+        owners = 0
+        for member in members:
+            assignment = ConsumerProtocolMemberAssignment.decode(member[4])
+            owners += any(t == self.prefix + topic and ps for t, ps in assignment.assignment)
+        return owners
 
     # -- Kafka -------------------------------------------------------------------------
 
@@ -245,7 +266,7 @@ async def running_system(
         services[name] = await processes.start_instances(name, ports, run, log_dir, env)
     try:
         await asyncio.gather(
-            *(processes.wait_ready(s) for group in services.values() for s in group)
+            *(processes.wait_ready(s, timeout=240) for group in services.values() for s in group)
         )
         async with Driver(bootstrap, START, source="/e2e", prefix=prefix) as driver:
             driver.printer = lambda e: None
