@@ -88,11 +88,12 @@ def submission(partner: Partner, request_id: str, wanted: list[str]) -> pc.Submi
 
 
 async def submit_ports(system: System, partner: Partner, how_many: int) -> list[str]:
-    """`how_many` one-number port requests of `partner`; their request ids."""
+    """`how_many` one-number port requests of `partner`; their request ids. Each new request
+    is keyed by its request id, so a batch spreads over the topic's partitions."""
     requests = [f"{partner.partner_id}-port-{new_id()[-6:]}" for _ in range(how_many)]
     for request_id in requests:
         cmd = submission(partner, request_id, numbers(1))
-        await system.send(PORTING_COMMANDS.name, cmd, partner.partner_id)
+        await system.send(PORTING_COMMANDS.name, cmd, request_id)  # spread over partitions
     return requests
 
 
@@ -168,5 +169,5 @@ async def open_tickets(system: System, tenant: Tenant, how_many: int) -> list[st
     requests = [f"tkt-{new_id()[-8:]}" for _ in range(how_many)]
     for request_id in requests:
         cmd = tenant.ticket(request_id, title=f"Call forwarding question {request_id}")
-        await system.send(SUPPORT_COMMANDS.name, cmd, tenant.partner.partner_id)
+        await system.send(SUPPORT_COMMANDS.name, cmd, request_id)  # spread over partitions
     return requests
