@@ -25,7 +25,7 @@ from tests.e2e.system import Mail, Partner, System, settle
 
 pytestmark = pytest.mark.e2e
 
-BATCH = 30
+BATCH = 20
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from tests.e2e.system import System, running_system, settle
 
 pytestmark = pytest.mark.e2e
 
-BATCH = 24
+BATCH = 12
 INPUT = {  # the topic whose partitions the two instances share in each case
     "onboarding": ORDERS_EVENTS.name,
     "porting": PORTING_COMMANDS.name,
