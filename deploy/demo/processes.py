@@ -67,8 +67,10 @@ async def start_service(
     return ServiceProcess(name, port, process, log, instance, run, log_dir, dict(extra_env or {}))
 
 
-async def wait_ready(service: ServiceProcess, timeout: float = 90.0) -> None:
-    """Poll /readyz until the service answers 200 (or fail with its log tail)."""
+async def wait_ready(service: ServiceProcess, timeout: float = 180.0) -> None:
+    """Poll /readyz until the service answers 200 (or fail with its log tail after
+    `timeout` s: a bound, generous because a Python service takes 20–90 s to import and
+    join its groups when several start at once on a loaded 2-core machine)."""
     deadline = asyncio.get_running_loop().time() + timeout
     while asyncio.get_running_loop().time() < deadline:
         if service.process.returncode is not None:
