@@ -1,9 +1,9 @@
 """Two instances of each service in one consumer group share the work, and every effect
 happens once.
 
-Every service runs as two processes (module fixture). For each service a batch of
-messages spread over the input topic's partitions (one key per aggregate) is sent once
-both instances own partitions of it; then both instances' `/metrics`
+The session's system gets a second process of every service (module fixture). For each
+service a batch of messages spread over the input topic's partitions (one key per
+aggregate) is sent once both instances own partitions of it; then both instances' `/metrics`
 (`partnerops_events_in_total` for that topic) show they consumed, each outcome event is
 published once per aggregate (distinct deterministic ids), and each mail reaches the
 catcher once.
@@ -11,14 +11,16 @@ catcher once.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
+from deploy.demo import processes
 from shared.topics import ORDERS_EVENTS, PORTING_COMMANDS, PORTING_EVENTS, SUPPORT_COMMANDS
 from tests.conftest import eventually
 from tests.e2e import workloads
-from tests.e2e.system import System, running_system, settle
+from tests.e2e.system import System, free_port, settle
 
 pytestmark = pytest.mark.e2e
 
@@ -32,14 +34,25 @@ INPUT = {  # the topic whose partitions the two instances share in each case
 
 
 @pytest.fixture(scope="module")
-async def pair(
-    kafka_bootstrap: str, mongo_url: str, mail_catcher, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[System]:
-    log_dir = tmp_path_factory.mktemp("e2e-pairs")
-    async with running_system(
-        kafka_bootstrap, mongo_url, mail_catcher, log_dir, instances=2
-    ) as running:
-        yield running
+async def pair(system: System) -> AsyncIterator[System]:
+    """The session's system with a second instance of every service in the same consumer
+    group (same database, environment and log directory); the extras stop afterwards."""
+    extras = []
+    for name, instances in system.services.items():
+        first = instances[0]
+        assert first.log_dir is not None
+        extra = await processes.start_service(
+            name, free_port(), first.run, first.log_dir, first.extra_env, instance=1
+        )
+        instances.append(extra)
+        extras.append(extra)
+    try:
+        await asyncio.gather(*(processes.wait_ready(e, timeout=240) for e in extras))
+        yield system
+    finally:
+        for extra in extras:
+            await processes.stop_service(extra)
+            system.services[extra.name].remove(extra)
 
 
 @pytest.mark.parametrize("service", list(INPUT))
