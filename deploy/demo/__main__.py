@@ -1,4 +1,9 @@
-"""`python -m deploy.demo`: start every service as its own process and play the scenario.
+"""`python -m deploy.demo [--keep-running]`: start every service as its own process and
+play the scenario.
+
+Without `--keep-running` (or `PARTNEROPS_KEEP_RUNNING=1`) the services are stopped with
+SIGTERM at the end; with it they stay up, on the run's topics and databases, for you to
+look around (`/metrics`, the Mailpit web UI, more commands on Kafka).
 
 The servers (Kafka, the Mongo-wire server) must be running: `deploy/local/demo.sh` starts
 them first. Each service runs in demonstration mode: it reads time from the shared clock
@@ -7,6 +12,7 @@ topic, which this driver moves forward so that weeks pass in seconds.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
@@ -18,7 +24,15 @@ from deploy.demo.driver import console, run_id, summary
 from deploy.demo.system import DEFAULT_PORTS, DEMO_START, play
 
 
-async def main() -> int:
+async def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deploy.demo", description=__doc__)
+    parser.add_argument(
+        "--keep-running",
+        action="store_true",
+        default=os.environ.get("PARTNEROPS_KEEP_RUNNING", "0") == "1",
+        help="leave the services running after the scenario (default: stop them)",
+    )
+    args = parser.parse_args(argv)
     bootstrap = os.environ.get("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:39092")
     log_dir = Path(os.environ.get("PARTNEROPS_STATE", processes.ROOT / ".local")) / "logs"
     run = run_id()
@@ -29,13 +43,28 @@ async def main() -> int:
             console.print("[red]PARTNEROPS_DEMO_START needs an offset, e.g. +00:00[/red]")
             return 2
     try:
-        lines = await play(bootstrap, run, log_dir, DEFAULT_PORTS, f"demo-{run}.", start)
+        lines = await play(
+            bootstrap,
+            run,
+            log_dir,
+            DEFAULT_PORTS,
+            f"demo-{run}.",
+            start,
+            keep_running=args.keep_running,
+        )
     except Exception as error:
         console.print(f"[red bold]demonstration failed:[/red bold] {error!r}")
         console.print(f"service logs: {log_dir}")
         return 1
     summary(lines)
     console.print(f"\nservice logs (JSON): {log_dir}")
+    if args.keep_running:
+        console.print("[bold]The system is left running[/bold] (see the pids above).")
+    else:
+        console.print(
+            "The services were stopped. Run with --keep-running (PARTNEROPS_KEEP_RUNNING=1) "
+            "to leave them up."
+        )
     return 0
 
 

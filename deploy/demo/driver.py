@@ -15,6 +15,15 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from shared.events import ClockAdvanced, Envelope, Payload, new_event
 from shared.ids import new_id
@@ -78,6 +87,7 @@ class Driver:
                 continue
             async with self._arrived:
                 self.seen.append(envelope)
+                STEPS.seen(len(self.seen))
                 line = self.printer(envelope)
                 if line:
                     console.print(line)
@@ -161,8 +171,58 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+class Steps:
+    """The live status line while the scenarios play (a terminal only; without one, e.g.
+    in CI or a test, only the plain lines are printed): a spinner, the scenario's position
+    among all, the current step, the time elapsed and how many events were seen."""
+
+    def __init__(self) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.fields[scenario]}[/bold]"),
+            BarColumn(bar_width=20),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("[dim]{task.fields[events]} events[/dim]"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task: TaskID | None = None
+        self.steps = 0
+
+    def start(self, scenarios: int) -> None:
+        self.task = self.progress.add_task("starting", total=scenarios, scenario="", events=0)
+        self.progress.start()
+
+    def scenario(self, name: str) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, scenario=name, description="")
+
+    def step(self, title: str) -> None:
+        self.steps += 1
+        if self.task is not None:
+            self.progress.update(self.task, description=f"step {self.steps}: {title}")
+
+    def seen(self, count: int) -> None:
+        if self.task is not None:
+            self.progress.update(self.task, events=count)
+
+    def done(self) -> None:
+        if self.task is not None:
+            self.progress.advance(self.task)
+
+    def stop(self) -> None:
+        self.progress.stop()
+        self.task = None
+
+
+STEPS = Steps()
+
+
 def step(title: str) -> None:
     console.print(f"\n[bold cyan]▶ {title}[/bold cyan]")
+    STEPS.step(title)
 
 
 def run_id() -> str:

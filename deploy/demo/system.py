@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from deploy.demo import processes
-from deploy.demo.driver import Driver, console
+from deploy.demo.driver import STEPS, Driver, console
+from deploy.demo.mail_report import mail_lines, mail_rows
 from shared.kafka import ensure_topics
 from shared.settings import KafkaSettings
 from shared.topics import ALL_TOPICS
@@ -42,12 +44,19 @@ async def play(
     ports: Mapping[str, int],
     prefix: str,
     start: datetime = DEMO_START,
+    keep_running: bool = False,
+    mailpit_url: str | None = None,
 ) -> list[str]:
     """Start every service, wait until ready, play the scenarios, stop; returns a summary.
 
     The run has its own topic namespace `prefix` (so no earlier run's clock ticks or events
-    interfere) and its own databases; its clock starts at `start`.
+    interfere) and its own databases; its clock starts at `start`. The summary ends with
+    every mail delivered (partner, address, language, subject as the catcher at
+    `mailpit_url` holds it; default `PARTNEROPS_MAILPIT__URL`). With `keep_running` the
+    services are left running after the scenarios (their pids in the last line); otherwise
+    each is stopped with SIGTERM and must exit 0.
     """
+    mailpit = mailpit_url or os.environ.get("PARTNEROPS_MAILPIT__URL", "http://127.0.0.1:38025")
     kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
     await ensure_topics(kafka, [t.name for t in ALL_TOPICS])
     names = available_services()
@@ -65,9 +74,11 @@ async def play(
         for service in started:
             await processes.wait_ready(service)
         async with Driver(bootstrap, start, prefix=prefix) as driver:
+            STEPS.start(len([s for s in SCENARIOS if s[0] in names]))
             for needs, module_name in SCENARIOS:
                 if needs not in names:
                     continue
+                STEPS.scenario(module_name.rsplit("scenario_", 1)[-1].replace("_", " "))
                 try:
                     module = importlib.import_module(module_name)
                 except ModuleNotFoundError as missing:
@@ -76,8 +87,22 @@ async def play(
                     continue
                 wants_run_id = len(inspect.signature(module.run).parameters) > 1
                 lines += await (module.run(driver, run) if wants_run_id else module.run(driver))
-    finally:
-        exits = {s.name: await processes.stop_service(s) for s in started}
+                STEPS.done()
+            STEPS.stop()
+            lines += mail_lines(await mail_rows(driver.seen, mailpit), mailpit)
+    except BaseException:
+        STEPS.stop()
+        for service in started:
+            await processes.stop_service(service)
+        raise
+    if keep_running:
+        pids = " ".join(str(s.process.pid) for s in started)
+        return [
+            *lines,
+            f"left running (--keep-running): {', '.join(names)}, pids {pids}; "
+            f"stop them with `kill {pids}` (SIGTERM, graceful)",
+        ]
+    exits = {s.name: await processes.stop_service(s) for s in started}
     unclean = {name: code for name, code in exits.items() if code != 0}
     if unclean:
         raise RuntimeError(f"services did not stop cleanly on SIGTERM: {unclean}")

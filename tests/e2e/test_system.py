@@ -41,4 +41,8 @@ async def test_the_main_scenario_plays_through_kafka_against_separate_service_pr
     assert any("raised to S2" in line and "waited on the partner 3 h" in line for line in lines)
     assert any("port_accepted" in line and "maintenance_reminder" in line for line in lines), lines
     assert any(f"Mailpit web UI: {mail_catcher.url}" in line for line in lines), lines
+    mails = [line for line in lines if line.startswith("mail to ")]
+    assert any("[de]" in line and "ops-desk-" in line for line in mails), lines
+    assert mails and not any("(not in the catcher)" in line for line in mails), mails
+    assert any(f"read them in the Mailpit web UI: {mail_catcher.url}" in line for line in lines)
     assert lines[-1].endswith("stopped cleanly on SIGTERM (exit code 0)"), lines

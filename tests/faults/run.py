@@ -127,8 +127,7 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
     log_dir = options.state / "logs"
 
     async def start(name: str, instance: int, port: int) -> processes.ServiceProcess:
-        service = await processes.start_instance(name, instance, port, run, log_dir, env)
-        return service
+        return await processes.start_service(name, port, run, log_dir, env, instance=instance)
 
     instances: list[processes.ServiceProcess] = []
     publisher = Publisher(servers.bootstrap, prefix, DEMO_START)
@@ -137,7 +136,7 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
     background: list[asyncio.Task[None]] = []  # chaos, clock, progress: ended on any exit
     try:
         for name in SERVICES:
-            for i in range(1, INSTANCES + 1):
+            for i in range(INSTANCES):
                 instances.append(await start(name, i, _free_port()))
         for service in instances:
             await processes.wait_ready(service, timeout=180)
@@ -152,7 +151,7 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
         flows = Flows(workload, publisher.send, log, lambda: publisher.now, wait=options.wait)
 
         async def restart(victim: processes.ServiceProcess) -> processes.ServiceProcess:
-            again = await start(victim.name, victim.instance or 1, victim.port)
+            again = await start(victim.name, victim.instance, victim.port)
             with contextlib.suppress(RuntimeError):
                 await processes.wait_ready(again, timeout=180)
             return again

@@ -1,0 +1,73 @@
+"""What each partner received by e-mail during a run: read back from the Mailpit catcher.
+
+The run's `notifications.mail.delivered` events name every mail (recipient, partner,
+template, language, Message-ID); the subject is read from Mailpit's HTTP API
+(`/api/v1/search`), so the summary shows what actually reached the catcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from shared.events import Envelope
+
+
+@dataclass(frozen=True)
+class MailRow:
+    partner: str
+    recipient: str
+    language: str
+    template: str
+    subject: str  # "(not in the catcher)" when Mailpit does not hold it
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+async def _subjects(mailpit_url: str, recipient: str) -> dict[str, str]:
+    """Message-ID (without <>) → subject of every mail to `recipient` in the catcher."""
+    query = urllib.parse.urlencode({"query": f"to:{recipient}", "limit": "500"})
+    found = await asyncio.to_thread(_get, f"{mailpit_url}/api/v1/search?{query}")
+    return {m.get("MessageID", "").strip("<>"): m.get("Subject", "") for m in found["messages"]}
+
+
+async def mail_rows(seen: Iterable[Envelope], mailpit_url: str) -> list[MailRow]:
+    """One row per mail delivered in this run, by partner and recipient."""
+    delivered = [e for e in seen if e.type == "notifications.mail.delivered"]
+    by_recipient: dict[str, dict[str, str]] = {}
+    rows: dict[str, MailRow] = {}
+    for event in delivered:
+        data = event.data
+        recipient = data["recipient"]
+        if recipient not in by_recipient:
+            try:
+                by_recipient[recipient] = await _subjects(mailpit_url, recipient)
+            except OSError:
+                by_recipient[recipient] = {}
+        subject = by_recipient[recipient].get(
+            str(data["message_id"]).strip("<>"), "(not in the catcher)"
+        )
+        rows[data["delivery_id"]] = MailRow(
+            data.get("partner_id") or "-", recipient, data["language"], data["template"], subject
+        )
+    return sorted(rows.values(), key=lambda r: (r.partner, r.recipient))
+
+
+def mail_lines(rows: list[MailRow], mailpit_url: str) -> list[str]:
+    """The summary's mail section, one line per mail."""
+    if not rows:
+        return [f"no mail was delivered; Mailpit web UI: {mailpit_url}"]
+    recipients = {r.recipient for r in rows}
+    return [
+        f"{len(rows)} mail(s) to {len(recipients)} address(es); read them in the "
+        f"Mailpit web UI: {mailpit_url}",
+        *(f"mail to {r.partner} <{r.recipient}> [{r.language}] {r.subject}" for r in rows),
+    ]
