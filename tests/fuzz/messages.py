@@ -11,6 +11,7 @@ the test can prove it never reaches a log line or a dead letter.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -115,10 +116,15 @@ def _plant(data: Any) -> Any:
     return data
 
 
+@functools.cache
+def schema_data(model: type[Payload]) -> st.SearchStrategy[Any]:
+    """Data valid under `model`'s JSON Schema (built once per model: building is slow)."""
+    return from_schema(model.model_json_schema())
+
+
 def _base(models: list[type[Payload]]) -> st.SearchStrategy[tuple[type[Payload], Any]]:
     def data_of(model: type[Payload]) -> st.SearchStrategy[tuple[type[Payload], Any]]:
-        schema: st.SearchStrategy[Any] = from_schema(model.model_json_schema())
-        return schema.map(lambda data: (model, data))
+        return schema_data(model).map(lambda data: (model, data))
 
     return st.sampled_from(models).flatmap(data_of)
 
@@ -221,7 +227,7 @@ def drafts(draw: st.DrawFn, models: list[type[Payload]], kind: str) -> list[Draf
             draft.mode = "raw"
             draft.raw = json.dumps([envelope]).encode()
     if kind == "duplicate_id":
-        other = dict(envelope, data=_plant(draw(from_schema(model.model_json_schema()))))
+        other = dict(envelope, data=_plant(draw(schema_data(model))))
         return [draft, Draft("duplicate_id", other, key=key, headers=list(secret_headers))]
     return [draft]
 
