@@ -11,6 +11,7 @@ the test can prove it never reaches a log line or a dead letter.
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from dataclasses import dataclass, field
@@ -160,10 +161,10 @@ KINDS = (
 
 
 @st.composite
-def drafts(draw: st.DrawFn, models: list[type[Payload]], kind: str) -> list[Draft]:
-    """One or two drafts (two: the same id with different bodies) of `kind` for `models`'
-    topic."""
-    model, data = draw(_base(models))
+def drafts(draw: st.DrawFn, pool: list[tuple[type[Payload], Any]], kind: str) -> list[Draft]:
+    """One or two drafts (two: the same id with different bodies) of `kind`, from one of
+    the topic's schema-valid messages in `pool`."""
+    model, data = copy.deepcopy(draw(st.sampled_from(pool)))
     subject = draw(st.text(min_size=1, max_size=30))
     envelope = _envelope(model, _plant(data), subject)
     key = draw(st.one_of(st.just(b"fuzz"), st.none(), st.binary(max_size=40)))
@@ -227,7 +228,8 @@ def drafts(draw: st.DrawFn, models: list[type[Payload]], kind: str) -> list[Draf
             draft.mode = "raw"
             draft.raw = json.dumps([envelope]).encode()
     if kind == "duplicate_id":
-        other = dict(envelope, data=_plant(draw(schema_data(model))))
+        others = [d for m, d in pool if m is model and d != data] or [draw(schema_data(model))]
+        other = dict(envelope, data=_plant(copy.deepcopy(draw(st.sampled_from(others)))))
         return [draft, Draft("duplicate_id", other, key=key, headers=list(secret_headers))]
     return [draft]
 
@@ -237,6 +239,20 @@ def generate(models: list[type[Payload]], profile: str) -> list[list[Draft]]:
     kind (hypothesis runs the draws)."""
     chosen = settings.get_profile(profile)
     share = max(1, -(-chosen.max_examples // len(KINDS)))
+    # Schema-valid messages first (drawing them is the slow part), then the mutations.
+    pool: list[tuple[type[Payload], Any]] = []
+
+    @settings(
+        chosen,
+        max_examples=max(4 * share, len(models)),  # each routed model has its chance
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(_base(models))
+    def valid(message: tuple[type[Payload], Any]) -> None:
+        pool.append(message)
+
+    valid()
     drawn: list[list[Draft]] = []
     for kind in KINDS:
 
@@ -246,7 +262,7 @@ def generate(models: list[type[Payload]], profile: str) -> list[list[Draft]]:
             phases=[Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        @given(drafts(models, kind))
+        @given(drafts(pool, kind))
         def collect(group: list[Draft]) -> None:
             drawn.append(group)
 

@@ -156,10 +156,13 @@ def refused_locally(record: FuzzRecord, topic: str, models: dict[str, type[Paylo
 
 
 async def snapshot(db: Any) -> dict[str, list[Any]]:
-    return {
+    """Every document of every collection (an empty collection is no change: the server
+    may create one when it is first read)."""
+    collections = {
         name: [doc async for doc in db[name].find({}).sort("_id", 1)]
         for name in sorted(await db.list_collection_names())
     }
+    return {name: docs for name, docs in collections.items() if docs}
 
 
 async def drained(bus: Bus, group: str, topics: list[str]) -> None:
