@@ -57,7 +57,9 @@ def kafka_libs() -> Path:
 
 def write_certificates(directory: Path) -> tuple[Path, Path]:
     """A CA (`ca.pem`) and a server key + chain for 127.0.0.1/localhost (`server.pem`)."""
-    now = dt.datetime.now(dt.UTC)  # certificates need a real validity window, not a scenario's
+    # A validity window around today that also holds a year either side: under CI's
+    # faketime +365d this process is a year ahead while the broker keeps real time.
+    now = dt.datetime.now(dt.UTC)
 
     def name(common: str) -> x509.Name:
         return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common)])
@@ -69,8 +71,8 @@ def write_certificates(directory: Path) -> tuple[Path, Path]:
         .issuer_name(name("partnerops test CA"))
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=800))  # also valid under faketime +365d
+        .not_valid_before(now - dt.timedelta(days=400))
+        .not_valid_after(now + dt.timedelta(days=400))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(
             x509.KeyUsage(False, False, False, False, False, True, True, False, False),
@@ -85,8 +87,8 @@ def write_certificates(directory: Path) -> tuple[Path, Path]:
         .issuer_name(ca.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=800))
+        .not_valid_before(now - dt.timedelta(days=400))
+        .not_valid_after(now + dt.timedelta(days=400))
         .add_extension(
             x509.SubjectAlternativeName(
                 [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
@@ -162,6 +164,10 @@ def secured_kafka(directory: Path, users: dict[str, str]) -> Iterator[SecuredKaf
         "log4j.appender.stderr=org.apache.log4j.ConsoleAppender\n"
         "log4j.appender.stderr.layout=org.apache.log4j.PatternLayout\n"
     )
+    # The broker keeps real time like the shared servers: no inherited faketime.
+    env = {
+        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
+    }
     base = [executable, f"-Dlog4j.configuration=file:{tools_log}", "-cp", f"{libs}/*"]
     scram = [
         arg
@@ -173,12 +179,14 @@ def secured_kafka(directory: Path, users: dict[str, str]) -> Iterator[SecuredKaf
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     ).stdout.split()[-1]
     subprocess.run(
         [*base, "kafka.tools.StorageTool", "format", "-t", cluster, "-c", str(config), *scram],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     log = (directory / "kafka.log").open("wb")
     process = subprocess.Popen(
@@ -196,6 +204,7 @@ def secured_kafka(directory: Path, users: dict[str, str]) -> Iterator[SecuredKaf
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        env=env,
     )
     try:
         deadline = time.monotonic() + 90
