@@ -244,7 +244,7 @@ def generate(models: list[type[Payload]], profile: str) -> list[list[Draft]]:
 
     @settings(
         chosen,
-        max_examples=max(4 * share, len(models)),  # each routed model has its chance
+        max_examples=max(4 * share, len(models)),  # as many as routed models
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
