@@ -29,6 +29,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import KafkaError
 from pydantic import ValidationError
 
 from services.notifications import entrypoints as notifications
@@ -169,7 +170,10 @@ async def drained(bus: Bus, group: str, topics: list[str]) -> None:
     monitor = LagMonitor(bus.kafka, group, topics)
 
     async def no_lag() -> bool:
-        return sum((await monitor.measure()).values()) == 0
+        try:
+            return sum((await monitor.measure()).values()) == 0
+        except KafkaError:  # a busy broker (stale metadata, a timeout): measure again
+            return False
 
     await eventually(no_lag, timeout=240, interval=0.3)
 
@@ -262,7 +266,8 @@ async def test_every_consumed_record_is_answered_and_leaks_no_secret(
             dead[place] = (dlq, headers)
     published = {f"{service.name}.events", *topics}  # ours among the fuzz records on them
     events = [e for t in published for e in await _all(bus, t) if not e.id.startswith("fuzz")]
-    caused = {e.causationid for e in events if e.causationid}
+    caused = Counter(e.causationid for e in {e.id: e for e in events}.values() if e.causationid)
+    credited: Counter[str] = Counter()  # records answered per id (a reused id: one each)
 
     outcomes: Counter[str] = Counter()
     unanswered = []
@@ -274,7 +279,8 @@ async def test_every_consumed_record_is_answered_and_leaks_no_secret(
                 reasons = reasons[:-1]
             assert reasons and all({"field", "code", "message"} <= set(r) for r in reasons)
             outcomes["dead-lettered"] += 1
-        elif record.event_id and record.event_id in caused:
+        elif record.event_id and credited[record.event_id] < caused[record.event_id]:
+            credited[record.event_id] += 1
             outcomes["answered by an event"] += 1
         elif BY_NAME[topic].kind is not TopicKind.COMMANDS and not refused_locally(
             record, topic, routed[topic]
