@@ -37,7 +37,20 @@ _SECRET_WORDS = frozenset(
         "privatekey",
     }
 )
-_SECRET_FRAGMENTS = ("password", "passwd", "secret", "apikey", "privatekey", "accesskey")
+# CloudEvents extension names are lowercase letters and digits only (`authtoken`,
+# `sessiontoken`, `sascredentials`), so the fragments cover tokens and credentials too.
+_SECRET_FRAGMENTS = (
+    "password",
+    "passwd",
+    "secret",
+    "apikey",
+    "privatekey",
+    "accesskey",
+    "token",
+    "credential",
+    "authorization",
+    "authorisation",
+)
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 # Phone numbers as people write them: international (+44 ..., 0044 ...) or national

@@ -31,6 +31,7 @@ from shared.events import ClockAdvanced, Envelope, Payload
 from shared.http import OpsServer
 from shared.ids import new_id
 from shared.kafka import Dispatcher, Publisher, Transient, build_broker, ensure_topics
+from shared.kafka.access import start_client
 from shared.kafka.broker import lenient_parser
 from shared.lag import LagMonitor
 from shared.logging import configure_logging, get_logger
@@ -278,7 +279,7 @@ async def run_service(
         group_id=settings.kafka.topic_prefix + name,
         max_workers=settings.consumer_workers,
     )
-    await broker.start()
+    await start_client(broker.start, settings.kafka)
     log.info("service started", consumes=context.dispatcher.topics(), instance=context.instance_id)
 
     async def ready() -> bool:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, makes sure real servers are there, runs every
-# test (unit, integration, e2e) and stops the servers it started itself.
+# test (unit, integration, e2e, fuzz) and stops the servers it started itself.
 #
 #   bash deploy/local/test.sh [pytest args...]
 #
@@ -48,4 +48,4 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
     install_chromium || { as_root apt-get update -q >/dev/null && install_chromium; }
 fi
 
-uv run pytest -m "unit or integration or e2e or faults" "$@"
+uv run pytest -m "unit or integration or e2e or fuzz or faults" "$@"

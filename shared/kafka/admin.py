@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
+from shared.kafka.access import start_client
 from shared.kafka.broker import security_options
 from shared.logging import get_logger
 from shared.settings import KafkaSettings
@@ -23,7 +24,7 @@ async def ensure_topics(settings: KafkaSettings, topics: Iterable[str]) -> None:
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers, **security_options(settings)
     )
-    await admin.start()
+    await start_client(admin.start, settings)
     try:
         existing = set(await admin.list_topics())
         missing = [n for n in names if n not in existing]

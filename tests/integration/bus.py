@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from shared.events import ClockAdvanced, Envelope, Payload, new_event
 from shared.ids import new_id
 from shared.kafka import ensure_topics
+from shared.kafka.broker import security_options
 from shared.runtime import Wire, run_service
 from shared.settings import KafkaSettings, MongoSettings, ServiceSettings
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK
@@ -30,15 +31,24 @@ DEFAULT_START = datetime(2031, 3, 3, 8, 0, tzinfo=UTC)
 class Bus:
     """Publishes to and reads from one test's topic namespace."""
 
-    def __init__(self, bootstrap: str, prefix: str, start: datetime = DEFAULT_START) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        prefix: str,
+        start: datetime = DEFAULT_START,
+        security: KafkaSettings | None = None,
+    ) -> None:
+        """`security`: the SASL/TLS part of these settings is used by the bus's own
+        clients and handed to the services (a secured broker); default plaintext."""
         self.bootstrap = bootstrap
         self.prefix = prefix
         # Two partitions per topic: enough to exercise keying, light on the test broker.
-        self.kafka = KafkaSettings(
-            bootstrap_servers=bootstrap, topic_prefix=prefix, topic_partitions=2
+        self.kafka = (security or KafkaSettings()).model_copy(
+            update={"bootstrap_servers": bootstrap, "topic_prefix": prefix, "topic_partitions": 2}
         )
+        self._options = security_options(self.kafka)
         self.now = start
-        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+        self._producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", **self._options)
 
     async def start(self) -> None:
         """Create the namespace's topics and start the services' clock at `start`."""
@@ -80,6 +90,7 @@ class Bus:
             bootstrap_servers=self.bootstrap,
             auto_offset_reset="earliest",
             group_id=None,
+            **self._options,
         )
         await consumer.start()
         records: list[Any] = []

@@ -54,6 +54,15 @@ def test_secret_keys_are_recognised(key):
 
 
 @pytest.mark.parametrize(
+    "key", ["authtoken", "sessiontoken", "sascredentials", "proxyauthorization"]
+)
+def test_secret_extension_attribute_names_are_recognised(key):
+    """Found by the fuzz run: an extension attribute (lowercase, no separators) named
+    `sessiontoken` was copied clear into the dead letter."""
+    assert is_secret_key(key)
+
+
+@pytest.mark.parametrize(
     "key", ["pass_mark", "passed", "user_id", "pinned", "spin", "shipping", "port_id", "compass"]
 )
 def test_ordinary_keys_are_not_taken_for_secrets(key):
