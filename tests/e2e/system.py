@@ -258,6 +258,9 @@ async def running_system(
         "PARTNEROPS_MAILPIT__URL": catcher.url,
         "PARTNEROPS_DEMO_CLOCK_START": START.isoformat(),
         "PARTNEROPS_LAG_INTERVAL_SECONDS": "5",
+        # Small batches: a SIGKILL must be able to fall between two batches of the 20
+        # messages a test sends (one fetch of 500 would take them all at once).
+        "PARTNEROPS_BATCH_MAX_RECORDS": "3",
         **(extra_env or {}),
     }
     services: dict[str, list[processes.ServiceProcess]] = {}
