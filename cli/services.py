@@ -109,12 +109,6 @@ def chosen(names: list[str] | None) -> list[str]:
     return list(names or SERVICES)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def child_env(cli: Cli) -> dict[str, str]:
     """What the root options change for the services (the rest is inherited)."""
     kafka, mongo = cli.settings.kafka, cli.settings.mongo
@@ -207,7 +201,7 @@ def start(
                 if old is not None and processes.alive(old.pid, name):
                     kept.append(old)
                     continue
-                port = base_port + offset if base_port is not None else free_port()
+                port = base_port + offset if base_port is not None else processes.free_port()
                 offset += 1
                 instance_id = f"{name}-{number}-{socket.gethostname()}"
                 log = directory / "logs" / f"{name}-{number}.log"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from deploy.demo import processes
 from deploy.demo.driver import console, run_id, summary
-from deploy.demo.system import DEFAULT_PORTS, DEMO_START, play
+from deploy.demo.system import DEMO_START, available_services, play
 
 
 async def main(argv: list[str] | None = None) -> int:
@@ -47,7 +47,9 @@ async def main(argv: list[str] | None = None) -> int:
             bootstrap,
             run,
             log_dir,
-            DEFAULT_PORTS,
+            # Free ports, not fixed ones: another demonstration or session on this
+            # machine would otherwise answer this one's readiness probes.
+            {name: processes.free_port() for name in available_services()},
             f"demo-{run}.",
             start,
             keep_running=args.keep_running,

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -77,7 +78,8 @@ class Driver:
                 headers = {k: v.decode() for k, v in record.headers}
                 code, error = headers.get("x-dlq-error-code"), headers.get("x-dlq-error", "")
                 console.print(
-                    f"  [red]✗ dead-lettered on {record.topic}: {code} {error[:160]}[/red]"
+                    f"  [red]✗ dead-lettered on {record.topic}: "
+                    f"{escape(f'{code} {error[:160]}')}[/red]"
                 )
                 continue
             try:
@@ -90,7 +92,7 @@ class Driver:
                 STEPS.seen(len(self.seen))
                 line = self.printer(envelope)
                 if line:
-                    console.print(line)
+                    console.print(escape(line))
                 self._arrived.notify_all()
 
     async def send(
@@ -232,4 +234,4 @@ def run_id() -> str:
 def summary(lines: Iterable[str]) -> None:
     console.print("\n[bold]Summary[/bold]")
     for line in lines:
-        console.print(f"  • {line}")
+        console.print(f"  • {escape(line)}")

@@ -38,6 +38,13 @@ class ServiceProcess:
         return self.name if self.instance == 0 else f"{self.name}#{self.instance + 1}"
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 async def start_service(
     name: str,
     port: int,

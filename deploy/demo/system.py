@@ -22,7 +22,7 @@ DEMO_START = datetime(2030, 12, 2, 8, 0, tzinfo=ZoneInfo("Europe/London"))
 otherwise: a Monday before Christmas, so port dates visibly skip bank holidays. The
 scenario never reads today's date: every instant follows from this start."""
 
-DEFAULT_PORTS = {"onboarding": 8081, "porting": 8082, "notifications": 8083, "support": 8084}
+SERVICES = ("onboarding", "porting", "notifications", "support")
 SCENARIOS = [
     ("onboarding", "deploy.demo.scenario_onboarding_partners"),
     ("porting", "deploy.demo.scenario_porting"),
@@ -34,7 +34,7 @@ SCENARIOS = [
 
 def available_services() -> list[str]:
     """The services that exist in this checkout (the system grows as they arrive)."""
-    return [n for n in DEFAULT_PORTS if (processes.ROOT / "services" / n / "__main__.py").exists()]
+    return [n for n in SERVICES if (processes.ROOT / "services" / n / "__main__.py").exists()]
 
 
 async def play(
