@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from typing import Annotated
 
 import typer
 
 from cli import dlq, report, servers, services, show
-from cli.context import build
+from cli.context import as_failure, build, fail
 from cli.publish import EXAMPLE as PUBLISH_EXAMPLE
 from cli.publish import publish
 from cli.tail import EXAMPLE as TAIL_EXAMPLE
@@ -53,5 +55,11 @@ def root(
 
 
 def main() -> None:
-    """The installed entry point."""
-    app()
+    """The installed entry point: an error no verb reported is still told as one JSON
+    object on stderr (`as_failure`), never as a traceback."""
+    try:
+        app()
+    except Exception as error:
+        with contextlib.suppress(typer.Exit):
+            fail(as_failure(error))
+        sys.exit(as_failure(error).exit_code)

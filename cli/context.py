@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, ClassVar, NoReturn, TypeVar
 
 import typer
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from rich.console import Console
 
 from shared.settings import ServiceSettings, service_settings_config
@@ -155,6 +155,30 @@ def reported() -> Iterator[None]:
         fail(failure)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as error:
+        fail(as_failure(error))
+
+
+def as_failure(error: Exception) -> Failure:
+    """An unexpected error as a machine-readable `Failure`: input the contracts refuse is
+    `invalid_input` (exit 2, with the fields), a message the broker refuses for its size
+    `message_too_large` (exit 2), anything else `unexpected_error` (exit 1)."""
+    if isinstance(error, ValidationError):
+        reasons = [
+            {"field": ".".join(str(p) for p in e["loc"]), "code": e["type"], "message": e["msg"]}
+            for e in error.errors()[:20]
+        ]
+        return Failure(
+            "invalid_input", "the input does not match its schema", reasons, EXIT_INVALID
+        )
+    name = type(error).__name__
+    if name == "MessageSizeTooLargeError":
+        return Failure(
+            "message_too_large", f"the broker refuses it: {error}", exit_code=EXIT_INVALID
+        )
+    return Failure("unexpected_error", f"{name}: {error}"[:500], exit_code=EXIT_FAILED)
 
 
 def emit_json(value: Any) -> None:

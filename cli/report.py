@@ -39,7 +39,7 @@ _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 def month(period: str) -> tuple[datetime, datetime]:
     """[start, end) of a `YYYY-MM` month in UTC (raises an invalid-input `Failure`)."""
     found = _PERIOD.match(period)
-    if not found or not 1 <= int(found[2]) <= 12:
+    if not found or not 1 <= int(found[2]) <= 12 or not 1 <= int(found[1]) <= 9998:
         raise Failure(
             "invalid_period",
             f"{period!r}: expected YYYY-MM",

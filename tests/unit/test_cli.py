@@ -73,7 +73,7 @@ def test_the_type_table_routes_every_consumed_type_to_the_topic_its_service_read
 def test_a_period_is_a_calendar_month_in_utc():
     assert month("2030-12") == (datetime(2030, 12, 1, tzinfo=UTC), datetime(2031, 1, 1, tzinfo=UTC))
     assert month("2031-02") == (datetime(2031, 2, 1, tzinfo=UTC), datetime(2031, 3, 1, tzinfo=UTC))
-    for bad in ("2030-13", "2030-1", "December", "2030-00"):
+    for bad in ("2030-13", "2030-1", "December", "2030-00", "9999-12", "0000-01"):
         with pytest.raises(Failure) as refused:
             month(bad)
         assert refused.value.code == "invalid_period" and refused.value.exit_code == 2
@@ -89,3 +89,28 @@ def test_the_default_key_is_the_aggregate_then_the_partner_then_the_request():
     assert default_subject(tenants) == "partner-1"
     vendor = c.ListTenants.model_validate({"request_id": "r-3", "actor": {"user_id": "v"}})
     assert default_subject(vendor) == "r-3"
+
+
+def test_an_error_no_verb_expected_is_told_as_json_with_an_exit_code():
+    from aiokafka.errors import MessageSizeTooLargeError
+    from pydantic import BaseModel, ValidationError
+
+    from cli.context import as_failure
+
+    class Sample(BaseModel):
+        partner_id: str
+
+    try:
+        Sample.model_validate({"partner_id": 7})
+    except ValidationError as error:
+        invalid = as_failure(error)
+    assert (invalid.code, invalid.exit_code) == ("invalid_input", 2)
+    assert invalid.reasons[0]["field"] == "partner_id"
+    too_large = as_failure(MessageSizeTooLargeError())
+    assert (too_large.code, too_large.exit_code) == ("message_too_large", 2)
+    other = as_failure(ValueError("invalid literal for int()"))
+    assert (other.code, other.exit_code) == ("unexpected_error", 1)
+    assert other.as_json() == {
+        "error": "unexpected_error",
+        "message": "ValueError: invalid literal for int()",
+    }
