@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.middlewares import AckPolicy
 from pydantic import ValidationError
@@ -27,6 +28,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from shared import batch
 from shared.clock import Clock, ControllableClock, SystemClock
 from shared.contracts import published_types
+from shared.demo_clock import latest_tick
 from shared.events import ClockAdvanced, Envelope, Payload
 from shared.http import OpsServer
 from shared.ids import new_id
@@ -213,6 +215,20 @@ def build_context(
     return context
 
 
+async def start_at_latest_tick(clock: ControllableClock, settings: ServiceSettings) -> None:
+    """Demonstration mode: move `clock` to the latest tick on the clock topic before any
+    business message is consumed, so a restarted instance does not decide at the instant
+    of a tick it is still replaying (`shared.demo_clock`). Best effort: if the broker
+    cannot be read now, the clock subscription still catches up tick by tick."""
+    try:
+        instant = await latest_tick(settings.kafka, settings.kafka.topic(PLATFORM_CLOCK.name))
+    except KafkaError as error:
+        log.warning("could not read the latest clock tick; replaying ticks", error=repr(error))
+        return
+    if instant is not None and clock.advance_to(instant):
+        log.info("demo clock started at the latest tick", now=clock.now().isoformat())
+
+
 def subscribe_demo_clock(
     broker: KafkaBroker, clock: ControllableClock, group: str, topic: str
 ) -> None:
@@ -273,6 +289,8 @@ async def run_service(
     if settings.kafka.create_topics:
         await ensure_topics(settings.kafka, [t.name for t in ALL_TOPICS] + list(extra_topics))
     await ensure_indexes(context.db, context.indexes)
+    if isinstance(clock, ControllableClock):
+        await start_at_latest_tick(clock, settings)
     context.dispatcher.known_types = published_types()
     context.dispatcher.bind(
         broker,

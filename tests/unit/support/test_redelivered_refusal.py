@@ -1,0 +1,40 @@
+"""A refused opening redelivered after the facts changed must get the same answer.
+
+Fault run seed 7 (`support_tickets TKT-B5214D0307FD1B5E`): `customer-87-ticket-0` was
+refused `unknown_tenant` (support had not read onboarding's `tenant_assigned` yet, its
+group was rebalancing after a kill); the refusal was published but the offset not
+committed, so the command came again 3.6 s later, after the tenant had arrived, and opened
+a ticket — while the partner, told "refused", had already opened another under a new
+request id. A refusal of a not-yet-existing aggregate stores nothing (`shared.usecase`,
+"published at once"), so a redelivery is decided afresh. Open: strict xfail until the core
+records such a refusal under the command's tracking id.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from services.support.application import tickets
+from tests.unit.support.world import World, open_command, seed_tenant
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open defect: a refusal before creation is not recorded; a redelivery re-decides",
+)
+async def test_a_redelivered_refused_opening_does_not_open_once_the_tenant_is_known():
+    world = World()
+    command = open_command("customer-87-ticket-0")
+    cause = world.envelope(command)
+    await tickets.open_ticket(world.support, cause, command)
+    [refused] = world.published("support.ticket.action_refused")
+    assert [r["code"] for r in refused.data["reasons"]] == ["unknown_tenant"]
+
+    await seed_tenant(world)  # onboarding's facts arrive
+    await tickets.open_ticket(world.support, cause, command)  # the same message, redelivered
+
+    assert world.published("support.ticket.opened") == []
+    assert not world.stores["support_tickets"].documents
+    assert {e.id for e in world.published("support.ticket.action_refused")} == {refused.id}
