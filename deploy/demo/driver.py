@@ -92,7 +92,7 @@ class Driver:
                 STEPS.seen(len(self.seen))
                 line = self.printer(envelope)
                 if line:
-                    console.print(escape(line))
+                    console.print(line)
                 self._arrived.notify_all()
 
     async def send(
@@ -165,7 +165,7 @@ def default_line(envelope: Envelope) -> str | None:
         for k, v in data.items()
         if k not in ("actor",) and v not in (None, [], {}, "")
     )
-    return f"  [green]→ {envelope.type}[/green] [dim]{detail[:220]}[/dim]"
+    return f"  [green]→ {envelope.type}[/green] [dim]{escape(detail[:220])}[/dim]"
 
 
 def _short(value: Any) -> str:
