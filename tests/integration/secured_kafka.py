@@ -16,6 +16,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -212,13 +213,28 @@ def secured_kafka(directory: Path, users: dict[str, str]) -> Iterator[SecuredKaf
             if process.poll() is not None or time.monotonic() > deadline:
                 tail = (directory / "kafka.log").read_text()[-3000:]
                 raise RuntimeError(f"the private Kafka did not start: {tail}")
-            time.sleep(0.5)
+            _pause(0.5)
         yield SecuredKafka(f"127.0.0.1:{port}", str(ca))
     finally:
         process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
+        if not _exited(process, 30):
             process.kill()
-            process.wait(10)
+            _exited(process, 10)
         log.close()
+
+
+def _pause(seconds: float) -> None:
+    """Sleep without `time.sleep` (nor `Popen.wait(timeout)`, which uses it): under CI's
+    faketime pass (monotonic clock not faked) libfaketime turns the absolute
+    `clock_nanosleep` behind it into EINVAL; a timed wait on an event is unaffected."""
+    threading.Event().wait(seconds)
+
+
+def _exited(process: subprocess.Popen[bytes], seconds: float) -> bool:
+    """Whether `process` exits within `seconds` (polled, see `_pause`)."""
+    deadline = time.monotonic() + seconds
+    while process.poll() is None:
+        if time.monotonic() > deadline:
+            return False
+        _pause(0.1)
+    return True
