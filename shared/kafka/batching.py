@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka.abc import ConsumerRebalanceListener
@@ -24,9 +24,8 @@ class BatchDispatching:
     batch_records: int
     new_batch: Callable[[], Batch] | None
     revoked: Callable[[], None]
-
-    async def _dispatch_record(self, topic: str, raw: Any, group_id: str) -> None:
-        raise NotImplementedError
+    _dispatch_record: Callable[[str, Any, str], Awaitable[None]]
+    """`Dispatcher._dispatch_record(topic, raw record, group id)`: one record alone."""
 
     def _subscribe_batch(
         self, broker: KafkaBroker, topic: str, prefix: str, group_id: str, options: dict[str, Any]
