@@ -9,7 +9,6 @@ mails in the Mailpit catcher (by recipient and subject).
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -35,17 +34,11 @@ from shared.settings import KafkaSettings
 from shared.topics import ALL_TOPICS, ONBOARDING_COMMANDS
 from tests.conftest import eventually
 from tests.integration.notifications.support import Mailpit
-from tests.servers import MailCatcher
+from tests.servers import MailCatcher, free_port
 
 START = datetime(2031, 3, 3, 8, 0, tzinfo=ZoneInfo("Europe/London"))
 """The e2e clock's first instant (a Monday); nothing reads today's date."""
 OPS = Actor(user_id="ops.e2e", roles=("vendor_operations",))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from deploy.demo.driver import run_id
 from deploy.demo.system import available_services, play
+from tests.servers import free_port
 
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def test_the_main_scenario_plays_through_kafka_against_separate_service_processes(
@@ -26,7 +19,7 @@ async def test_the_main_scenario_plays_through_kafka_against_separate_service_pr
     monkeypatch.setenv("PARTNEROPS_SMTP__HOST", mail_catcher.smtp_host)
     monkeypatch.setenv("PARTNEROPS_SMTP__PORT", str(mail_catcher.smtp_port))
     monkeypatch.setenv("PARTNEROPS_MAILPIT__URL", mail_catcher.url)
-    ports = {name: _free_port() for name in available_services()}
+    ports = {name: free_port() for name in available_services()}
     lines = await play(kafka_bootstrap, run_id(), tmp_path, ports, prefix=unique("e2e") + ".")
     assert any("port date" in line and "22 working days" in line for line in lines), lines
     assert any("late cancellation escalated" in line for line in lines), lines

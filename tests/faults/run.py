@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from tests.faults.eventlog import EventLog
 from tests.faults.generator import Flows, plan
 from tests.faults.probes import Prober
 from tests.faults.servers import PrivateServers, private_servers
+from tests.servers import free_port
 
 SERVICES = ("onboarding", "porting", "support", "notifications")
 INSTANCES = 2
@@ -98,12 +98,6 @@ class Publisher:
         await self.send_raw(PLATFORM_CLOCK.name, "clock", tick.to_json())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def run_faults(options: Options, say: Say = print) -> checker.Verdict:
     """Play the whole run; returns the checker's verdict (raises only when the set-up fails)."""
     state = options.state
@@ -137,7 +131,7 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
     try:
         for name in SERVICES:
             for i in range(INSTANCES):
-                instances.append(await start(name, i, _free_port()))
+                instances.append(await start(name, i, free_port()))
         for service in instances:
             await processes.wait_ready(service, timeout=180)
         await publisher.start()

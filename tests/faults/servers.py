@@ -12,21 +12,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.servers import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVERS_SH = ROOT / "deploy" / "local" / "servers.sh"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -43,7 +38,7 @@ class PrivateServers:
     @classmethod
     def allocate(cls, state: Path) -> PrivateServers:
         """Free ports chosen now (never the shared servers' defaults: those are taken)."""
-        return cls(state, *(_free_port() for _ in range(5)))
+        return cls(state, *(free_port() for _ in range(5)))
 
     def env(self) -> dict[str, str]:
         """The `servers.sh` settings that select this copy."""
