@@ -99,6 +99,8 @@ async def find(cli: Cli, kind: Kind, key: str, database: str | None) -> dict[str
     from pymongo import AsyncMongoClient
     from pymongo.errors import PyMongoError
 
+    from shared.store import EXISTING
+
     url = cli.settings.mongo.url.get_secret_value()
     name = database_of(kind.service, database)
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
@@ -106,7 +108,7 @@ async def find(cli: Cli, kind: Kind, key: str, database: str | None) -> dict[str
     )
     try:
         collection = client[name][kind.collection]
-        doc = await collection.find_one({"_id": key})
+        doc = await collection.find_one({"_id": key, **EXISTING})  # not a refusal record
         if doc is None and kind is TICKET and TICKET_NUMBER.match(key):
             doc = await collection.find_one({"state.ticket_number": key})  # a scan: rare
     except PyMongoError as error:

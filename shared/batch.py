@@ -202,7 +202,8 @@ class Batch:
         entry.stored = Stored(
             id=aggregate_id,
             version=(stored.version if stored else 0) + 1,
-            state=change.state,
+            state=change.state if change.state is not None else {},
+            exists=change.state is not None,
             handled=handled,
             timers=list(change.timers)
             if change.timers is not None

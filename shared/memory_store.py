@@ -40,6 +40,7 @@ class MemoryDocument:
     fingerprints: dict[str, str] = field(default_factory=dict)
     outbox: list[Document] = field(default_factory=list)
     correlation_id: str | None = None
+    exists: bool = True  # False: a refusal record, its state `{}` (`Stored.exists`)
 
 
 class InMemoryAggregateStore(AggregateStore):
@@ -69,6 +70,7 @@ class InMemoryAggregateStore(AggregateStore):
             timers=list(doc.timers),
             correlation_id=doc.correlation_id,
             fingerprints=dict(doc.fingerprints),
+            exists=doc.exists,
         )
 
     async def save(
@@ -103,7 +105,8 @@ class InMemoryAggregateStore(AggregateStore):
         )
         self.documents[aggregate_id] = MemoryDocument(
             version=expected_version + 1,
-            state=escape_keys(copy.deepcopy(change.state)),
+            state=escape_keys(copy.deepcopy(change.state or {})),
+            exists=change.state is not None,
             handled=handled,
             timers=timers,
             fingerprints={k: v for k, v in digests.items() if k in set(handled)},
@@ -130,6 +133,7 @@ class InMemoryAggregateStore(AggregateStore):
             self.documents[w.stored.id] = MemoryDocument(
                 version=w.stored.version,
                 state=escape_keys(copy.deepcopy(w.stored.state)),
+                exists=w.stored.exists,
                 handled=list(w.stored.handled),
                 timers=list(w.stored.timers),
                 fingerprints=dict(w.stored.fingerprints),

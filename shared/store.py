@@ -52,6 +52,7 @@ from shared.mongo import Document
 from shared.tracking import CommandIdReused, fingerprint
 
 __all__ = [
+    "EXISTING",
     "KEEP_HANDLED",
     "AggregateStore",
     "Applied",
@@ -123,6 +124,10 @@ class Stored:
     timers: list[Timer]
     correlation_id: str | None = None
     fingerprints: dict[str, str] = field(default_factory=dict)
+    exists: bool = True
+    """False for a *refusal record*: no aggregate (its `state` is `{}`, stored as null),
+    only the tracking ids of commands refused before it was created, so a redelivered
+    refusal is told again instead of decided afresh (`shared.usecase`)."""
 
     def has_handled(self, message_id: str, fingerprint: str | None = None) -> bool:
         """Whether the message with this id already changed this document.
@@ -140,9 +145,12 @@ class Stored:
 
 @dataclass
 class Change:
-    """What a use case wants stored: new state, events to publish, the timers now pending."""
+    """What a use case wants stored: new state, events to publish, the timers now pending.
 
-    state: Document
+    `state` None stores a refusal record (see `Stored.exists`): nothing but the tracking id
+    and the refusal in the outbox."""
+
+    state: Document | None
     events: Sequence[Outgoing] = ()
     timers: Sequence[Timer] | None = None  # None: leave the pending timers as they are
     correlation_id: str | None = None  # the flow the aggregate belongs to (kept once set)
@@ -248,7 +256,7 @@ class AggregateStore:
             else [t.to_doc() for t in (previous.timers if previous else [])]
         )
         fields: Document = {
-            "state": escape_keys(change.state),
+            "state": None if change.state is None else escape_keys(change.state),
             "version": expected_version + 1,
             "handled": handled,
             "fingerprints": [{"id": k, "digest": v} for k, v in digests.items() if k in kept],
@@ -336,7 +344,7 @@ class AggregateStore:
         stored = write.stored
         timers = [t.to_doc() for t in stored.timers]
         fields: Document = {
-            "state": escape_keys(stored.state),
+            "state": escape_keys(stored.state) if stored.exists else None,
             "version": stored.version,
             "handled": stored.handled,
             "fingerprints": [{"id": k, "digest": v} for k, v in stored.fingerprints.items()],
@@ -402,6 +410,10 @@ class AggregateStore:
         raise ConcurrencyConflict(f"{self.name}/{aggregate_id}: too many concurrent writers")
 
 
+EXISTING: Document = {"state": {"$ne": None}}
+"""The filter that leaves refusal records out of a query over aggregates (`Stored.exists`)."""
+
+
 def _stored(doc: Document) -> Stored:
     return Stored(
         id=doc["_id"],
@@ -411,4 +423,5 @@ def _stored(doc: Document) -> Stored:
         timers=[Timer.from_doc(t) for t in doc.get("timers") or []],
         correlation_id=doc.get("correlation_id"),
         fingerprints={f["id"]: f["digest"] for f in doc.get("fingerprints") or []},
+        exists="state" not in doc or doc["state"] is not None,
     )

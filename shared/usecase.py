@@ -14,8 +14,11 @@ module does everything around the domain call, once, for every service:
   version the change creates, the position and the type, so a retried decision publishes
   the same ids and consumers drop the duplicates;
 * **one refusal shape**: a domain `Refused` becomes the aggregate's `…action_refused`
-  event (`shared.contracts.common.ActionRefused`), stored with the aggregate when it exists
-  (so it is told exactly once), else published at once under a deterministic id;
+  event (`shared.contracts.common.ActionRefused`) under a deterministic id, stored in the
+  aggregate's outbox with the command's tracking id — when the aggregate does not exist
+  yet, in a *refusal record* under its id (`shared.store.Stored.exists`) — so a
+  redelivered command is told the same refusal again, never decided afresh on facts that
+  changed meanwhile (a refused opening is not opened by its redelivery);
 * the outgoing events are published right after the write (the outbox relay).
 
 A service describes each aggregate type once (`Repository`) and maps its domain events
@@ -199,7 +202,7 @@ class UseCases:
     async def load(self, repo: Repository[A], aggregate_id: str) -> A | None:
         """The aggregate, or None when it does not exist."""
         stored = await self._stored(repo.collection, aggregate_id)
-        return None if stored is None else repo.load(stored.state)
+        return None if stored is None or not stored.exists else repo.load(stored.state)
 
     async def require(self, repo: Repository[A], aggregate_id: str) -> A:
         """The aggregate; a message naming one that does not exist is rejected
@@ -277,12 +280,11 @@ class UseCases:
         about: Mapping[str, Any] | None = None,
     ) -> Outcome:
         outcome = [Outcome.UNCHANGED]
-        stray: list[Envelope] = []
 
         def step(stored: Stored | None) -> Change | None:
             outcome[0] = Outcome.UNCHANGED
-            stray.clear()
-            aggregate = None if stored is None else repo.load(stored.state)
+            existing = stored is not None and stored.exists
+            aggregate = repo.load(stored.state) if stored is not None and existing else None
             correlation = (stored.correlation_id if stored else None) or (
                 cause.correlation if cause else None
             )
@@ -295,10 +297,9 @@ class UseCases:
                 else:
                     outcome[0] = Outcome.REFUSED
                     refusal = self._refusal(repo, aggregate_id, aggregate, cause, error, now, about)
-                    if stored is None:
-                        stray.append(refusal)
-                        return None
-                    return Change(stored.state, [Outgoing(self.events_topic, refusal)], None)
+                    # No aggregate yet: a refusal record keeps the tracking id (`Change`).
+                    state = stored.state if stored is not None and existing else None
+                    return Change(state, [Outgoing(self.events_topic, refusal)], None)
             if decision is None:
                 return None
             outcome[0] = Outcome.APPLIED
@@ -318,8 +319,6 @@ class UseCases:
         if unit is not None and isinstance(store, AggregateStore):
             # The batch path: decided in memory, written, published and cleared per batch.
             applied = await unit.apply(store, aggregate_id, message_id, step, bound)
-            for envelope in stray:
-                unit.publish_later(self.events_topic, envelope)
             return (
                 outcome[0]
                 if applied.changed or outcome[0] is Outcome.REFUSED
@@ -336,8 +335,6 @@ class UseCases:
         elif not applied.changed:
             # A redelivery may find events that a crash left unpublished: send them now.
             await self.outbox.flush(repo.collection, aggregate_id)
-        for envelope in stray:
-            await self.publish(self.events_topic, envelope)
         return outcome[0]
 
     def _outgoing(

@@ -130,3 +130,16 @@ class StoreContract:
         with pytest.raises(CommandIdReused):
             await store.apply("a10", "m1", lambda s: Change({"n": 3}), "digest-b")
         assert (await store.load("a10")).state == {"n": 1}
+
+    async def test_a_refusal_record_keeps_the_id_and_the_event_but_no_aggregate(self, store):
+        refusal = _event("a11", "refused")
+        recorded = await store.apply("a11", "m1", lambda s: Change(None, [refusal]), "digest-a")
+        assert recorded.changed and [e["id"] for e in recorded.outbox] == [refusal.envelope.id]
+        record = await store.load("a11")
+        assert record is not None and not record.exists and record.handled == ["m1"]
+        # the same message again is a duplicate; another creates the aggregate over it
+        assert not (await store.apply("a11", "m1", lambda s: Change({"n": 1}), "digest-a")).changed
+        await store.apply("a11", "m2", lambda s: Change({"n": 1}))
+        created = await store.load("a11")
+        assert created.exists and created.state == {"n": 1} and created.version == 2
+        assert created.handled == ["m1", "m2"]

@@ -28,6 +28,7 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
+from shared.store import EXISTING
 from tests.faults.chaos import Fault
 from tests.faults.eventlog import EventLog
 from tests.faults.generator import Flows
@@ -112,7 +113,7 @@ async def check_aggregates(
             wanted = {e.subject for e in flows.expectations if e.type == type_ and e.subject}
             stored = {
                 str(doc["_id"])
-                async for doc in client[databases[service]][collection].find({}, {"_id": 1})
+                async for doc in client[databases[service]][collection].find(EXISTING, {"_id": 1})
             }
             verdict.aggregates_expected += len(wanted)
             verdict.aggregates_lost += [f"{collection} {i}" for i in sorted(wanted - stored)]

@@ -45,6 +45,7 @@ from shared.events import Envelope, Payload
 from shared.ids import new_id
 from shared.lag import LagMonitor
 from shared.settings import ServiceSettings, SmtpSettings
+from shared.store import EXISTING
 from shared.topics import BY_NAME, TopicKind
 from tests.conftest import eventually
 from tests.fakes import TEST_DEVICE_KEYS
@@ -158,9 +159,11 @@ def refused_locally(record: FuzzRecord, topic: str, models: dict[str, type[Paylo
 
 async def snapshot(db: Any) -> dict[str, list[Any]]:
     """Every document of every collection (an empty collection is no change: the server
-    may create one when it is first read)."""
+    may create one when it is first read), but refusal records: a refused command naming
+    an aggregate that does not exist leaves one (`shared.store.Stored.exists`), the record
+    of the answer given, not a change."""
     collections = {
-        name: [doc async for doc in db[name].find({}).sort("_id", 1)]
+        name: [doc async for doc in db[name].find(EXISTING).sort("_id", 1)]
         for name in sorted(await db.list_collection_names())
     }
     return {name: docs for name, docs in collections.items() if docs}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -12,9 +13,19 @@ from shared.batch import Batch, RedoLater
 from shared.errors import EventTooLarge
 from shared.events import Envelope
 from shared.memory_store import InMemoryAggregateStore
+from shared.refusals import Reason
 from shared.store import Change, Write
-from shared.usecase import Outcome, UseCases
-from tests.unit.test_shared_usecase import COUNTERS, BumpedV1, command, run, world
+from shared.usecase import Decision, Outcome, UseCases
+from tests.unit.test_shared_usecase import (
+    COUNTERS,
+    Bumped,
+    BumpedV1,
+    Counter,
+    OverLimit,
+    command,
+    run,
+    world,
+)
 
 pytestmark = pytest.mark.unit
 __all__ = ["world"]  # the fixture, shared with the per-message tests
@@ -218,3 +229,25 @@ async def test_the_next_batch_starts_from_memory_and_forgets_what_others_wrote(w
     await in_batch(unit, 0, use_cases, command("c1", "c"), "c1")
     await unit.write()
     assert store.loads == 2 and store.documents["c1"].state["value"] == 6
+
+
+async def test_a_refused_creation_is_recorded_in_the_batch_and_told_once(world):
+    use_cases, store = counting_world(world)
+    sent = Sent()
+
+    def refuse(counter: Counter | None, now: datetime) -> Any:
+        raise OverLimit("no", reasons=[Reason("over_limit", "no")])
+
+    def create(counter: Counter | None, now: datetime) -> Any:
+        return Decision(Counter("c9", 1), [Bumped("c9", 1)])
+
+    cause = command("c9")
+    for decide, expected in ((refuse, Outcome.REFUSED), (create, Outcome.UNCHANGED)):
+        unit = Batch(sent)  # a redelivery comes in a later batch
+        with batch.running(unit, 0):
+            assert await use_cases.handle(COUNTERS, "c9", cause, decide) is expected
+        assert await unit.write() == set()
+        await unit.publish()
+    assert [e.type for _, e in sent.records] == ["tests.counter.action_refused"]
+    assert not store.documents["c9"].exists
+    assert await use_cases.load(COUNTERS, "c9") is None

@@ -225,17 +225,27 @@ async def test_an_access_refusal_does_not_name_the_partner_the_aggregate_belongs
     assert (refusal["code"], refusal["partner_id"], refusal["status"]) == (code, told, "at 1")
 
 
-async def test_a_refusal_with_no_aggregate_is_published_at_once_under_a_derived_id(world):
-    use_cases, store, _, direct = world
+async def test_a_refusal_with_no_aggregate_is_recorded_and_told_once(world):
+    use_cases, store, outbox, direct = world
 
     def refuse(counter: Counter | None, now: datetime) -> Decision[Counter]:
         raise OverLimit("no", reasons=[Reason("over_limit", "no")])
 
+    def create(counter: Counter | None, now: datetime) -> Decision[Counter]:
+        return Decision(Counter("c2", 1), [Bumped("c2", 1)])
+
     cause = command("c2")
-    for _ in range(2):
-        assert await use_cases.handle(COUNTERS, "c2", cause, refuse) is Outcome.REFUSED
-    assert len(direct) == 2 and direct[0].id == direct[1].id
-    assert await store.load("c2") is None
+    assert await use_cases.handle(COUNTERS, "c2", cause, refuse) is Outcome.REFUSED
+    # the same message again, when it would now be allowed: the refusal stands
+    assert await use_cases.handle(COUNTERS, "c2", cause, create) is Outcome.UNCHANGED
+    refusals = [e for e in outbox.published if "action_refused" in e["body"]]
+    assert len(refusals) == 1 and not direct
+    assert await use_cases.load(COUNTERS, "c2") is None
+    record = await store.load("c2")
+    assert record is not None and not record.exists
+    # another command may still create it
+    assert await use_cases.handle(COUNTERS, "c2", command("c2", "r2"), create) is Outcome.APPLIED
+    assert await use_cases.load(COUNTERS, "c2") == Counter("c2", 1)
 
 
 async def test_a_message_naming_an_unknown_aggregate_is_rejected(world):

@@ -18,7 +18,7 @@ from services.notifications.domain.contacts import PartnerContacts
 from services.notifications.domain.customers import CustomerRecord
 from shared.memory_store import InMemoryAggregateStore
 from shared.mongo import Document
-from shared.store import unescape_keys
+from shared.store import EXISTING, unescape_keys
 
 
 class Directory(Protocol):
@@ -39,14 +39,14 @@ class MongoDirectory:
         self._repos = repos
 
     async def partners(self) -> list[PartnerContacts]:
-        found = self._db[CONTACTS].find({}, {"state": 1})
+        found = self._db[CONTACTS].find(EXISTING, {"state": 1})
         return [self._repos.contacts.load(unescape_keys(doc["state"])) async for doc in found]
 
     async def customers(self, customer_ids: Iterable[str]) -> list[CustomerRecord]:
         ids = sorted(set(customer_ids))
         if not ids:
             return []
-        found = self._db[CUSTOMERS].find({"_id": {"$in": ids}}, {"state": 1})
+        found = self._db[CUSTOMERS].find({"_id": {"$in": ids}, **EXISTING}, {"state": 1})
         return [self._repos.customers.load(unescape_keys(doc["state"])) async for doc in found]
 
 
@@ -61,7 +61,7 @@ class MemoryDirectory:
         store = self._stores.get(collection)
         if store is None:
             return {}
-        return {k: unescape_keys(d.state) for k, d in store.documents.items()}
+        return {k: unescape_keys(d.state) for k, d in store.documents.items() if d.exists}
 
     async def partners(self) -> list[PartnerContacts]:
         return [self._repos.contacts.load(s) for s in self._states(CONTACTS).values()]

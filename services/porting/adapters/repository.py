@@ -11,7 +11,7 @@ from services.porting.domain.model import PortRequest
 from services.porting.domain.policy import PortingRules
 from shared.contracts.porting import PortActionRefusedV1
 from shared.mongo import Document
-from shared.store import Timer, unescape_keys
+from shared.store import EXISTING, Timer, unescape_keys
 from shared.usecase import Repository
 
 PORTS = "ports"
@@ -53,7 +53,7 @@ def ports_holding(ports: AsyncCollection[Document]) -> OwnersHolding:
 
     async def holding(port_ids: set[str]) -> set[str]:
         found: set[str] = set()
-        async for doc in ports.find({"_id": {"$in": sorted(port_ids)}}, {"state": 1}):
+        async for doc in ports.find({"_id": {"$in": sorted(port_ids)}, **EXISTING}, {"state": 1}):
             if load_port(unescape_keys(doc["state"])).may_hold_numbers:
                 found.add(str(doc["_id"]))
         return found

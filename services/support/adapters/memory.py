@@ -43,7 +43,7 @@ class MemoryDirectory:
         store = self._stores.get(collection)
         if store is None:
             return []
-        return [unescape_keys(doc.state) for doc in store.documents.values()]
+        return [unescape_keys(doc.state) for doc in store.documents.values() if doc.exists]
 
     async def tenants_with_id(self, tenant_id: str) -> list[TenantRecord]:
         records = [loader(TenantRecord)(state) for state in self._states(TENANTS)]

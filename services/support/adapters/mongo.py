@@ -23,7 +23,7 @@ from services.support.domain.tenants import TenantRecord
 from services.support.domain.ticket import Ticket
 from shared.errors import Transient
 from shared.mongo import Document, IndexSpec
-from shared.store import unescape_keys
+from shared.store import EXISTING, unescape_keys
 
 INDEXES = [
     IndexSpec(TENANTS, [("state.tenant_id.value", 1)]),
@@ -105,13 +105,13 @@ class MongoDirectory:
         return [r for r in records if r.belongs_to(partner_id)]
 
     async def partner(self, partner_id: str) -> PartnerRecord | None:
-        doc = await self._db[PARTNERS].find_one({"_id": partner_id})
+        doc = await self._db[PARTNERS].find_one({"_id": partner_id, **EXISTING})
         return None if doc is None else loader(PartnerRecord)(_state(doc))
 
     async def tickets(
         self, partner_id: str | None, opened_by: str | None, limit: int
     ) -> list[Ticket]:
-        query: Document = {}
+        query: Document = dict(EXISTING)  # not refusal records
         if partner_id is not None:
             query["state.partner_id"] = partner_id
         if opened_by is not None:

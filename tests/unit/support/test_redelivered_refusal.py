@@ -5,9 +5,9 @@ refused `unknown_tenant` (support had not read onboarding's `tenant_assigned` ye
 group was rebalancing after a kill); the refusal was published but the offset not
 committed, so the command came again 3.6 s later, after the tenant had arrived, and opened
 a ticket — while the partner, told "refused", had already opened another under a new
-request id. A refusal of a not-yet-existing aggregate stores nothing (`shared.usecase`,
-"published at once"), so a redelivery is decided afresh. Open: strict xfail until the core
-records such a refusal under the command's tracking id.
+request id. A refusal of a not-yet-existing aggregate stored nothing then, so a redelivery
+was decided afresh; now the core keeps it in a refusal record under the aggregate's id
+(`shared.usecase`, `shared.store.Stored.exists`) and tells the same refusal again.
 """
 
 from __future__ import annotations
@@ -20,10 +20,6 @@ from tests.unit.support.world import World, open_command, seed_tenant
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open defect: a refusal before creation is not recorded; a redelivery re-decides",
-)
 async def test_a_redelivered_refused_opening_does_not_open_once_the_tenant_is_known():
     world = World()
     command = open_command("customer-87-ticket-0")
@@ -36,5 +32,8 @@ async def test_a_redelivered_refused_opening_does_not_open_once_the_tenant_is_kn
     await tickets.open_ticket(world.support, cause, command)  # the same message, redelivered
 
     assert world.published("support.ticket.opened") == []
-    assert not world.stores["support_tickets"].documents
+    # no ticket: only the refusal record, which keeps the command's tracking id
+    [record] = world.stores["support_tickets"].documents.values()
+    assert not record.exists
+    assert await world.uc.load(world.support.tickets, refused.data["ticket_id"]) is None
     assert {e.id for e in world.published("support.ticket.action_refused")} == {refused.id}
