@@ -11,6 +11,7 @@ import pytest
 
 from services.support.app import NAME, wire
 from services.support.settings import SupportSettings
+from shared.store import EXISTING
 from shared.topics import SUPPORT_COMMANDS, SUPPORT_EVENTS
 from tests.integration.bus import Bus, running_service
 from tests.integration.support.steps import (
@@ -80,7 +81,7 @@ async def test_two_instances_breach_once_and_escalate_once_per_level(bus, mongo_
     assert len(types(events, "support.ticket.response_breached")) == 1
     escalated = types(events, "support.ticket.escalated")
     assert [e.data["level"] for e in escalated] == [1, 2, 3]
-    assert await mongo_db["support_tickets"].count_documents({}) == 1 + MORE
+    assert await mongo_db["support_tickets"].count_documents(EXISTING) == 1 + MORE
 
 
 async def test_bad_tickets_are_refused_with_reasons_and_nothing_is_stored(bus, mongo_url, mongo_db):
@@ -117,5 +118,7 @@ async def test_bad_tickets_are_refused_with_reasons_and_nothing_is_stored(bus, m
     assert by_request["steal"]["code"] == "forbidden"
     assert {x["field"] for x in rejected.data["reasons"]} >= {"tenant_id"}
     assert dict(parked[0].headers)["x-dlq-error-code"] == b"invalid_data"
-    assert await mongo_db["support_tickets"].count_documents({}) == 1
+    # one ticket; the refused openings left only refusal records (their tracking ids)
+    assert await mongo_db["support_tickets"].count_documents(EXISTING) == 1
+    assert await mongo_db["support_tickets"].count_documents({"state": None}) == 3
     assert opened.data["ticket_number"] == "NA00000001"
