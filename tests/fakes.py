@@ -225,7 +225,7 @@ class Harness:
     def __init__(self, now: datetime, **settings: Any) -> None:
         settings.setdefault("device_secret_keys", TEST_DEVICE_KEYS)
         self.ctx = FakeContext(now, OnboardingSettings(**settings))
-        self.deps = Deps(cast(ServiceContext, self.ctx), self.ctx.settings)
+        self.deps = Deps.over(cast(ServiceContext, self.ctx), self.ctx.settings)
 
     @property
     def clock(self) -> FixedClock:
