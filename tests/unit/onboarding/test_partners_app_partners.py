@@ -73,7 +73,7 @@ async def test_a_partner_user_may_not_register_partners_and_is_told_so():
     assert refused.data["code"] == "forbidden"
     assert refused.data["reasons"][0]["code"] == "forbidden"
     assert refused.data["partner_id"] == "P-X"
-    assert not h.ctx.collection(PARTNERS).docs
+    assert not h.docs(PARTNERS)
 
 
 async def test_a_reseller_without_distributor_is_refused_with_every_reason():
