@@ -182,7 +182,7 @@ async def test_booking_licences_of_an_unknown_customer_is_rejected():
 
 
 async def stored_request(h: Harness, request_id: str, state: dict[str, Any]) -> None:
-    """An activation request stored as it stands (through the store port, version 1)."""
+    """An activation request stored as it stands (through the store port)."""
     store = h.store(ACTIVATION_REQUESTS)
     assert (await store.apply(request_id, "seed", lambda _: Change(state))).changed
 
