@@ -1,9 +1,15 @@
-"""In-memory stand-ins for fast use-case tests: the real `AggregateStore` over a
-dictionary-backed collection (equality and `$ne` queries on dotted paths, `$set`/`$push`
-updates, unique `_id`), a fixed clock, and a publisher that keeps what it is given.
+"""Stand-ins for fast tests.
 
-`Harness` drives use cases as the dispatcher would: one envelope per command, the same
-envelope again when a test redelivers it; the outbox is "relayed" into `ctx.published`.
+`Harness` runs onboarding's use cases on the in-memory aggregate store
+(`shared.memory_store`) and onboarding's in-memory read and claim ports
+(`services.onboarding.adapters.memory_ports`), with a fixed clock: no database and no
+imitation of its driver. It drives use cases as the dispatcher would (one envelope per
+command, the same envelope again when a test redelivers it); what the outbox relays and
+what is published at once lands in `published`.
+
+`FakeDb`/`FakeCollection` (a dictionary-backed collection: equality and `$ne` queries on
+dotted paths, `$set`/`$push` updates, unique `_id`) remain only for the tests of the
+Mongo store itself (`tests/unit/test_shared_store_*`).
 """
 
 from __future__ import annotations
@@ -13,16 +19,28 @@ import copy
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from services.onboarding.adapters.admin_group_documents import GROUP_ID_CLAIMS, USER_ID_CLAIMS
+from services.onboarding.adapters.memory_ports import (
+    InMemoryDirectoryReads,
+    InMemoryGroupNumberClaims,
+    InMemoryTenantReads,
+    InMemoryUniqueClaims,
+    in_memory_claims,
+)
+from services.onboarding.adapters.number_claims import NUMBER_GROUP_CLAIMS
+from services.onboarding.adapters.read_models import REPORTING_USERNAME_CLAIMS
+from services.onboarding.application.common.core import payloads
 from services.onboarding.application.deps import Deps
 from services.onboarding.settings import OnboardingSettings
 from shared.clock import FixedClock
 from shared.events import Envelope, Payload, new_event
-from shared.runtime import ServiceContext
-from shared.store import AggregateStore, Decide
+from shared.memory_store import InMemoryAggregateStore, MemoryDocument
+from shared.store import unescape_keys
+from shared.topics import ONBOARDING_EVENTS
 from shared.usecase import UseCases
 
 TEST_DEVICE_KEYS = {"test-1": base64.b64encode(b"test-only-device-key-32-bytes!!!").decode()}
@@ -143,93 +161,114 @@ class FakeDb:
         return self.collections.setdefault(name, FakeCollection(name))
 
 
-class FakePublisher:
-    def __init__(self, sink: list[Envelope]) -> None:
-        self.sink = sink
+class MemoryRelay:
+    """What the outbox relay does, over the in-memory stores: publish, then clear."""
 
-    async def publish(self, topic: str, envelope: Envelope, key: str | None = None) -> None:
-        self.sink.append(envelope)
-
-
-class FakeContext:
-    """The parts of `ServiceContext` the use cases touch."""
-
-    def __init__(self, now: datetime, settings: OnboardingSettings) -> None:
-        self.settings = settings
-        self.clock = FixedClock(now)
-        self.db = FakeDb()
-        self.published: list[Envelope] = []
-        self.publisher = FakePublisher(self.published)
-
-    def collection(self, name: str) -> FakeCollection:
-        return self.db[name]
-
-    def store(self, name: str) -> AggregateStore:
-        return AggregateStore(cast(Any, self.db[name]))
-
-    async def apply(
-        self,
-        collection: str,
-        aggregate_id: str,
-        message_id: str,
-        decide: Decide,
-        *,
-        fingerprint: str | None = None,
-    ) -> bool:
-        store = self.store(collection)
-        changed = (await store.apply(aggregate_id, message_id, decide, fingerprint)).changed
-        doc = self.db[collection].docs.get(aggregate_id)
-        if doc is not None:  # what the outbox relay does
-            self.published.extend(Envelope.from_json(e["body"]) for e in doc.get("outbox", []))
-            doc["outbox"] = []
-        return changed
-
-    def use_cases(self, events_topic: str, payloads: Any) -> UseCases:
-        """The use-case core over the same documents (`ServiceContext.use_cases`)."""
-        return UseCases(
-            service="onboarding",
-            events_topic=events_topic,
-            clock=self.clock,
-            stores=self.store,
-            outbox=FakeOutbox(self),
-            publish=self.publisher.publish,
-            payloads=payloads,
-        )
-
-
-class FakeOutbox:
-    """What the outbox relay does, over the fake documents: publish, then clear."""
-
-    def __init__(self, ctx: FakeContext) -> None:
-        self.ctx = ctx
+    def __init__(self, harness: Harness) -> None:
+        self.harness = harness
 
     async def publish_written(
         self, collection: str, doc_id: str, entries: list[dict[str, Any]]
     ) -> None:
-        self.ctx.published.extend(Envelope.from_json(e["body"]) for e in entries)
-        doc = self.ctx.db[collection].docs.get(doc_id)
+        self.harness.published.extend(Envelope.from_json(e["body"]) for e in entries)
+        doc = self.harness.store(collection).documents.get(doc_id)
         if doc is not None:
             ids = {e["id"] for e in entries}
-            doc["outbox"] = [e for e in doc.get("outbox", []) if e["id"] not in ids]
+            doc.outbox = [e for e in doc.outbox if e["id"] not in ids]
 
     async def flush(self, collection: str, doc_id: str) -> int:
-        doc = self.ctx.db[collection].docs.get(doc_id)
-        pending = list(doc.get("outbox", [])) if doc else []
+        doc = self.harness.store(collection).documents.get(doc_id)
+        pending = list(doc.outbox) if doc else []
         await self.publish_written(collection, doc_id, pending)
         return len(pending)
 
 
+def _claim_docs(claims: InMemoryUniqueClaims) -> dict[str, dict[str, Any]]:
+    return {
+        key: {"_id": key, "owner": owner, "partner_id": partner_id}
+        for key, (owner, partner_id) in claims.claims.items()
+    }
+
+
 class Harness:
-    """Deps over the fakes, plus helpers to send messages and read the outcome."""
+    """Onboarding's `Deps` over the in-memory store and ports, plus helpers to send
+    messages and read what was published and stored."""
 
     def __init__(self, now: datetime, **settings: Any) -> None:
         settings.setdefault("device_secret_keys", TEST_DEVICE_KEYS)
-        self.ctx = FakeContext(now, OnboardingSettings(**settings))
-        self.deps = Deps(cast(ServiceContext, self.ctx), self.ctx.settings)
+        self.settings = OnboardingSettings(**settings)
+        self.clock = FixedClock(now)
+        self.stores: dict[str, InMemoryAggregateStore] = {}
+        self.published: list[Envelope] = []
+        self.claims = in_memory_claims()
 
-    @property
-    def clock(self) -> FixedClock:
-        return self.ctx.clock
+        async def publish(topic: str, envelope: Envelope) -> None:
+            self.published.append(envelope)
+
+        uc = UseCases(
+            service="onboarding",
+            events_topic=ONBOARDING_EVENTS.name,
+            clock=self.clock,
+            stores=self.store,
+            outbox=MemoryRelay(self),
+            publish=publish,
+            payloads=payloads,
+        )
+        self.deps = Deps(
+            uc=uc,
+            settings=self.settings,
+            tenants=InMemoryTenantReads(self.store),
+            directory=InMemoryDirectoryReads(self.store),
+            claims=self.claims,
+        )
+
+    def store(self, collection: str) -> InMemoryAggregateStore:
+        """The in-memory aggregate store of `collection`."""
+        return self.stores.setdefault(collection, InMemoryAggregateStore(collection))
+
+    def _unique_claims(self) -> dict[str, InMemoryUniqueClaims]:
+        claims = {
+            GROUP_ID_CLAIMS: self.claims.group_ids,
+            USER_ID_CLAIMS: self.claims.user_ids,
+            REPORTING_USERNAME_CLAIMS: self.claims.reporting_usernames,
+        }
+        return {k: v for k, v in claims.items() if isinstance(v, InMemoryUniqueClaims)}
+
+    def docs(self, collection: str) -> dict[str, dict[str, Any]]:
+        """What is stored in `collection`, document by document (a copy, as Mongo would
+        hold it: `state`, `version`, `handled`, `timers`, `outbox`; or a claim)."""
+        unique = self._unique_claims()
+        if collection in unique:
+            return _claim_docs(unique[collection])
+        numbers = self.claims.numbers
+        if collection == NUMBER_GROUP_CLAIMS and isinstance(numbers, InMemoryGroupNumberClaims):
+            return {
+                n: {"_id": n, "group_id": c.group_id, "partner_id": c.partner_id, "epoch": c.epoch}
+                for n, c in numbers.held.items()
+            }
+        return {
+            aggregate_id: _doc(aggregate_id, doc)
+            for aggregate_id, doc in self.store(collection).documents.items()
+        }
+
+    def state(self, collection: str, aggregate_id: str) -> dict[str, Any]:
+        """The stored state of one aggregate."""
+        return self.docs(collection)[aggregate_id]["state"]
+
+    def snapshot(self) -> Any:
+        """Everything stored and claimed (for `restore`)."""
+        return copy.deepcopy((self.stores, self.claims))
+
+    def restore(self, snapshot: Any) -> None:
+        """Back to what `snapshot` saw; nothing published."""
+        stores, claims = copy.deepcopy(snapshot)
+        self.stores.clear()
+        self.stores.update(stores)
+        for name in ("group_ids", "user_ids", "reporting_usernames"):
+            kept, current = getattr(claims, name), getattr(self.claims, name)
+            current.claims = kept.claims
+        self.claims.numbers.held = claims.numbers.held  # type: ignore[attr-defined]
+        self.published.clear()
 
     def envelope(self, payload: Payload, subject: str = "x") -> Envelope:
         return new_event(payload, source="/tests", now=self.clock.now(), subject=subject)
@@ -243,10 +282,10 @@ class Harness:
         return envelope
 
     def types(self) -> list[str]:
-        return [e.type for e in self.ctx.published]
+        return [e.type for e in self.published]
 
     def of_type(self, event_type: str) -> list[Envelope]:
-        return [e for e in self.ctx.published if e.type == event_type]
+        return [e for e in self.published if e.type == event_type]
 
     def one(self, event_type: str) -> Envelope:
         found = self.of_type(event_type)
@@ -257,3 +296,17 @@ class Harness:
         found = self.of_type(event_type)
         assert found, f"no {event_type} in {self.types()}"
         return found[-1]
+
+
+def _doc(aggregate_id: str, doc: MemoryDocument) -> dict[str, Any]:
+    return copy.deepcopy(
+        {
+            "_id": aggregate_id,
+            "version": doc.version,
+            "state": unescape_keys(doc.state) if doc.exists else None,  # a refusal record
+            "handled": list(doc.handled),
+            "timers": [t.to_doc() for t in doc.timers],
+            "outbox": list(doc.outbox),
+            "correlation_id": doc.correlation_id,
+        }
+    )

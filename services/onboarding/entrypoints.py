@@ -182,7 +182,7 @@ def wire(ctx: ServiceContext) -> None:
         # Only the event catalogue wires with plain settings, to read the subscriptions;
         # it never handles a message, so the demonstration key ring does for it.
         settings = OnboardingSettings(demo_clock=True)
-    deps = Deps(ctx, settings)
+    deps = Deps.over(ctx, settings)
     for topic, model, use_case in ROUTES:
         ctx.dispatcher.on(topic, model)(functools.partial(use_case, deps))
     ctx.on_timer(PARTNERS, functools.partial(provider.on_timer, deps))

@@ -56,8 +56,8 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
 class GroupNumberClaims:
     """The platform-wide claims of numbers by groups (see the module doc)."""
 
-    def __init__(self, collection: AsyncCollection[Document]) -> None:
-        self._col = collection
+    def __init__(self, collection: AsyncCollection[Document] | None) -> None:
+        self._col = collection  # None: an in-memory twin (`adapters.memory_ports`)
 
     async def claim(
         self, group_id: str, partner_id: str, numbers: Iterable[str], holding: Holding
@@ -90,6 +90,7 @@ class GroupNumberClaims:
         return held | set(pending)
 
     async def _insert_new(self, group_id: str, partner_id: str, numbers: Sequence[str]) -> None:
+        assert self._col is not None
         for chunk in _chunks(numbers):
             docs = [
                 {"_id": n, "group_id": group_id, "partner_id": partner_id, "epoch": 0}
@@ -104,6 +105,7 @@ class GroupNumberClaims:
 
     async def _swap(self, claims: list[NumberClaim], group_id: str, partner_id: str) -> None:
         """Compare-and-swap each claim on (owner, epoch) to this group at epoch + 1."""
+        assert self._col is not None
         operations = [
             UpdateOne(
                 {"_id": c.number, "group_id": c.group_id, "epoch": c.epoch},
@@ -116,6 +118,7 @@ class GroupNumberClaims:
 
     async def claims(self, numbers: Iterable[str]) -> dict[str, NumberClaim]:
         """The current claims on `numbers` (bulk reads)."""
+        assert self._col is not None
         found: dict[str, NumberClaim] = {}
         for chunk in _chunks(sorted(set(numbers))):
             async for doc in self._col.find({"_id": {"$in": list(chunk)}}):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from services.onboarding.adapters.read_models import Claims, DirectoryReads, TenantReads
@@ -12,29 +12,30 @@ from shared.runtime import ServiceContext
 from shared.topics import ONBOARDING_EVENTS
 from shared.usecase import UseCases
 
-SOURCE = "/onboarding"
 
-
-@dataclass
+@dataclass(frozen=True)
 class Deps:
     """The use-case core (`uc`: stores, outbox, publish, clock), the settings, and the
-    narrow read and claim ports built over the service's database: use cases query
-    through `tenants`, `directory` and `claims`, never through a database handle.
+    narrow read and claim ports over the service's database: use cases query through
+    `tenants`, `directory` and `claims`, never through a database handle or the context."""
 
-    `ctx` is still here for the concepts not yet on the core (see `docs/DEVELOPING.md`)."""
-
-    ctx: ServiceContext
+    uc: UseCases
     settings: OnboardingSettings
-    uc: UseCases = field(init=False)
-    tenants: TenantReads = field(init=False)
-    directory: DirectoryReads = field(init=False)
-    claims: Claims = field(init=False)
+    tenants: TenantReads
+    directory: DirectoryReads
+    claims: Claims
 
-    def __post_init__(self) -> None:
-        self.uc = self.ctx.use_cases(ONBOARDING_EVENTS.name, payloads)
-        self.tenants = TenantReads(self.ctx.db)
-        self.directory = DirectoryReads(self.ctx.db)
-        self.claims = Claims.over(self.ctx.db)
+    @classmethod
+    def over(cls, ctx: ServiceContext, settings: OnboardingSettings) -> Deps:
+        """The ports over the context's stores and database (wiring only: the context
+        itself is not kept)."""
+        return cls(
+            uc=ctx.use_cases(ONBOARDING_EVENTS.name, payloads),
+            settings=settings,
+            tenants=TenantReads(ctx.db),
+            directory=DirectoryReads(ctx.db),
+            claims=Claims.over(ctx.db),
+        )
 
     def now(self) -> datetime:
         """The one clock."""

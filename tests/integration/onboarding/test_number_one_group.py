@@ -106,7 +106,7 @@ async def instance(mongo_url: str, database: str, seed: int) -> AsyncIterator[tu
     )
     ctx.relay = cast(Any, sink)
     try:
-        yield Deps(ctx, settings), sink
+        yield Deps.over(ctx, settings), sink
     finally:
         await client.close()
 
@@ -130,7 +130,7 @@ async def a_group(deps: Deps, side: str, group_id: str) -> None:
         partner_can_create_customers=True,
     )
     state = {"group": dump_group(group), "created_by": "test"}
-    await deps.ctx.apply(GROUPS, group_id, "create", lambda _: Change(state))
+    await deps.uc.stores(GROUPS).apply(group_id, "create", lambda _: Change(state))
 
 
 async def in_inventory(deps: Deps, side: str, numbers: list[str]) -> None:

@@ -26,7 +26,6 @@ tenant's admin.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -159,16 +158,14 @@ class Snapshot:
 
     def __init__(self, h: Harness) -> None:
         self.h = h
-        self.docs = {n: copy.deepcopy(col.docs) for n, col in h.ctx.db.collections.items()}
+        self.saved = h.snapshot()
 
     def restore(self) -> Harness:
-        for name, col in self.h.ctx.db.collections.items():
-            col.docs = copy.deepcopy(self.docs.get(name, {}))
-        self.h.ctx.published.clear()
+        self.h.restore(self.saved)
         return self.h
 
     def published(self) -> list[Envelope]:
-        return self.h.ctx.published
+        return self.h.published
 
 
 Build = Callable[[Actor, str], PartnerCommand]

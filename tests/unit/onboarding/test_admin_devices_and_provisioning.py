@@ -56,7 +56,7 @@ async def world() -> tuple[Harness, World]:
 
 
 def published_text(h: Harness) -> str:
-    return " ".join(e.model_dump_json() for e in h.ctx.published)
+    return " ".join(e.model_dump_json() for e in h.published)
 
 
 async def test_the_partner_sets_up_a_sip_device_on_behalf_and_the_password_stays_hidden():

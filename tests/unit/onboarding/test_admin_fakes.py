@@ -1,7 +1,7 @@
-"""In-memory stand-ins for the admin-side use cases: the real `AggregateStore` over a
-dictionary-backed collection (with the few queries the read models use), a fixed clock,
-and a publisher that keeps what it is given. `Harness` drives use cases like the
-dispatcher would: one envelope per command, redelivered when a test says so.
+"""The admin side's harness: the shared one (`tests.fakes.Harness`: the in-memory store and
+onboarding's in-memory read and claim ports, a fixed clock, what was published) with its
+default instant, and a small world built through the use cases. `Harness` drives use
+cases like the dispatcher would: one envelope per command, redelivered when a test says so.
 
 The tests in this module check the stand-ins themselves.
 """
@@ -33,12 +33,6 @@ class Harness(BaseHarness):
 
     def __init__(self, now: datetime = NOW, **settings: Any) -> None:
         super().__init__(now, **settings)
-
-    def docs(self, collection: str) -> dict[str, dict[str, Any]]:
-        return self.ctx.db[collection].docs
-
-    def state(self, collection: str, aggregate_id: str) -> dict[str, Any]:
-        return self.docs(collection)[aggregate_id]["state"]
 
 
 def actor(
@@ -237,7 +231,7 @@ class World:
 # -- the stand-ins themselves ------------------------------------------------------------------
 
 
-async def test_the_fake_store_records_a_message_once_and_relays_its_outbox():
+async def test_the_in_memory_store_records_a_message_once():
     h = Harness()
     calls = []
 
@@ -245,8 +239,8 @@ async def test_the_fake_store_records_a_message_once_and_relays_its_outbox():
         calls.append(stored)
         return Change({"n": 1})
 
-    assert await h.ctx.apply("things", "a", "m-1", decide) is True
-    assert await h.ctx.apply("things", "a", "m-1", decide) is False
+    assert (await h.store("things").apply("a", "m-1", decide)).changed is True
+    assert (await h.store("things").apply("a", "m-1", decide)).changed is False
     assert len(calls) == 1
     assert h.state("things", "a") == {"n": 1}
 

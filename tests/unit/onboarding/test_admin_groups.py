@@ -218,7 +218,7 @@ async def test_a_password_is_kept_only_as_a_hash_and_never_in_an_event():
     typed = SecretHash.decode(admins[0]["password_hash"])
     assert verify_secret("correct horse battery staple", typed)
     assert all(a["password_hash"].startswith("scrypt$") for a in admins)
-    published = " ".join(e.model_dump_json() for e in h.ctx.published)
+    published = " ".join(e.model_dump_json() for e in h.published)
     assert "correct horse" not in published and "scrypt$" not in published
 
 

@@ -81,7 +81,7 @@ async def test_a_number_in_two_inventories_goes_into_only_one_group():
     assert "northwind" not in str(refused.data) and PARTNER not in str(refused.data)
     # The refused assignment went back to the other partner's free inventory.
     assert set(assigned_in_inventory(h, OTHER).values()) == {None}
-    claims = h.ctx.db[NUMBER_GROUP_CLAIMS].docs
+    claims = h.docs(NUMBER_GROUP_CLAIMS)
     assert {claims[n]["group_id"] for n in NUMBERS[:2]} == {"northwind"}
 
 

@@ -120,7 +120,7 @@ async def test_an_order_without_the_terms_is_refused_with_its_reasons_and_record
     assert refused.data["partner_id"] == "P-RES-1"
     assert refused.data["distributor_partner_id"] == "P-DIST-1"
     assert refused.causationid == envelope.id
-    assert CUSTOMERS not in h.ctx.db.collections or not h.ctx.collection(CUSTOMERS).docs
+    assert not h.docs(CUSTOMERS)
     assert "onboarding.customer.recorded" not in h.types()
 
 

@@ -54,7 +54,7 @@ class World(Harness):
 
 async def relay_facts(h: World) -> None:
     """What onboarding's own consumer does: the admin side reads the customer facts."""
-    for envelope in list(h.ctx.published):
+    for envelope in list(h.published):
         if envelope.type in FACTS and envelope.id not in h.relayed:
             h.relayed.add(envelope.id)
             fact = envelope.parse_data(FACTS[envelope.type])

@@ -1,5 +1,5 @@
-"""In-memory stand-ins for the partner-side use cases: the real `AggregateStore` over a
-dictionary-backed collection, a fixed clock, and a publisher that keeps what it is given.
+"""The partner side's harness: the shared one (`tests.fakes.Harness`: the in-memory store
+and ports, a fixed clock, what was published), plus documents and timers.
 
 No tests live here; the `test_partners_app*` modules import `Harness`.
 """
@@ -18,7 +18,7 @@ class Harness(BaseHarness):
     """The shared harness, plus the documents and timers of the partner side."""
 
     def doc(self, collection: str, aggregate_id: str) -> dict[str, Any]:
-        return self.ctx.collection(collection).docs[aggregate_id]
+        return self.docs(collection)[aggregate_id]
 
     def timers(self, collection: str, aggregate_id: str) -> list[Timer]:
         return [Timer.from_doc(t) for t in self.doc(collection, aggregate_id)["timers"]]

@@ -12,6 +12,7 @@ from services.onboarding.application.orders import orders as partners_orders
 from shared.contracts import onboarding as c
 from shared.contracts.orders import OrderAmended, OrderCancelled, OrderPlaced
 from shared.kafka import MessageRejected
+from shared.store import Change
 from tests.unit.onboarding.test_orders_contract import placed_payload
 from tests.unit.onboarding.test_partners_app_fakes import Harness, actor, request_id
 
@@ -81,7 +82,7 @@ async def test_a_redelivered_order_event_changes_nothing_twice():
     await partners_orders.on_order(h.deps, envelope, event)  # same envelope
     await partners_orders.on_order(h.deps, h.envelope(event), event)  # resent, new id
 
-    assert len(h.ctx.published) == 3
+    assert len(h.published) == 3
     assert h.doc(CUSTOMERS, "C-100")["version"] == 1
 
 
@@ -113,7 +114,7 @@ async def test_an_order_the_domain_finds_malformed_is_rejected_for_the_dead_lett
         await partners_orders.on_order(h.deps, h.envelope(event), event)
 
     assert rejected.value.code == "invalid_order"
-    assert h.ctx.published == []
+    assert h.published == []
 
 
 async def test_a_cancellation_takes_the_licences_and_subscription_away():
@@ -180,21 +181,25 @@ async def test_booking_licences_of_an_unknown_customer_is_rejected():
     assert rejected.value.code == "unknown_customer"
 
 
+async def stored_request(h: Harness, request_id: str, state: dict[str, Any]) -> None:
+    """An activation request stored as it stands (through the store port)."""
+    store = h.store(ACTIVATION_REQUESTS)
+    assert (await store.apply(request_id, "seed", lambda _: Change(state))).changed
+
+
 async def test_a_tenant_activated_before_the_customers_first_order_is_assigned_to_it():
     h = Harness(NOW)
     # An activation request of its reseller naming C-100 was activated (tenant T-100)
     # before any order.
-    await h.ctx.collection(ACTIVATION_REQUESTS).insert_one(
+    await stored_request(
+        h,
+        "ACT-1",
         {
-            "_id": "ACT-1",
-            "version": 1,
-            "state": {
-                "customer_id": "C-100",
-                "status": "activated",
-                "tenant_id": "T-100",
-                "partner_id": "P-RES-1",
-            },
-        }
+            "customer_id": "C-100",
+            "status": "activated",
+            "tenant_id": "T-100",
+            "partner_id": "P-RES-1",
+        },
     )
     await deliver(h, OrderPlaced)
     assigned = h.one("onboarding.customer.tenant_assigned")
@@ -204,17 +209,15 @@ async def test_a_tenant_activated_before_the_customers_first_order_is_assigned_t
 async def test_a_tenant_another_partner_activated_for_the_customer_is_not_assigned_to_it():
     h = Harness(NOW)
     # A partner the order does not name asked for a tenant "for" C-100: it gets nothing.
-    await h.ctx.collection(ACTIVATION_REQUESTS).insert_one(
+    await stored_request(
+        h,
+        "ACT-9",
         {
-            "_id": "ACT-9",
-            "version": 1,
-            "state": {
-                "customer_id": "C-100",
-                "status": "activated",
-                "tenant_id": "T-999",
-                "partner_id": "P-RES-OTHER",
-            },
-        }
+            "customer_id": "C-100",
+            "status": "activated",
+            "tenant_id": "T-999",
+            "partner_id": "P-RES-OTHER",
+        },
     )
     await deliver(h, OrderPlaced)
     assert h.of_type("onboarding.customer.tenant_assigned") == []
@@ -222,9 +225,7 @@ async def test_a_tenant_another_partner_activated_for_the_customer_is_not_assign
 
 async def test_without_an_activated_request_no_tenant_is_assigned_by_an_order():
     h = Harness(NOW)
-    await h.ctx.collection(ACTIVATION_REQUESTS).insert_one(
-        {"_id": "ACT-2", "version": 1, "state": {"customer_id": "C-100", "status": "forwarded"}}
-    )
+    await stored_request(h, "ACT-2", {"customer_id": "C-100", "status": "forwarded"})
     await deliver(h, OrderPlaced)
     assert h.of_type("onboarding.customer.tenant_assigned") == []
 

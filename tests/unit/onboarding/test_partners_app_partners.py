@@ -74,7 +74,7 @@ async def test_a_partner_user_may_not_register_partners_and_is_told_so():
     assert refused.data["reasons"][0]["code"] == "forbidden"
     assert refused.data["partner_id"] == "P-X"
     # no partner: only the refusal record keeping the command's tracking id
-    assert [d["state"] for d in h.ctx.collection(PARTNERS).docs.values()] == [None]
+    assert [d["state"] for d in h.docs(PARTNERS).values()] == [None]
 
 
 async def test_a_reseller_without_distributor_is_refused_with_every_reason():

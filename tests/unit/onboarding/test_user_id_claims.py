@@ -37,6 +37,15 @@ async def two_groups() -> tuple[Harness, Groups]:
     return h, g
 
 
+async def claimed(h: Harness, owner: str) -> None:
+    """`owner` holds the claim on USER's ID (taken through the claims port)."""
+
+    async def never_in_use(holder: str, key: str) -> bool:
+        return False
+
+    assert await h.deps.claims.user_ids.claim(user_id_key(USER), owner, PARTNER, never_in_use)
+
+
 def users(h: Harness, group_id: str) -> list[str]:
     return [u["user_id"] for u in h.state(GROUPS, group_id)["group"]["admin_users"]]
 
@@ -51,9 +60,7 @@ async def test_a_claim_whose_command_has_not_stored_the_user_yet_is_not_taken_ov
     # Northwind's command has claimed the ID but not yet stored the user in its group.
     first = add("northwind", "a")
     in_flight = h.envelope(first).model_copy(update={"id": command_id})
-    await h.ctx.db[USER_ID_CLAIMS].insert_one(
-        {"_id": user_id_key(USER), "owner": owner, "partner_id": PARTNER}
-    )
+    await claimed(h, owner)
     await h.send(admin_groups.add_admin_user, add("southwind", "b"))
     assert codes(h.last(REFUSED)) == {"user_id_taken"}
     await h.send(admin_groups.add_admin_user, first, in_flight)  # the command goes on
@@ -69,12 +76,10 @@ async def test_a_claim_whose_command_is_done_without_the_user_is_taken_over(stal
     )
     handled = h.envelope(done).model_copy(update={"id": "cmd-done"})
     await h.send(admin_groups.set_clid, done, handled)  # refused, but handled by northwind
-    await h.ctx.db[USER_ID_CLAIMS].insert_one(
-        {"_id": user_id_key(USER), "owner": stale_owner, "partner_id": PARTNER}
-    )
+    await claimed(h, stale_owner)
     await h.send(admin_groups.add_admin_user, add("southwind", "b"))
     assert users(h, "southwind") == [USER]
-    owner = h.ctx.db[USER_ID_CLAIMS].docs[user_id_key(USER)]["owner"]
+    owner = h.docs(USER_ID_CLAIMS)[user_id_key(USER)]["owner"]
     assert owner.startswith("southwind#")
 
 
@@ -85,6 +90,6 @@ async def test_removing_the_user_frees_the_id_for_another_group():
         admin_groups.remove_admin_user,
         c.RemoveGroupAdminUser(request_id="r", actor=STAFF, group_id="northwind", user_id=USER),
     )
-    assert user_id_key(USER) not in h.ctx.db[USER_ID_CLAIMS].docs
+    assert user_id_key(USER) not in h.docs(USER_ID_CLAIMS)
     await h.send(admin_groups.add_admin_user, add("southwind", "b"))
     assert users(h, "southwind") == [USER]

@@ -13,6 +13,9 @@
 * `change(uc, repo, id, cause, check, do)`: the shape of a step on an existing aggregate —
   rejected when it does not exist, authorised by `check` (raises `Forbidden`), decided by
   `do` (domain events; none: nothing changes), refused on any `OnboardingError`;
+* `run(uc, repo, id, cause, decide)`: a step of the administration half (on behalf,
+  groups, inventories, read models): `decide` may raise any `OnboardingError` (refused),
+  tracked by the message's CloudEvents id, as that half always was;
 * `fire_timer(uc, repo, id, timer, do, not_yet)`: a due timer of the aggregate;
 * `calendar(settings)`, `certification_policy(settings)`: the configured rules.
 """
@@ -20,7 +23,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -44,7 +47,7 @@ from shared.domain_events import contracts_by_type, to_payload
 from shared.events import Envelope, Payload
 from shared.refusals import Reason, Refused
 from shared.store import Timer
-from shared.usecase import Decision, Outcome, Repository, UseCases
+from shared.usecase import Decider, Decision, Outcome, Repository, UseCases
 
 A = TypeVar("A")
 
@@ -107,9 +110,12 @@ async def change(
     cause: Envelope,
     check: Check[A],
     do: Act[A],
+    *,
+    message_id: str | None = None,
 ) -> Outcome:
     """Authorise (`check`) and run `do` on an existing aggregate; a message naming one that
-    does not exist is rejected (`unknown_<entity>`)."""
+    does not exist is rejected (`unknown_<entity>`). Tracked by `message_id` (the
+    administration half passes the CloudEvents id), else by `tracking(cause)`."""
     await uc.require(repo, aggregate_id)
 
     def decide(aggregate: A | None, now: datetime) -> Decision[A] | None:
@@ -119,7 +125,31 @@ async def change(
             events = do(aggregate, now)
         return Decision(aggregate, events) if events else None
 
-    return await uc.handle(repo, aggregate_id, cause, decide, message_id=tracking(cause))
+    return await uc.handle(
+        repo, aggregate_id, cause, decide, message_id=message_id or tracking(cause)
+    )
+
+
+async def run(
+    uc: UseCases,
+    repo: Repository[A],
+    aggregate_id: str,
+    cause: Envelope,
+    decide: Decider[A],
+    *,
+    message_id: str | None = None,
+    about: Mapping[str, Any] | None = None,
+) -> Outcome:
+    """`uc.handle` for the administration half: an `OnboardingError` raised by `decide` is
+    refused; tracked by `message_id`, else the CloudEvents id of `cause`."""
+
+    def refusing_decide(aggregate: A | None, now: datetime) -> Decision[A] | None:
+        with refusing():
+            return decide(aggregate, now)
+
+    return await uc.handle(
+        repo, aggregate_id, cause, refusing_decide, message_id=message_id or cause.id, about=about
+    )
 
 
 async def fire_timer(

@@ -10,27 +10,24 @@ Passwords are hashed at once (typed) or generated and hashed (never sent anywher
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import quote, unquote
 
 from services.onboarding.adapters.admin_claims import UniqueClaims
-from services.onboarding.adapters.admin_group_documents import (
-    CLONE_GROUPS,
-    GROUPS,
-    dump_group,
-    load_group,
+from services.onboarding.adapters.admin_group_documents import GROUPS
+from services.onboarding.application.common.admin_kinds import (
+    CLONE_GROUPS_REPO,
+    GROUP_REPO,
+    GroupRecord,
 )
-from services.onboarding.application.common.steps import (
-    EVENTS,
-    Outcome,
-    Refusal,
-    execute,
-    load,
-    refuse,
+from services.onboarding.application.common.core import run
+from services.onboarding.application.deps import Deps
+from services.onboarding.application.groups.group_changes import (
+    change_group,
+    refuse_group,
     refuse_reused_id,
-    require,
+    require_group,
 )
-from services.onboarding.application.deps import SOURCE, Deps
 from services.onboarding.application.groups.inventory import change_inventory, current_inventory
 from services.onboarding.application.groups.number_assignment import (
     claim_for_group,
@@ -56,125 +53,91 @@ from shared.contracts.onboarding import (
     CloneGroupRegisteredV1,
     CreateCustomerGroup,
     EnableVoicePortal,
-    GroupActionRefusedV1,
     RegisterCloneGroup,
     ReleaseNumbersFromGroup,
     RemoveGroupAdminUser,
     SetBusinessProfileNumber,
 )
-from shared.events import Envelope, follow_up
-from shared.ids import derived_id
+from shared.events import Envelope
 from shared.mongo import Document
-from shared.store import Change, Outgoing, Stored, fingerprint
-
-GroupAct = Callable[[CustomerGroup], list[DomainEvent]]
-
-
-def group_refusal(group_id: str, partner_id: str | None) -> Refusal:
-    return Refusal(GroupActionRefusedV1, group_id, {"group_id": group_id, "partner_id": partner_id})
+from shared.store import fingerprint
+from shared.usecase import Decision, Outcome
 
 
 async def clone_groups_of(deps: Deps, partner_id: str) -> list[str]:
-    stored = await load(deps, CLONE_GROUPS, partner_id)
-    return [] if stored is None else list(stored.state.get("clone_group_ids", []))
-
-
-async def require_group(deps: Deps, group_id: str) -> CustomerGroup:
-    return load_group((await require(deps, GROUPS, group_id, "group")).state["group"])
+    stored = await deps.uc.load(CLONE_GROUPS_REPO, partner_id)
+    return [] if stored is None else list(stored.get("clone_group_ids", []))
 
 
 async def _authorised(deps: Deps, cause: Envelope, actor: Actor, group: CustomerGroup) -> bool:
     try:
         require_partner(actor, group.partner_id)
     except OnboardingError as error:
-        await refuse(deps, cause, group_refusal(group.group_id, actor.partner_id), error)
+        await refuse_group(deps, cause, group.group_id, error, actor.partner_id)
         return False
     return True
 
 
-async def change_group(deps: Deps, cause: Envelope, group: CustomerGroup, act: GroupAct) -> Outcome:
-    """One atomic, idempotent change of a group document."""
-
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        assert stored is not None
-        current = load_group(stored.state["group"])
-        events = act(current)
-        return {**stored.state, "group": dump_group(current)}, events
-
-    refusal = group_refusal(group.group_id, group.partner_id)
-    return await execute(deps, cause, GROUPS, group.group_id, step, refusal)
-
-
 async def register_clone_group(deps: Deps, cause: Envelope, cmd: RegisterCloneGroup) -> None:
     """The provisioning team built a clone group for the partner."""
-    refusal = group_refusal(cmd.clone_group_id, cmd.partner_id)
     try:
         require_held(cmd.actor, PROVISIONING)
     except OnboardingError as error:
-        await refuse(deps, cause, refusal, error)
+        await refuse_group(deps, cause, cmd.clone_group_id, error, cmd.partner_id)
         return
 
-    def decide(stored: Stored | None) -> Change | None:
-        ids = list(stored.state["clone_group_ids"]) if stored else []
+    def decide(stored: Document | None, now: datetime) -> Decision[Document] | None:
+        ids = list(stored["clone_group_ids"]) if stored else []
         if cmd.clone_group_id in ids:
             return None
         registered = CloneGroupRegisteredV1(
-            partner_id=cmd.partner_id, clone_group_id=cmd.clone_group_id, occurred_at=deps.now()
-        )
-        envelope = follow_up(
-            cause,
-            registered,
-            source=SOURCE,
-            now=deps.now(),
-            subject=cmd.partner_id,
-            event_id=derived_id("onboarding", "clone_group", cmd.partner_id, cmd.clone_group_id),
+            partner_id=cmd.partner_id, clone_group_id=cmd.clone_group_id, occurred_at=now
         )
         state = {"partner_id": cmd.partner_id, "clone_group_ids": [*ids, cmd.clone_group_id]}
-        return Change(state, [Outgoing(EVENTS, envelope)])
+        return Decision(state, [registered])
 
-    await deps.ctx.apply(
-        CLONE_GROUPS, cmd.partner_id, cause.id, decide, fingerprint=fingerprint(cause)
-    )
+    await run(deps.uc, CLONE_GROUPS_REPO, cmd.partner_id, cause, decide)
 
 
 async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
     """Clone the partner's clone group into a new group with a platform-unique group ID."""
     group_id = cmd.group_id.strip()
-    refusal = group_refusal(group_id, cmd.partner_id)
     owner = f"{cmd.partner_id}:{cmd.request_id}"  # the creating request holds the claim
     digest = fingerprint(cause)  # ... and is bound to the whole command
 
-    def reused(stored: Stored | None) -> bool:
+    def reused(record: GroupRecord | None) -> bool:
         """A different command under the request id that created this group."""
         return (
-            stored is not None
-            and stored.state.get("created_by") == owner
-            and stored.state.get("created_by_fingerprint", digest) != digest
+            record is not None
+            and record.created_by == owner
+            and (record.created_by_fingerprint or digest) != digest
         )
 
     async def in_use(holder: str, key: str) -> bool:
-        stored = await load(deps, GROUPS, key)
-        return stored is not None and stored.state.get("created_by") == holder
+        record = await deps.uc.load(GROUP_REPO, key)
+        return record is not None and record.created_by == holder
 
     claims = deps.claims.group_ids
     try:
         require_partner(cmd.actor, cmd.partner_id)
-        if reused(await load(deps, GROUPS, group_id)):
+        existing = await deps.uc.load(GROUP_REPO, group_id)
+        if reused(existing):
             raise _request_id_reused(cmd.request_id)
+        await deps.uc.persist()  # the claim reads what this batch decided so far
         if not await claims.claim(group_id, owner, cmd.partner_id, in_use):
             raise Duplicate(f"group ID {group_id} is taken", code="group_id_taken")
     except OnboardingError as error:
-        await refuse(deps, cause, refusal, error)
+        await refuse_group(deps, cause, group_id, error, cmd.partner_id)
         return
     clones = await clone_groups_of(deps, cmd.partner_id)
     partner = await load_partner_or_none(deps, cmd.partner_id)
     live = partner is not None and partner.can_create_customers
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]] | None:
-        if stored is not None:
-            if reused(stored):
+    def decide(record: GroupRecord | None, now: datetime) -> Decision[GroupRecord] | None:
+        if record is not None:
+            if reused(record):
                 raise _request_id_reused(cmd.request_id)
-            if stored.state.get("created_by") == owner:
+            if record.created_by == owner:
                 return None  # created by this very request before
             raise Duplicate(f"group ID {group_id} is taken", code="group_id_taken")
         group, events = CustomerGroup.clone(
@@ -185,15 +148,17 @@ async def create(deps: Deps, cause: Envelope, cmd: CreateCustomerGroup) -> None:
             partner_clone_group_ids=clones,
             default_domain=cmd.default_domain,
             allowed_domains=deps.settings.allowed_domains,
-            now=deps.now(),
+            now=now,
             partner_can_create_customers=live,
         )
-        state = {"group": dump_group(group), "created_by": owner, "created_by_fingerprint": digest}
-        return state, events
+        return Decision(GroupRecord(group, owner, digest), events)
 
-    if await execute(deps, cause, GROUPS, group_id, step, refusal) is Outcome.REFUSED:
-        stored = await load(deps, GROUPS, group_id)
-        if stored is None or stored.state.get("created_by") != owner:
+    about = {"partner_id": cmd.partner_id}
+    outcome = await run(deps.uc, GROUP_REPO, group_id, cause, decide, about=about)
+    if outcome is Outcome.REFUSED:
+        await deps.uc.persist()
+        record = await deps.uc.load(GROUP_REPO, group_id)
+        if record is None or record.created_by != owner:
             await claims.release(group_id, owner)  # ours, and no group of ours uses it
 
 
@@ -211,29 +176,30 @@ async def assign_numbers(deps: Deps, cause: Envelope, cmd: AssignNumbersToGroup)
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
-    await refuse_reused_id(deps, cause, GROUPS, group.group_id)
-    refusal = group_refusal(group.group_id, group.partner_id)
+    await refuse_reused_id(deps, cause, group.group_id)
     try:
         numbers = normalise_numbers(cmd.numbers)
     except OnboardingError as error:
-        await refuse(deps, cause, refusal, error)
+        await refuse_group(deps, cause, group.group_id, error, group.partner_id)
         return
 
-    def assign(inventory: PartnerNumberInventory) -> list[DomainEvent]:
-        return inventory.assign(numbers, group.group_id, now=deps.now())
+    def assign(inventory: PartnerNumberInventory, now: datetime) -> list[DomainEvent]:
+        return inventory.assign(numbers, group.group_id, now=now)
 
     before = await current_inventory(deps, group.partner_id)
     assigned_before = {n for n in numbers if before.group_of(n) == group.group_id}
-    await change_inventory(deps, cause, group.partner_id, assign, refusal)
+    await change_inventory(deps, cause, group.partner_id, assign, group=group)
     inventory = await current_inventory(deps, group.partner_id)
     if any(inventory.group_of(n) != group.group_id for n in numbers):
         return  # the inventory refused (and said why)
     # One group per number across the platform, whichever partner's inventory holds it.
-    if not await claim_for_group(deps, cause, group, numbers, assigned_before, refusal):
+    if not await claim_for_group(deps, cause, group, numbers, assigned_before):
         return  # another group holds some: taken back and refused (with every number)
-    await change_group(
-        deps, cause, group, lambda g: g.add_numbers(numbers, inventory=inventory, now=deps.now())
-    )
+
+    def add(g: CustomerGroup, now: datetime) -> list[DomainEvent]:
+        return g.add_numbers(numbers, inventory=inventory, now=now)
+
+    await change_group(deps, cause, group.group_id, add)
     await drop_numbers_claimed_elsewhere(deps, cause, group.group_id, numbers)
 
 
@@ -242,40 +208,43 @@ async def release_numbers(deps: Deps, cause: Envelope, cmd: ReleaseNumbersFromGr
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
-    await refuse_reused_id(deps, cause, GROUPS, group.group_id)
-    refusal = group_refusal(group.group_id, group.partner_id)
+    await refuse_reused_id(deps, cause, group.group_id)
     try:
         numbers = normalise_numbers(cmd.numbers)
     except OnboardingError as error:
-        await refuse(deps, cause, refusal, error)
+        await refuse_group(deps, cause, group.group_id, error, group.partner_id)
         return
 
-    def release(inventory: PartnerNumberInventory) -> list[DomainEvent]:
+    def release(inventory: PartnerNumberInventory, now: datetime) -> list[DomainEvent]:
         others = [n for n in numbers if inventory.group_of(n) not in (group.group_id, None)]
         if others:
             raise NumbersNotAssignedToGroup(
                 f"not numbers of group {group.group_id}: {', '.join(others)}",
                 details={"numbers": others},
             )
-        return inventory.release(numbers, now=deps.now())
+        return inventory.release(numbers, now=now)
 
-    await change_inventory(deps, cause, group.partner_id, release, refusal)
+    await change_inventory(deps, cause, group.partner_id, release, group=group)
     inventory = await current_inventory(deps, group.partner_id)
     if any(inventory.group_of(n) == group.group_id for n in numbers):
         return  # refused
     reason = NumberRemovalReason.RELEASED
-    await change_group(
-        deps, cause, group, lambda g: g.remove_numbers(numbers, reason, now=deps.now())
-    )
+
+    def remove(g: CustomerGroup, now: datetime) -> list[DomainEvent]:
+        return g.remove_numbers(numbers, reason, now=now)
+
+    await change_group(deps, cause, group.group_id, remove)
 
 
 async def set_clid(deps: Deps, cause: Envelope, cmd: SetBusinessProfileNumber) -> None:
     """Set the business profile number (CLID): one of the group's numbers."""
     group = await require_group(deps, cmd.group_id)
     if await _authorised(deps, cause, cmd.actor, group):
-        await change_group(
-            deps, cause, group, lambda g: g.set_business_profile_number(cmd.clid, now=deps.now())
-        )
+
+        def act(g: CustomerGroup, now: datetime) -> list[DomainEvent]:
+            return g.set_business_profile_number(cmd.clid, now=now)
+
+        await change_group(deps, cause, group.group_id, act)
 
 
 async def enable_voice_portal(deps: Deps, cause: Envelope, cmd: EnableVoicePortal) -> None:
@@ -284,15 +253,15 @@ async def enable_voice_portal(deps: Deps, cause: Envelope, cmd: EnableVoicePorta
     if not await _authorised(deps, cause, cmd.actor, group):
         return
 
-    def act(g: CustomerGroup) -> list[DomainEvent]:
+    def act(g: CustomerGroup, now: datetime) -> list[DomainEvent]:
         return g.enable_voice_portal(
             number=cmd.number,
             extension=cmd.extension,
             external_dial_in=cmd.external_dial_in,
-            now=deps.now(),
+            now=now,
         )
 
-    await change_group(deps, cause, group, act)
+    await change_group(deps, cause, group.group_id, act)
 
 
 def _user_claims(deps: Deps) -> UniqueClaims:
@@ -300,8 +269,8 @@ def _user_claims(deps: Deps) -> UniqueClaims:
 
 
 async def _holds_user(deps: Deps, group_id: str, key: str) -> bool:
-    stored = await load(deps, GROUPS, group_id)
-    return stored is not None and key in load_group(stored.state["group"]).admin_users
+    record = await deps.uc.load(GROUP_REPO, group_id)
+    return record is not None and key in record.group.admin_users
 
 
 async def _user_claim_in_use(deps: Deps, holder: str, key: str) -> bool:
@@ -314,10 +283,10 @@ async def _user_claim_in_use(deps: Deps, holder: str, key: str) -> bool:
     never used again, so that stays true and the compare-and-swap on it is safe.
     """
     group_id, _, command_id = _holder_parts(holder)
-    stored = await load(deps, GROUPS, group_id)
+    stored = await deps.uc.stores(GROUPS).load(group_id)  # its handled ids, not its state
     if stored is None:
         return False
-    if key in load_group(stored.state["group"]).admin_users:
+    if key in GROUP_REPO.load(stored.state).group.admin_users:
         return True
     return bool(command_id) and not stored.has_handled(command_id)
 
@@ -340,8 +309,7 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
-    await refuse_reused_id(deps, cause, GROUPS, group.group_id)  # before the ID is claimed
-    refusal = group_refusal(group.group_id, group.partner_id)
+    await refuse_reused_id(deps, cause, group.group_id)  # before the ID is claimed
     key = user_id_key(cmd.user_id)
     claims = _user_claims(deps)
 
@@ -357,23 +325,25 @@ async def add_admin_user(deps: Deps, cause: Envelope, cmd: AddGroupAdminUser) ->
             )
         typed = revealed(cmd.password)
         password_hash = hash_secret(generate_password() if typed is None else typed)
+        await deps.uc.persist()  # the claim reads what this batch decided so far
         if not await claims.claim(key, owner, group.partner_id, in_use):
             raise Duplicate(f"user ID {key} is taken", code="user_id_taken")
     except (OnboardingError, ValueError) as error:
         failure = error if isinstance(error, OnboardingError) else _invalid_password()
-        await refuse(deps, cause, refusal, failure)
+        await refuse_group(deps, cause, group.group_id, failure, group.partner_id)
         return
 
-    def act(g: CustomerGroup) -> list[DomainEvent]:
+    def act(g: CustomerGroup, now: datetime) -> list[DomainEvent]:
         return g.add_admin_user(
             cmd.user_id,
             first_name=cmd.first_name,
             last_name=cmd.last_name,
             password_hash=password_hash,
-            now=deps.now(),
+            now=now,
         )
 
-    await change_group(deps, cause, group, act)
+    await change_group(deps, cause, group.group_id, act)
+    await deps.uc.persist()
     if not await _holds_user(deps, group.group_id, key):
         await claims.release(key, owner)  # refused: the ID is free again
 
@@ -387,10 +357,13 @@ async def remove_admin_user(deps: Deps, cause: Envelope, cmd: RemoveGroupAdminUs
     group = await require_group(deps, cmd.group_id)
     if not await _authorised(deps, cause, cmd.actor, group):
         return
-    await change_group(
-        deps, cause, group, lambda g: g.remove_admin_user(cmd.user_id, now=deps.now())
-    )
+
+    def remove(g: CustomerGroup, now: datetime) -> list[DomainEvent]:
+        return g.remove_admin_user(cmd.user_id, now=now)
+
+    await change_group(deps, cause, group.group_id, remove)
     key = user_id_key(cmd.user_id)
+    await deps.uc.persist()  # the release follows the stored group
     if not await _holds_user(deps, group.group_id, key):
         claims = _user_claims(deps)
         holder = await claims.owner_of(key)

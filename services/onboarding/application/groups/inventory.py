@@ -11,35 +11,29 @@ the numbers (and what used them: CLID, voice portal number) in its own document.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import phonenumbers
 from phonenumbers import PhoneNumber
 
-from services.onboarding.adapters.admin_group_documents import (
-    GROUPS,
-    INVENTORIES,
-    dump_group,
-    dump_inventory,
-    load_group,
-    load_inventory,
+from services.onboarding.application.common.admin_kinds import (
+    GROUP_REPO,
+    INVENTORY_REPO,
+    GroupRecord,
 )
-from services.onboarding.application.common.steps import Refusal, execute, load, refuse
+from services.onboarding.application.common.core import run
 from services.onboarding.application.deps import Deps
+from services.onboarding.application.groups.group_changes import refuse_group
 from services.onboarding.domain.access import PROVISIONING, require_held
 from services.onboarding.domain.errors import OnboardingError, Reason, ValidationFailed
 from services.onboarding.domain.event import DomainEvent
-from services.onboarding.domain.groups.groups import NumberRemovalReason
+from services.onboarding.domain.groups.groups import CustomerGroup, NumberRemovalReason
 from services.onboarding.domain.groups.inventory import PartnerNumberInventory
 from shared import numbers as ranges
-from shared.contracts.onboarding import (
-    AddNumbersToInventory,
-    InventoryActionRefusedV1,
-    NumberRangeIn,
-)
+from shared.contracts.onboarding import AddNumbersToInventory, NumberRangeIn
 from shared.contracts.porting import PortNumbersAccepted, PortNumbersCancelled, PortNumbersCompleted
 from shared.events import Envelope, Payload
-from shared.mongo import Document
-from shared.store import Stored
+from shared.usecase import Decision
 
 MAX_RANGE = ranges.MAX_RANGE_SIZE
 """(product decision, `shared.numbers`) At most this many numbers per range."""
@@ -48,35 +42,34 @@ MAX_NUMBERS = ranges.MAX_NUMBERS
 """(product decision, `shared.numbers`) At most this many numbers per inventory command,
 as per port request: the events that list them stay far below the broker's limit."""
 
-Act = Callable[[PartnerNumberInventory], list[DomainEvent]]
-
-
-def inventory_refusal(partner_id: str) -> Refusal:
-    return Refusal(InventoryActionRefusedV1, partner_id, {"partner_id": partner_id})
+Act = Callable[[PartnerNumberInventory, datetime], list[DomainEvent]]
 
 
 async def current_inventory(deps: Deps, partner_id: str) -> PartnerNumberInventory:
-    stored = await load(deps, INVENTORIES, partner_id)
-    if stored is None:
-        return PartnerNumberInventory(partner_id)
-    return load_inventory(stored.state["inventory"])
+    """The partner's inventory (empty before its first number)."""
+    return await deps.uc.load(INVENTORY_REPO, partner_id) or PartnerNumberInventory(partner_id)
 
 
 async def change_inventory(
-    deps: Deps, cause: Envelope, partner_id: str, act: Act, refusal: Refusal
+    deps: Deps, cause: Envelope, partner_id: str, act: Act, *, group: CustomerGroup | None = None
 ) -> None:
-    """One atomic, idempotent change of the partner's inventory (created on first use)."""
+    """One atomic, idempotent change of the partner's inventory (created on first use),
+    tracked by the CloudEvents id. A refusal is the inventory's, or, for a step of a
+    command on `group`, that group's (`onboarding.group.action_refused`, stored with it)."""
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        inventory = (
-            load_inventory(stored.state["inventory"])
-            if stored
-            else PartnerNumberInventory(partner_id)
-        )
-        events = act(inventory)
-        return {"inventory": dump_inventory(inventory)}, events
+    def decide(
+        inventory: PartnerNumberInventory | None, now: datetime
+    ) -> Decision[PartnerNumberInventory]:
+        inventory = inventory or PartnerNumberInventory(partner_id)
+        return Decision(inventory, act(inventory, now))
 
-    await execute(deps, cause, INVENTORIES, partner_id, step, refusal)
+    if group is None:
+        await run(deps.uc, INVENTORY_REPO, partner_id, cause, decide)
+        return
+    try:
+        await deps.uc.handle(INVENTORY_REPO, partner_id, cause, decide, message_id=cause.id)
+    except OnboardingError as error:  # nothing changed: told as the group's refusal
+        await refuse_group(deps, cause, group.group_id, error, group.partner_id)
 
 
 def expand(entries: list[str | NumberRangeIn]) -> list[str]:
@@ -126,45 +119,39 @@ def _ends(entry: str | NumberRangeIn) -> tuple[PhoneNumber, PhoneNumber] | None:
 
 async def add_numbers(deps: Deps, cause: Envelope, cmd: AddNumbersToInventory) -> None:
     """The provisioning team adds new numbers: active at once."""
-    refusal = inventory_refusal(cmd.partner_id)
-    try:
+
+    def act(inventory: PartnerNumberInventory, now: datetime) -> list[DomainEvent]:
         require_held(cmd.actor, PROVISIONING)
-        numbers = expand(cmd.numbers)
-    except OnboardingError as error:
-        await refuse(deps, cause, refusal, error)
-        return
+        return inventory.add_new_range(expand(cmd.numbers), now=now)
 
-    def act(inventory: PartnerNumberInventory) -> list[DomainEvent]:
-        return inventory.add_new_range(numbers, now=deps.now())
-
-    await change_inventory(deps, cause, cmd.partner_id, act, refusal)
+    await change_inventory(deps, cause, cmd.partner_id, act)
 
 
 async def port_accepted(deps: Deps, cause: Envelope, fact: PortNumbersAccepted) -> None:
     """A port was accepted: its numbers enter the inventory as "porting"."""
 
-    def act(inventory: PartnerNumberInventory) -> list[DomainEvent]:
-        return inventory.add_ported_numbers(fact.port_id, fact.numbers, now=deps.now())
+    def act(inventory: PartnerNumberInventory, now: datetime) -> list[DomainEvent]:
+        return inventory.add_ported_numbers(fact.port_id, fact.numbers, now=now)
 
-    await change_inventory(deps, cause, fact.partner_id, act, inventory_refusal(fact.partner_id))
+    await change_inventory(deps, cause, fact.partner_id, act)
 
 
 async def port_completed(deps: Deps, cause: Envelope, fact: PortNumbersCompleted) -> None:
     """The port completed: its numbers are live."""
 
-    def act(inventory: PartnerNumberInventory) -> list[DomainEvent]:
-        return inventory.activate_ported_numbers(fact.port_id, now=deps.now())
+    def act(inventory: PartnerNumberInventory, now: datetime) -> list[DomainEvent]:
+        return inventory.activate_ported_numbers(fact.port_id, now=now)
 
-    await change_inventory(deps, cause, fact.partner_id, act, inventory_refusal(fact.partner_id))
+    await change_inventory(deps, cause, fact.partner_id, act)
 
 
 async def port_cancelled(deps: Deps, cause: Envelope, fact: PortNumbersCancelled) -> None:
     """The port was cancelled: its numbers leave; the event names the groups that held them."""
 
-    def act(inventory: PartnerNumberInventory) -> list[DomainEvent]:
-        return inventory.remove_cancelled_port(fact.port_id, now=deps.now())
+    def act(inventory: PartnerNumberInventory, now: datetime) -> list[DomainEvent]:
+        return inventory.remove_cancelled_port(fact.port_id, now=now)
 
-    await change_inventory(deps, cause, fact.partner_id, act, inventory_refusal(fact.partner_id))
+    await change_inventory(deps, cause, fact.partner_id, act)
 
 
 async def numbers_withdrawn(deps: Deps, cause: Envelope, fact: Payload) -> None:
@@ -172,15 +159,12 @@ async def numbers_withdrawn(deps: Deps, cause: Envelope, fact: Payload) -> None:
     groups: dict[str, list[str]] = fact.model_dump()["groups"]
     for group_id, numbers in sorted(groups.items()):
 
-        def step(
-            stored: Stored | None, numbers: list[str] = numbers
-        ) -> tuple[Document, list[DomainEvent]] | None:
-            if stored is None:
+        def decide(
+            record: GroupRecord | None, now: datetime, numbers: list[str] = numbers
+        ) -> Decision[GroupRecord] | None:
+            if record is None:
                 return None
-            group = load_group(stored.state["group"])
-            events = group.remove_numbers(
-                numbers, NumberRemovalReason.PORT_CANCELLED, now=deps.now()
-            )
-            return {**stored.state, "group": dump_group(group)}, events
+            reason = NumberRemovalReason.PORT_CANCELLED
+            return Decision(record, record.group.remove_numbers(numbers, reason, now=now))
 
-        await execute(deps, cause, GROUPS, group_id, step, None)
+        await deps.uc.handle(GROUP_REPO, group_id, cause, decide, message_id=cause.id)

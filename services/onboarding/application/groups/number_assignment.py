@@ -13,36 +13,30 @@ have taken a number out of the inventory meanwhile).
 
 from __future__ import annotations
 
-from services.onboarding.adapters.admin_group_documents import (
-    GROUPS,
-    INVENTORIES,
-    dump_group,
-    dump_inventory,
-    load_group,
-    load_inventory,
-)
+from datetime import datetime
+
 from services.onboarding.adapters.number_claims import (
     GroupNumberClaims,
     NumberClaim,
 )
-from services.onboarding.application.common.steps import (
-    EVENTS,
-    Refusal,
-    execute,
-    load,
-    published,
-    refused,
+from services.onboarding.application.common.admin_kinds import (
+    GROUP_REPO,
+    INVENTORY_REPO,
+    GroupRecord,
 )
+from services.onboarding.application.common.core import refused
 from services.onboarding.application.deps import Deps
+from services.onboarding.application.groups.inventory import current_inventory
 from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.groups.groups import CustomerGroup, NumberRemovalReason
 from services.onboarding.domain.groups.inventory import (
     NumbersInAnotherGroup,
     PartnerNumberInventory,
 )
-from shared.events import Envelope
-from shared.mongo import Document
-from shared.store import Change, Outgoing, Stored
+from shared.contracts.common import Reason
+from shared.contracts.onboarding import GroupActionRefusedV1
+from shared.events import Envelope, Payload
+from shared.usecase import Decision
 
 
 def group_number_claims(deps: Deps) -> GroupNumberClaims:
@@ -54,16 +48,11 @@ async def holding(deps: Deps, claims: list[NumberClaim]) -> set[str]:
     group document, or assigned to the group by its partner's inventory."""
     in_groups: dict[str, set[str]] = {}
     for group_id in {c.group_id for c in claims}:
-        stored = await load(deps, GROUPS, group_id)
-        in_groups[group_id] = set() if stored is None else load_group(stored.state["group"]).numbers
+        record = await deps.uc.load(GROUP_REPO, group_id)
+        in_groups[group_id] = set() if record is None else record.group.numbers
     inventories: dict[str, PartnerNumberInventory] = {}
     for partner_id in {c.partner_id for c in claims}:
-        stored = await load(deps, INVENTORIES, partner_id)
-        inventories[partner_id] = (
-            PartnerNumberInventory(partner_id)
-            if stored is None
-            else load_inventory(stored.state["inventory"])
-        )
+        inventories[partner_id] = await current_inventory(deps, partner_id)
     return {
         c.number
         for c in claims
@@ -78,53 +67,75 @@ async def claim_for_group(
     group: CustomerGroup,
     numbers: list[str],
     assigned_before: set[str],
-    refusal: Refusal,
 ) -> bool:
     """Claim `numbers` (which the inventory now assigns to the group) platform-wide.
 
     False when another group holds any: the numbers this command assigned
     (`numbers` - `assigned_before`) and those held elsewhere leave the group in the
-    inventory, and the refusal is stored with that change (told once).
+    inventory, and the group's refusal is stored with that change (one atomic write under
+    `<command id>:number-claims`, told once).
     """
 
     async def owners_holding(claims: list[NumberClaim]) -> set[str]:
         return await holding(deps, claims)
 
     claims = group_number_claims(deps)
+    await deps.uc.persist()  # the claim reads what this batch decided so far
     held = await claims.claim(group.group_id, group.partner_id, numbers, owners_holding)
     if not held:
         return True
     taking_back = (set(numbers) - assigned_before) | held
-    error = NumbersInAnotherGroup(held)
 
-    def decide(stored: Stored | None) -> Change | None:
-        if stored is None:
+    def decide(
+        inventory: PartnerNumberInventory | None, now: datetime
+    ) -> Decision[PartnerNumberInventory] | None:
+        if inventory is None:
             return None
-        inventory = load_inventory(stored.state["inventory"])
         ours = [n for n in sorted(taking_back) if inventory.group_of(n) == group.group_id]
-        events: list[DomainEvent] = inventory.release(ours, now=deps.now()) if ours else []
-        state: Document = {**stored.state, "inventory": dump_inventory(inventory)}
-        outgoing = published(cause, INVENTORIES, group.partner_id, stored.version + 1, events)
-        return Change(state, [*outgoing, Outgoing(EVENTS, refused(deps, cause, refusal, error))])
+        events: list[DomainEvent | Payload] = []
+        if ours:
+            events += inventory.release(ours, now=now)
+        return Decision(inventory, [*events, _refusal(cause, group, held, now)])
 
-    await deps.ctx.apply(INVENTORIES, group.partner_id, f"{cause.id}:number-claims", decide)
+    message_id = f"{cause.id}:number-claims"
+    await deps.uc.handle(INVENTORY_REPO, group.partner_id, cause, decide, message_id=message_id)
     return False
+
+
+def _refusal(
+    cause: Envelope, group: CustomerGroup, held: set[str], now: datetime
+) -> GroupActionRefusedV1:
+    """The group's refusal of `cause` (numbers held by another group), in the refusal shape
+    of the core (`shared.usecase`), published with the inventory's change."""
+    error = refused(NumbersInAnotherGroup(held))
+    return GroupActionRefusedV1(
+        group_id=group.group_id,
+        partner_id=group.partner_id,
+        command_type=cause.type,
+        command_id=cause.id,
+        request_id=cause.data.get("request_id"),
+        code=error.code,
+        reasons=[Reason.of(r) for r in error.reasons()],
+        details=dict(error.details),
+        occurred_at=now,
+    )
 
 
 async def drop_numbers_claimed_elsewhere(
     deps: Deps, cause: Envelope, group_id: str, numbers: list[str]
 ) -> None:
     """After the group took `numbers`: drop any whose claim is no longer the group's."""
+    await deps.uc.persist()
     current = await group_number_claims(deps).claims(numbers)
     lost = sorted(n for n in numbers if n not in current or current[n].group_id != group_id)
     if not lost:
         return
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]] | None:
-        if stored is None:
+    def decide(record: GroupRecord | None, now: datetime) -> Decision[GroupRecord] | None:
+        if record is None:
             return None
-        group = load_group(stored.state["group"])
-        events = group.remove_numbers(lost, NumberRemovalReason.PORT_CANCELLED, now=deps.now())
-        return {**stored.state, "group": dump_group(group)}, events
+        reason = NumberRemovalReason.PORT_CANCELLED
+        return Decision(record, record.group.remove_numbers(lost, reason, now=now))
 
-    await execute(deps, cause, GROUPS, group_id, step, None, message_id=f"{cause.id}:recheck")
+    message_id = f"{cause.id}:recheck"
+    await deps.uc.handle(GROUP_REPO, group_id, cause, decide, message_id=message_id)

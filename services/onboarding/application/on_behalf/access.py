@@ -21,24 +21,27 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
-from services.onboarding.adapters.admin_documents import AUDIT, dump_audit
-from services.onboarding.application.common.steps import EVENTS, load, reasons_of
-from services.onboarding.application.deps import SOURCE, Deps
+from services.onboarding.adapters.admin_documents import dump_audit
+from services.onboarding.application.common.admin_kinds import AUDIT_REPO
+from services.onboarding.application.deps import Deps
 from services.onboarding.application.on_behalf.directory import customer_tenant, reseller_tenant
 from services.onboarding.domain.access import (
     Decision,
-    OnBehalfDenied,
     OnBehalfPolicy,
     authorise_on_behalf,
     deny_reused_command_id,
 )
 from services.onboarding.domain.on_behalf.on_behalf import CustomerTenantAdministration
 from shared.actor import Actor
+from shared.contracts.common import Reason
 from shared.contracts.onboarding import OnBehalfActionAuditedV1, OnBehalfActionDeniedV1
-from shared.events import Envelope, follow_up
+from shared.events import Envelope
 from shared.ids import derived_id
-from shared.store import Change, CommandIdReused, Outgoing, Stored, fingerprint
+from shared.mongo import Document
+from shared.store import CommandIdReused, fingerprint
+from shared.usecase import Decision as Recorded
 
 Decide = Callable[[], Awaitable[tuple[Decision, str | None]]]
 """Make the decision now: it, and the customer's reseller partner ID when known."""
@@ -59,21 +62,21 @@ async def audited(
     A command reusing the id of another one is denied (`command_id_reused`) and audited."""
     digest = fingerprint(cause)
     audit_id = audit_id_of(cause)
-    stored = await load(deps, AUDIT, audit_id)
+    stored = await deps.uc.load(AUDIT_REPO, audit_id)
     if stored is None:
         decision, reseller_partner_id = await decide()
         # A different command under this id may have been decided meanwhile: see below.
         with contextlib.suppress(CommandIdReused):
             await record(deps, cause, audit_id, decision, reseller_partner_id, digest)
-        stored = await load(deps, AUDIT, audit_id)
+        stored = await deps.uc.load(AUDIT_REPO, audit_id)
     assert stored is not None
-    bound = stored.state.get("fingerprint")
+    bound = stored.get("fingerprint")
     if bound is not None and bound != digest:
         _, reseller_partner_id = await decide()
         denial = deny_reused_command_id(actor, tenant_id, action, deps.now(), cause.id)
         await record(deps, cause, audit_id_of(cause, digest), denial, reseller_partner_id, digest)
         return False
-    return bool(stored.state["entry"]["allowed"])
+    return bool(stored["entry"]["allowed"])
 
 
 async def authorise_and_audit(
@@ -105,10 +108,10 @@ async def record(
     digest: str,
 ) -> None:
     """Store the decision once, bound to the command's fingerprint `digest`, and publish it
-    with it (one atomic write)."""
+    with it (one atomic write, tracked by the command's CloudEvents id)."""
     entry = decision.audit_entry
 
-    def decide(stored: Stored | None) -> Change | None:
+    def decide(stored: Document | None, _: datetime) -> Recorded[Document] | None:
         if stored is not None:
             return None  # decided before (e.g. by a concurrent delivery): that one stands
         model = OnBehalfActionAuditedV1 if entry.allowed else OnBehalfActionDeniedV1
@@ -123,16 +126,8 @@ async def record(
             actor_tenant_id=entry.actor_tenant_id,
             reseller_partner_id=reseller_partner_id,
             allowed=entry.allowed,
-            reasons=reasons_of(OnBehalfDenied(decision)) if not entry.allowed else [],
+            reasons=_reasons(decision) if not entry.allowed else [],
             occurred_at=entry.at,
-        )
-        envelope = follow_up(
-            cause,
-            payload,
-            source=SOURCE,
-            now=entry.at,
-            subject=entry.customer_tenant_id,
-            event_id=derived_id("onboarding", "audit", audit_id),
         )
         state = {
             "entry": dump_audit(entry),
@@ -142,6 +137,11 @@ async def record(
             "reseller_partner_id": reseller_partner_id,
             "fingerprint": digest,
         }
-        return Change(state, [Outgoing(EVENTS, envelope)])
+        return Recorded(state, [payload])
 
-    await deps.ctx.apply(AUDIT, audit_id, cause.id, decide, fingerprint=digest)
+    await deps.uc.handle(AUDIT_REPO, audit_id, cause, decide, message_id=cause.id)
+
+
+def _reasons(decision: Decision) -> list[Reason]:
+    """The reasons of a denial, as a refusal tells them."""
+    return [Reason(code=r.code, message=r.message) for r in decision.reasons]

@@ -10,26 +10,24 @@ per customer (Kafka key); each document update is idempotent by the fact's id.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from services.onboarding.adapters.admin_documents import (
-    CUSTOMER_FACTS,
-    CUSTOMER_TENANTS,
-    PARTNER_HELPDESKS,
-    RESELLER_TENANTS,
     CustomerTenant,
     TenantFacts,
-    dump_facts,
-    load_facts,
-    load_reseller,
 )
-from services.onboarding.application.common.steps import execute, load
+from services.onboarding.application.common.admin_kinds import (
+    CUSTOMER_FACTS_REPO,
+    CUSTOMER_TENANT_REPO,
+    HELPDESK_REPO,
+    RESELLER_REPO,
+)
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.on_behalf.customer_fact_views import (
     UserLicenceAssignedIn,
     UserLicenceUnassignedIn,
 )
-from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.on_behalf.on_behalf import (
     CustomerTenantAdministration,
     ResellerTenant,
@@ -37,7 +35,7 @@ from services.onboarding.domain.on_behalf.on_behalf import (
 from services.onboarding.domain.on_behalf.tenant_links import relink_customer
 from shared.events import Envelope, Payload
 from shared.mongo import Document
-from shared.store import Stored
+from shared.usecase import Decision
 
 
 def _main_contact(data: dict[str, Any]) -> str | None:
@@ -75,67 +73,77 @@ def _merged(facts: TenantFacts, fact: Payload, data: dict[str, Any]) -> TenantFa
 
 
 async def record_customer_fact(deps: Deps, cause: Envelope, fact: Payload) -> None:
-    """Keep what a customer fact says; once the tenant is known, update the tenant's document."""
+    """Keep what a customer fact says; once the tenant is known, update the tenant's document.
+
+    Each step is tracked by the fact's CloudEvents id (a redelivery changes nothing)."""
     customer_id = str(fact.model_dump()["customer_id"])
 
-    def keep(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        facts = load_facts(stored.state["facts"]) if stored else TenantFacts(customer_id)
-        return {"facts": dump_facts(_merged(facts, fact, cause.data))}, []
+    def keep(stored: TenantFacts | None, _: datetime) -> Decision[TenantFacts]:
+        facts = stored or TenantFacts(customer_id)
+        return Decision(_merged(facts, fact, cause.data))
 
-    await execute(deps, cause, CUSTOMER_FACTS, customer_id, keep, None)
-    stored = await load(deps, CUSTOMER_FACTS, customer_id)
-    assert stored is not None
-    facts = load_facts(stored.state["facts"])
+    await deps.uc.handle(CUSTOMER_FACTS_REPO, customer_id, cause, keep, message_id=cause.id)
+    facts = await deps.uc.require(CUSTOMER_FACTS_REPO, customer_id)
     if facts.tenant_id:
         await _update_tenant(deps, cause, facts.tenant_id, facts)
 
 
 async def _update_tenant(deps: Deps, cause: Envelope, tenant_id: str, facts: TenantFacts) -> None:
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        if stored is None:
+    def step(tenant: CustomerTenant | None, now: datetime) -> Decision[CustomerTenant]:
+        if tenant is None:
             admin = CustomerTenantAdministration(tenant_id, facts.link_partner_id)
-            return CustomerTenant(facts, admin).dump(), []
-        tenant = CustomerTenant.load(stored.state)
-        events = relink_customer(tenant.administration, facts.link_partner_id, now=deps.now())
+            return Decision(CustomerTenant(facts, admin))
+        events = relink_customer(tenant.administration, facts.link_partner_id, now=now)
         tenant.facts = facts
-        return tenant.dump(), events
+        return Decision(tenant, events)
 
-    await execute(deps, cause, CUSTOMER_TENANTS, tenant_id, step, None)
+    await deps.uc.handle(CUSTOMER_TENANT_REPO, tenant_id, cause, step, message_id=cause.id)
 
 
 async def record_partner_contacts(deps: Deps, cause: Envelope, fact: Payload) -> None:
     """Keep the partner's helpdesk address ("report issue" may go there)."""
     values = fact.model_dump()
 
-    def keep(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        return {"partner_id": values["partner_id"], "helpdesk": values.get("helpdesk_email")}, []
+    def keep(_: Document | None, __: datetime) -> Decision[Document]:
+        helpdesk = values.get("helpdesk_email")
+        return Decision({"partner_id": values["partner_id"], "helpdesk": helpdesk})
 
-    await execute(deps, cause, PARTNER_HELPDESKS, values["partner_id"], keep, None)
+    await deps.uc.handle(HELPDESK_REPO, values["partner_id"], cause, keep, message_id=cause.id)
 
 
 # -- reading the read models -------------------------------------------------------------------
 
 
 async def customer_tenant(deps: Deps, tenant_id: str) -> CustomerTenant | None:
-    stored = await load(deps, CUSTOMER_TENANTS, tenant_id)
-    return None if stored is None else CustomerTenant.load(stored.state)
+    """The customer tenant (directory facts and administration), or None."""
+    return await deps.uc.load(CUSTOMER_TENANT_REPO, tenant_id)
 
 
 async def reseller_tenant(deps: Deps, tenant_id: str | None) -> ResellerTenant | None:
     """The reseller tenant with this tenant ID (the actor's own tenant, as a rule)."""
-    stored = None if not tenant_id else await load(deps, RESELLER_TENANTS, tenant_id)
-    return None if stored is None else load_reseller(stored.state["reseller"])
+    if not tenant_id:
+        return None
+    return await deps.uc.load(RESELLER_REPO, tenant_id)
 
 
 async def reseller_of_partner(deps: Deps, partner_id: str) -> ResellerTenant | None:
     """The partner's reseller tenant: the enabled one, else one that asked to be enabled."""
     if not partner_id:
         return None
+    await deps.uc.persist()  # the query reads what this batch decided so far
     found = await deps.directory.reseller_tenants_of_partner(partner_id)
     found.sort(key=lambda r: (not r.is_enabled, r.requested_at, r.tenant_id))
     return found[0] if found else None
 
 
 async def helpdesk_of(deps: Deps, partner_id: str) -> str | None:
-    stored = await load(deps, PARTNER_HELPDESKS, partner_id) if partner_id else None
-    return None if stored is None else stored.state.get("helpdesk")
+    """The partner's helpdesk address, if it told one."""
+    if not partner_id:
+        return None
+    stored = await deps.uc.load(HELPDESK_REPO, partner_id)
+    return None if stored is None else stored.get("helpdesk")
+
+
+async def customer_facts(deps: Deps, customer_id: str) -> TenantFacts | None:
+    """What the customer facts said about `customer_id`, or None."""
+    return await deps.uc.load(CUSTOMER_FACTS_REPO, customer_id)

@@ -16,14 +16,14 @@ Who may do what (roles in `Actor.roles`, see `domain.access`):
 
 from __future__ import annotations
 
-from services.onboarding.adapters.admin_documents import (
-    CUSTOMER_TENANTS,
-    RESELLER_TENANTS,
-    CustomerTenant,
-    dump_reseller,
-    load_reseller,
+from datetime import datetime
+
+from services.onboarding.adapters.admin_documents import CustomerTenant
+from services.onboarding.application.common.admin_kinds import (
+    CUSTOMER_TENANT_REPO,
+    RESELLER_REPO,
 )
-from services.onboarding.application.common.steps import Refusal, execute, require
+from services.onboarding.application.common.core import run
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.on_behalf.directory import (
     customer_tenant,
@@ -32,7 +32,6 @@ from services.onboarding.application.on_behalf.directory import (
 )
 from services.onboarding.domain.access import CLOUD_OPERATIONS, is_admin_of, require_held
 from services.onboarding.domain.errors import Duplicate, Forbidden
-from services.onboarding.domain.event import DomainEvent
 from services.onboarding.domain.on_behalf.on_behalf import (
     CustomerTenantAdministration,
     ResellerNotEnabled,
@@ -42,7 +41,6 @@ from shared.actor import Actor
 from shared.contracts.onboarding import (
     EnablePartnerAdministration,
     GrantPartnerAdministrator,
-    OnBehalfActionRefusedV1,
     OptInPartnerAdministration,
     OptOutPartnerAdministration,
     RecordDataProcessingAgreement,
@@ -50,22 +48,15 @@ from shared.contracts.onboarding import (
     RevokePartnerAdministrator,
 )
 from shared.events import Envelope
-from shared.mongo import Document
-from shared.store import Stored
+from shared.usecase import Decision
+
+Reseller = Decision[ResellerTenant]
+Customer = Decision[CustomerTenant]
 
 
-def _refusal(tenant_id: str, partner_id: str | None) -> Refusal:
-    ids = {"tenant_id": tenant_id, "partner_id": partner_id, "reseller_partner_id": partner_id}
-    return Refusal(OnBehalfActionRefusedV1, tenant_id, ids)
-
-
-def _reseller_state(tenant: ResellerTenant) -> Document:
-    return {"reseller": dump_reseller(tenant)}
-
-
-def _loaded(stored: Stored | None) -> ResellerTenant:
-    assert stored is not None
-    return load_reseller(stored.state["reseller"])
+def _linked(partner_id: str | None) -> dict[str, str | None]:
+    """What a refusal tells: the reseller, as the partner to tell."""
+    return {"partner_id": partner_id or None, "reseller_partner_id": partner_id or None}
 
 
 async def request(deps: Deps, cause: Envelope, cmd: RequestPartnerAdministration) -> None:
@@ -73,7 +64,7 @@ async def request(deps: Deps, cause: Envelope, cmd: RequestPartnerAdministration
     facts = await customer_tenant(deps, cmd.tenant_id)
     owner = facts.facts.customer_partner_id if facts else None
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
+    def decide(stored: ResellerTenant | None, now: datetime) -> Reseller:
         if stored is not None:
             raise Duplicate("already requested for this tenant", code="already_requested")
         tenant, events = ResellerTenant.request_enabling(
@@ -81,26 +72,26 @@ async def request(deps: Deps, cause: Envelope, cmd: RequestPartnerAdministration
             cmd.partner_id,
             cmd.domain,
             by=cmd.actor,
-            now=deps.now(),
+            now=now,
             tenant_partner_id=owner,
         )
-        return _reseller_state(tenant), events
+        return Decision(tenant, events)
 
-    refusal = _refusal(cmd.tenant_id, cmd.partner_id)
-    await execute(deps, cause, RESELLER_TENANTS, cmd.tenant_id, step, refusal)
+    about = _linked(cmd.partner_id)  # the requesting partner, whoever the tenant's is
+    await run(deps.uc, RESELLER_REPO, cmd.tenant_id, cause, decide, about=about)
 
 
 async def enable(deps: Deps, cause: Envelope, cmd: EnablePartnerAdministration) -> None:
     """Operations set the partner admin ID: only on a tenant with a paid subscription, and
     one enabled tenant per partner (its partner admin ID is the partner ID)."""
-    current = _loaded(await require(deps, RESELLER_TENANTS, cmd.tenant_id, "tenant"))
+    current = await deps.uc.require(RESELLER_REPO, cmd.tenant_id)
     facts = await customer_tenant(deps, cmd.tenant_id)
     paid = facts is not None and facts.facts.has_paid_licences(deps.settings.free_packages)
     other = await reseller_of_partner(deps, current.partner_id)
     clash = other is not None and other.is_enabled and other.tenant_id != cmd.tenant_id
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        tenant = _loaded(stored)
+    def decide(tenant: ResellerTenant | None, now: datetime) -> Reseller:
+        assert tenant is not None
         require_held(cmd.actor, CLOUD_OPERATIONS)
         if clash:
             raise Duplicate(
@@ -110,13 +101,12 @@ async def enable(deps: Deps, cause: Envelope, cmd: EnablePartnerAdministration) 
         events = tenant.enable(
             by=cmd.actor,
             tenant_has_commercial_subscription=paid,
-            now=deps.now(),
+            now=now,
             tenant_partner_id=facts.facts.customer_partner_id if facts else None,
         )
-        return _reseller_state(tenant), events
+        return Decision(tenant, events)
 
-    refusal = _refusal(cmd.tenant_id, current.partner_id)
-    await execute(deps, cause, RESELLER_TENANTS, cmd.tenant_id, step, refusal)
+    await run(deps.uc, RESELLER_REPO, cmd.tenant_id, cause, decide)
 
 
 async def grant(deps: Deps, cause: Envelope, cmd: GrantPartnerAdministrator) -> None:
@@ -124,43 +114,36 @@ async def grant(deps: Deps, cause: Envelope, cmd: GrantPartnerAdministrator) -> 
 
     The user's tenant and licence are read from the reseller tenant's licence records (the
     command's `user_tenant_id` and `user_licence_package` are not trusted)."""
-    current = _loaded(await require(deps, RESELLER_TENANTS, cmd.tenant_id, "tenant"))
+    await deps.uc.require(RESELLER_REPO, cmd.tenant_id)
     facts = await customer_tenant(deps, cmd.tenant_id)
     licensed = facts is not None and cmd.user_id in facts.facts.licensed_users
     # Paid: holds a licence of this tenant, of a paid package the tenant has ordered.
     paid = facts is not None and facts.facts.is_paid_user(cmd.user_id, deps.settings.free_packages)
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        tenant = _loaded(stored)
+    def decide(tenant: ResellerTenant | None, now: datetime) -> Reseller:
+        assert tenant is not None
         events = tenant.grant_partner_administrator(
             cmd.user_id,
             user_tenant_id=cmd.tenant_id if licensed else None,
             user_is_paid=paid,
             by=cmd.actor,
-            now=deps.now(),
+            now=now,
         )
-        return _reseller_state(tenant), events
+        return Decision(tenant, events)
 
-    refusal = _refusal(cmd.tenant_id, current.partner_id)
-    await execute(deps, cause, RESELLER_TENANTS, cmd.tenant_id, step, refusal)
+    await run(deps.uc, RESELLER_REPO, cmd.tenant_id, cause, decide)
 
 
 async def revoke(deps: Deps, cause: Envelope, cmd: RevokePartnerAdministrator) -> None:
     """The reseller's tenant admin takes the role away."""
-    current = _loaded(await require(deps, RESELLER_TENANTS, cmd.tenant_id, "tenant"))
+    await deps.uc.require(RESELLER_REPO, cmd.tenant_id)
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        tenant = _loaded(stored)
-        events = tenant.revoke_partner_administrator(cmd.user_id, by=cmd.actor, now=deps.now())
-        return _reseller_state(tenant), events
+    def decide(tenant: ResellerTenant | None, now: datetime) -> Reseller:
+        assert tenant is not None
+        events = tenant.revoke_partner_administrator(cmd.user_id, by=cmd.actor, now=now)
+        return Decision(tenant, events)
 
-    refusal = _refusal(cmd.tenant_id, current.partner_id)
-    await execute(deps, cause, RESELLER_TENANTS, cmd.tenant_id, step, refusal)
-
-
-def _customer(stored: Stored | None) -> CustomerTenant:
-    assert stored is not None
-    return CustomerTenant.load(stored.state)
+    await run(deps.uc, RESELLER_REPO, cmd.tenant_id, cause, decide)
 
 
 def _require_own_admin(actor: Actor, tenant_id: str) -> None:
@@ -170,33 +153,33 @@ def _require_own_admin(actor: Actor, tenant_id: str) -> None:
 
 async def opt_in(deps: Deps, cause: Envelope, cmd: OptInPartnerAdministration) -> None:
     """The customer's admin switches on "Administration by partner <domain>"."""
-    current = _customer(await require(deps, CUSTOMER_TENANTS, cmd.tenant_id, "tenant"))
+    current = await deps.uc.require(CUSTOMER_TENANT_REPO, cmd.tenant_id)
     link = current.administration.reseller_partner_id
     reseller = await reseller_of_partner(deps, link)
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        tenant = _customer(stored)
+    def decide(tenant: CustomerTenant | None, now: datetime) -> Customer:
+        assert tenant is not None
         _require_own_admin(cmd.actor, cmd.tenant_id)
         if reseller is None:
             raise ResellerNotEnabled(f"partner {link or '-'} is not enabled for it")
-        events = tenant.administration.opt_in(by=cmd.actor, reseller=reseller, now=deps.now())
-        return tenant.dump(), events
+        events = tenant.administration.opt_in(by=cmd.actor, reseller=reseller, now=now)
+        return Decision(tenant, events)
 
-    refusal = _refusal(cmd.tenant_id, link or None)
-    await execute(deps, cause, CUSTOMER_TENANTS, cmd.tenant_id, step, refusal)
+    # The link as it was when the reseller was looked up (the refusal names that one).
+    about = _linked(link)
+    await run(deps.uc, CUSTOMER_TENANT_REPO, cmd.tenant_id, cause, decide, about=about)
 
 
 async def opt_out(deps: Deps, cause: Envelope, cmd: OptOutPartnerAdministration) -> None:
     """The customer's admin switches it off: the next on-behalf check is denied."""
-    current = _customer(await require(deps, CUSTOMER_TENANTS, cmd.tenant_id, "tenant"))
+    await deps.uc.require(CUSTOMER_TENANT_REPO, cmd.tenant_id)
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        tenant = _customer(stored)
-        events = tenant.administration.opt_out(by=cmd.actor, now=deps.now())
-        return tenant.dump(), events
+    def decide(tenant: CustomerTenant | None, now: datetime) -> Customer:
+        assert tenant is not None
+        events = tenant.administration.opt_out(by=cmd.actor, now=now)
+        return Decision(tenant, events)
 
-    refusal = _refusal(cmd.tenant_id, current.administration.reseller_partner_id or None)
-    await execute(deps, cause, CUSTOMER_TENANTS, cmd.tenant_id, step, refusal)
+    await run(deps.uc, CUSTOMER_TENANT_REPO, cmd.tenant_id, cause, decide)
 
 
 def _may_record_dpa(
@@ -217,19 +200,18 @@ def _may_record_dpa(
 
 async def record_dpa(deps: Deps, cause: Envelope, cmd: RecordDataProcessingAgreement) -> None:
     """Record the signed data-processing agreement (the vendor does not check it)."""
-    current = _customer(await require(deps, CUSTOMER_TENANTS, cmd.tenant_id, "tenant"))
+    await deps.uc.require(CUSTOMER_TENANT_REPO, cmd.tenant_id)
     reseller = await reseller_tenant(deps, cmd.actor.tenant_id)
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        tenant = _customer(stored)
+    def decide(tenant: CustomerTenant | None, now: datetime) -> Customer:
+        assert tenant is not None
         if not _may_record_dpa(cmd.actor, tenant.administration, reseller):
             raise Forbidden(
                 "only the customer or its linked reseller records it", code="not_a_party"
             )
         events = tenant.administration.record_dpa(
-            signed_at=cmd.signed_at, signed_by=cmd.signed_by, by=cmd.actor, now=deps.now()
+            signed_at=cmd.signed_at, signed_by=cmd.signed_by, by=cmd.actor, now=now
         )
-        return tenant.dump(), events
+        return Decision(tenant, events)
 
-    refusal = _refusal(cmd.tenant_id, current.administration.reseller_partner_id or None)
-    await execute(deps, cause, CUSTOMER_TENANTS, cmd.tenant_id, step, refusal)
+    await run(deps.uc, CUSTOMER_TENANT_REPO, cmd.tenant_id, cause, decide)

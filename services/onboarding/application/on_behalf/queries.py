@@ -1,13 +1,17 @@
 """Questions answered on the bus: a partner administrator's tenants, where "report issue" goes.
 
-Nothing is stored but the audit entry of the listing; the answer's id is derived from the
-query's envelope id, so a redelivered query repeats the same answer event.
+Nothing is stored but the audit entry of the listing (and a refused routing, with the
+tenant); the answer's id is derived from the query (`UseCases.answer`), so a redelivered
+query repeats the same answer event.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from services.onboarding.adapters.admin_documents import CustomerTenant
-from services.onboarding.application.common.steps import Refusal, answer, refuse
+from services.onboarding.application.common.admin_kinds import CUSTOMER_TENANT_REPO
+from services.onboarding.application.common.core import run
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.on_behalf.access import audited
 from services.onboarding.application.on_behalf.directory import (
@@ -32,11 +36,11 @@ from shared.contracts.onboarding import (
     ListManageableTenants,
     ManageableTenantRow,
     ManageableTenantsListedV1,
-    OnBehalfActionRefusedV1,
     ReportIssueRoutedV1,
     RouteReportIssue,
 )
 from shared.events import Envelope
+from shared.usecase import Decision as Change
 
 
 async def list_tenants(deps: Deps, cause: Envelope, cmd: ListManageableTenants) -> None:
@@ -54,6 +58,7 @@ async def list_tenants(deps: Deps, cause: Envelope, cmd: ListManageableTenants) 
         return  # a redelivery after the role was taken away: no answer any more
     link = reseller.partner_admin_id or ""
     rows = []
+    await deps.uc.persist()  # the query reads what this batch decided so far
     for state in await deps.directory.opted_in_customer_tenants(link):
         tenant = CustomerTenant.load(state)
         admin = tenant.administration
@@ -84,15 +89,17 @@ async def list_tenants(deps: Deps, cause: Envelope, cmd: ListManageableTenants) 
         ],
         occurred_at=now,
     )
-    await answer(deps, cause, listed, reseller.tenant_id)
+    await deps.uc.answer(cause, listed, reseller.tenant_id)
 
 
 async def route(deps: Deps, cause: Envelope, cmd: RouteReportIssue) -> None:
     """A user of the tenant reports an issue: to the partner's helpdesk or the vendor."""
     if cmd.actor.tenant_id != cmd.tenant_id:
-        refusal = Refusal(OnBehalfActionRefusedV1, cmd.tenant_id, {"tenant_id": cmd.tenant_id})
-        error = Forbidden("only users of the tenant report issues", code="not_a_tenant_user")
-        await refuse(deps, cause, refusal, error)
+
+        def forbidden(_: CustomerTenant | None, __: datetime) -> Change[CustomerTenant]:
+            raise Forbidden("only users of the tenant report issues", code="not_a_tenant_user")
+
+        await run(deps.uc, CUSTOMER_TENANT_REPO, cmd.tenant_id, cause, forbidden)
         return
     tenant = await customer_tenant(deps, cmd.tenant_id)
     admin = tenant.administration if tenant else CustomerTenantAdministration(cmd.tenant_id, "")
@@ -108,4 +115,4 @@ async def route(deps: Deps, cause: Envelope, cmd: RouteReportIssue) -> None:
         hint=routing.hint,
         occurred_at=deps.now(),
     )
-    await answer(deps, cause, routed, cmd.tenant_id)
+    await deps.uc.answer(cause, routed, cmd.tenant_id)

@@ -10,8 +10,11 @@ In which capacity the actor acts decides the check:
 
 from __future__ import annotations
 
-from services.onboarding.adapters.admin_documents import CUSTOMER_TENANTS, CustomerTenant
-from services.onboarding.application.common.steps import Refusal, execute, refuse
+from datetime import datetime
+
+from services.onboarding.adapters.admin_documents import CustomerTenant
+from services.onboarding.application.common.admin_kinds import CUSTOMER_TENANT_REPO
+from services.onboarding.application.common.core import run
 from services.onboarding.application.deps import Deps
 from services.onboarding.application.devices import devices as admin_devices
 from services.onboarding.application.on_behalf.access import authorise_and_audit
@@ -22,12 +25,10 @@ from services.onboarding.application.on_behalf.directory import (
 from services.onboarding.domain.access import OnBehalfPolicy, is_admin_of
 from services.onboarding.domain.devices.devices import SetUpBy
 from services.onboarding.domain.errors import NotFound
-from services.onboarding.domain.event import DomainEvent
 from shared.actor import Actor
-from shared.contracts.onboarding import ActOnTenant, OnBehalfActionRefusedV1, SwitchPartnerHelpdesk
+from shared.contracts.onboarding import ActOnTenant, SwitchPartnerHelpdesk
 from shared.events import Envelope
-from shared.mongo import Document
-from shared.store import Stored
+from shared.usecase import Decision
 
 
 def capacity_of(actor: Actor, cmd: ActOnTenant) -> SetUpBy:
@@ -61,19 +62,21 @@ async def switch_partner_helpdesk(
 
     The tenant's own document holds the opt-in, so the domain checks the on-behalf access
     again inside the same atomic update that switches."""
-    stored = await deps.ctx.store(CUSTOMER_TENANTS).load(cmd.tenant_id)
-    if stored is None:
-        unknown = Refusal(OnBehalfActionRefusedV1, cmd.tenant_id, {"tenant_id": cmd.tenant_id})
-        await refuse(deps, cause, unknown, NotFound(f"tenant {cmd.tenant_id} is not known"))
+    current = await deps.uc.load(CUSTOMER_TENANT_REPO, cmd.tenant_id)
+    if current is None:
+
+        def unknown(_: CustomerTenant | None, __: datetime) -> Decision[CustomerTenant]:
+            raise NotFound(f"tenant {cmd.tenant_id} is not known")
+
+        await run(deps.uc, CUSTOMER_TENANT_REPO, cmd.tenant_id, cause, unknown)
         return
-    link = CustomerTenant.load(stored.state).administration.reseller_partner_id
+    link = current.administration.reseller_partner_id
     helpdesk = await helpdesk_of(deps, link)
     reseller = await reseller_tenant(deps, cmd.actor.tenant_id)
-    ids = {"tenant_id": cmd.tenant_id, "partner_id": link, "reseller_partner_id": link}
+    about = {"partner_id": link, "reseller_partner_id": link}
 
-    def step(stored: Stored | None) -> tuple[Document, list[DomainEvent]]:
-        assert stored is not None
-        tenant = CustomerTenant.load(stored.state)
+    def decide(tenant: CustomerTenant | None, now: datetime) -> Decision[CustomerTenant]:
+        assert tenant is not None
         policy = OnBehalfPolicy.for_customer(
             tenant.facts.country, require_dpa=deps.settings.require_dpa
         )
@@ -82,10 +85,9 @@ async def switch_partner_helpdesk(
             by=cmd.actor,
             partner_helpdesk_email=helpdesk,
             reseller=reseller,
-            now=deps.now(),
+            now=now,
             policy=policy,
         )
-        return tenant.dump(), events
+        return Decision(tenant, events)
 
-    refusal = Refusal(OnBehalfActionRefusedV1, cmd.tenant_id, ids)
-    await execute(deps, cause, CUSTOMER_TENANTS, cmd.tenant_id, step, refusal)
+    await run(deps.uc, CUSTOMER_TENANT_REPO, cmd.tenant_id, cause, decide, about=about)

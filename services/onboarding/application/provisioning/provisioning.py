@@ -12,19 +12,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from services.onboarding.adapters.admin_documents import CUSTOMER_FACTS, load_facts
 from services.onboarding.adapters.admin_group_documents import (
     PROVISIONING_REQUESTS,
     dump_provisioning,
     load_provisioning,
 )
 from services.onboarding.application.common.core import refusing
-from services.onboarding.application.common.steps import load, refuse
 from services.onboarding.application.deps import Deps
-from services.onboarding.application.groups.groups import change_group, group_refusal, require_group
+from services.onboarding.application.groups.group_changes import (
+    change_group,
+    refuse_group,
+    require_group,
+)
+from services.onboarding.application.on_behalf.directory import customer_facts
 from services.onboarding.domain.access import INTEGRATION, require_held, require_partner
 from services.onboarding.domain.errors import Duplicate, OnboardingError, Reason, ValidationFailed
 from services.onboarding.domain.event import DomainEvent
+from services.onboarding.domain.groups.groups import CustomerGroup
 from services.onboarding.domain.provisioning.integrations import (
     CallRecordingCustomerRequest,
     ProvisioningKind,
@@ -176,8 +180,7 @@ async def request_reporting_partition(
     """Ask for the group's reporting partition (description, billing tag, provider ID, …)
     — for a customer that onboarding's orders give to the group's partner."""
 
-    facts = await load(deps, CUSTOMER_FACTS, cmd.customer_id)
-    known = load_facts(facts.state["facts"]) if facts else None
+    known = await customer_facts(deps, cmd.customer_id)
     partners = None
     if known is not None:
         named = (known.distributor_partner_id, known.reseller_partner_id, known.tier1_partner_id)
@@ -287,14 +290,12 @@ async def apply_licences(deps: Deps, cause: Envelope, cmd: ApplyRecordingLicence
     try:
         require_partner(cmd.actor, group.partner_id)
     except OnboardingError as error:
-        await refuse(deps, cause, group_refusal(group.group_id, cmd.actor.partner_id), error)
+        await refuse_group(deps, cause, group.group_id, error, cmd.actor.partner_id)
         return
     kind = ProvisioningKind.CALL_RECORDING_CUSTOMER
-    stored = await load(deps, PROVISIONING_REQUESTS, provisioning_id(group.group_id, kind))
-    recording = None if stored is None else load_provisioning(stored.state["request"])
-    await change_group(
-        deps,
-        cause,
-        group,
-        lambda g: apply_recording_licences(g.group_id, cmd.user_ids, recording, now=deps.now()),
-    )
+    recording = await deps.uc.load(PROVISIONING_REPO, provisioning_id(group.group_id, kind))
+
+    def act(g: CustomerGroup, now: datetime) -> list[DomainEvent]:
+        return apply_recording_licences(g.group_id, cmd.user_ids, recording, now=now)
+
+    await change_group(deps, cause, group.group_id, act)
