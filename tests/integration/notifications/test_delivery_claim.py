@@ -53,7 +53,7 @@ class HoldingRelay:
     ) -> None:
         tail = b""
         while chunk := await source.read(65536):
-            if data_end is not None and self.holding and (tail + chunk).find(b"\r\n.\r\n") >= 0:
+            if self.holding and (tail + chunk).find(b"\r\n.\r\n") >= 0:
                 data_end.set()
             tail = (tail + chunk)[-4:]
             sink.write(chunk)
