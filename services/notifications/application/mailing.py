@@ -270,11 +270,17 @@ async def _record(deps: Deps, delivery_id: str, number: int, outcome: SendOutcom
             await asyncio.sleep(policy.delay(attempt))
 
 
+def attempt_of(timer_id: str) -> int:
+    """The attempt a delivery timer is about: `attempt:<n>`, `recover:<n>` or, once its
+    claim was extended, `recover:<n>.<extensions>`."""
+    return int(timer_id.partition(":")[2].partition(".")[0])
+
+
 async def fire_delivery_timer(deps: Deps, delivery_id: str, timer: Timer) -> None:
     """A retry is due (claim it, send, record) or a claim expired: extended if this process
     is still in that attempt's SMTP exchange, else a resend is scheduled (the sender
     stopped before recording)."""
-    number = int(timer.id.rpartition(":")[2])
+    number = attempt_of(timer.id)
     repo = deps.repos.deliveries
     if timer.kind == RECOVER:
 

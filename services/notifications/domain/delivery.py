@@ -172,6 +172,7 @@ class Delivery:
     claim_until: datetime | None = None
     next_attempt_at: datetime | None = None
     history: tuple[Attempt, ...] = field(default=())
+    claim_extensions: int = 0  # times the claim of this attempt was extended (`extend_claim`)
 
     @classmethod
     def claim_new(cls, *, now: datetime, policy: RetryPolicy, **values: Any) -> Delivery:
@@ -186,7 +187,9 @@ class Delivery:
         if self.status is DeliveryStatus.PENDING and self.next_attempt_at is not None:
             return [DueTimer(f"attempt:{self.attempt}", ATTEMPT, self.next_attempt_at)]
         if self.status is DeliveryStatus.SENDING and self.claim_until is not None:
-            return [DueTimer(f"recover:{self.attempt}", RECOVER, self.claim_until)]
+            # each extension is a new timer (a fired timer's id counts as handled)
+            again = f".{self.claim_extensions}" if self.claim_extensions else ""
+            return [DueTimer(f"recover:{self.attempt}{again}", RECOVER, self.claim_until)]
         return []
 
     def claim(self, attempt: int, now: datetime, policy: RetryPolicy) -> Delivery | None:
@@ -199,6 +202,7 @@ class Delivery:
             status=DeliveryStatus.SENDING,
             claim_until=now + policy.claim_for,
             next_attempt_at=None,
+            claim_extensions=0,
         )
 
     def extend_claim(self, attempt: int, now: datetime, policy: RetryPolicy) -> Delivery | None:
@@ -208,7 +212,11 @@ class Delivery:
         attempt is not in flight any more."""
         if self.status is not DeliveryStatus.SENDING or self.attempt != attempt:
             return None
-        return replace(self, claim_until=aware(now, "now") + policy.claim_for)
+        return replace(
+            self,
+            claim_until=aware(now, "now") + policy.claim_for,
+            claim_extensions=self.claim_extensions + 1,
+        )
 
     def recover(
         self, attempt: int, now: datetime, policy: RetryPolicy
