@@ -7,7 +7,10 @@ delivers each one, at most `send_concurrency` at a time:
 * at once: the delivery is **created with the claim** (`Delivery.claim_new`, its id
   derived from the event id and the address lower-cased), so of every handler that meets
   this (event, recipient) — a redelivery, a second instance, a restart — only the one
-  whose create was stored sends; then the answer is recorded (`Delivery.record`);
+  whose create was stored sends; then the answer is recorded (`Delivery.record`) at
+  once, on the store itself even inside a batch. While the SMTP exchange runs, its claim
+  is never taken for a stopped sender's (`Deps.in_flight`, `Delivery.extend_claim`), so
+  the only duplicate left is a crash between the server's acceptance and that record;
 * or into the contact's daily digest when it takes the category that way and the mail
   is not urgent (`digest.plan_delivery`); the digest's own timer sends it (`digests.py`).
 
