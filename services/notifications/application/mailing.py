@@ -7,8 +7,8 @@ delivers each one, at most `send_concurrency` at a time:
 * at once: the delivery is **created with the claim** (`Delivery.claim_new`, its id
   derived from the event id and the address lower-cased), so of every handler that meets
   this (event, recipient) — a redelivery, a second instance, a restart — only the one
-  whose create was stored sends; then the answer is recorded (`Delivery.record`). While
-  the SMTP exchange and that record run, its claim
+  whose create was stored sends; then the answer is recorded (`Delivery.record`) at
+  once, on the store itself even inside a batch. While the SMTP exchange runs, its claim
   is never taken for a stopped sender's (`Deps.in_flight`, `Delivery.extend_claim`), so
   the only duplicate left is a crash between the server's acceptance and that record;
 * or into the contact's daily digest when it takes the category that way and the mail
@@ -192,8 +192,8 @@ async def deliver(
 async def attempt(deps: Deps, delivery_id: str, number: int) -> None:
     """Send attempt `number` of a delivery this instance has just claimed, then record.
 
-    The claim is stored before the mail goes out; then the answer is recorded (`_record`).
-    Until then, (delivery, attempt) is
+    The claim is stored before the mail goes out; the answer is stored the moment it
+    comes, outside any batch (`_record`). While the exchange runs, (delivery, attempt) is
     in `deps.in_flight`: the claim's expiry firing meanwhile (the clock moved past it)
     extends the claim instead of sending again (`fire_delivery_timer`)."""
     key = (delivery_id, number)
@@ -244,7 +244,8 @@ async def _unbuildable(deps: Deps, delivery_id: str, number: int, reason: str) -
         changed = delivery.unbuildable(number, reason, now) if delivery else None
         return None if changed is None else Decision(*changed)
 
-    await deps.uc.fire(deps.repos.deliveries, delivery_id, give_up, decide)
+    with deps.uc.unbatched():  # stored now, not when the batch ends
+        await deps.uc.fire(deps.repos.deliveries, delivery_id, give_up, decide)
 
 
 async def _record(deps: Deps, delivery_id: str, number: int, outcome: SendOutcome) -> None:
@@ -261,7 +262,8 @@ async def _record(deps: Deps, delivery_id: str, number: int, outcome: SendOutcom
     attempt = 0
     while True:
         try:
-            await deps.uc.fire(deps.repos.deliveries, delivery_id, answer, decide)
+            with deps.uc.unbatched():  # stored now, not when the batch ends
+                await deps.uc.fire(deps.repos.deliveries, delivery_id, answer, decide)
             return
         except TRANSIENT_ERRORS:
             if loop.time() > give_up:
