@@ -100,11 +100,6 @@ async def bus(kafka_bootstrap, unique):
     await bus.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: on the batch path the SMTP answer is stored with the batch; the extended "
-    "claim makes that write conflict and the answer is lost (see README, Delivery)",
-)
 async def test_the_clock_passing_a_claim_while_the_mail_is_in_flight_sends_it_once(
     bus, mongo_url, mongo_db, mail_catcher
 ):
