@@ -23,8 +23,10 @@ its handler inside one `Batch` (`running(batch)`); the use-case core (`shared.us
 
 A use case that acts outside the store on what it decided (claims numbers, sends a mail)
 calls `UseCases.persist()` first: the changes decided so far are stored at once, so the
-outside effect never depends on a change that could still be lost. Outside a batch
-(timers, the per-message path) everything works as before.
+outside effect never depends on a change that could still be lost. What it then records
+about that effect (the SMTP answer) it stores at once too, outside the batch
+(`UseCases.unbatched()`, `outside`). Outside a batch (timers, the per-message path)
+everything works as before.
 """
 
 from __future__ import annotations
@@ -106,6 +108,22 @@ def running(batch: Batch, position: int) -> Iterator[None]:
         yield
     finally:
         _POSITION.reset(where)
+        _CURRENT.reset(token)
+
+
+@contextmanager
+def outside() -> Iterator[None]:
+    """Run the code inside on the store itself (the per-message path: stored at once,
+    retried on conflicts against the stored state), not on the running batch.
+
+    For recording an effect outside the store the moment it happened (an SMTP server's
+    answer): kept in the batch's memory until the batch ends, the record would lag the
+    effect by the whole batch, and whatever waits on the stored state meanwhile (a
+    claim's expiry) would take the effect for one that never happened."""
+    token = _CURRENT.set(None)
+    try:
+        yield
+    finally:
         _CURRENT.reset(token)
 
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -198,6 +199,12 @@ class UseCases:
         unit = batch.current()
         if unit is not None:
             await unit.persist()
+
+    def unbatched(self) -> AbstractContextManager[None]:
+        """`with uc.unbatched(): ...` runs the use cases inside on the store itself, stored
+        at once (see `shared.batch.outside`): for the record of an effect outside the
+        store, right after the effect. Outside a batch it changes nothing."""
+        return batch.outside()
 
     async def load(self, repo: Repository[A], aggregate_id: str) -> A | None:
         """The aggregate, or None when it does not exist."""

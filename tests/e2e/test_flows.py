@@ -155,12 +155,6 @@ async def test_5_3_port_numbers_enter_the_inventory_go_live_or_leave_and_the_par
     assert all(drop in m.subject for m in mails["port_cancelled"])
 
 
-@pytest.mark.xfail(
-    reason="open defect (README, End to end): on the batch path a delivery's SMTP answer is "
-    "stored with the batch, so the 5-minute claim can expire during the clock jump and the "
-    "recovery timer resends the incident mail with the same Message-ID",
-    strict=False,
-)
 async def test_5_4_an_incident_and_a_breached_ticket_reach_the_partner_with_escalations(
     system: System,
 ):

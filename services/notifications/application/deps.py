@@ -9,7 +9,7 @@ Who may do what is `domain.access` (checked by each use case before anything cha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.notifications.adapters.directory import Directory
 from services.notifications.adapters.repositories import Repositories
@@ -33,6 +33,9 @@ class Deps:
     directory: Directory
     addressing: Addressing
     send_concurrency: int = 8
+    in_flight: set[tuple[str, int]] = field(default_factory=set)
+    """(delivery id, attempt) of every SMTP exchange this process is in right now: the
+    claim's expiry never takes such a live sender for a stopped one (`mailing`)."""
 
     def region_zone(self, region: Region | str) -> str:
         """The IANA zone of a region (configuration)."""

@@ -52,9 +52,14 @@ async def fire_digest_timer(deps: Deps, digest_key: str, timer: Timer) -> None:
         items = [i.source_id for i in batch.unsent]
         if items:
             content = _digest_content(deps, batch, recipient)
-            await deliver(
+            delivery_id = await deliver(
                 deps, Source(source_id, "notifications.digest", DIGEST_TEMPLATE), recipient, content
             )
+            # Another instance may have created this batch's delivery first, with the items
+            # it saw: mark sent exactly what the stored mail carries.
+            stored = await deps.uc.load(deps.repos.deliveries, delivery_id)
+            if stored is not None:
+                items = [str(i) for i in stored.content.get("digest_items", [])]
 
     def sent(current: DigestBatch | None, now: datetime) -> Decision[DigestBatch] | None:
         if current is None or current.batches_sent != number or not items:

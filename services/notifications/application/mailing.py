@@ -7,7 +7,10 @@ delivers each one, at most `send_concurrency` at a time:
 * at once: the delivery is **created with the claim** (`Delivery.claim_new`, its id
   derived from the event id and the address lower-cased), so of every handler that meets
   this (event, recipient) — a redelivery, a second instance, a restart — only the one
-  whose create was stored sends; then the answer is recorded (`Delivery.record`);
+  whose create was stored sends; then the answer is recorded (`Delivery.record`) at
+  once, on the store itself even inside a batch. While the SMTP exchange runs, its claim
+  is never taken for a stopped sender's (`Deps.in_flight`, `Delivery.extend_claim`), so
+  the only duplicate left is a crash between the server's acceptance and that record;
 * or into the contact's daily digest when it takes the category that way and the mail
   is not urgent (`digest.plan_delivery`); the digest's own timer sends it (`digests.py`).
 
@@ -187,33 +190,48 @@ async def deliver(
 
 
 async def attempt(deps: Deps, delivery_id: str, number: int) -> None:
-    """Send attempt `number` of a delivery this instance has just claimed, then record."""
+    """Send attempt `number` of a delivery this instance has just claimed, then record.
+
+    The claim is stored before the mail goes out; the answer is stored the moment it
+    comes, outside any batch (`_record`). While the exchange runs, (delivery, attempt) is
+    in `deps.in_flight`: the claim's expiry firing meanwhile (the clock moved past it)
+    extends the claim instead of sending again (`fire_delivery_timer`)."""
+    key = (delivery_id, number)
+    if key in deps.in_flight:
+        return  # this process is already sending that attempt
     delivery = await deps.uc.load(deps.repos.deliveries, delivery_id)
     if delivery is None or delivery.attempt != number or delivery.status.value != "sending":
         return
     await deps.uc.persist()  # the claim is stored before the mail goes out
-    try:
-        message = mime(
-            delivery.content,
-            message_id=delivery.message_id,
-            date=delivery.created_at,
-            extra_headers={
-                "X-Partnerops-Event-Id": delivery.event_id,
-                "X-Partnerops-Delivery-Id": delivery.delivery_id,
-            },
-        )
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
-        await _unbuildable(deps, delivery_id, number, f"{type(error).__name__}: {error}")
+    if key in deps.in_flight:
         return
-    outcome = await deps.sender.send(message, delivery.content["from_address"], delivery.recipient)
-    log.info(
-        "mail attempt",
-        delivery_id=delivery_id,
-        attempt=number,
-        result=outcome.result.value,
-        smtp_code=outcome.code,
-    )
-    await _record(deps, delivery_id, number, outcome)
+    deps.in_flight.add(key)
+    try:
+        try:
+            message = mime(
+                delivery.content,
+                message_id=delivery.message_id,
+                date=delivery.created_at,
+                extra_headers={
+                    "X-Partnerops-Event-Id": delivery.event_id,
+                    "X-Partnerops-Delivery-Id": delivery.delivery_id,
+                },
+            )
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            await _unbuildable(deps, delivery_id, number, f"{type(error).__name__}: {error}")
+            return
+        sender = delivery.content["from_address"]
+        outcome = await deps.sender.send(message, sender, delivery.recipient)
+        log.info(
+            "mail attempt",
+            delivery_id=delivery_id,
+            attempt=number,
+            result=outcome.result.value,
+            smtp_code=outcome.code,
+        )
+        await _record(deps, delivery_id, number, outcome)
+    finally:
+        deps.in_flight.discard(key)
 
 
 async def _unbuildable(deps: Deps, delivery_id: str, number: int, reason: str) -> None:
@@ -226,7 +244,8 @@ async def _unbuildable(deps: Deps, delivery_id: str, number: int, reason: str) -
         changed = delivery.unbuildable(number, reason, now) if delivery else None
         return None if changed is None else Decision(*changed)
 
-    await deps.uc.fire(deps.repos.deliveries, delivery_id, give_up, decide)
+    with deps.uc.unbatched():  # stored now, not when the batch ends
+        await deps.uc.fire(deps.repos.deliveries, delivery_id, give_up, decide)
 
 
 async def _record(deps: Deps, delivery_id: str, number: int, outcome: SendOutcome) -> None:
@@ -243,7 +262,8 @@ async def _record(deps: Deps, delivery_id: str, number: int, outcome: SendOutcom
     attempt = 0
     while True:
         try:
-            await deps.uc.fire(deps.repos.deliveries, delivery_id, answer, decide)
+            with deps.uc.unbatched():  # stored now, not when the batch ends
+                await deps.uc.fire(deps.repos.deliveries, delivery_id, answer, decide)
             return
         except TRANSIENT_ERRORS:
             if loop.time() > give_up:
@@ -253,14 +273,27 @@ async def _record(deps: Deps, delivery_id: str, number: int, outcome: SendOutcom
             await asyncio.sleep(policy.delay(attempt))
 
 
+def attempt_of(timer_id: str) -> int:
+    """The attempt a delivery timer is about: `attempt:<n>`, `recover:<n>` or, once its
+    claim was extended, `recover:<n>.<extensions>`."""
+    return int(timer_id.partition(":")[2].partition(".")[0])
+
+
 async def fire_delivery_timer(deps: Deps, delivery_id: str, timer: Timer) -> None:
-    """A retry is due (claim it, send, record) or a claim expired (schedule a resend)."""
-    number = int(timer.id.rpartition(":")[2])
+    """A retry is due (claim it, send, record) or a claim expired: extended if this process
+    is still in that attempt's SMTP exchange, else a resend is scheduled (the sender
+    stopped before recording)."""
+    number = attempt_of(timer.id)
     repo = deps.repos.deliveries
     if timer.kind == RECOVER:
 
         def recover(delivery: Delivery | None, now: datetime) -> Decision[Delivery] | None:
-            changed = delivery.recover(number, now, deps.retry) if delivery else None
+            if delivery is None:
+                return None
+            if (delivery_id, number) in deps.in_flight:  # a live sender: not stopped
+                held = delivery.extend_claim(number, now, deps.retry)
+                return None if held is None else Decision(held)
+            changed = delivery.recover(number, now, deps.retry)
             return None if changed is None else Decision(*changed)
 
         await deps.uc.fire(repo, delivery_id, timer, recover)

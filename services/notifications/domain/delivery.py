@@ -14,11 +14,12 @@ created it sends, then records the answer. Statuses:
 Retries wait with capped exponential backoff (`RetryPolicy`, a durable timer on the
 delivery, never an in-process sleep), and give up with a reason after `max_attempts` or
 `give_up_after`. A claim lasts `claim_for`, far longer than one SMTP exchange may take; if
-it expires, the sender is taken to have stopped (crashed, killed) before recording, and
-the mail is sent again **with the same Message-ID**: the one case where a recipient may
-get a copy twice — when the first send was accepted by the SMTP server but its answer
-never reached our record (§3: "a lost SMTP reply after DATA is retried with the same
-Message-ID").
+it expires while its sender is still in the SMTP exchange (the sender's process knows:
+the clock jumped past the claim), the claim is extended (`extend_claim`); otherwise the
+sender is taken to have stopped (crashed, killed) before recording, and the mail is sent
+again **with the same Message-ID**: the one case where a recipient may get a copy twice —
+when the first send was accepted by the SMTP server but its answer never reached our
+record (§3: "a lost SMTP reply after DATA is retried with the same Message-ID").
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ class Delivery:
     claim_until: datetime | None = None
     next_attempt_at: datetime | None = None
     history: tuple[Attempt, ...] = field(default=())
+    claim_extensions: int = 0  # times the claim of this attempt was extended (`extend_claim`)
 
     @classmethod
     def claim_new(cls, *, now: datetime, policy: RetryPolicy, **values: Any) -> Delivery:
@@ -185,7 +187,9 @@ class Delivery:
         if self.status is DeliveryStatus.PENDING and self.next_attempt_at is not None:
             return [DueTimer(f"attempt:{self.attempt}", ATTEMPT, self.next_attempt_at)]
         if self.status is DeliveryStatus.SENDING and self.claim_until is not None:
-            return [DueTimer(f"recover:{self.attempt}", RECOVER, self.claim_until)]
+            # each extension is a new timer (a fired timer's id counts as handled)
+            again = f".{self.claim_extensions}" if self.claim_extensions else ""
+            return [DueTimer(f"recover:{self.attempt}{again}", RECOVER, self.claim_until)]
         return []
 
     def claim(self, attempt: int, now: datetime, policy: RetryPolicy) -> Delivery | None:
@@ -198,6 +202,20 @@ class Delivery:
             status=DeliveryStatus.SENDING,
             claim_until=now + policy.claim_for,
             next_attempt_at=None,
+            claim_extensions=0,
+        )
+
+    def extend_claim(self, attempt: int, now: datetime, policy: RetryPolicy) -> Delivery | None:
+        """The claim of `attempt` expired while its sender is known to be still in the SMTP
+        exchange (the clock moved past the claim, e.g. a jump of the shared clock): hold
+        it for another `claim_for` from `now` instead of sending again. None if that
+        attempt is not in flight any more."""
+        if self.status is not DeliveryStatus.SENDING or self.attempt != attempt:
+            return None
+        return replace(
+            self,
+            claim_until=aware(now, "now") + policy.claim_for,
+            claim_extensions=self.claim_extensions + 1,
         )
 
     def recover(

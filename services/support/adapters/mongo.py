@@ -60,6 +60,9 @@ class MongoTicketNumbers:
         if held is not None:
             return int(held["_id"])
         async with self._turn:
+            held = await self._col.find_one({"ticket_id": ticket_id})
+            if held is not None:  # a concurrent handler of this ticket took it meanwhile
+                return int(held["_id"])
             return await self._take(ticket_id)
 
     async def _take(self, ticket_id: str) -> int:

@@ -33,3 +33,14 @@ async def test_concurrent_claims_give_each_number_once(mongo_url, mongo_db):
     assert values == list(range(1, WRITERS * PER_WRITER + 1))
     assert all(part == sorted(part) for part in taken)  # each caller's numbers only grow
     assert again == taken[0][3]
+
+
+async def test_one_ticket_claimed_by_concurrent_handlers_in_one_process_gets_one_number(
+    mongo_db,
+):
+    counter = MongoTicketNumbers(mongo_db["support_ticket_numbers"])
+    numbers = await asyncio.gather(*(counter.claim("T-same") for _ in range(5)))
+    after = await counter.claim("T-next")
+
+    assert set(numbers) == {1}  # the same ticket, one number, whoever asked first
+    assert after == 2  # and no number was taken and lost on the way
