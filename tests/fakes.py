@@ -251,6 +251,11 @@ class Harness:
             for aggregate_id, doc in self.store(collection).documents.items()
         }
 
+    def aggregates(self, collection: str) -> dict[str, dict[str, Any]]:
+        """`docs` without refusal records (a command refused before its aggregate existed
+        leaves one: its tracking id, no state; `shared.store.Stored.exists`)."""
+        return {k: d for k, d in self.docs(collection).items() if d["state"] is not None}
+
     def state(self, collection: str, aggregate_id: str) -> dict[str, Any]:
         """The stored state of one aggregate."""
         return self.docs(collection)[aggregate_id]["state"]

@@ -110,7 +110,7 @@ async def test_only_the_provisioning_team_adds_new_ranges():
     await h.send(admin_inventory.add_numbers, command)
     refused = h.one("onboarding.inventory.action_refused")
     assert {r["code"] for r in refused.data["reasons"]} == {"not_provisioning"}
-    assert PARTNER not in h.docs(INVENTORIES)
+    assert PARTNER not in h.aggregates(INVENTORIES)
 
 
 def test_ranges_are_expanded_and_bounded():

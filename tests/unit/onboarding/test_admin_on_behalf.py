@@ -83,7 +83,7 @@ async def test_the_reseller_asks_for_itself_only():
     )
     await h.send(admin_on_behalf.request, command)
     assert codes(h.one(REFUSED)) == {"not_the_reseller"}
-    assert RESELLER_TENANT not in h.docs(RESELLER_TENANTS)
+    assert RESELLER_TENANT not in h.aggregates(RESELLER_TENANTS)
 
 
 async def test_opting_in_needs_the_reseller_enabled_first():

@@ -129,12 +129,8 @@ async def test_incomplete_data_and_a_legacy_address_are_refused_with_every_reaso
         ("email_tied_to_legacy_tenant", "admin_email"),
     }
     assert refused.data["distributor_partner_id"] == "P-DIST-1"
-<<<<<<< HEAD
     # no request: only the refusal record keeping the command's tracking id
-    assert h.ctx.collection(ACTIVATION_REQUESTS).docs[request]["state"] is None
-=======
-    assert request not in h.docs(ACTIVATION_REQUESTS)
->>>>>>> obrest
+    assert h.docs(ACTIVATION_REQUESTS)[request]["state"] is None
 
 
 async def test_only_the_dam_it_was_routed_to_checks_the_request():
