@@ -212,6 +212,7 @@ class Batch:
             return Applied(False)
         outbox = [e.to_doc() for e in change.events]
         store.check_sizes(outbox)  # EventTooLarge: nothing kept
+        store.check_storable(change.state, change.timers)  # UnstorableValue: nothing kept
         handled = [*(stored.handled if stored else []), message_id][-KEEP_HANDLED:]
         digests = dict(stored.fingerprints) if stored else {}
         if fingerprint is not None:

@@ -22,6 +22,19 @@ class Transient(Exception):
     """Raise (or wrap) to mark a failure as transient: the message is retried, never dropped."""
 
 
+class UnstorableValue(MessageRejected):
+    """The state a message would lead to holds a value the database cannot store (an
+    integer beyond 64 bits, ...): the message is refused with the reason, not retried —
+    retrying could never store it, and on the batch path it would hold up every other
+    message of the batch."""
+
+    def __init__(self, what: str, error: Exception) -> None:
+        super().__init__(
+            "unstorable_value",
+            [{"field": "$", "code": "unstorable_value", "message": f"{what}: {error}"[:300]}],
+        )
+
+
 class EventTooLarge(MessageRejected):
     """An event (or any record) would exceed the broker's maximum message size, so it
     could never be published: the change that produced it is refused, not stored."""

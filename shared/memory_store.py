@@ -92,6 +92,7 @@ class InMemoryAggregateStore(AggregateStore):
             )
         outbox = [e.to_doc() for e in change.events]
         self.check_sizes(outbox)
+        self.check_storable(change.state, change.timers)
         handled = list(previous.handled) if previous else []
         digests = dict(previous.fingerprints) if previous else {}
         if handled_id is not None:

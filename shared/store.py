@@ -16,7 +16,7 @@ Concurrency is optimistic: each write names the version it read; a mismatch rais
 `ConcurrencyConflict` and the caller reloads (the dispatcher retries it as transient).
 No multi-document transaction is needed.
 
-Two guards keep a change storable and its events publishable, whatever a caller sent:
+Three guards keep a change storable and its events publishable, whatever a caller sent:
 
 * keys inside `state` and timer `data` are escaped on the way in and restored on the way
   out (`escape_key`): a map keyed by caller-chosen text (a port request's `extra_fields`
@@ -24,7 +24,11 @@ Two guards keep a change storable and its events publishable, whatever a caller 
   (`.`, a leading `$`, NUL), so it can neither fail the write nor reach a query operator;
 * every outgoing event is measured before it enters the outbox: one over the broker's
   limit raises `EventTooLarge` (a refusal with a reason, see `shared.kafka`) instead of
-  storing an effect whose event could never be published.
+  storing an effect whose event could never be published;
+* the state and timers are encoded before the write (`check_storable`): a value BSON cannot
+  hold (an integer beyond 64 bits from a fuzzed or careless sender) raises
+  `UnstorableValue`, a refusal of that one message, instead of a write error that would be
+  retried for ever (and, on the batch path, hold up the batch).
 
 Document layout: `{_id, version, state: {...}, handled: [ids], fingerprints: [{id, digest}],
 outbox: [{id, topic, key, body}], outbox_pending, timers: [{id, kind, due_at, data}],
@@ -39,13 +43,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import bson
+from bson.errors import InvalidDocument
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from shared.binding import STRUCTURED_CONTENT_TYPE
 from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES, record_size
-from shared.errors import ConcurrencyConflict, EventTooLarge
+from shared.errors import ConcurrencyConflict, EventTooLarge, UnstorableValue
 from shared.events import Envelope
 from shared.keys import escape_key, escape_keys, unescape_key, unescape_keys
 from shared.mongo import Document
@@ -238,8 +244,9 @@ class AggregateStore:
     ) -> int:
         """Store `change` atomically; returns the new version.
 
-        Raises ConcurrencyConflict (reload and retry) or EventTooLarge (an event over the
-        broker's limit: nothing is stored).
+        Raises ConcurrencyConflict (reload and retry), EventTooLarge (an event over the
+        broker's limit) or UnstorableValue (a value BSON cannot hold); for the last two
+        nothing is stored.
         """
         handled = list(previous.handled) if previous else []
         digests = dict(previous.fingerprints) if previous else {}
@@ -250,6 +257,7 @@ class AggregateStore:
         kept = set(handled)
         outbox = [e.to_doc() for e in change.events]
         self.check_sizes(outbox)
+        self.check_storable(change.state, change.timers)
         timers = (
             [t.to_doc() for t in change.timers]
             if change.timers is not None
@@ -297,6 +305,20 @@ class AggregateStore:
             )
         self._saved(aggregate_id, fields["next_due_at"], len(outbox))
         return expected_version + 1
+
+    def check_storable(self, state: Document | None, timers: Sequence[Timer] | None) -> None:
+        """Raise `UnstorableValue` when `state` or the timers' data hold a value BSON cannot
+        encode (an int beyond 64 bits, ...), so the one message is refused instead of the
+        write failing (on the batch path: every message of the batch with it)."""
+        try:
+            bson.encode(
+                {
+                    "state": None if state is None else escape_keys(state),
+                    "timers": [t.to_doc() for t in timers or ()],
+                }
+            )
+        except (OverflowError, InvalidDocument) as error:
+            raise UnstorableValue(f"{self.name} state", error) from None
 
     def check_sizes(self, outbox: list[Document]) -> None:
         """Raise `EventTooLarge` for an outbox entry over the broker's limit."""

@@ -143,3 +143,14 @@ class StoreContract:
         created = await store.load("a11")
         assert created.exists and created.state == {"n": 1} and created.version == 2
         assert created.handled == ["m1", "m2"]
+
+    async def test_a_value_the_database_cannot_hold_is_refused_and_nothing_is_stored(self, store):
+        from shared.errors import UnstorableValue
+
+        for state, timers in (({"n": 2**70}, None), ({}, [Timer("t", "k", AT, {"n": -(2**64)})])):
+            with pytest.raises(UnstorableValue) as refused:
+                await store.save(
+                    "a12", Change(state, (), timers), expected_version=0, handled_id="m"
+                )
+            assert refused.value.code == "unstorable_value"
+        assert await store.load("a12") is None

@@ -10,7 +10,7 @@ import pytest
 
 from shared import batch
 from shared.batch import Batch, RedoLater
-from shared.errors import EventTooLarge
+from shared.errors import EventTooLarge, UnstorableValue
 from shared.events import Envelope
 from shared.memory_store import InMemoryAggregateStore
 from shared.refusals import Reason
@@ -163,6 +163,20 @@ async def test_an_event_over_the_limit_is_refused_at_decision_time_and_nothing_i
     with pytest.raises(EventTooLarge):
         await in_batch(unit, 0, use_cases, command("c1"), "c1")
     assert await unit.write() == set() and store.documents == {}
+
+
+async def test_a_value_the_database_cannot_hold_is_refused_alone_and_the_batch_goes_on(world):
+    use_cases, store = counting_world(world)
+    unit = Batch(Sent())
+
+    def huge(counter: Counter | None, now: datetime) -> Any:
+        return Decision(Counter("c2", 2**70), [Bumped("c2", 2**70)])
+
+    with batch.running(unit, 0), pytest.raises(UnstorableValue):
+        await use_cases.handle(COUNTERS, "c2", command("c2"), huge)
+    await in_batch(unit, 1, use_cases, command("c1"), "c1")
+    assert await unit.write() == set()
+    assert list(store.documents) == ["c1"]
 
 
 async def test_an_answer_goes_out_after_the_writes_and_reads_see_the_batch(world):
