@@ -28,6 +28,7 @@ from cli.context import (
     emit_json,
     run,
 )
+from cli.options import MAX_SECONDS, finite, non_empty
 from cli.publish import publish_and_wait
 from shared.topics import SUPPORT_COMMANDS
 
@@ -88,9 +89,17 @@ def render(answer: dict[str, Any]) -> None:
 )
 def sla(
     ctx: typer.Context,
-    partner: Annotated[str, typer.Option(help="The partner id")],
+    partner: Annotated[str, typer.Option(help="The partner id", callback=non_empty)],
     period: Annotated[str, typer.Option(help="The month, YYYY-MM (UTC)")],
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for support's answer")] = 30.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            max=MAX_SECONDS,
+            callback=finite,
+            help="Seconds to wait for support's answer (0.1-3600)",
+        ),
+    ] = 30.0,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """The share of a partner's S3/S4 tickets acknowledged in time in a month, against
