@@ -266,7 +266,7 @@ def test_a_binary_mode_dead_letter_tells_its_type_id_and_source():
     about = describe(_letter(b"not json", broken), None)
     assert (about["type"], about["event_id"]) == ("support.tenants.list", "evt-6602")
     # The replay gives the original headers back (a value that is not UTF-8 too).
-    odd = [["ce_id", "evt-6603"], ["x-bin", {"base64": "/w=="}]]
+    odd: list[list[Any]] = [["ce_id", "evt-6603"], ["x-bin", {"base64": "/w=="}]]
     assert original_headers(_letter(b"{}", odd), "support.commands.dlq:0:7") == [
         ("ce_id", b"evt-6603"),
         ("x-bin", b"\xff"),
