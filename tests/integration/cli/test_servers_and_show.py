@@ -34,6 +34,20 @@ def test_servers_start_status_and_stop_a_private_mailpit(operator, tmp_path):
 
         status = private("servers", "status", "mailpit")
         assert status.code == 0 and "running" in status.stdout
+        # Another shell with other (or no) port variables sees the ports it runs on.
+        elsewhere = Operator(
+            {
+                **env,
+                "PARTNEROPS_SMTP_PORT": str(free_port()),
+                "PARTNEROPS_MAILPIT_HTTP_PORT": str(free_port()),
+            },
+            operator.prefix,
+        )("servers", "status", "mailpit", "--json")
+        assert elsewhere.code == 0, elsewhere.stderr
+        [actual] = elsewhere.json()["servers"]
+        assert actual["state"] == "running"
+        assert f":{env['PARTNEROPS_SMTP_PORT']}" in actual["details"]
+        assert f":{env['PARTNEROPS_MAILPIT_HTTP_PORT']}" in actual["details"]
         everything = private("servers", "status", "--json")
         assert everything.code == 1  # kafka and mongo are not running in this state dir
         states = {r["server"]: r["state"] for r in everything.json()["servers"]}
