@@ -46,6 +46,9 @@ EXIT_REFUSED = 4
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True, highlight=False)
+JSON_ONLY = {"on": False}
+"""Set under `--json` (`quiet_libraries`): nothing but JSON is printed, not even the red
+line a failure gets on a terminal."""
 
 
 class CliSettings(ServiceSettings):
@@ -141,7 +144,7 @@ class Failure(Exception):
 def fail(failure: Failure) -> NoReturn:
     """Report `failure` as one JSON object on stderr (a person sees it in red) and exit."""
     text = to_json(failure.as_json())
-    if errors.is_terminal:
+    if errors.is_terminal and not JSON_ONLY["on"]:
         errors.print(f"[red]error[/red] {failure.code}: {failure.message}")
     print(text, file=sys.stderr, flush=True)
     raise typer.Exit(failure.exit_code)
@@ -264,6 +267,7 @@ def quiet_libraries() -> None:
     """Under `--json` nothing but the JSON document(s) may be printed: the libraries'
     logging (aiokafka's "Unable connect to …" before a `kafka_unreachable`, pymongo's)
     and Python's warnings are silenced. The failure itself is the JSON error object."""
+    JSON_ONLY["on"] = True
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
 

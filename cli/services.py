@@ -34,6 +34,7 @@ from cli.context import (
     emit_json,
     reported,
     rfc3339,
+    rfc3339_text,
 )
 from cli.options import MAX_SECONDS, finite
 from deploy.demo import processes
@@ -163,7 +164,7 @@ def row(instance: Instance, state: str) -> dict[str, object]:
         "state": state,
         "log": instance.log,
         "instance_id": instance.instance_id,
-        "started_at": instance.started_at,
+        "started_at": rfc3339_text(instance.started_at),
     }
 
 

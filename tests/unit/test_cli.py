@@ -128,9 +128,12 @@ def partnerops(capsys):
     from cli.app import main
 
     def invoke(*args: str) -> tuple[int, str, str]:
+        from cli.context import JSON_ONLY
+
         with warnings.catch_warnings(), pytest.raises(SystemExit) as done:
             main(list(args))
         logging.disable(logging.NOTSET)
+        JSON_ONLY["on"] = False
         out, err = capsys.readouterr()
         return int(done.value.code or 0), out, err
 
