@@ -44,8 +44,9 @@ def month(period: str) -> tuple[datetime, datetime]:
         raise Failure(
             "invalid_period",
             f"{period!r}: expected YYYY-MM",
-            [{"field": "period", "code": "invalid_period", "message": "YYYY-MM"}],
+            [{"field": "--period", "code": "invalid_period", "message": "YYYY-MM"}],
             exit_code=EXIT_INVALID,
+            parameter="--period",
         )
     year, number = int(found[1]), int(found[2])
     start = datetime(year, number, 1, tzinfo=UTC)
