@@ -11,6 +11,7 @@ import typer
 
 from cli import dlq, options, report, servers, services, show
 from cli.context import (
+    JSON_ONLY,
     as_failure,
     build,
     click,
@@ -73,7 +74,9 @@ def root(
     cli = build(bootstrap_servers, mongo_url, topic_prefix)
     # The plumbing's logs go to stderr, warnings only: stdout is for the verbs' output;
     # under --json not even those (`quiet_libraries`, set up in `main`).
-    configure_logging("partnerops-cli", cli.settings.log_format, "WARNING")
+    configure_logging(
+        "partnerops-cli", cli.settings.log_format, "CRITICAL" if JSON_ONLY["on"] else "WARNING"
+    )
     ctx.obj = cli
 
 
@@ -98,9 +101,10 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
             from typer import rich_utils
 
             rich_utils.rich_format_error(error)
+        failure = usage_failure(error)
         with contextlib.suppress(typer.Exit):
-            fail(usage_failure(error))
-        sys.exit(error.exit_code)
+            fail(failure)
+        sys.exit(failure.exit_code)
     except typer.Abort:
         sys.exit(1)
     except Exception as error:
