@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, NoReturn
 
 import typer
 
-from cli import dlq, report, servers, services, show
-from cli.context import as_failure, build, fail
+from cli import dlq, options, report, servers, services, show
+from cli.context import (
+    JSON_ONLY,
+    as_failure,
+    build,
+    click,
+    fail,
+    json_requested,
+    quiet_libraries,
+    usage_failure,
+)
 from cli.publish import EXAMPLE as PUBLISH_EXAMPLE
 from cli.publish import publish
 from cli.tail import EXAMPLE as TAIL_EXAMPLE
@@ -40,26 +50,65 @@ def root(
     ctx: typer.Context,
     bootstrap_servers: Annotated[
         str | None,
-        typer.Option(help="Kafka bootstrap servers (PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS)"),
+        typer.Option(
+            help="Kafka bootstrap servers, host:port[,host:port] "
+            "(PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS)",
+            callback=options.bootstrap_servers,
+        ),
     ] = None,
-    mongo_url: Annotated[str | None, typer.Option(help="Mongo URL (PARTNEROPS_MONGO__URL)")] = None,
+    mongo_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Mongo URL, mongodb://... (PARTNEROPS_MONGO__URL)", callback=options.mongo_url
+        ),
+    ] = None,
     topic_prefix: Annotated[
-        str | None, typer.Option(help="Topic namespace (PARTNEROPS_KAFKA__TOPIC_PREFIX)")
+        str | None,
+        typer.Option(
+            help="Topic namespace: letters, digits, '.', '_', '-' (PARTNEROPS_KAFKA__TOPIC_PREFIX)",
+            callback=options.topic_prefix,
+        ),
     ] = None,
 ) -> None:
     """Root options, applied to every verb."""
     cli = build(bootstrap_servers, mongo_url, topic_prefix)
-    # The plumbing's logs go to stderr, warnings only: stdout is for the verbs' output.
-    configure_logging("partnerops-cli", cli.settings.log_format, "WARNING")
+    # The plumbing's logs go to stderr, warnings only: stdout is for the verbs' output;
+    # under --json not even those (`quiet_libraries`, set up in `main`).
+    configure_logging(
+        "partnerops-cli", cli.settings.log_format, "CRITICAL" if JSON_ONLY["on"] else "WARNING"
+    )
     ctx.obj = cli
 
 
-def main() -> None:
-    """The installed entry point: an error no verb reported is still told as one JSON
-    object on stderr (`as_failure`), never as a traceback."""
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The installed entry point. Every failure is one JSON object on stderr, exit code
+    as `cli.context` lists: a usage error (unknown option, bad value, missing argument)
+    as `usage_error` with the offending parameter (`usage_failure`; without `--json`
+    typer's own message comes first), an error no verb reported as `as_failure` — never a
+    traceback. Under `--json` nothing else is printed (`quiet_libraries`)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    as_json = json_requested(args)
+    if as_json:
+        quiet_libraries()
+    command = typer.main.get_command(app)
     try:
-        app()
+        code = command.main(args=args, prog_name="partnerops", standalone_mode=False)
+    except click.NoArgsIsHelpError as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.ClickException as error:
+        if not as_json:
+            from typer import rich_utils
+
+            rich_utils.rich_format_error(error)
+        failure = usage_failure(error)
+        with contextlib.suppress(typer.Exit):
+            fail(failure)
+        sys.exit(failure.exit_code)
+    except typer.Abort:
+        sys.exit(1)
     except Exception as error:
         with contextlib.suppress(typer.Exit):
             fail(as_failure(error))
         sys.exit(as_failure(error).exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

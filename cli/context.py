@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import sys
-from collections.abc import Coroutine, Iterator
+import warnings
+from collections.abc import Coroutine, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn, TypeVar
 
@@ -25,6 +28,11 @@ from pydantic import Field, SecretStr, ValidationError
 from rich.console import Console
 
 from shared.settings import ServiceSettings, service_settings_config
+
+try:  # typer >= 0.22 carries its own copy of click
+    from typer._click import exceptions as click
+except ImportError:  # pragma: no cover - older typer on click itself
+    from click import exceptions as click  # type: ignore[no-redef]
 
 T = TypeVar("T")
 
@@ -38,6 +46,9 @@ EXIT_REFUSED = 4
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 errors = Console(stderr=True, highlight=False)
+JSON_ONLY = {"on": False}
+"""Set under `--json` (`quiet_libraries`): nothing but JSON is printed, not even the red
+line a failure gets on a terminal."""
 
 
 class CliSettings(ServiceSettings):
@@ -132,8 +143,8 @@ class Failure(Exception):
 
 def fail(failure: Failure) -> NoReturn:
     """Report `failure` as one JSON object on stderr (a person sees it in red) and exit."""
-    text = json.dumps(failure.as_json(), ensure_ascii=False, default=str)
-    if errors.is_terminal:
+    text = to_json(failure.as_json())
+    if errors.is_terminal and not JSON_ONLY["on"]:
         errors.print(f"[red]error[/red] {failure.code}: {failure.message}")
     print(text, file=sys.stderr, flush=True)
     raise typer.Exit(failure.exit_code)
@@ -155,8 +166,8 @@ def reported() -> Iterator[None]:
         fail(failure)
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
-    except (typer.Exit, typer.Abort):
-        raise
+    except (typer.Exit, typer.Abort, click.ClickException):
+        raise  # a usage error is told by `cli.app.main` (`usage_failure`)
     except Exception as error:
         fail(as_failure(error))
 
@@ -181,6 +192,118 @@ def as_failure(error: Exception) -> Failure:
     return Failure("unexpected_error", f"{name}: {error}"[:500], exit_code=EXIT_FAILED)
 
 
+def mongo_failure(error: Exception, database: str, field: str) -> Failure:
+    """A pymongo error as a `Failure`: a database name the server (or pymongo) refuses
+    is `invalid_database` (exit 2, naming `field`: `--database` or the environment
+    variable it came from), anything else `mongo_unreachable` (exit 1)."""
+    from pymongo.errors import InvalidName, OperationFailure
+
+    refused = isinstance(error, InvalidName) or (
+        isinstance(error, OperationFailure) and error.code == 73  # InvalidNamespace
+    )
+    if refused:
+        message = f"{database!r} is no database name the server takes: {error}"[:300]
+        return Failure(
+            "invalid_database",
+            message,
+            [{"field": field, "code": "invalid_database", "message": message}],
+            EXIT_INVALID,
+            database=database,
+            parameter=field,
+        )
+    return Failure("mongo_unreachable", f"{error}"[:300], database=database)
+
+
+def rfc3339(instant: datetime) -> str:
+    """An instant as RFC 3339 in UTC, `2030-12-02T08:00:00Z` (fractions only when there
+    are any, as pydantic writes them); a naive datetime is taken as UTC (Mongo's)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def rfc3339_text(text: str | None) -> str | None:
+    """An ISO 8601 timestamp a header carries (`2030-12-02T08:00:00+00:00`) as RFC 3339
+    in UTC; text that is not one is returned unchanged."""
+    if not text:
+        return text
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return rfc3339(parsed) if parsed.tzinfo is not None else text
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_json(value: Any) -> str:
+    """JSON text as the CLI prints it: instants in RFC 3339 (`…Z`), anything else not
+    JSON as its text."""
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
 def emit_json(value: Any) -> None:
     """One JSON document on stdout (scripts read it)."""
-    print(json.dumps(value, ensure_ascii=False, default=str), flush=True)
+    print(to_json(value), flush=True)
+
+
+def json_requested(args: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON output (`--json` before any `--`)."""
+    for arg in args:
+        if arg == "--":
+            return False
+        if arg == "--json":
+            return True
+    return False
+
+
+def quiet_libraries() -> None:
+    """Under `--json` nothing but the JSON document(s) may be printed: the libraries'
+    logging (aiokafka's "Unable connect to …" before a `kafka_unreachable`, pymongo's)
+    and Python's warnings are silenced. The failure itself is the JSON error object."""
+    JSON_ONLY["on"] = True
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+
+
+USAGE_CODES: dict[type[click.ClickException], str] = {
+    click.NoSuchOption: "no_such_option",
+    click.MissingParameter: "missing_parameter",
+    click.BadParameter: "invalid_value",
+    click.BadOptionUsage: "bad_option_usage",
+    click.BadArgumentUsage: "bad_argument_usage",
+}
+
+
+def usage_failure(error: click.ClickException) -> Failure:
+    """A typer/click usage error (unknown option, a value out of range or refused by a
+    check of `cli.options`, a missing argument, an unknown command) as the one JSON error
+    object: `{"error": "usage_error", "message", "parameter", "reasons": [{field, code,
+    message}], "command"}`, exit code 2 (nothing was done)."""
+    from cli.options import hint
+
+    code = next((c for kind, c in USAGE_CODES.items() if isinstance(error, kind)), "usage_error")
+    parameter: str | None = None
+    if isinstance(error, click.NoSuchOption | click.BadOptionUsage):
+        parameter = error.option_name
+    elif isinstance(error, click.BadParameter):
+        given = hint(error.param) if error.param is not None else error.param_hint
+        parameter = given if isinstance(given, str | None) else " / ".join(given)
+    message = error.format_message()
+    if parameter is None and message.startswith("No such command"):
+        code, parameter = "no_such_command", "command"
+    context = getattr(error, "ctx", None)
+    return Failure(
+        "usage_error",
+        message,
+        [{"field": parameter or "$", "code": code, "message": message}],
+        EXIT_INVALID,
+        parameter=parameter,
+        command=context.command_path if context is not None else None,
+    )

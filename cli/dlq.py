@@ -22,7 +22,6 @@ replayable: its original bytes are gone.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from datetime import UTC, datetime
@@ -43,9 +42,13 @@ from cli.context import (
     cli_of,
     console,
     emit_json,
+    mongo_failure,
+    rfc3339,
+    rfc3339_text,
     run,
 )
-from cli.tail import event_of
+from cli.options import non_empty
+from cli.tail import attributes_of, event_of, original_headers_of
 from shared.topics import ALL_TOPICS, dead_letter_topic
 
 if TYPE_CHECKING:
@@ -95,12 +98,15 @@ def _json_header(record: Received, name: str) -> Any:
 def describe(record: Received, replay: dict[str, Any] | None) -> dict[str, Any]:
     """A dead letter as JSON: where it came from, why, what it held, its replay."""
     event = event_of(record)
+    attributes = attributes_of(record, event)
     value = record.value or b""
     try:
         original: Any = json.loads(value)
     except ValueError:
         original = value[:4000].decode("utf-8", errors="replace")
     blocked = [why for name, why in NOT_REPLAYABLE.items() if record.header(name)]
+    if isinstance(_json_header(record, "x-dlq-original-headers"), str):
+        blocked.append("its original headers were cut")
     return {
         "id": letter_id(record),
         "original_topic": record.header("x-dlq-original-topic"),
@@ -108,12 +114,13 @@ def describe(record: Received, replay: dict[str, Any] | None) -> dict[str, Any]:
         "original_offset": record.header("x-dlq-offset"),
         "service": record.header("x-dlq-service"),
         "consumer_group": record.header("x-dlq-consumer-group"),
-        "failed_at": record.header("x-dlq-failed-at"),
+        "failed_at": rfc3339_text(record.header("x-dlq-failed-at")),
         "error_code": record.header("x-dlq-error-code"),
         "reasons": _json_header(record, "x-dlq-error") or [],
-        "type": event.type if event else None,
-        "event_id": event.id if event else None,
-        "subject": event.subject if event else None,
+        "type": attributes["type"],
+        "event_id": attributes["id"],
+        "source": attributes["source"],
+        "subject": attributes["subject"],
         "key": record.key.decode("utf-8", errors="replace") if record.key else None,
         "original_headers": _json_header(record, "x-dlq-original-headers") or [],
         "value": original,
@@ -156,7 +163,7 @@ class Replays:
             found = self.collection.find({"_id": {"$in": [self.key(x) for x in letters]}})
             return {doc["dead_letter"]: _public(doc) async for doc in found}
         except PyMongoError as error:
-            raise Failure("mongo_unreachable", str(error)[:300]) from None
+            raise self.failure(error) from None
 
     async def claim(self, letter: str, topic: str) -> None:
         from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -178,13 +185,16 @@ class Replays:
             raise Failure(
                 "already_replayed",
                 f"dead letter {letter} was already replayed "
-                f"({earlier.get('status')} at {earlier.get('claimed_at')}); a "
+                f"({earlier.get('status')} at {_instant(earlier.get('claimed_at'))}); a "
                 "dead letter is replayed once",
                 exit_code=EXIT_REFUSED,
                 replay=_public(earlier),
             ) from None
         except PyMongoError as error:
-            raise Failure("mongo_unreachable", str(error)[:300]) from None
+            raise self.failure(error) from None
+
+    def failure(self, error: Exception) -> Failure:
+        return mongo_failure(error, self.cli.settings.database_name, "PARTNEROPS_CLI_DATABASE")
 
     async def done(self, letter: str) -> None:
         await self.collection.update_one(
@@ -196,23 +206,17 @@ class Replays:
         await self.collection.delete_one({"_id": self.key(letter), "status": "claimed"})
 
 
+def _instant(value: Any) -> Any:
+    return rfc3339(value) if isinstance(value, datetime) else value
+
+
 def _public(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k != "_id"}
 
 
 def original_headers(record: Received, letter: str) -> list[tuple[str, bytes | None]]:
     """The original record's headers, as the dead letter kept them, plus the replay mark."""
-    headers: list[tuple[str, bytes | None]] = []
-    for item in _json_header(record, "x-dlq-original-headers") or []:
-        name, value = item[0], item[1]
-        if isinstance(value, dict) and "base64" in value:
-            headers.append((name, base64.b64decode(value["base64"])))
-        elif value is None:
-            headers.append((name, None))
-        else:
-            headers.append((name, str(value).encode()))
-    headers.append(("x-dlq-replay-of", letter.encode()))
-    return headers
+    return [*original_headers_of(record), ("x-dlq-replay-of", letter.encode())]
 
 
 async def listing(cli: Cli, topic: str | None, limit: int | None) -> list[dict[str, Any]]:
@@ -294,9 +298,14 @@ async def replay(cli: Cli, letter: str) -> dict[str, Any]:
 def list_(
     ctx: typer.Context,
     topic: Annotated[
-        str | None, typer.Argument(help="A topic or its .dlq (default: every dead-letter topic)")
+        str | None,
+        typer.Argument(
+            help="A topic or its .dlq (default: every dead-letter topic)", callback=non_empty
+        ),
     ] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="Only the N latest")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, max=1_000_000, help="Only the N latest")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """Dead letters, oldest first: id, when, why, what, whether replayed."""

@@ -20,6 +20,7 @@ from rich.panel import Panel
 from rich.pretty import Pretty
 
 from cli.context import EXIT_FAILED, EXIT_REFUSED, Cli, Failure, cli_of, console, emit_json, run
+from cli.options import MAX_SECONDS, finite, non_empty
 from shared.topics import ALL_TOPICS, TopicKind
 
 if TYPE_CHECKING:
@@ -104,16 +105,28 @@ def show_outcome(outcome: Envelope) -> None:
 
 def publish(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="JSON file of the message, or - for stdin")],
+    file: Annotated[
+        str, typer.Argument(help="JSON file of the message, or - for stdin", callback=non_empty)
+    ],
     type_: Annotated[
         str | None,
-        typer.Option("--type", help="The CloudEvents type; then FILE holds the data alone"),
+        typer.Option(
+            "--type",
+            help="The CloudEvents type; then FILE holds the data alone",
+            callback=non_empty,
+        ),
     ] = None,
     subject: Annotated[
-        str | None, typer.Option(help="Subject and Kafka key (default: the aggregate id)")
+        str | None,
+        typer.Option(help="Subject and Kafka key (default: the aggregate id)", callback=non_empty),
     ] = None,
     wait: Annotated[bool, typer.Option(help="Wait for the outcome event and print it")] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds --wait waits")] = 30.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1, max=MAX_SECONDS, callback=finite, help="Seconds --wait waits (0.1-3600)"
+        ),
+    ] = 30.0,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output for scripts")] = False,
 ) -> None:
     """Publish a command or event (JSON), validated against its contract, as a CloudEvent

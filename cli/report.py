@@ -28,6 +28,7 @@ from cli.context import (
     emit_json,
     run,
 )
+from cli.options import MAX_SECONDS, finite, non_empty
 from cli.publish import publish_and_wait
 from shared.topics import SUPPORT_COMMANDS
 
@@ -43,8 +44,9 @@ def month(period: str) -> tuple[datetime, datetime]:
         raise Failure(
             "invalid_period",
             f"{period!r}: expected YYYY-MM",
-            [{"field": "period", "code": "invalid_period", "message": "YYYY-MM"}],
+            [{"field": "--period", "code": "invalid_period", "message": "YYYY-MM"}],
             exit_code=EXIT_INVALID,
+            parameter="--period",
         )
     year, number = int(found[1]), int(found[2])
     start = datetime(year, number, 1, tzinfo=UTC)
@@ -88,9 +90,17 @@ def render(answer: dict[str, Any]) -> None:
 )
 def sla(
     ctx: typer.Context,
-    partner: Annotated[str, typer.Option(help="The partner id")],
+    partner: Annotated[str, typer.Option(help="The partner id", callback=non_empty)],
     period: Annotated[str, typer.Option(help="The month, YYYY-MM (UTC)")],
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for support's answer")] = 30.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            max=MAX_SECONDS,
+            callback=finite,
+            help="Seconds to wait for support's answer (0.1-3600)",
+        ),
+    ] = 30.0,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """The share of a partner's S3/S4 tickets acknowledged in time in a month, against

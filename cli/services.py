@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -33,7 +33,10 @@ from cli.context import (
     console,
     emit_json,
     reported,
+    rfc3339,
+    rfc3339_text,
 )
+from cli.options import MAX_SECONDS, finite
 from deploy.demo import processes
 
 app = typer.Typer(
@@ -161,7 +164,7 @@ def row(instance: Instance, state: str) -> dict[str, object]:
         "state": state,
         "log": instance.log,
         "instance_id": instance.instance_id,
-        "started_at": instance.started_at,
+        "started_at": rfc3339_text(instance.started_at),
     }
 
 
@@ -172,18 +175,49 @@ def show(rows: list[dict[str, object]], as_json: bool) -> None:
         console.print(table(rows))
 
 
+def _names(ctx: typer.Context, param: Any, value: list[str] | None) -> Any:
+    unknown = sorted(set(value or ()) - set(SERVICES))
+    if unknown:
+        raise typer.BadParameter(
+            f"no service {', '.join(unknown)}; services: {', '.join(SERVICES)}",
+            ctx=ctx,
+            param=param,
+        )
+    return value
+
+
+NamesArg = Annotated[
+    list[str] | None,
+    typer.Argument(help="Services (default: all four)", callback=_names),
+]
+RunDirOpt = Annotated[
+    Path | None,
+    typer.Option("--run-dir", help="Run directory", file_okay=False, dir_okay=True),
+]
+
+
 @app.command(epilog=EXAMPLE_START)
 def start(
     ctx: typer.Context,
-    names: Annotated[list[str] | None, typer.Argument(help="Services (default: all four)")] = None,
+    names: NamesArg = None,
     instances: Annotated[int, typer.Option(min=1, max=16, help="Instances per service")] = 1,
     base_port: Annotated[
         int | None,
-        typer.Option(help="HTTP port of the first instance, then +1 each (default: free ports)"),
+        typer.Option(
+            min=1024,
+            max=65535,
+            help="HTTP port of the first instance, then +1 each (1024-65535; default: free "
+            "ports); every port must be free",
+        ),
     ] = None,
-    run_dir_option: Annotated[Path | None, typer.Option("--run-dir", help="Run directory")] = None,
+    run_dir_option: RunDirOpt = None,
     wait: Annotated[bool, typer.Option(help="Wait until every instance is ready")] = True,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for readiness")] = 120.0,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1, max=MAX_SECONDS, callback=finite, help="Seconds to wait for readiness"
+        ),
+    ] = 120.0,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """Start services as detached processes, N instances each (a running one is kept)."""
@@ -194,26 +228,27 @@ def start(
         existing = {i.key: i for i in recorded(directory, SERVICES)}
         started: list[Instance] = []
         kept: list[Instance] = []
-        offset = 0
+        wanted: list[tuple[str, int]] = []
         for name in chosen(names):
             for number in range(1, instances + 1):
                 old = existing.get(f"{name}-{number}")
                 if old is not None and processes.alive(old.pid, name):
                     kept.append(old)
-                    continue
-                port = base_port + offset if base_port is not None else processes.free_port()
-                offset += 1
-                instance_id = f"{name}-{number}-{socket.gethostname()}"
-                log = directory / "logs" / f"{name}-{number}.log"
-                env = processes.service_env(
-                    name, port, {**child_env(cli), f"{name.upper()}_INSTANCE_ID": instance_id}
-                )
-                pid = processes.spawn_detached(name, env, log)
-                instance = Instance(
-                    name, number, pid, port, str(log), instance_id, datetime.now(UTC).isoformat()
-                )
-                record_path(directory, name, number).write_text(json.dumps(asdict(instance)))
-                started.append(instance)
+                else:
+                    wanted.append((name, number))
+        ports = planned_ports(len(wanted), base_port)
+        for (name, number), port in zip(wanted, ports, strict=True):
+            instance_id = f"{name}-{number}-{socket.gethostname()}"
+            log = directory / "logs" / f"{name}-{number}.log"
+            env = processes.service_env(
+                name, port, {**child_env(cli), f"{name.upper()}_INSTANCE_ID": instance_id}
+            )
+            pid = processes.spawn_detached(name, env, log)
+            instance = Instance(
+                name, number, pid, port, str(log), instance_id, rfc3339(datetime.now(UTC))
+            )
+            record_path(directory, name, number).write_text(json.dumps(asdict(instance)))
+            started.append(instance)
         states = {i.key: "started" for i in started}
         if wait:
             states = await_ready(started, timeout)
@@ -227,6 +262,51 @@ def start(
                 exit_code=EXIT_FAILED,
                 instances=failed,
             )
+
+
+def port_taken(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something already listens on `host:port`: binding it fails (with
+    SO_REUSEADDR, as the services bind, so a closed connection's TIME_WAIT is no owner)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def planned_ports(count: int, base_port: int | None) -> list[int]:
+    """The HTTP ports of `count` new instances: `base_port`, +1 each, every one free
+    (raises a `port_in_use` / `invalid_value` `Failure`, exit 2, naming the port: a port
+    another process answers on would make its /readyz look like ours); else free ports
+    the OS picks."""
+    if base_port is None:
+        return [processes.free_port() for _ in range(count)]
+    ports = list(range(base_port, base_port + count))
+    if ports and ports[-1] > 65535:
+        raise Failure(
+            "usage_error",
+            f"--base-port {base_port} + {count} instance(s) runs past port 65535",
+            [{"field": "--base-port", "code": "invalid_value", "message": "ports past 65535"}],
+            EXIT_INVALID,
+            parameter="--base-port",
+        )
+    taken = [p for p in ports if port_taken(p)]
+    if taken:
+        raise Failure(
+            "port_in_use",
+            f"port {', '.join(map(str, taken))} is already in use by another process "
+            f"(--base-port {base_port} needs {ports[0]}-{ports[-1]} free); nothing was started",
+            [
+                {"field": "--base-port", "code": "port_in_use", "message": f"port {p} is in use"}
+                for p in taken
+            ],
+            EXIT_INVALID,
+            parameter="--base-port",
+            ports=taken,
+        )
+    return ports
 
 
 def await_ready(instances: list[Instance], timeout: float) -> dict[str, str]:
@@ -245,9 +325,17 @@ def await_ready(instances: list[Instance], timeout: float) -> dict[str, str]:
 @app.command(epilog=EXAMPLE_STOP)
 def stop(
     ctx: typer.Context,
-    names: Annotated[list[str] | None, typer.Argument(help="Services (default: all)")] = None,
-    grace: Annotated[float, typer.Option(help="Seconds between SIGTERM and SIGKILL")] = 45.0,
-    run_dir_option: Annotated[Path | None, typer.Option("--run-dir", help="Run directory")] = None,
+    names: NamesArg = None,
+    grace: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            max=MAX_SECONDS,
+            callback=finite,
+            help="Seconds between SIGTERM and SIGKILL (0-3600)",
+        ),
+    ] = 45.0,
+    run_dir_option: RunDirOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """Stop recorded instances: SIGTERM, wait, SIGKILL after the grace period."""
@@ -265,8 +353,8 @@ def stop(
 @app.command(epilog=EXAMPLE_STATUS)
 def status(
     ctx: typer.Context,
-    names: Annotated[list[str] | None, typer.Argument(help="Services (default: all)")] = None,
-    run_dir_option: Annotated[Path | None, typer.Option("--run-dir", help="Run directory")] = None,
+    names: NamesArg = None,
+    run_dir_option: RunDirOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """Each recorded instance: pid, HTTP port, readiness (/readyz), log file; exit 1 when

@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 import typer
@@ -20,7 +21,20 @@ from rich.panel import Panel
 from rich.pretty import Pretty
 from rich.table import Table
 
-from cli.context import EXIT_NOT_FOUND, Cli, Failure, cli_of, console, emit_json, run
+from cli.context import (
+    EXIT_INVALID,
+    EXIT_NOT_FOUND,
+    Cli,
+    Failure,
+    cli_of,
+    console,
+    emit_json,
+    mongo_failure,
+    rfc3339,
+    run,
+)
+from cli.options import database as database_check
+from cli.options import database_problem, non_empty
 from shared.settings import ServiceSettings, service_settings_config
 
 app = typer.Typer(
@@ -60,7 +74,25 @@ def database_of(service: str, given: str | None) -> str:
     passwords — an operator's shell need not have)."""
     if given:
         return given
-    settings = type(
+    settings = settings_of(service)
+    name = str(settings.database_name)
+    problem = database_problem(name)
+    if problem:
+        variable = f"{service.upper()}_DATABASE"
+        raise Failure(
+            "invalid_database",
+            f"{name!r} ({variable} or PARTNEROPS_DATABASE) is no database name: {problem}",
+            [{"field": variable, "code": "invalid_database", "message": problem}],
+            EXIT_INVALID,
+            database=name,
+            parameter=variable,
+        )
+    return name
+
+
+def settings_of(service: str) -> ServiceSettings:
+    """A service's common settings, read with its prefix."""
+    return type(
         "Settings",
         (ServiceSettings,),
         {
@@ -69,12 +101,14 @@ def database_of(service: str, given: str | None) -> str:
             "__module__": __name__,
         },
     )()
-    return str(settings.database_name)
 
 
 def view_of(doc: dict[str, Any], kind: Kind) -> dict[str, Any]:
     """What is shown of a stored document: the state (unwrapped, secrets masked) and the
-    store's bookkeeping (version, pending timers, unpublished events)."""
+    store's bookkeeping: `version` is the stored version (`shared.store`: one per stored
+    change, what a write is checked against) — an aggregate's own count inside its state
+    (porting's `state.version` counts status changes) may differ and is left as stored —,
+    pending timers, unpublished events."""
     from shared.logging import redact_secrets
     from shared.store import unescape_keys
 
@@ -112,7 +146,8 @@ async def find(cli: Cli, kind: Kind, key: str, database: str | None) -> dict[str
         if doc is None and kind is TICKET and TICKET_NUMBER.match(key):
             doc = await collection.find_one({"state.ticket_number": key})  # a scan: rare
     except PyMongoError as error:
-        raise Failure("mongo_unreachable", f"{error}"[:300], database=name) from None
+        field = "--database" if database else f"{kind.service.upper()}_DATABASE"
+        raise mongo_failure(error, name, field) from None
     finally:
         await client.close()
     if doc is None:
@@ -126,22 +161,28 @@ async def find(cli: Cli, kind: Kind, key: str, database: str | None) -> dict[str
     return view_of(doc, kind)
 
 
+def _text(value: Any) -> str:
+    return rfc3339(value) if isinstance(value, datetime) else str(value)
+
+
 def render(view: dict[str, Any]) -> None:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
     for field, value in view["state"].items():
+        if field == "version":
+            field = "version (its own count)"  # not the stored version in the subtitle
         if isinstance(value, dict | list):
             table.add_row(escape(field), Pretty(value, max_length=20))
         else:
-            table.add_row(escape(field), escape(str(value)))
+            table.add_row(escape(field), escape(_text(value)))
     for timer in view["timers"]:
-        table.add_row("[dim]timer[/dim]", escape(f"{timer['kind']} due {timer['due_at']}"))
+        table.add_row("[dim]timer[/dim]", escape(f"{timer['kind']} due {_text(timer['due_at'])}"))
     console.print(
         Panel(
             table,
             title=escape(f"{view['kind']} {view['id']}"),
-            subtitle=f"{view['service']} · version {view['version']}",
+            subtitle=f"{view['service']} · stored version {view['version']}",
         )
     )
 
@@ -155,14 +196,19 @@ def _show(ctx: typer.Context, kind: Kind, key: str, database: str | None, as_jso
 
 
 DatabaseOpt = Annotated[
-    str | None, typer.Option(help="The service's database (default: as the service names it)")
+    str | None,
+    typer.Option(
+        help="The service's database (default: as the service names it)",
+        callback=database_check,
+    ),
 ]
+IdArg = Annotated[str, typer.Argument(callback=non_empty)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output")]
 
 
 @app.command("port-request", epilog="Example:\n\n  partnerops show port-request 01J9ZX... --json")
 def port_request(
-    ctx: typer.Context, port_id: str, database: DatabaseOpt = None, as_json: JsonOpt = False
+    ctx: typer.Context, port_id: IdArg, database: DatabaseOpt = None, as_json: JsonOpt = False
 ) -> None:
     """A port request by its port id (porting's `ports` collection)."""
     _show(ctx, PORT, port_id, database, as_json)
@@ -174,7 +220,9 @@ def port_request(
 )
 def ticket(
     ctx: typer.Context,
-    ticket: Annotated[str, typer.Argument(help="Ticket id or number (NA + 8 digits)")],
+    ticket: Annotated[
+        str, typer.Argument(help="Ticket id or number (NA + 8 digits)", callback=non_empty)
+    ],
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -184,7 +232,7 @@ def ticket(
 
 @app.command(epilog="Example:\n\n  partnerops show group grp-london-1")
 def group(
-    ctx: typer.Context, group_id: str, database: DatabaseOpt = None, as_json: JsonOpt = False
+    ctx: typer.Context, group_id: IdArg, database: DatabaseOpt = None, as_json: JsonOpt = False
 ) -> None:
     """A customer group by its group id (onboarding; admin password hashes masked)."""
     _show(ctx, GROUP, group_id, database, as_json)
@@ -192,7 +240,7 @@ def group(
 
 @app.command(epilog="Example:\n\n  partnerops show contacts P-100 --json")
 def contacts(
-    ctx: typer.Context, partner_id: str, database: DatabaseOpt = None, as_json: JsonOpt = False
+    ctx: typer.Context, partner_id: IdArg, database: DatabaseOpt = None, as_json: JsonOpt = False
 ) -> None:
     """A partner's contacts per alert category, region and language (notifications)."""
     _show(ctx, CONTACT_BOOK, partner_id, database, as_json)

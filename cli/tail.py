@@ -3,14 +3,18 @@ filtered by type, subject or partner; dead-letter topics (`<topic>.dlq`) too."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import fnmatch
+import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from cli.context import Cli, cli_of, console, emit_json, run
+from cli.context import Cli, cli_of, console, emit_json, rfc3339_text, run
+from cli.options import MAX_SECONDS, finite, non_empty
 
 if TYPE_CHECKING:
     from cli.kafka import Received
@@ -26,14 +30,69 @@ EXAMPLE = """Examples:
 """
 
 
+ATTRIBUTES = ("type", "id", "source", "subject")
+"""The CloudEvents attributes told of every record, readable or not."""
+
+
+def original_headers_of(record: Received) -> list[tuple[str, bytes | None]]:
+    """The headers the record had when it was produced: a dead letter's are in
+    `x-dlq-original-headers` (JSON `[[name, text | {"base64": ...} | null]]`,
+    `shared.dead_letter`), any other record's are its own."""
+    text = record.header("x-dlq-original-headers")
+    if text is None:
+        return list(record.headers)
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return []  # cut to fit the broker's limit: no header is trusted
+    headers: list[tuple[str, bytes | None]] = []
+    for item in items if isinstance(items, list) else []:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
+            continue
+        name, value = item
+        if isinstance(value, dict) and isinstance(value.get("base64"), str):
+            try:
+                headers.append((name, base64.b64decode(value["base64"], validate=True)))
+            except (binascii.Error, ValueError):
+                continue
+        elif value is None:
+            headers.append((name, None))
+        else:
+            headers.append((name, str(value).encode()))
+    return headers
+
+
 def event_of(record: Received) -> Envelope | None:
-    """The CloudEvent a record carries (either content mode), or None."""
+    """The CloudEvent a record carries (either content mode; a dead letter read with its
+    original headers, so a binary-mode event's `ce_*` attributes count), or None."""
     from shared.binding import Record, UnreadableEvent, decode
 
     try:
-        return decode(Record(record.value, record.key, record.headers))
+        return decode(Record(record.value, record.key, original_headers_of(record)))
     except UnreadableEvent:
         return None
+
+
+def attributes_of(record: Received, event: Envelope | None) -> dict[str, str | None]:
+    """`type`, `id`, `source`, `subject` of a record even when it holds no valid event
+    (a dead letter usually does not): from the event, else the binary mode's `ce_*`
+    headers (original ones for a dead letter), else the structured JSON value."""
+    if event is not None:
+        return {name: getattr(event, name) for name in ATTRIBUTES}
+    found: dict[str, str | None] = dict.fromkeys(ATTRIBUTES)
+    for name, value in original_headers_of(record):
+        attribute = name.lower().removeprefix("ce_")
+        if name.lower().startswith("ce_") and attribute in found and value is not None:
+            found[attribute] = found[attribute] or value.decode("utf-8", errors="replace")
+    try:
+        body = json.loads(record.value or b"")
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        for attribute in ATTRIBUTES:
+            if found[attribute] is None and isinstance(body.get(attribute), str):
+                found[attribute] = body[attribute]
+    return found
 
 
 def partner_of(event: Envelope) -> str | None:
@@ -71,11 +130,14 @@ def line_json(record: Received, event: Envelope | None) -> dict[str, Any]:
         body["event"] = event.model_dump(mode="json", exclude_none=True)
     else:
         body["unreadable"] = (record.value or b"")[:2000].decode("utf-8", errors="replace")
+        body["attributes"] = attributes_of(record, None)
     dlq = {
         k.removeprefix("x-dlq-"): (v or b"").decode("utf-8", errors="replace")
         for k, v in record.headers
         if k.startswith("x-dlq-")
     }
+    if "failed-at" in dlq:
+        dlq["failed-at"] = rfc3339_text(dlq["failed-at"]) or ""
     if dlq:
         body["dead_letter"] = dlq
     return body
@@ -86,7 +148,10 @@ def print_line(record: Received, event: Envelope | None) -> None:
     where = f"[dim]{stamp} {record.topic}/{record.partition}@{record.offset}[/dim]"
     if event is None:
         code = record.header("x-dlq-error-code")
-        console.print(f"{where} [red]unreadable[/red]{f' ({code})' if code else ''}")
+        kind = attributes_of(record, None)["type"]
+        console.print(
+            f"{where} [red]unreadable[/red] {escape(kind or '?')}{f' ({code})' if code else ''}"
+        )
         return
     data = escape(", ".join(f"{k}={v}" for k, v in list(event.data.items())[:4])[:160])
     console.print(
@@ -130,20 +195,30 @@ def tail(
     topic: Annotated[
         str,
         typer.Argument(
-            help="Logical topic, e.g. porting.events or support.commands.dlq (the prefix is added)"
+            help="Logical topic, e.g. porting.events or support.commands.dlq (the prefix is added)",
+            callback=non_empty,
         ),
     ],
     type_: Annotated[
         list[str] | None,
-        typer.Option("--type", help="Only these types (glob patterns, repeatable)"),
+        typer.Option(
+            "--type", help="Only these types (glob patterns, repeatable)", callback=non_empty
+        ),
     ] = None,
-    subject: Annotated[str | None, typer.Option(help="Only this subject (aggregate id)")] = None,
+    subject: Annotated[
+        str | None, typer.Option(help="Only this subject (aggregate id)", callback=non_empty)
+    ] = None,
     partner: Annotated[
         str | None,
-        typer.Option(help="Only events about this partner (data.partner_id or the actor's)"),
+        typer.Option(
+            help="Only events about this partner (data.partner_id or the actor's)",
+            callback=non_empty,
+        ),
     ] = None,
     from_beginning: Annotated[bool, typer.Option(help="Start at the oldest record")] = False,
-    limit: Annotated[int | None, typer.Option(min=1, help="Stop after N matching events")] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, max=1_000_000, help="Stop after N matching events")
+    ] = None,
     follow_on: Annotated[
         bool,
         typer.Option(
@@ -152,7 +227,13 @@ def tail(
         ),
     ] = True,
     timeout: Annotated[
-        float | None, typer.Option(help="Stop following after this many seconds")
+        float | None,
+        typer.Option(
+            min=0.1,
+            max=MAX_SECONDS,
+            callback=finite,
+            help="Stop following after this many seconds (0.1-3600)",
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line")] = False,
 ) -> None:

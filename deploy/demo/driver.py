@@ -231,6 +231,16 @@ def run_id() -> str:
     return new_id()[-6:].lower()
 
 
+Line = str | Callable[[], str]
+"""A summary line, or a function that writes it when the summary is printed (for what
+later scenarios still change, e.g. a ticket's escalation level)."""
+
+
+def resolved(lines: Iterable[Line]) -> list[str]:
+    """The summary lines as they stand now."""
+    return [line() if callable(line) else line for line in lines]
+
+
 def summary(lines: Iterable[str]) -> None:
     console.print("\n[bold]Summary[/bold]")
     for line in lines:

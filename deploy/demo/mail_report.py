@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from shared.events import Envelope
@@ -20,6 +21,7 @@ from shared.events import Envelope
 
 @dataclass(frozen=True)
 class MailRow:
+    delivered_at: str  # RFC 3339, the demonstration clock's instant
     partner: str
     recipient: str
     language: str
@@ -40,8 +42,11 @@ async def _subjects(mailpit_url: str, recipient: str) -> dict[str, str]:
 
 
 async def mail_rows(seen: Iterable[Envelope], mailpit_url: str) -> list[MailRow]:
-    """One row per mail delivered in this run, by partner and recipient."""
+    """One row per mail delivered in this run, in the order they were delivered (the
+    event's `occurred_at` on the demonstration clock, then the order they were seen)."""
     delivered = [e for e in seen if e.type == "notifications.mail.delivered"]
+    order = {id(e): n for n, e in enumerate(delivered)}
+    delivered.sort(key=lambda e: (_instant(e.data.get("occurred_at")), order[id(e)]))
     by_recipient: dict[str, dict[str, str]] = {}
     rows: dict[str, MailRow] = {}
     for event in delivered:
@@ -55,19 +60,47 @@ async def mail_rows(seen: Iterable[Envelope], mailpit_url: str) -> list[MailRow]
         subject = by_recipient[recipient].get(
             str(data["message_id"]).strip("<>"), "(not in the catcher)"
         )
-        rows[data["delivery_id"]] = MailRow(
-            data.get("partner_id") or "-", recipient, data["language"], data["template"], subject
+        rows.setdefault(
+            data["delivery_id"],
+            MailRow(
+                _rfc3339(data.get("occurred_at")),
+                data.get("partner_id") or "-",
+                recipient,
+                data["language"],
+                data["template"],
+                subject,
+            ),
         )
-    return sorted(rows.values(), key=lambda r: (r.partner, r.recipient))
+    return list(rows.values())
+
+
+def _instant(value: object) -> datetime:
+    """An event's `occurred_at` as an aware datetime (missing or unreadable: the earliest)."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _rfc3339(value: object) -> str:
+    instant = _instant(value)
+    if instant == datetime.min.replace(tzinfo=UTC):
+        return "-"
+    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def mail_lines(rows: list[MailRow], mailpit_url: str) -> list[str]:
-    """The summary's mail section, one line per mail."""
+    """The summary's mail section, one line per mail in delivery order; the only line
+    naming the Mailpit web UI."""
     if not rows:
         return [f"no mail was delivered; Mailpit web UI: {mailpit_url}"]
     recipients = {r.recipient for r in rows}
     return [
         f"{len(rows)} mail(s) to {len(recipients)} address(es); read them in the "
         f"Mailpit web UI: {mailpit_url}",
-        *(f"mail to {r.partner} <{r.recipient}> [{r.language}] {r.subject}" for r in rows),
+        *(
+            f"{r.delivered_at} mail to {r.partner} <{r.recipient}> [{r.language}] {r.subject}"
+            for r in rows
+        ),
     ]

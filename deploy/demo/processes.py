@@ -31,6 +31,8 @@ class ServiceProcess:
     run: str = ""
     log_dir: Path | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
+    detached: bool = False
+    """In a session of its own (`start_new_session`): it outlives its starter's terminal."""
 
     @property
     def label(self) -> str:
@@ -52,8 +54,14 @@ async def start_service(
     log_dir: Path,
     extra_env: dict[str, str] | None = None,
     instance: int = 0,
+    detached: bool = False,
 ) -> ServiceProcess:
     """`python -m services.<name>` in demonstration mode, logging JSON to a file.
+
+    `detached` starts it in a session of its own (`start_new_session=True`, stdin from
+    /dev/null), as `spawn_detached` does for the CLI: closing the terminal (SIGHUP) or a
+    Ctrl-C there does not reach it, for services left running (`--keep-running`).
+    Otherwise it shares the starter's session (a test's services die with the test run).
 
     Every instance of a service shares its database `demo_<run>_<name>` and consumer group;
     instance N > 0 logs to `<name>-<N>.log` and is named `<name>-<N>` (`instance_id`)."""
@@ -74,9 +82,19 @@ async def start_service(
     }
     handle = log.open("ab")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", f"services.{name}", cwd=ROOT, env=env, stdout=handle, stderr=handle
+        sys.executable,
+        "-m",
+        f"services.{name}",
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL if detached else None,
+        stdout=handle,
+        stderr=handle,
+        start_new_session=detached,
     )
-    return ServiceProcess(name, port, process, log, instance, run, log_dir, dict(extra_env or {}))
+    return ServiceProcess(
+        name, port, process, log, instance, run, log_dir, dict(extra_env or {}), detached
+    )
 
 
 async def wait_ready(service: ServiceProcess, timeout: float = 180.0) -> None:
@@ -235,4 +253,5 @@ async def restart_service(service: ServiceProcess) -> ServiceProcess:
         service.log_dir,
         service.extra_env,
         service.instance,
+        service.detached,
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from deploy.demo import processes
-from deploy.demo.driver import STEPS, Driver, console
+from deploy.demo.driver import STEPS, Driver, Line, console, resolved
 from deploy.demo.mail_report import mail_lines, mail_rows
 from shared.kafka import ensure_topics
 from shared.settings import KafkaSettings
@@ -68,8 +68,13 @@ async def play(
         "PARTNEROPS_KAFKA__TOPIC_PREFIX": prefix,
         "PARTNEROPS_DEMO_CLOCK_START": start.isoformat(),
     }
-    started = [await processes.start_service(n, ports[n], run, log_dir, env) for n in names]
-    lines: list[str] = []
+    # With keep_running the services are meant to outlive this process and its terminal:
+    # each in a session of its own (no SIGHUP when the terminal closes, no Ctrl-C).
+    started = [
+        await processes.start_service(n, ports[n], run, log_dir, env, detached=keep_running)
+        for n in names
+    ]
+    lines: list[Line] = []
     try:
         for service in started:
             await processes.wait_ready(service)
@@ -89,16 +94,17 @@ async def play(
                 lines += await (module.run(driver, run) if wants_run_id else module.run(driver))
                 STEPS.done()
             STEPS.stop()
-            lines += mail_lines(await mail_rows(driver.seen, mailpit), mailpit)
+            lines = [*resolved(lines), *mail_lines(await mail_rows(driver.seen, mailpit), mailpit)]
     except BaseException:
         STEPS.stop()
         for service in started:
             await processes.stop_service(service)
         raise
+    done = resolved(lines)
     if keep_running:
         pids = " ".join(str(s.process.pid) for s in started)
         return [
-            *lines,
+            *done,
             f"left running (--keep-running): {', '.join(names)}, pids {pids}; "
             f"stop them with `kill {pids}` (SIGTERM, graceful)",
         ]
@@ -106,4 +112,4 @@ async def play(
     unclean = {name: code for name, code in exits.items() if code != 0}
     if unclean:
         raise RuntimeError(f"services did not stop cleanly on SIGTERM: {unclean}")
-    return [*lines, f"{', '.join(exits)} stopped cleanly on SIGTERM (exit code 0)"]
+    return [*done, f"{', '.join(exits)} stopped cleanly on SIGTERM (exit code 0)"]

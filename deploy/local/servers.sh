@@ -16,10 +16,14 @@
 #   start    fetch/build what is missing, start, wait until the server answers
 #   stop     SIGTERM, wait, then SIGKILL; harmless when not running
 #   restart  stop then start
-#   status   "NAME: running|stopped ..." per server; exit 0 if all requested
-#            servers are running, 3 otherwise
+#   status   "NAME: running|stopped ..." per server, with the ports it actually
+#            listens on; exit 0 if all requested servers are running, 3 otherwise
 #   env      print the PARTNEROPS_* exports pointing the services at them:
 #            eval "$(deploy/local/servers.sh env)"
+#
+# `start` records the ports each server was started on in the state directory
+# (run/NAME.ports); while that server runs, `status`, `env` and a second `start`
+# use the recorded ports, whatever PARTNEROPS_*_PORT say in the calling shell.
 #   logs     print the tail of the server logs (PARTNEROPS_LOG_LINES, 100)
 #   fetch    only download/build the artifacts into the cache
 #   reset    stop, then wipe the data directories
@@ -82,8 +86,8 @@ KAFKA_HEAP_OPTS=${PARTNEROPS_KAFKA_HEAP_OPTS:--Xms256m -Xmx768m}
 MONGO_HEAP_OPTS=${PARTNEROPS_MONGO_HEAP_OPTS:--Xms64m -Xmx1g}
 FERRETDB_LOG_LEVEL=${PARTNEROPS_FERRETDB_LOG_LEVEL:-warn}
 LOG_LINES=${PARTNEROPS_LOG_LINES:-100}
-readonly CACHE_DIR STATE_DIR KAFKA_PORT KAFKA_CONTROLLER_PORT MONGO_PORT MONGO_SERVER \
-    SMTP_PORT MAILPIT_HTTP_PORT MAILPIT_MAX_MESSAGES START_TIMEOUT STOP_TIMEOUT \
+# The ports stay writable: a running server's recorded ones replace them (recorded_ports).
+readonly CACHE_DIR STATE_DIR MONGO_SERVER MAILPIT_MAX_MESSAGES START_TIMEOUT STOP_TIMEOUT \
     KAFKA_HEAP_OPTS MONGO_HEAP_OPTS FERRETDB_LOG_LEVEL LOG_LINES
 
 readonly HOST=127.0.0.1
@@ -529,6 +533,48 @@ source "$SCRIPT_DIR/mailpit/server.sh"
 
 # ------------------------------------------------------------------- main
 
+# The port variables of server $1.
+port_vars() {
+    case $1 in
+        kafka) echo KAFKA_PORT KAFKA_CONTROLLER_PORT ;;
+        mongo) echo MONGO_PORT ;;
+        mailpit) echo SMTP_PORT MAILPIT_HTTP_PORT ;;
+    esac
+}
+
+# The pid of server $1 when it runs (empty otherwise).
+server_pid() {
+    case $1 in
+        kafka) live_pid "$KAFKA_PID" kafka.Kafka ;;
+        mongo) mongo_pid_of "$MONGO_SERVER" ;;
+        mailpit) live_pid "$MAILPIT_PID" "$MAILPIT_MARK" ;;
+    esac
+}
+
+ports_file() { printf '%s/%s.ports\n' "$RUN_DIR" "$1"; }
+
+# After a start: record the ports server $1 runs on (NAME=port lines).
+record_ports() {
+    local var
+    [[ -n "$(server_pid "$1")" ]] || return 0
+    mkdir -p -- "$RUN_DIR"
+    for var in $(port_vars "$1"); do printf '%s=%s\n' "$var" "${!var}"; done \
+        >"$(ports_file "$1")"
+}
+
+# While server $1 runs, take the ports it was started on from its record.
+recorded_ports() {
+    local file line name value
+    file=$(ports_file "$1")
+    [[ -f "$file" && -n "$(server_pid "$1")" ]] || return 0
+    while IFS= read -r line; do
+        name=${line%%=*} value=${line#*=}
+        [[ " $(port_vars "$1") " == *" $name "* && "$value" =~ ^[0-9]+$ ]] || continue
+        ((value >= 1 && value <= 65535)) || continue
+        printf -v "$name" '%s' "$value"
+    done <"$file"
+}
+
 # Run ${server}_${action} holding the server's lock, so that concurrent
 # start/stop calls for the same server do not race each other.
 locked() { # server action
@@ -559,20 +605,25 @@ main() {
             fi
             # Fetch/build everything first so a cold cache costs one wait.
             for s in "${servers[@]}"; do "${s}_fetch"; done
-            for s in "${servers[@]}"; do locked "$s" start; done
+            for s in "${servers[@]}"; do
+                recorded_ports "$s"
+                locked "$s" start
+                record_ports "$s"
+            done
             ;;
         stop)
-            for s in "${servers[@]}"; do locked "$s" stop; done
+            for s in "${servers[@]}"; do locked "$s" stop; rm -f -- "$(ports_file "$s")"; done
             ;;
         restart)
-            for s in "${servers[@]}"; do locked "$s" stop; done
-            for s in "${servers[@]}"; do locked "$s" start; done
+            for s in "${servers[@]}"; do locked "$s" stop; rm -f -- "$(ports_file "$s")"; done
+            for s in "${servers[@]}"; do locked "$s" start; record_ports "$s"; done
             ;;
         status)
-            for s in "${servers[@]}"; do "${s}_status" || rc=3; done
+            for s in "${servers[@]}"; do recorded_ports "$s"; "${s}_status" || rc=3; done
             return "$rc"
             ;;
         env)
+            for s in kafka mongo mailpit; do recorded_ports "$s"; done
             echo "export PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS=$HOST:$KAFKA_PORT"
             echo "export PARTNEROPS_MONGO__URL=mongodb://$HOST:$MONGO_PORT"
             echo "export PARTNEROPS_SMTP__HOST=$HOST"

@@ -3,7 +3,9 @@ matches the services' routing tables, the report's month, the default Kafka key.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import structlog
@@ -114,3 +116,193 @@ def test_an_error_no_verb_expected_is_told_as_json_with_an_exit_code():
         "error": "unexpected_error",
         "message": "ValueError: invalid literal for int()",
     }
+
+
+@pytest.fixture
+def partnerops(capsys):
+    """`partnerops ARGS` in this process (`cli.app.main`): exit code, stdout, stderr. The
+    logging and warnings `--json` silences are restored afterwards."""
+    import logging
+    import warnings
+
+    from cli.app import main
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        from cli.context import JSON_ONLY
+
+        with warnings.catch_warnings(), pytest.raises(SystemExit) as done:
+            main(list(args))
+        logging.disable(logging.NOTSET)
+        JSON_ONLY["on"] = False
+        out, err = capsys.readouterr()
+        return int(done.value.code or 0), out, err
+
+    return invoke
+
+
+BAD_VALUES = [
+    (["services", "stop", "--grace", "-1"], "--grace"),
+    (["services", "stop", "--grace", "nan"], "--grace"),
+    (["services", "stop", "--grace", "3601"], "--grace"),
+    (["services", "start", "--base-port", "70000"], "--base-port"),
+    (["services", "start", "--base-port", "0"], "--base-port"),
+    (["services", "start", "--instances", "0"], "--instances"),
+    (["services", "start", "--timeout", "-3"], "--timeout"),
+    (["services", "start", "teleport"], "NAMES"),
+    (["services", "status", "teleport"], "NAMES"),
+    (["publish", "m.json", "--subject", ""], "--subject"),
+    (["publish", "m.json", "--type", " "], "--type"),
+    (["publish", "m.json", "--timeout", "0"], "--timeout"),
+    (["publish", ""], "FILE"),
+    (["tail", "support.events", "--timeout", "-5"], "--timeout"),
+    (["tail", "support.events", "--timeout", "inf"], "--timeout"),
+    (["tail", "support.events", "--limit", "0"], "--limit"),
+    (["tail", "support.events", "--subject", ""], "--subject"),
+    (["tail", "support.events", "--partner", ""], "--partner"),
+    (["tail", "support.events", "--type", ""], "--type"),
+    (["tail", ""], "TOPIC"),
+    (["show", "ticket", "t-1", "--database", "a.b"], "--database"),
+    (["show", "group", "g-1", "--database", "x" * 64], "--database"),
+    (["show", "port-request", "p-1", "--database", "has space"], "--database"),
+    (["show", "contacts", "", "--database", "ok"], "PARTNER_ID"),
+    (["dlq", "list", "--limit", "0"], "--limit"),
+    (["dlq", "list", ""], "TOPIC"),
+    (["report", "sla", "--partner", "", "--period", "2030-12"], "--partner"),
+    (["report", "sla", "--partner", "p", "--period", "2030-12", "--timeout", "-1"], "--timeout"),
+    (["--bootstrap-servers", "no-port", "tail", "t"], "--bootstrap-servers"),
+    (["--bootstrap-servers", "h:99999", "tail", "t"], "--bootstrap-servers"),
+    (["--mongo-url", "http://x", "show", "group", "g"], "--mongo-url"),
+    (["--topic-prefix", "a/b", "tail", "t"], "--topic-prefix"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "parameter"), BAD_VALUES, ids=[" ".join(a) for a, _ in BAD_VALUES]
+)
+def test_a_bad_option_value_is_one_json_usage_error_naming_the_parameter(
+    partnerops, args, parameter
+):
+    code, out, err = partnerops(*args, "--json")
+    assert code == 2
+    assert out == ""
+    [line] = err.splitlines()  # nothing but the JSON object
+    error = json.loads(line)
+    assert error["error"] == "usage_error"
+    assert error["parameter"] == parameter
+    assert error["reasons"][0]["field"] == parameter
+    assert error["reasons"][0]["code"] == "invalid_value"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "parameter"),
+    [
+        (["tail", "support.events", "--bogus"], "no_such_option", "--bogus"),
+        (["report", "sla", "--period", "2030-12"], "missing_parameter", "--partner"),
+        (["dlq", "show"], "missing_parameter", "ID"),
+        (["teleport"], "no_such_command", "command"),
+        (["services", "stop", "--grace", "soon"], "invalid_value", "--grace"),
+    ],
+)
+def test_every_usage_error_under_json_is_one_json_object(partnerops, args, code, parameter):
+    exit_code, out, err = partnerops(*args, "--json")
+    assert (exit_code, out) == (2, "")
+    [line] = err.splitlines()
+    error = json.loads(line)
+    assert (error["error"], error["parameter"]) == ("usage_error", parameter)
+    assert error["reasons"][0]["code"] == code
+    # Without --json typer's message comes first; the JSON object is still the last line.
+    exit_code, _, err = partnerops(*args)
+    assert exit_code == 2
+    assert json.loads(err.strip().splitlines()[-1])["parameter"] == parameter
+
+
+def test_good_values_pass_the_checks(partnerops):
+    code, out, _ = partnerops("services", "status", "--json", "--run-dir", "/nonexistent-6601")
+    assert (code, json.loads(out)) == (0, {"services": []})
+
+
+def test_timestamps_in_json_output_are_rfc3339_utc():
+    from zoneinfo import ZoneInfo
+
+    from cli.context import rfc3339, rfc3339_text, to_json
+
+    berlin = datetime(2030, 12, 2, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert rfc3339(berlin) == "2030-12-02T09:00:00Z"
+    assert rfc3339(datetime(2030, 12, 2, 9, 0, 0, 250000)) == "2030-12-02T09:00:00.250000Z"
+    assert json.loads(to_json({"due_at": berlin, "n": [berlin]})) == {
+        "due_at": "2030-12-02T09:00:00Z",
+        "n": ["2030-12-02T09:00:00Z"],
+    }
+    assert rfc3339_text("2030-12-02T09:00:00+00:00") == "2030-12-02T09:00:00Z"
+    assert rfc3339_text("not a time") == "not a time"
+
+
+def _letter(value: bytes, original: list[list[Any]]) -> Any:
+    from cli.kafka import Received
+
+    headers = (
+        ("x-dlq-error-code", b"invalid_data"),
+        ("x-dlq-original-headers", json.dumps(original).encode()),
+        ("content-type", b"application/json"),
+    )
+    return Received("support.commands.dlq", 0, 7, b"k", value, headers, 0)
+
+
+def test_a_binary_mode_dead_letter_tells_its_type_id_and_source():
+    from cli.dlq import describe, original_headers
+
+    binary = [
+        ["ce_specversion", "1.0"],
+        ["ce_id", "evt-6601"],
+        ["ce_source", "/partner-tool"],
+        ["ce_type", "support.tenants.list"],
+        ["content-type", "application/json"],
+    ]
+    about = describe(_letter(b'{"request_id": "r-1"}', binary), None)
+    assert (about["type"], about["event_id"], about["source"]) == (
+        "support.tenants.list",
+        "evt-6601",
+        "/partner-tool",
+    )
+    # A binary-mode record whose headers do not even make an event still tells them.
+    broken = [["ce_id", "evt-6602"], ["ce_type", "support.tenants.list"]]
+    about = describe(_letter(b"not json", broken), None)
+    assert (about["type"], about["event_id"]) == ("support.tenants.list", "evt-6602")
+    # The replay gives the original headers back (a value that is not UTF-8 too).
+    odd: list[list[Any]] = [["ce_id", "evt-6603"], ["x-bin", {"base64": "/w=="}]]
+    assert original_headers(_letter(b"{}", odd), "support.commands.dlq:0:7") == [
+        ("ce_id", b"evt-6603"),
+        ("x-bin", b"\xff"),
+        ("x-dlq-replay-of", b"support.commands.dlq:0:7"),
+    ]
+
+
+def test_services_start_refuses_a_base_port_another_process_listens_on():
+    import socket
+
+    from cli.services import planned_ports
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(Failure) as refused:
+            planned_ports(2, port - 1 if port > 1024 else port)
+    assert refused.value.code == "port_in_use" and refused.value.exit_code == 2
+    assert port in refused.value.details["ports"]
+    assert str(port) in refused.value.message
+    with pytest.raises(Failure) as beyond:
+        planned_ports(3, 65534)
+    assert beyond.value.details["parameter"] == "--base-port"
+
+
+def test_a_database_name_mongo_refuses_is_a_validation_error_not_unreachable():
+    from pymongo.errors import InvalidName, ServerSelectionTimeoutError
+
+    from cli.context import mongo_failure
+
+    refused = mongo_failure(InvalidName("database names cannot contain '.'"), "a.b", "--database")
+    assert (refused.code, refused.exit_code) == ("invalid_database", 2)
+    assert refused.reasons[0]["field"] == "--database"
+    down = mongo_failure(ServerSelectionTimeoutError("no server"), "porting", "--database")
+    assert (down.code, down.exit_code) == ("mongo_unreachable", 1)

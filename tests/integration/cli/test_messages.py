@@ -175,3 +175,31 @@ def test_tail_of_a_topic_that_does_not_exist_says_so(operator):
     done = operator("tail", "nobody.events", "--no-follow")
     assert done.code == 2
     assert done.error()["error"] == "unknown_topic"
+
+
+def test_an_unreachable_broker_under_json_prints_the_json_error_and_nothing_else(operator):
+    from tests.servers import free_port
+
+    for verb in (
+        ["tail", "support.events", "--no-follow"],
+        ["publish", "-", "--type", "support.tenants.list"],
+    ):
+        done = operator(
+            "--bootstrap-servers",
+            f"127.0.0.1:{free_port()}",
+            *verb,
+            "--json",
+            stdin=json.dumps(query("r-unreachable")["data"]),
+        )
+        assert done.code == 1, (done.stdout, done.stderr)
+        assert done.stdout == ""
+        [line] = done.stderr.splitlines()  # no aiokafka log line before it
+        assert json.loads(line)["error"] == "kafka_unreachable"
+
+
+def test_a_usage_error_of_the_installed_command_is_one_json_object(operator):
+    done = operator("tail", "support.events", "--timeout", "-5", "--json")
+    assert (done.code, done.stdout) == (2, "")
+    [line] = done.stderr.splitlines()
+    error = json.loads(line)
+    assert (error["error"], error["parameter"]) == ("usage_error", "--timeout")

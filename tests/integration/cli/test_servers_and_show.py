@@ -34,6 +34,20 @@ def test_servers_start_status_and_stop_a_private_mailpit(operator, tmp_path):
 
         status = private("servers", "status", "mailpit")
         assert status.code == 0 and "running" in status.stdout
+        # Another shell with other (or no) port variables sees the ports it runs on.
+        elsewhere = Operator(
+            {
+                **env,
+                "PARTNEROPS_SMTP_PORT": str(free_port()),
+                "PARTNEROPS_MAILPIT_HTTP_PORT": str(free_port()),
+            },
+            operator.prefix,
+        )("servers", "status", "mailpit", "--json")
+        assert elsewhere.code == 0, elsewhere.stderr
+        [actual] = elsewhere.json()["servers"]
+        assert actual["state"] == "running"
+        assert f":{env['PARTNEROPS_SMTP_PORT']}" in actual["details"]
+        assert f":{env['PARTNEROPS_MAILPIT_HTTP_PORT']}" in actual["details"]
         everything = private("servers", "status", "--json")
         assert everything.code == 1  # kafka and mongo are not running in this state dir
         states = {r["server"]: r["state"] for r in everything.json()["servers"]}
@@ -65,6 +79,7 @@ def seeded(operator: Operator, mongo_url: str) -> Operator:
                             "port_id": "port-6601",
                             "partner_id": "partner-6601",
                             "status": "accepted",
+                            "version": 5,
                             "numbers": ["+442079460101"],
                             "extra_fields": escape_keys({"lsp.account_ref": "A-1"}),
                         }
@@ -136,7 +151,32 @@ def test_show_masks_secrets_restores_escaped_keys_and_lists_timers(seeded):
     assert group["state"]["admin_users"][0]["password_hash"] != "pbkdf2$x$y"
     port = seeded("show", "port-request", "port-6601", "--json").json()
     assert port["timers"][0]["kind"] == "port_date_reminder"
+    assert port["timers"][0]["due_at"] == "2030-12-20T09:00:00Z"  # RFC 3339
     assert port["state"]["extra_fields"] == {"lsp.account_ref": "A-1"}
+
+
+def test_the_panel_names_the_stored_version_apart_from_the_aggregates_own_count(seeded):
+    # Porting's state counts its status changes (`state.port.version`, 5 here); the store
+    # counts stored changes (3): the panel's version is the stored one, and says so.
+    panel = seeded("show", "port-request", "port-6601")
+    assert panel.code == 0, panel.stderr
+    assert "stored version 3" in panel.stdout
+    assert "version (its own count)" in panel.stdout
+    assert "2030-12-20T09:00:00Z" in panel.stdout
+    view = seeded("show", "port-request", "port-6601", "--json").json()
+    assert (view["version"], view["state"]["version"]) == (3, 5)
+
+
+def test_a_database_name_mongo_refuses_is_invalid_not_unreachable(operator):
+    env = {**operator.env, "PORTING_DATABASE": "demo.porting"}
+    done = Operator(env, operator.prefix)("show", "port-request", "port-1", "--json")
+    assert (done.code, done.stdout) == (2, "")
+    error = done.error()
+    assert error["error"] == "invalid_database"
+    assert error["reasons"][0]["field"] == "PORTING_DATABASE"
+    given = operator("show", "port-request", "port-1", "--database", "a$b", "--json")
+    assert given.code == 2
+    assert (given.error()["error"], given.error()["parameter"]) == ("usage_error", "--database")
 
 
 @pytest.mark.parametrize(
@@ -162,3 +202,19 @@ def test_show_reports_an_unreachable_database(operator):
     )
     assert done.code == 1
     assert done.error()["error"] == "mongo_unreachable"
+
+
+def test_services_start_refuses_a_base_port_another_process_answers_on(operator, tmp_path):
+    import socket
+
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        done = operator("services", "start", "support", "--base-port", str(port), "--json")
+    assert (done.code, done.stdout) == (2, "")
+    error = done.error()
+    assert error["error"] == "port_in_use" and error["ports"] == [port]
+    assert str(port) in error["message"]
+    status = operator("services", "status", "--json")
+    assert status.json()["services"] == []  # nothing was started

@@ -226,6 +226,40 @@ def test_a_dead_letter_is_listed_shown_and_replayed_once(support, kafka_bootstra
     assert support("dlq", "replay", "not-an-id").error()["error"] == "invalid_dead_letter_id"
 
 
+def test_a_binary_mode_dead_letter_is_listed_with_its_type_and_id(support, kafka_bootstrap):
+    async def send_binary() -> None:
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                support.prefix + "support.commands",
+                json.dumps({"request_id": "q-binary-no-actor"}).encode(),
+                key=PARTNER.encode(),
+                headers=[
+                    ("ce_specversion", b"1.0"),
+                    ("ce_id", b"cli-dead-binary-1"),
+                    ("ce_source", b"/partner-tool"),
+                    ("ce_type", b"support.tenants.list"),
+                    ("content-type", b"application/json"),
+                ],
+            )
+        finally:
+            await producer.stop()
+
+    asyncio.run(send_binary())
+
+    def listed() -> list[dict[str, Any]]:
+        done = support("dlq", "list", "support.commands", "--json")
+        assert done.code == 0, done.stderr
+        return [d for d in done.json()["dead_letters"] if d["event_id"] == "cli-dead-binary-1"]
+
+    [letter] = wait_until(listed)
+    assert (letter["type"], letter["source"]) == ("support.tenants.list", "/partner-tool")
+    assert letter["failed_at"].endswith("Z")
+    table = support("dlq", "list", "support.commands")
+    assert "support.tenants.list" in table.stdout
+
+
 def test_services_stop_terminates_every_instance(support):
     pids = [r["pid"] for r in support("services", "status", "--json").json()["services"]]
     done = support("services", "stop", "--grace", "20", "--json")
