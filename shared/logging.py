@@ -52,26 +52,81 @@ _SECRET_FRAGMENTS = (
     "authorisation",
 )
 _CAMEL = re.compile(r"([a-z0-9])([A-Z])")
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+# Every pattern below runs on text a sender chose, so each is linear in its length: a
+# match may start only where the run it belongs to starts (a look-behind), runs are taken
+# possessively (`++`, `*+`: no backtracking into them), and what the old backtracking did
+# — give back a tail that does not fit — is done once per match in Python. Before, a
+# fuzzed 1 MB field made the e-mail and phone patterns quadratic: one log line of a
+# dead-lettered message held the consumer for minutes (found by the fuzz run).
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]++@([A-Za-z0-9.\-]++)")
 # Phone numbers as people write them: international (+44 ..., 0044 ...) or national
 # (0 ...), 7+ digits with spaces, dashes or brackets. Timestamps, ids and counts do not
 # start that way, so they stay readable.
-_PHONE = re.compile(r"(?<![\w:.+\-])(?:\+|0)\d[\d \-()]{5,}\d(?![\w:])")
-_URL_CREDENTIALS = re.compile(r"(\w+://)([^:/@\s]+):([^@/\s]+)@")
+_PHONE = re.compile(r"(?<![\w:.+\-])(?:\+|0)\d[\d \-()]*+")
+_URL_CREDENTIALS = re.compile(r"(?<![\w+.\-])([A-Za-z][\w+.\-]*+://)([^:/@\s]++):([^@/\s]++)@")
 REDACTED = "[redacted]"
+MAX_LOG_TEXT = 4_000
+"""Characters of one string value kept in a log line; the rest is cut (and counted): a
+log is for operators, a field of megabytes is noise — and masking must stay cheap."""
 
 
 def redact_text(text: str) -> str:
-    """Mask e-mail addresses, phone numbers and credentials inside URLs in free text."""
+    """Mask e-mail addresses, phone numbers and credentials inside URLs in free text.
+    Text longer than `MAX_LOG_TEXT` is masked on a slightly longer window (an address or
+    number across the cut is masked whole) and then cut, with the count of characters
+    left out. Linear in the text's length."""
+    if len(text) <= MAX_LOG_TEXT:
+        return _masked(text)
+    window = text[: MAX_LOG_TEXT + 256]
+    window = window[: max(window.rfind(" "), 0)]  # its last word may be cut in two
+    return f"{_masked(window)[:MAX_LOG_TEXT]} …[{len(text) - MAX_LOG_TEXT} more characters]"
+
+
+def _masked(text: str) -> str:
     text = _URL_CREDENTIALS.sub(r"\1\2:" + REDACTED + "@", text)
-    text = _EMAIL.sub("[email]", text)
+    text = _EMAIL.sub(_mask_email, text)
     return _PHONE.sub(_mask_phone, text)
 
 
+def _mask_email(match: re.Match[str]) -> str:
+    domain = match.group(1)
+    end = _last_domain_end(domain)
+    if end is None:  # no `.<2+ letters>`: not an address
+        return match.group(0)
+    return "[email]" + domain[end:]  # what follows the domain stays as it was
+
+
+def _last_domain_end(domain: str) -> int | None:
+    """Where the longest prefix of `domain` ending in `.<2+ letters>` ends, or None
+    (each character is looked at once or twice: linear)."""
+    best = None
+    start = 0
+    while (dot := domain.find(".", start)) != -1:
+        letters = dot + 1
+        while letters < len(domain) and domain[letters].isascii() and domain[letters].isalpha():
+            letters += 1
+        if letters - dot - 1 >= 2:
+            best = letters
+        start = dot + 1
+    return best
+
+
+_SEPARATORS = " -()"
+
+
 def _mask_phone(match: re.Match[str]) -> str:
-    digits = sum(ch.isdigit() for ch in match.group(0))
+    run, text, end = match.group(0), match.string, match.end()
+    number = run
+    # it ends on a digit that no word character or colon follows: a digit group glued
+    # to a word is not part of it
+    if end < len(text) and (text[end].isalnum() or text[end] in "_:") and run[-1].isdigit():
+        number = number.rstrip("0123456789")
+    number = number.rstrip(_SEPARATORS)
+    digits = sum(ch.isdigit() for ch in number)
     # Short digit runs are counts, ports or years, not phone numbers.
-    return "[phone]" if digits >= 7 else match.group(0)
+    if len(number) < 8 or digits < 7:
+        return run
+    return "[phone]" + run[len(number) :]
 
 
 def is_secret_key(key: str) -> bool:

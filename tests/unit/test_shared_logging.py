@@ -5,7 +5,7 @@ import json
 import pytest
 import structlog
 
-from shared.logging import configure_logging, redact_text, redact_value
+from shared.logging import MAX_LOG_TEXT, configure_logging, redact_text, redact_value
 
 pytestmark = pytest.mark.unit
 
@@ -35,3 +35,42 @@ def test_json_lines_carry_service_event_and_correlation_ids_and_no_personal_data
     assert line["service"] == "porting" and line["event_id"] == "e1"
     assert line["correlation_id"] == "c1"
     assert line["contact"] == "[email]" and line["pin"] == "[redacted]"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("ring 0044 20 7946 0123, then", "ring [phone], then"),
+        ("ring 020 7946 0123 x12", "ring [phone] x12"),
+        ("ids 0123456789abc stay", "ids 0123456789abc stay"),  # glued to a word: no number
+        ("port 0123 45 and 2031-03-02T10:00:00", "port 0123 45 and 2031-03-02T10:00:00"),
+        ("mail a.b@example.co.uk.x1 now", "mail [email].x1 now"),
+        ("not@an-address here", "not@an-address here"),
+        ("amqp+ssl://user:pw@host/x", "amqp+ssl://user:[redacted]@host/x"),
+    ],
+)
+def test_masking_keeps_its_meaning_at_the_edges(text, masked):
+    assert redact_text(text) == masked
+
+
+@pytest.mark.parametrize(
+    "huge",
+    [
+        "a" * 1_000_000,
+        "a@" * 500_000,
+        "x@" + "a." * 500_000,
+        "00 " * 300_000 + "x",
+        "0" * 1_000_000 + "x",
+        "http" * 250_000 + "://",
+        " +0" * 300_000,
+    ],
+    ids=["word", "ats", "dots", "digit-pairs", "digits", "schemes", "pluses"],
+)
+def test_a_huge_field_is_cut_and_masked_in_one_pass(huge):
+    """A sender's megabyte field (the fuzz run's) once made masking quadratic and held
+    the consumer for minutes; now it is cut to `MAX_LOG_TEXT` and masked linearly (this
+    test finishes: no time is asserted)."""
+    out = redact_text("call 020 7946 0123 " + huge)
+    assert out.startswith("call [phone] ")
+    assert len(out) <= MAX_LOG_TEXT + 40 and "more characters]" in out
+    assert redact_value("note", {"text": huge})["text"].endswith("more characters]")
