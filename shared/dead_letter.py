@@ -60,12 +60,35 @@ def record_size(value: bytes | None, key: bytes | None, headers: dict[str, str])
     return size + sum(len(k.encode()) + len(v.encode()) for k, v in headers.items())
 
 
+MAX_REASON_TEXT = 500
+"""Characters kept of each text in a reason (`field`, `code`, `message`): a message may
+echo what the sender sent (an unknown id of a megabyte), and a reason too long for the
+dead letter's `x-dlq-error` header would leave the header without any reason at all."""
+
+
+def shortened(reasons: list[Reason], limit: int = MAX_REASON_TEXT) -> list[Reason]:
+    """`reasons` with every text cut to `limit` characters (counting what was cut)."""
+    return [
+        {
+            k: v if not isinstance(v, str) or len(v) <= limit else _cut(v, limit)
+            for k, v in r.items()
+        }
+        for r in reasons
+    ]
+
+
+def _cut(text: str, limit: int) -> str:
+    return f"{text[:limit]}…[{len(text) - limit} more characters]"
+
+
 def capped_reasons(reasons: list[Reason], max_items: int = MAX_REJECTION_REASONS) -> list[Reason]:
-    """At most `max_items` reasons, the last saying how many more there were."""
+    """At most `max_items` reasons, the last saying how many more there were; each text
+    cut to `MAX_REASON_TEXT` characters (`shortened`)."""
     if len(reasons) <= max_items:
-        return reasons
+        return shortened(reasons)
     more = len(reasons) - (max_items - 1)
-    return [*reasons[: max_items - 1], reason("$", "more_reasons", f"{more} more reasons")]
+    kept = shortened(reasons[: max_items - 1])
+    return [*kept, reason("$", "more_reasons", f"{more} more reasons")]
 
 
 def dead_letter_copy(
@@ -81,7 +104,7 @@ def dead_letter_copy(
     value, masked = redact_value_bytes(record.value)
     headers = {f"x-dlq-{k}": str(v) for k, v in context.items() if v is not None}
     headers["x-dlq-error-code"] = code
-    headers["x-dlq-error"] = _json_within(reasons, min(MAX_ERROR_HEADER, limit // 8))
+    headers["x-dlq-error"] = _json_within(shortened(reasons), min(MAX_ERROR_HEADER, limit // 8))
     headers["x-dlq-original-headers"] = _json_within(
         _headers_copy(record.headers), min(MAX_HEADERS_HEADER, limit // 8)
     )

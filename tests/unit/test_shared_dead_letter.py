@@ -127,3 +127,17 @@ def test_thousands_of_reasons_are_capped_with_a_count_of_the_rest():
     assert len(copy.headers["x-dlq-error"]) <= 8000
     parked = json.loads(copy.headers["x-dlq-error"])
     assert len(parked) - 1 + parked[-1]["omitted"] == 5000
+
+
+def test_a_reason_echoing_a_huge_id_is_cut_so_the_dead_letter_keeps_a_reason():
+    """The fuzz run's `carrier.port.completed` with a port id of a megabyte: its
+    `unknown_port` reason once filled the whole `x-dlq-error` header, which then held
+    no reason at all."""
+    huge = "p" * 1_000_000
+    reasons = [{"field": "port_id", "code": "unknown_port", "message": huge}]
+    copy = dead_letter_copy(Record(b"{}"), code="unknown_port", reasons=reasons, context={})
+    [parked] = json.loads(copy.headers["x-dlq-error"])
+    assert parked["code"] == "unknown_port" and parked["field"] == "port_id"
+    assert parked["message"].endswith("…[999500 more characters]")
+    [answered] = capped_reasons(reasons)
+    assert len(answered["message"]) < 600
