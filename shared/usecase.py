@@ -30,26 +30,31 @@ service context or a database handle. Tests run the same use cases on the in-mem
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from shared import batch
 from shared.clock import Clock
-from shared.contracts.common import ActionRefused, Reason
+from shared.contracts.common import Reason
 from shared.errors import MessageRejected
 from shared.events import Envelope, Payload, new_event
 from shared.ids import derived_id
-from shared.mongo import Document
 from shared.refusals import FORBIDDEN, Refused
+from shared.repository import (
+    Decider,
+    Decision,
+    OutboxPort,
+    Outcome,
+    Publish,
+    Repository,
+    StorePort,
+)
 from shared.store import (
     AggregateStore,
-    Applied,
     Change,
-    Decide,
     Outgoing,
     Stored,
     Timer,
@@ -58,86 +63,19 @@ from shared.store import (
 
 A = TypeVar("A")
 
-
-class StorePort(Protocol):
-    """The aggregate store of one collection (Mongo: `shared.store.AggregateStore`; tests:
-    `shared.memory_store.InMemoryAggregateStore`)."""
-
-    @property
-    def name(self) -> str: ...
-
-    async def load(self, aggregate_id: str) -> Stored | None:
-        """The stored aggregate, or None."""
-        ...
-
-    async def apply(
-        self, aggregate_id: str, message_id: str, decide: Decide, fingerprint: str | None = None
-    ) -> Applied:
-        """Load, skip a handled `message_id` (refuse it under another `fingerprint`), decide,
-        save atomically; retry on conflicts."""
-        ...
-
-
-class OutboxPort(Protocol):
-    """Publishes what a write put in an aggregate's outbox (`shared.outbox.OutboxRelay`)."""
-
-    async def publish_written(self, collection: str, doc_id: str, entries: list[Document]) -> None:
-        """Publish the entries a write just stored, then remove them from the outbox."""
-        ...
-
-    async def flush(self, collection: str, doc_id: str) -> int:
-        """Publish whatever is still pending in one aggregate's outbox."""
-        ...
-
-
-Publish = Callable[[str, Envelope], Awaitable[None]]
-"""Publish one envelope on a topic now (for what no aggregate stores: answers, refusals of
-commands naming nothing that exists)."""
-
-
-@dataclass(frozen=True)
-class Repository(Generic[A]):
-    """How one aggregate type is stored and told about.
-
-    `load`/`dump` map the document's `state` to the domain aggregate and back; `timers`
-    gives the durable timers the aggregate needs now (recomputed after every change, with
-    deterministic ids); `refused` is its `…action_refused` model, whose id field is
-    `id_field`; `about` adds what a refusal tells about an existing aggregate (its partner,
-    status, other ids).
-    """
-
-    collection: str
-    entity: str
-    id_field: str
-    load: Callable[[Document], A]
-    dump: Callable[[A], Document]
-    refused: type[ActionRefused]
-    timers: Callable[[A], list[Timer]] = lambda _: []
-    about: Callable[[A], Mapping[str, Any]] = lambda _: {}
-
-    @property
-    def unknown(self) -> str:
-        """The rejection code of a message naming an aggregate that does not exist."""
-        return f"unknown_{self.entity}"
-
-
-@dataclass(frozen=True)
-class Decision(Generic[A]):
-    """What the domain decided: the aggregate as it now is and the events it produced."""
-
-    aggregate: A
-    events: Sequence[Any] = ()
-
-
-Decider = Callable[[A | None, datetime], Decision[A] | None]
-"""`decide(aggregate or None, now)`: call the domain; return None to change nothing, raise
-a `Refused` to refuse. Pure and synchronous; it may run more than once (on a conflict)."""
-
-
-class Outcome(StrEnum):
-    APPLIED = "applied"
-    REFUSED = "refused"
-    UNCHANGED = "unchanged"  # handled before, or nothing to do
+__all__ = [
+    "Decider",
+    "Decision",
+    "OutboxPort",
+    "Outcome",
+    "Publish",
+    "Repository",
+    "StorePort",
+    "UseCases",
+    "event_id",
+    "timer_tracking_id",
+    "tracking_id",
+]
 
 
 def tracking_id(cause: Envelope) -> str:
