@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from deploy.demo.system import DEMO_START
 from shared.events import ClockAdvanced, Payload, new_event
 from shared.ids import derived_id
 from shared.kafka import ensure_topics
+from shared.lag import LagMonitor
 from shared.settings import KafkaSettings
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK
 from tests.faults import checker
@@ -190,7 +192,7 @@ async def _run(options: Options, servers: PrivateServers, say: Say) -> checker.V
             "notifications.mail.delivered",
             "notifications.mail.deferred",
         }
-        await _settle(log, types, options.settle)
+        await _settle(log, types, options.settle, _caught_up(kafka))
         ticker.cancel()
         verdict.events_sent = flows.sent
         checker.check_facts(flows, log, verdict)
@@ -218,16 +220,42 @@ async def _report_progress(flows: Flows, log: EventLog, total: int, say: Say) ->
         )
 
 
-async def _settle(log: EventLog, types: set[str], quiet: float) -> None:
+async def _settle(
+    log: EventLog, types: set[str], quiet: float, caught_up: Callable[[], Awaitable[bool]]
+) -> None:
     """Wait until no event of `types` (the expected facts, the mail outcomes) was read for
-    `quiet` seconds, bounded at 5 minutes. Other events are left out: as the clock moves,
-    tickets breach and escalate on their own for a long time."""
-    deadline = time.monotonic() + 300
+    `quiet` seconds, no deferred mail waits and every service's consumer group has read
+    all it consumes, bounded at 10 minutes. Other events are left out: as the clock
+    moves, tickets breach and escalate on their own for a long time. (Quiet alone once
+    ended a run while notifications, just restarted and rebalancing, still had a backlog:
+    its mails were counted lost.)"""
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         last = max((s.at for t in types for s in log.by_type.get(t, [])[-1:]), default=0.0)
-        if time.monotonic() - last >= quiet and not _deferred(log):
+        if time.monotonic() - last >= quiet and not _deferred(log) and await caught_up():
             return
         await asyncio.sleep(1)
+
+
+def _caught_up(kafka: KafkaSettings) -> Callable[[], Awaitable[bool]]:
+    """Whether every service's consumer group has committed up to the end of each topic
+    it consumes (the clock topic left out: the driver still ticks)."""
+    monitors = []
+    for name in SERVICES:
+        routes = importlib.import_module(f"services.{name}.entrypoints").ROUTES
+        topics = sorted({t.name for t, *_ in routes} - {PLATFORM_CLOCK.name})
+        monitors.append(LagMonitor(kafka, kafka.topic_prefix + name, topics))
+
+    async def check() -> bool:
+        try:
+            for monitor in monitors:
+                if sum((await monitor.measure()).values()):
+                    return False
+        except KafkaError:
+            return False
+        return True
+
+    return check
 
 
 def _deferred(log: EventLog) -> set[str]:
