@@ -41,14 +41,26 @@ outcome within --timeout; 2 invalid input, nothing published; 4 the outcome refu
 """
 
 
-def read_input(path: str) -> bytes:
-    """The bytes of FILE, or of stdin for `-`."""
-    if path == "-":
-        return sys.stdin.buffer.read()
+def read_input(path: str, limit: int) -> bytes:
+    """The bytes of FILE, or of stdin for `-`; more than `limit` bytes (the broker's
+    largest message) is refused (`input_too_large`, exit 2) without reading the rest —
+    `/dev/zero` or a runaway pipe never fills the memory."""
     try:
-        return Path(path).read_bytes()
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with Path(path).open("rb") as source:
+                data = source.read(limit + 1)
     except OSError as error:
         raise Failure("unreadable_input", f"{path}: {error.strerror}", exit_code=2) from None
+    if len(data) > limit:
+        raise Failure(
+            "input_too_large",
+            f"{path}: more than {limit} bytes, the largest message the broker takes",
+            exit_code=2,
+            limit=limit,
+        )
+    return data
 
 
 async def publish_and_wait(
@@ -136,7 +148,9 @@ def publish(
     async def go() -> None:
         from cli.messages import ignored_fields, is_refusal, parse_input, validated, wrap
 
-        message, data, attributes = parse_input(read_input(file), type_)
+        message, data, attributes = parse_input(
+            read_input(file, cli.settings.kafka.max_message_bytes), type_
+        )
         payload = validated(message, data)
         if subject:
             attributes["subject"] = subject

@@ -306,3 +306,19 @@ def test_a_database_name_mongo_refuses_is_a_validation_error_not_unreachable():
     assert refused.reasons[0]["field"] == "--database"
     down = mongo_failure(ServerSelectionTimeoutError("no server"), "porting", "--database")
     assert (down.code, down.exit_code) == ("mongo_unreachable", 1)
+
+
+def test_publish_refuses_an_input_over_the_broker_limit_without_reading_it_all(tmp_path):
+    """`publish /dev/zero` once read until memory ran out (newcomer run)."""
+    from cli.context import Failure
+    from cli.publish import read_input
+
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * 2_000)
+    assert read_input(str(big), 2_000) == b" " * 2_000
+    with pytest.raises(Failure) as refused:
+        read_input(str(big), 1_999)
+    assert refused.value.code == "input_too_large" and refused.value.exit_code == 2
+    with pytest.raises(Failure) as endless:
+        read_input("/dev/zero", 1_048_576)
+    assert endless.value.code == "input_too_large"
