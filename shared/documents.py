@@ -72,8 +72,9 @@ class Stored:
     fingerprints: dict[str, str] = field(default_factory=dict)
     exists: bool = True
     """False for a *refusal record*: no aggregate (its `state` is `{}`, stored as null),
-    only the tracking ids of commands refused before it was created, so a redelivered
-    refusal is told again instead of decided afresh (`shared.usecase`)."""
+    only the tracking ids of commands refused before it was created, so a redelivery of
+    such a command is a duplicate — its refusal stands — instead of being decided afresh
+    (`shared.usecase`)."""
 
     def has_handled(self, message_id: str, fingerprint: str | None = None) -> bool:
         """Whether the message with this id already changed this document.

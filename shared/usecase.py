@@ -17,8 +17,9 @@ module does everything around the domain call, once, for every service:
   event (`shared.contracts.common.ActionRefused`) under a deterministic id, stored in the
   aggregate's outbox with the command's tracking id — when the aggregate does not exist
   yet, in a *refusal record* under its id (`shared.store.Stored.exists`) — so a
-  redelivered command is told the same refusal again, never decided afresh on facts that
-  changed meanwhile (a refused opening is not opened by its redelivery);
+  redelivered command is a duplicate — the refusal it was told (once, from the outbox)
+  stands — never decided afresh on facts that changed meanwhile (a refused opening is not
+  opened by its redelivery);
 * the outgoing events are published right after the write (the outbox relay).
 
 A service describes each aggregate type once (`Repository`) and maps its domain events

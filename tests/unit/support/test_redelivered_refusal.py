@@ -7,7 +7,8 @@ committed, so the command came again 3.6 s later, after the tenant had arrived, 
 a ticket — while the partner, told "refused", had already opened another under a new
 request id. A refusal of a not-yet-existing aggregate stored nothing then, so a redelivery
 was decided afresh; now the core keeps it in a refusal record under the aggregate's id
-(`shared.usecase`, `shared.store.Stored.exists`) and tells the same refusal again.
+(`shared.usecase`, `shared.store.Stored.exists`): the redelivery is a duplicate, the
+refusal stands.
 """
 
 from __future__ import annotations
