@@ -62,9 +62,9 @@ class LagMonitor:
         while not stop.is_set():
             try:
                 for tp, value in (await self.measure()).items():
-                    metrics.CONSUMER_LAG.labels(topic=tp.topic, partition=str(tp.partition)).set(
-                        value
-                    )
+                    metrics.labelled(
+                        metrics.CONSUMER_LAG, topic=tp.topic, partition=str(tp.partition)
+                    ).set(value)
             except TRANSIENT_ERRORS as error:
                 log.warning("lag measurement failed; will retry", error=repr(error))
             await asyncio.sleep(self._interval)

@@ -11,7 +11,9 @@ import itertools
 import logging
 import re
 import sys
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import structlog
@@ -195,11 +197,42 @@ def redact_processor(
     return event_dict
 
 
+_MESSAGE: ContextVar[tuple[str, str, str] | None] = ContextVar("partnerops_message", default=None)
+
+
+@contextmanager
+def bound_message(event_id: str, correlation_id: str, event_type: str) -> Iterator[None]:
+    """Log lines written inside carry the ids and type of the message being handled.
+
+    What `structlog.contextvars.bound_contextvars` does for these three keys, with one
+    context variable set and reset per message instead of a copy of every bound
+    variable (a third of the dispatcher's own cost per message in the in-memory
+    benchmark's profile); `merge_message` adds them to each line."""
+    token = _MESSAGE.set((event_id, correlation_id, event_type))
+    try:
+        yield
+    finally:
+        _MESSAGE.reset(token)
+
+
+def merge_message(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: the message ids bound by `bound_message` (explicit keys win)."""
+    found = _MESSAGE.get()
+    if found is not None:
+        event_dict.setdefault("event_id", found[0])
+        event_dict.setdefault("correlation_id", found[1])
+        event_dict.setdefault("event_type", found[2])
+    return event_dict
+
+
 def configure_logging(service: str, fmt: str = "auto", level: str = "INFO") -> None:
     """Configure structlog (and stdlib logging through it) for `service`."""
     as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        merge_message,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         redact_processor,

@@ -143,7 +143,7 @@ class OutboxRelay:
             limit=self._publisher.max_message_bytes,
         )
         log.error("unpublishable event dead-lettered", event_id=entry["id"], size=error.size)
-        metrics.DEAD_LETTERED.labels(topic=entry["topic"], code=error.code).inc()
+        metrics.labelled(metrics.DEAD_LETTERED, topic=entry["topic"], code=error.code).inc()
         await self._publisher.publish_raw(
             dead_letter_topic(entry["topic"]), copy.key, copy.value, copy.headers
         )
@@ -185,7 +185,7 @@ class OutboxRelay:
             return total
         for name, col in self._collections.items():
             pending = [d["_id"] async for d in col.find({"outbox_pending": True}, {"_id": 1})]
-            metrics.OUTBOX_PENDING.labels(collection=name).set(len(pending))
+            metrics.labelled(metrics.OUTBOX_PENDING, collection=name).set(len(pending))
             for doc_id in pending:
                 total += await self.flush(name, doc_id)
         self._swept_at = time.monotonic()

@@ -208,7 +208,7 @@ class TimerPoller:
         )
         for timer in due:
             await self._fire(doc["_id"], timer)
-            metrics.TIMERS_FIRED.labels(kind=timer.kind).inc()
+            metrics.labelled(metrics.TIMERS_FIRED, kind=timer.kind).inc()
         if not due:
             # next_due_at was stale (e.g. clock skew): release the lease, if still ours.
             await self._col.update_one(

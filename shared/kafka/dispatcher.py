@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import structlog
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
@@ -29,7 +28,7 @@ from shared.kafka.batching import BatchDispatching
 from shared.kafka.broker import UndecodableRecord, lenient_parser
 from shared.kafka.publisher import Publisher
 from shared.kafka.retry import TRANSIENT_ERRORS, RetryPolicy
-from shared.logging import get_logger
+from shared.logging import bound_message, get_logger
 from shared.store import CommandIdReused
 from shared.topics import BY_NAME, Topic, TopicKind, dead_letter_topic
 from shared.tracing import consuming
@@ -164,7 +163,7 @@ class Dispatcher(BatchDispatching):
         except UnreadableEvent as unreadable:
             if self.await_time is not None:
                 await self.await_time(None)
-            metrics.EVENTS_IN.labels(topic=topic, type="unreadable", outcome="rejected").inc()
+            _count_in(topic, "unreadable", "rejected")
             await self._dead_letter(topic, record, meta, unreadable.code, unreadable.reasons)
             await self._reject_command(
                 topic, unreadable.attributes, unreadable.code, unreadable.reasons
@@ -183,22 +182,23 @@ class Dispatcher(BatchDispatching):
             await self._dead_letter(topic, record, meta, "invalid_data", reasons)
             await self._reject_command(topic, _cause(envelope), "invalid_data", reasons)
             return
-        attributes = {
-            "messaging.system": "kafka",
-            "messaging.destination.name": topic,
-            "messaging.kafka.partition": meta.get("partition", -1),
-            "cloudevents.event_id": envelope.id,
-            "cloudevents.event_type": envelope.type,
-            "partnerops.correlation_id": envelope.correlation,
-        }
+
+        def attributes() -> dict[str, Any]:
+            return {
+                "messaging.system": "kafka",
+                "messaging.destination.name": topic,
+                "messaging.kafka.partition": meta.get("partition", -1),
+                "cloudevents.event_id": envelope.id,
+                "cloudevents.event_type": envelope.type,
+                "partnerops.correlation_id": envelope.correlation,
+            }
+
         with (
-            structlog.contextvars.bound_contextvars(
-                event_id=envelope.id, correlation_id=envelope.correlation, event_type=envelope.type
-            ),
+            bound_message(envelope.id, envelope.correlation, envelope.type),
             consuming(envelope.traceparent, f"{self.service} consume {envelope.type}", attributes),
         ):
             await self._run(topic, record, meta, envelope, route, payload)
-        metrics.HANDLER_SECONDS.labels(topic=topic, type=envelope.type).observe(
+        metrics.labelled(metrics.HANDLER_SECONDS, topic=topic, type=envelope.type).observe(
             time.perf_counter() - started
         )
 
@@ -217,7 +217,7 @@ class Dispatcher(BatchDispatching):
             attempt += 1
             try:
                 await route.handler(envelope, payload)
-                metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="ok").inc()
+                _count_in(topic, envelope.type, "ok")
                 return
             except RedoLater:
                 raise
@@ -227,14 +227,14 @@ class Dispatcher(BatchDispatching):
                     if isinstance(refused, CommandIdReused)
                     else refused
                 )
-                metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="rejected").inc()
+                _count_in(topic, envelope.type, "rejected")
                 await self._dead_letter(topic, record, meta, rejected.code, rejected.reasons)
                 await self._reject_command(topic, _cause(envelope), rejected.code, rejected.reasons)
                 return
             except TRANSIENT_ERRORS as error:
                 now = time.monotonic()
                 transient_since = transient_since or now
-                metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="retry").inc()
+                _count_in(topic, envelope.type, "retry")
                 if now - transient_since > self.retry.transient_budget_seconds:
                     log.warning("transient fault persists; nack for redelivery", error=repr(error))
                     raise
@@ -247,7 +247,7 @@ class Dispatcher(BatchDispatching):
                     return
                 await asyncio.sleep(self.retry.delay(attempt))
             except Exception as error:
-                metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="error").inc()
+                _count_in(topic, envelope.type, "error")
                 log.exception("handler failed", attempt=attempt)
                 if attempt >= self.retry.other_attempts:
                     await self._dead_letter(topic, record, meta, "handler_failed", _trace(error))
@@ -260,16 +260,16 @@ class Dispatcher(BatchDispatching):
         kind = BY_NAME[topic].kind if topic in BY_NAME else TopicKind.EVENTS
         if kind is TopicKind.COMMANDS:
             reasons = [reason("type", "unknown_command", envelope.type[:200])]
-            metrics.EVENTS_IN.labels(topic=topic, type="unknown", outcome="rejected").inc()
+            _count_in(topic, "unknown", "rejected")
             await self._dead_letter(topic, record, meta, "unknown_command", reasons)
             await self._reject_command(topic, _cause(envelope), "unknown_command", reasons)
         elif envelope.type in self.known_types.get(topic, frozenset()):
             # A fact others publish here that we do not need: handled, nothing to do.
-            metrics.EVENTS_IN.labels(topic=topic, type=envelope.type, outcome="ignored").inc()
+            _count_in(topic, envelope.type, "ignored")
         else:
             message = f"{envelope.type[:200]} is not a type published on {topic}"
             reasons = [reason("type", "unknown_event_type", message)]
-            metrics.EVENTS_IN.labels(topic=topic, type="unknown", outcome="rejected").inc()
+            _count_in(topic, "unknown", "rejected")
             await self._dead_letter(topic, record, meta, "unknown_event_type", reasons)
 
     async def _dead_letter(
@@ -295,7 +295,7 @@ class Dispatcher(BatchDispatching):
             limit=self.publisher.max_message_bytes,
         )
         log.warning("message dead-lettered", topic=topic, code=code, reasons=reasons[:5])
-        metrics.DEAD_LETTERED.labels(topic=topic, code=code).inc()
+        metrics.labelled(metrics.DEAD_LETTERED, topic=topic, code=code).inc()
         await self.publisher.publish_raw(
             dead_letter_topic(topic), copy.key, copy.value, copy.headers
         )
@@ -353,6 +353,10 @@ def _key_bytes(key: Any) -> bytes | None:
     if key is None or isinstance(key, bytes):
         return key
     return str(key).encode("utf-8", errors="surrogateescape")
+
+
+def _count_in(topic: str, kind: str, outcome: str) -> None:
+    metrics.labelled(metrics.EVENTS_IN, topic=topic, type=kind, outcome=outcome).inc()
 
 
 def _cause(envelope: Envelope) -> dict[str, str]:

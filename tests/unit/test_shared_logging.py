@@ -5,7 +5,13 @@ import json
 import pytest
 import structlog
 
-from shared.logging import MAX_LOG_TEXT, configure_logging, redact_text, redact_value
+from shared.logging import (
+    MAX_LOG_TEXT,
+    bound_message,
+    configure_logging,
+    redact_text,
+    redact_value,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -74,3 +80,18 @@ def test_a_huge_field_is_cut_and_masked_in_one_pass(huge):
     assert out.startswith("call [phone] ")
     assert len(out) <= MAX_LOG_TEXT + 40 and "more characters]" in out
     assert redact_value("note", {"text": huge})["text"].endswith("more characters]")
+
+
+def test_lines_written_while_a_message_is_handled_carry_its_ids_and_type(capsys):
+    configure_logging("porting", fmt="json")
+    with bound_message("e2", "c2", "porting.port.submit"):
+        structlog.get_logger().info("deciding")
+        structlog.get_logger().info("explicit wins", event_id="other")
+    structlog.get_logger().info("after")
+    inside, explicit, after = (
+        json.loads(line) for line in capsys.readouterr().err.strip().splitlines()[-3:]
+    )
+    assert (inside["event_id"], inside["correlation_id"]) == ("e2", "c2")
+    assert inside["event_type"] == "porting.port.submit"
+    assert explicit["event_id"] == "other"
+    assert "event_id" not in after and after["service"] == "porting"

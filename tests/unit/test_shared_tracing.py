@@ -57,3 +57,29 @@ async def test_a_follow_up_event_continues_the_trace_of_the_message_that_caused_
 def test_without_an_active_span_no_trace_context_is_added():
     event = new_event(Ping(port_id="p1"), source="/orders", now=NOW)
     assert event.traceparent is None
+
+
+async def test_without_a_recording_provider_the_incoming_trace_is_continued_as_it_came(
+    monkeypatch,
+):
+    monkeypatch.setattr("shared.tracing.recording", lambda: False)
+    SPANS.clear()
+    produced: list[Envelope] = []
+    dispatcher = Dispatcher("porting", publisher=FakePublisher(), clock=lambda: NOW)
+
+    @dispatcher.on(PORTING_COMMANDS, Ping)
+    async def handler(envelope: Envelope, payload: Ping) -> None:
+        produced.append(follow_up(envelope, payload, source="/porting", now=NOW))
+
+    with tracer.start_as_current_span("order system publishes"):
+        cause = new_event(Ping(port_id="p1"), source="/orders", now=NOW, subject="p1")
+    SPANS.clear()
+    await dispatcher.dispatch(PORTING_COMMANDS.name, cause.to_json(), META)
+    untraced = new_event(Ping(port_id="p2"), source="/orders", now=NOW, subject="p2")
+    await dispatcher.dispatch(PORTING_COMMANDS.name, untraced.to_json(), META)
+
+    effect, plain = produced
+    # What the no-op API's span would carry: the incoming context itself.
+    assert effect.traceparent == cause.traceparent
+    assert plain.traceparent is None
+    assert not SPANS.get_finished_spans()
