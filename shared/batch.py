@@ -38,6 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from shared.coalesce import Coalescer, settle, start
 from shared.events import Envelope
 from shared.logging import get_logger
 from shared.mongo import Document
@@ -146,6 +147,9 @@ class Batch:
         self._lock = asyncio.Lock()
         self.redo: set[int] = set()
         self.conflicts = 0
+        self._reads: dict[str, Coalescer[str, Loaded]] = {}
+        self._flush: asyncio.Future[set[int]] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- reading and deciding (in memory) ------------------------------------------------
 
@@ -164,7 +168,7 @@ class Batch:
             pending = asyncio.get_running_loop().create_future()
             self._loading[key] = pending
             try:
-                stored, stranded = await store.load_for_batch(aggregate_id)
+                stored, stranded = await self._read(store, aggregate_id)
                 entry = _Entry(store, stored, stored.version if stored else 0, stranded)
                 self._entries[key] = entry
                 if not stranded:
@@ -181,6 +185,15 @@ class Batch:
             raise RedoLater(aggregate_id)
         entry.touched.add(_POSITION.get())
         return entry
+
+    def _read(self, store: AggregateStore, aggregate_id: str) -> asyncio.Future[Loaded]:
+        """The stored aggregate, read together with every other one the batch's messages
+        ask for in the same turn of the event loop (one `load_many_for_batch`,
+        `shared.coalesce`): the keys of a batch run side by side, so their first reads go
+        out as one round trip."""
+        if (reads := self._reads.get(store.name)) is None:
+            reads = self._reads[store.name] = Coalescer(store.load_many_for_batch)
+        return reads.ask(aggregate_id)
 
     async def load(self, store: AggregateStore, aggregate_id: str) -> Stored | None:
         """The aggregate as this batch has made it so far, or None."""
@@ -242,9 +255,29 @@ class Batch:
     async def persist(self) -> None:
         """Store every change decided so far now. A conflict drops its aggregate and raises
         `RedoLater` for the running message (it and the others that touched the aggregate
-        are run again in order)."""
-        if await self.write() and _POSITION.get() in self.redo:
+        are run again in order).
+
+        The messages that ask in the same turn of the event loop share one write (a group
+        commit): each of them returns once its changes are stored."""
+        position = _POSITION.get()
+        if self._flush is None:
+            self._flush = asyncio.get_running_loop().create_future()
+            asyncio.get_running_loop().call_soon(start, self._tasks, self._persist_queued())
+        again = await asyncio.shield(self._flush)
+        if position in again:
             raise RedoLater("persist")
+
+    async def _persist_queued(self) -> None:
+        flush, self._flush = self._flush, None  # who asks from now on waits for the next
+        assert flush is not None
+        try:
+            again = await self.write()
+        except BaseException as error:  # the waiters have it
+            settle([flush], error)
+            if isinstance(error, asyncio.CancelledError):
+                raise
+            return
+        flush.set_result(again)
 
     async def write(self) -> set[int]:
         """One versioned update per changed aggregate (bulk, per collection). Returns the
@@ -343,6 +376,10 @@ class Batch:
             raise errors[0]  # an answer not sent: the batch is delivered again
         if errors:  # stored in their outboxes: the relay publishes them within seconds
             log.warning("events left in the outbox for the relay", count=len(errors))
+
+
+Loaded = tuple[Stored | None, bool]
+"""A stored aggregate (or None) and whether its outbox holds unpublished events."""
 
 
 async def _enqueued(enqueue: Awaitable[asyncio.Future[Any]]) -> Awaitable[Any]:

@@ -122,6 +122,12 @@ class InMemoryAggregateStore(AggregateStore):
         doc = self.documents.get(aggregate_id)
         return await self.load(aggregate_id), bool(doc and doc.outbox)
 
+    async def load_many_for_batch(
+        self, aggregate_ids: Sequence[str]
+    ) -> dict[str, tuple[Stored | None, bool]]:
+        """`load_for_batch` of several aggregates."""
+        return {i: await self.load_for_batch(i) for i in aggregate_ids}
+
     async def write_batch(self, writes: Sequence[Write]) -> set[str]:
         """Store a batch's aggregates (see `AggregateStore.write_batch`)."""
         conflicted: set[str] = set()

@@ -83,3 +83,22 @@ class NumberClaimsContract:
         assert await claims.claim("A", "P-1", many) == set()
         assert await claims.held_elsewhere("B", many[-3:]) == set(many[-3:])
         assert len(await claims.owners(many)) == 2500
+
+    async def test_requests_claiming_side_by_side_each_get_theirs_and_one_a_shared_number(
+        self, claims, holding
+    ):
+        import asyncio
+
+        holding.update({"A", "B", "C", "D"})
+        results = await asyncio.gather(
+            claims.claim("A", "P-1", NUMBERS[0:1]),
+            claims.claim("B", "P-2", NUMBERS[1:3]),
+            claims.claim("C", "P-3", NUMBERS[3:5]),
+            claims.claim("D", "P-4", NUMBERS[3:5]),  # the same numbers as C
+        )
+        assert results[:2] == [set(), set()]
+        lost = [r for r in results[2:] if r]
+        assert len(lost) == 1 and NUMBERS[3] in lost[0]  # one of C, D got both; never split
+        owners = await claims.owners(NUMBERS[:5])
+        assert owners[NUMBERS[0]] == "A" and owners[NUMBERS[1]] == owners[NUMBERS[2]] == "B"
+        assert owners[NUMBERS[3]] == owners[NUMBERS[4]] in {"C", "D"}

@@ -265,3 +265,61 @@ async def test_a_refused_creation_is_recorded_in_the_batch_and_told_once(world):
     assert [e.type for _, e in sent.records] == ["tests.counter.action_refused"]
     assert not store.documents["c9"].exists
     assert await use_cases.load(COUNTERS, "c9") is None
+
+
+class BulkCountingStore(CountingStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.bulk_loads: list[list[str]] = []
+
+    async def load_many_for_batch(self, aggregate_ids):
+        self.bulk_loads.append(list(aggregate_ids))
+        return await super().load_many_for_batch(aggregate_ids)
+
+
+async def test_keys_side_by_side_read_together_and_store_together_when_they_persist(world):
+    use_cases, _, outbox, _ = world
+    store = BulkCountingStore()
+    outbox._stores = {"counters": store}
+    use_cases.stores = lambda name: store
+    unit = Batch(Sent())
+
+    async def key(position: int, cid: str) -> None:
+        with batch.running(unit, position):
+            await run(use_cases, command(cid, "r"), cid)
+            await use_cases.persist()
+            assert store.documents[cid].state["value"] == 1  # stored when persist returns
+
+    await asyncio.gather(*(key(i, f"c{i}") for i in range(3)))
+    assert store.bulk_loads == [["c0", "c1", "c2"]]  # one read for the three
+    assert [len(w) for w in store.writes] == [3]  # one write for the three
+    await unit.write()
+    await unit.publish()
+    assert len(store.writes) == 1  # nothing left to write
+
+
+async def test_a_persist_that_conflicts_sends_only_its_own_message_again(world):
+    use_cases, _, outbox, _ = world
+    store = BulkCountingStore()
+    outbox._stores = {"counters": store}
+    use_cases.stores = lambda name: store
+    unit = Batch(Sent())
+    seed = Change({"counter_id": "c1", "value": 0, "limit": 9})
+    await store.save("c1", seed, expected_version=0, handled_id="seed")
+
+    async def key(position: int, cid: str) -> str:
+        with batch.running(unit, position):
+            await run(use_cases, command(cid, "r"), cid)
+            if cid == "c1":  # another writer changes c1 after the batch read it
+                other = Change({"counter_id": "c1", "value": 5, "limit": 9})
+                await store.save("c1", other, expected_version=1, handled_id="other")
+            try:
+                await use_cases.persist()
+            except RedoLater:
+                return "again"
+            return "stored"
+
+    assert await asyncio.gather(key(0, "c0"), key(1, "c1")) == ["stored", "again"]
+    assert unit.redo == {1}
+    assert store.documents["c0"].state["value"] == 1
+    assert store.documents["c1"].state["value"] == 5  # the other writer's, nothing of ours

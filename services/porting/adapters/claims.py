@@ -7,8 +7,9 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError
+from pymongo.errors import BulkWriteError, WriteError
 
+from shared.coalesce import Coalescer
 from shared.mongo import Document
 
 CLAIMS = "number_claims"
@@ -41,6 +42,22 @@ class NumberClaimsPort(Protocol):
     async def release(self, port_id: str, keep: Iterable[str] = ()) -> None:
         """Give up the claims of `port_id`, except the numbers in `keep`."""
         ...
+
+
+Claim = tuple[str, str, str]
+"""A claim to insert: (number, port id, partner id)."""
+
+
+def _first_duplicate(error: BulkWriteError) -> int:
+    """The index of the insert refused as a duplicate (re-raises any other write error)."""
+    errors = error.details.get("writeErrors", [])
+    if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
+        raise error
+    return int(errors[0]["index"])
+
+
+def _write_error(failed: Document) -> WriteError:
+    return WriteError(str(failed.get("errmsg", "")), failed.get("code"), failed)
 
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -77,6 +94,7 @@ class NumberClaims:
     ) -> None:
         self._col = collection
         self._owners_holding = owners_holding
+        self._first: Coalescer[Claim, bool] | None = None
 
     @property
     def _collection(self) -> AsyncCollection[Document]:
@@ -120,19 +138,43 @@ class NumberClaims:
     async def _insert_in_order(
         self, port_id: str, partner_id: str, numbers: Sequence[str]
     ) -> int | None:
-        """Insert claims in order; the index of the first number already claimed, or None."""
-        done = 0
-        for chunk in _chunks(numbers):
+        """Insert claims in order; the index of the first number already claimed, or None.
+
+        The first number goes out with the first numbers of the other requests claiming in
+        the same turn of the event loop (one unordered bulk insert, `shared.coalesce`;
+        requests are independent of each other, as when claiming side by side), the rest
+        in order after it."""
+        if not numbers:
+            return None
+        if self._first is None:
+            self._first = Coalescer(self._insert_firsts)
+        if not await self._first.ask((numbers[0], port_id, partner_id)):
+            return 0
+        done = 1
+        for chunk in _chunks(numbers[1:]):
             docs = [{"_id": n, "port_id": port_id, "partner_id": partner_id} for n in chunk]
             try:
                 await self._collection.insert_many(docs, ordered=True)
             except BulkWriteError as error:
-                errors = error.details.get("writeErrors", [])
-                if not errors or any(e.get("code") != DUPLICATE_KEY for e in errors):
-                    raise
-                return done + int(errors[0]["index"])
+                return done + _first_duplicate(error)
             done += len(chunk)
         return None
+
+    async def _insert_firsts(self, claims: list[Claim]) -> dict[Claim, bool | BaseException]:
+        """Insert each claim (number, port id, partner id): True, or False when the number
+        is claimed already."""
+        answers: dict[Claim, bool | BaseException] = dict.fromkeys(claims, True)
+        for start in range(0, len(claims), CHUNK):
+            chunk = claims[start : start + CHUNK]
+            docs = [{"_id": n, "port_id": p, "partner_id": o} for n, p, o in chunk]
+            try:
+                await self._collection.insert_many(docs, ordered=False)
+            except BulkWriteError as error:
+                for failed in error.details.get("writeErrors", []):
+                    claim = chunk[int(failed["index"])]
+                    duplicate = failed.get("code") == DUPLICATE_KEY
+                    answers[claim] = False if duplicate else _write_error(failed)
+        return answers
 
     async def _take_over(self, port_id: str, partner_id: str, stale: dict[str, str]) -> None:
         """Compare-and-swap stale claims to `port_id`, owner by owner, in bulk."""
