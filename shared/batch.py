@@ -38,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from shared.coalesce import Coalescer, settle, start
+from shared.coalesce import TURNS, Coalescer, settle, start
 from shared.events import Envelope
 from shared.logging import get_logger
 from shared.mongo import Document
@@ -268,6 +268,8 @@ class Batch:
             raise RedoLater("persist")
 
     async def _persist_queued(self) -> None:
+        for _turn in range(TURNS):  # the others woken by the same answer (`shared.coalesce`)
+            await asyncio.sleep(0)
         flush, self._flush = self._flush, None  # who asks from now on waits for the next
         assert flush is not None
         try:

@@ -2,8 +2,8 @@
 
 A consumer runs the keys of a fetched batch side by side (`shared.kafka.batching`), so
 their first reads, their claims and their "store what I decided" requests reach the same
-point in the same turn of the event loop. `Coalescer` collects what is asked for in that
-turn and answers it with **one** call (one database round trip instead of one per
+point in the same turn of the event loop. `Coalescer` collects what is asked for in those
+turns and answers it with **one** call (one database round trip instead of one per
 message); each asker gets its own answer (or its own error) back. Nothing waits for a
 timer: the call goes out as soon as the tasks that were ready have run.
 """
@@ -16,6 +16,12 @@ from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+TURNS = 4
+"""Turns of the event loop a round waits for askers before its call goes out. Tasks woken
+by one answer reach their next question a few turns apart (each `await` on a finished
+future, a shield, a task's step is a turn of its own); waiting a few turns — microseconds —
+keeps them in one round."""
 
 Fetch = Callable[[list[K]], Awaitable[Mapping[K, V | BaseException]]]
 """`fetch(keys)` → an answer per key: its value, or the exception that key's asker gets.
@@ -42,6 +48,8 @@ class Coalescer(Generic[K, V]):
         return future
 
     async def _round(self) -> None:
+        for _turn in range(TURNS):  # the askers woken by the same answer, a hop or two apart
+            await asyncio.sleep(0)
         waiting, self._waiting = self._waiting or {}, None  # later askers: the next round
         try:
             answers = await self._fetch(list(waiting))

@@ -210,15 +210,15 @@ class AggregateStore:
         """Raise `UnstorableValue` when `state` or the timers' data hold a value BSON cannot
         encode (an int beyond 64 bits, ...), so the one message is refused instead of the
         write failing (on the batch path: every message of the batch with it)."""
-        try:
-            bson.encode(
-                {
-                    "state": None if state is None else escape_keys(state),
-                    "timers": [t.to_doc() for t in timers or ()],
-                }
-            )
-        except (OverflowError, InvalidDocument) as error:
-            raise UnstorableValue(f"{self.name} state", error) from None
+        timer_docs = [t.to_doc() for t in timers or ()]
+        try:  # as it is first: escaping the keys only matters for a NUL in a key
+            bson.encode({"state": state, "timers": timer_docs})
+        except (OverflowError, InvalidDocument):
+            try:
+                escaped = None if state is None else escape_keys(state)
+                bson.encode({"state": escaped, "timers": timer_docs})
+            except (OverflowError, InvalidDocument) as error:
+                raise UnstorableValue(f"{self.name} state", error) from None
 
     def check_sizes(self, outbox: list[Document]) -> None:
         """Raise `EventTooLarge` for an outbox entry over the broker's limit."""

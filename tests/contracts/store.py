@@ -154,3 +154,8 @@ class StoreContract:
                 )
             assert refused.value.code == "unstorable_value"
         assert await store.load("a12") is None
+        # Keys the database would refuse as they are are stored escaped, not refused.
+        odd = {"a.b": 1, "$c": {"nul\x00key": [{"d.e": 2}]}}
+        await store.save("a12", Change(odd), expected_version=0, handled_id="m")
+        stored = await store.load("a12")
+        assert stored is not None and stored.state == odd

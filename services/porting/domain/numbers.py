@@ -7,6 +7,7 @@ end of the first number) or "+442079460000 - +442079460099".
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -51,9 +52,24 @@ _TYPE_NAMES: dict[int, str] = {
 
 
 def _parse(raw: str, country: str) -> PhoneNumber:
-    """Parse `raw` as a valid number, national input read as `country`'s."""
+    """Parse `raw` as a valid number, national input read as `country`'s.
+
+    Remembered for the last `PARSED` inputs (`functools.lru_cache`; a failure is not
+    remembered): a submission reads its numbers up to four times (size limit, claims,
+    validation, decision) and libphonenumber's parse and validity check are the dearest
+    Python steps of porting's submission path. The number returned is shared: read it,
+    never change it (no caller does; libphonenumber's functions only read)."""
+    return _parsed(raw, country.upper())
+
+
+PARSED = 4096
+"""Inputs whose parse `_parse` remembers."""
+
+
+@functools.lru_cache(maxsize=PARSED)
+def _parsed(raw: str, country: str) -> PhoneNumber:
     try:
-        number = phonenumbers.parse(raw, country.upper())
+        number = phonenumbers.parse(raw, country)
     except NumberParseException as exc:
         raise InvalidNumber(f"{raw!r} is not a telephone number", number=raw) from exc
     if not phonenumbers.is_valid_number(number):
