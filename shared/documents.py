@@ -74,7 +74,8 @@ class Receipt:
             message=message_id if short else None,
             message_digest=None if short else cls.digest(message_id),
             outcome=outcome,
-            handled_at=handled_at,
+            # milliseconds, as the database keeps it: the same answer from memory or disk
+            handled_at=handled_at.replace(microsecond=handled_at.microsecond // 1000 * 1000),
             events=tuple(events[:RECEIPT_EVENTS]),
             events_total=len(events),
             code=code,
