@@ -255,9 +255,9 @@ async def test_a_resend_run_again_after_a_conflict_answers_once(world):
 async def test_a_resend_answered_from_memory_equals_the_answer_read_from_the_store(world):
     """The batch keeps aggregates between batches; the database keeps milliseconds: an
     answer must not differ with where the receipt was read from."""
-    use_cases, store = counting_world(world)
+    use_cases, _ = counting_world(world)
     precise = AT + timedelta(microseconds=123_456)
-    use_cases.clock.set(precise)
+    world[0].clock.set(precise)  # the same clock
     first = command("c1")
     cache: dict = {}
     sent = Sent()
