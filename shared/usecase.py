@@ -193,19 +193,10 @@ class UseCases:
 
         `about`: what a refusal of `cause` tells beyond `repo.about(aggregate)` (and over
         it), e.g. the partners to tell when the aggregate does not exist yet. `receipt`:
-        keep a receipt with a tracking id other than the CloudEvents id, so a resend of
-        `cause` is answered (`<service>.command.already_handled`, see the module doc);
-        False for a preparatory step whose tracking id is the use case's own (the step
-        that decides answers). A handled message changes nothing: `Outcome.UNCHANGED`."""
-        return await self._run(
-            repo,
-            aggregate_id,
-            cause,
-            decide,
-            message_id or tracking_id(cause),
-            about=about,
-            keep_receipt=receipt,
-        )
+        False for a preparatory step under a step id of its own, so only the step that
+        decides answers a resend (`shared.answers`). A handled message: UNCHANGED."""
+        tracked = message_id or tracking_id(cause)
+        return await self._run(repo, aggregate_id, cause, decide, tracked, about, receipt)
 
     async def fire(
         self, repo: Repository[A], aggregate_id: str, timer: Timer, decide: Decider[A]
@@ -218,9 +209,8 @@ class UseCases:
                 return Decision(aggregate)  # store the aggregate without the fired timer
             return decision
 
-        return await self._run(
-            repo, aggregate_id, None, without_timer, timer_tracking_id(timer), fired=timer.id
-        )
+        tracked = timer_tracking_id(timer)
+        return await self._run(repo, aggregate_id, None, without_timer, tracked, fired=timer.id)
 
     async def answer(self, cause: Envelope, payload: Payload, subject: str) -> None:
         """Publish the answer to a query (nothing stored; its id derives from the query)."""
@@ -242,9 +232,9 @@ class UseCases:
         cause: Envelope | None,
         decide: Decider[A],
         message_id: str,
-        fired: str | None = None,
         about: Mapping[str, Any] | None = None,
         keep_receipt: bool = False,
+        fired: str | None = None,
     ) -> Outcome:
         outcome = [Outcome.UNCHANGED]
         # A receipt only where a resend can be recognised: a tracking id not the message's.
@@ -299,11 +289,8 @@ class UseCases:
             applied = await unit.apply(store, aggregate_id, message_id, step, bound)
             if cause is not None and applied.receipt is not None:
                 await self._already_handled(repo, aggregate_id, cause, message_id, applied.receipt)
-            return (
-                outcome[0]
-                if applied.changed or outcome[0] is Outcome.REFUSED
-                else (Outcome.UNCHANGED)
-            )
+            changed = applied.changed or outcome[0] is Outcome.REFUSED
+            return outcome[0] if changed else Outcome.UNCHANGED
         applied = await store.apply(aggregate_id, message_id, step, bound)
         if not applied.changed and outcome[0] is not Outcome.REFUSED:
             # A decision whose save lost to a concurrent writer that had handled the same
