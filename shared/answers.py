@@ -76,6 +76,17 @@ def refusal(
     )
 
 
+def resendable(cause: Envelope | None, message_id: str) -> bool:
+    """Whether a resend of `cause` can be recognised under tracking id `message_id`: a
+    command (it names its `actor`; no published fact does) tracked by an id not made from
+    its CloudEvents id (a new id makes a new tracking id: nothing to answer)."""
+    return (
+        cause is not None
+        and isinstance(cause.data.get("actor"), dict)
+        and cause.id not in message_id
+    )
+
+
 def applied_receipt(cause: Envelope, now: datetime, events: Sequence[Outgoing]) -> Receipt:
     """The receipt of `cause`'s stored change, which published `events`."""
     return Receipt.of(cause.id, APPLIED, now, [(e.envelope.id, e.envelope.type) for e in events])

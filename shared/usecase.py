@@ -237,8 +237,9 @@ class UseCases:
         fired: str | None = None,
     ) -> Outcome:
         outcome = [Outcome.UNCHANGED]
-        # A receipt only where a resend can be recognised: a tracking id not the message's.
-        keeping = cause if cause is not None and keep_receipt and message_id != cause.id else None
+        # A receipt only for a command (someone's `actor`: facts carry none) whose tracking
+        # id a resend can meet: one not made from the CloudEvents id.
+        keeping = cause if keep_receipt and answers.resendable(cause, message_id) else None
 
         def step(stored: Stored | None) -> Change | None:
             outcome[0] = Outcome.UNCHANGED

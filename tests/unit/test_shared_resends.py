@@ -276,3 +276,24 @@ async def test_a_resend_answered_from_memory_equals_the_answer_read_from_the_sto
     assert answers[0].data["handled_at"] == "2031-03-03T08:00:00.123000Z"
     _, _, _, direct = world
     assert direct[-1].id == answers[0].id and direct[-1].data == answers[0].data
+
+
+async def test_facts_and_ids_made_from_the_cloudevents_id_keep_no_receipt(world):
+    """A fact names no actor (it is nobody's command to resend); a tracking id made from
+    the CloudEvents id (`<id>:number-claims`) cannot be met by a resend's new id."""
+    from tests.unit.test_shared_usecase import BumpedV1
+
+    use_cases, store, _, direct = world
+    fact = new_event(
+        BumpedV1(counter_id="c1", value=1), source="/t", now=AT, subject="c1"
+    ).model_copy(update={"data": {"counter_id": "c1", "value": 1, "request_id": "r1"}})
+
+    def create(counter: Counter | None, now: datetime) -> Decision[Counter]:
+        return Decision(Counter("c1"))
+
+    await use_cases.handle(COUNTERS, "c1", fact, create)  # tracked by type and request id
+    first = command("c2")
+    await use_cases.handle(COUNTERS, "c2", first, create, message_id=f"{first.id}:step")
+    assert (await store.load("c1")).receipts == {} and (await store.load("c2")).receipts == {}
+    await use_cases.handle(COUNTERS, "c1", fact.model_copy(update={"id": "other"}), create)
+    assert direct == []
