@@ -20,6 +20,10 @@ KEEP_HANDLED = 500
 """Tracking ids kept per document. Kafka redelivers only uncommitted (recent) messages of
 an aggregate's partition, so 500 covers any redelivery window by orders of magnitude."""
 
+KEEP_RECEIPTS = 100
+"""Receipts kept per document: those of the last 100 tracking ids (a resend is a client's
+retry after a timeout, seconds or minutes later; an older id is still recognised, its
+resend changes nothing, but it is no longer answered)."""
 RECEIPT_EVENTS = 20
 """Events a receipt names at most (the rest are counted in `Receipt.events_total`)."""
 RECEIPT_REASONS = 10
@@ -30,8 +34,8 @@ RECEIPT_ID_CHARS = 200
 
 @dataclass(frozen=True)
 class Receipt:
-    """What a command's handling told, kept with its tracking id (bounded like the ids:
-    dropped with them after `KEEP_HANDLED` later ones), so a *resend* — the same command
+    """What a command's handling told, kept with its tracking id (bounded: the last
+    `KEEP_RECEIPTS` ids of the document keep theirs), so a *resend* — the same command
     under a new CloudEvents id, same tracking id — can be answered with the outcome
     (`shared.usecase`, `<service>.command.already_handled`) while a *redelivery* — the
     same CloudEvents id — stays silent.
@@ -91,32 +95,41 @@ class Receipt:
         return self.digest(message_id) != self.message_digest
 
     def to_doc(self, tracking_id: str) -> Document:
-        return {
+        """As stored: empty and derivable fields left out (a receipt per command adds up)."""
+        doc: Document = {
             "id": tracking_id,
-            "message": self.message,
-            "message_digest": self.message_digest,
             "outcome": self.outcome,
             "at": self.handled_at,
-            "events": [{"id": i, "type": t} for i, t in self.events],
-            "events_total": self.events_total,
+            "events": [[i, t] for i, t in self.events],
+        }
+        optional = {
+            "message": self.message,
+            "message_digest": self.message_digest,
             "code": self.code,
             "reasons": [dict(r) for r in self.reasons],
-            "reasons_total": self.reasons_total,
         }
+        doc.update({k: v for k, v in optional.items() if v})
+        if self.events_total != len(self.events):
+            doc["events_total"] = self.events_total
+        if self.reasons_total != len(self.reasons):
+            doc["reasons_total"] = self.reasons_total
+        return doc
 
     @classmethod
     def from_doc(cls, doc: Document) -> Receipt:
         at = doc["at"]
+        events = tuple((str(i), str(t)) for i, t in doc.get("events") or [])
+        reasons = tuple(dict(r) for r in doc.get("reasons") or [])
         return cls(
             message=doc.get("message"),
             message_digest=doc.get("message_digest"),
             outcome=doc["outcome"],
             handled_at=at if at.tzinfo else at.replace(tzinfo=UTC),
-            events=tuple((e["id"], e["type"]) for e in doc.get("events") or []),
-            events_total=int(doc.get("events_total") or 0),
+            events=events,
+            events_total=int(doc.get("events_total") or len(events)),
             code=doc.get("code"),
-            reasons=tuple(dict(r) for r in doc.get("reasons") or []),
-            reasons_total=int(doc.get("reasons_total") or 0),
+            reasons=reasons,
+            reasons_total=int(doc.get("reasons_total") or len(reasons)),
         )
 
 
@@ -258,7 +271,8 @@ def kept_handled(
     receipt: Receipt | None,
 ) -> tuple[list[str], dict[str, str], dict[str, Receipt]]:
     """The tracking ids, fingerprints and receipts a document keeps after recording
-    `handled_id` (the last `KEEP_HANDLED` ids; fingerprints and receipts of those only)."""
+    `handled_id` (the last `KEEP_HANDLED` ids, their fingerprints, the receipts of the last
+    `KEEP_RECEIPTS`)."""
     handled = list(previous.handled) if previous else []
     digests = dict(previous.fingerprints) if previous else {}
     receipts = dict(previous.receipts) if previous else {}
@@ -268,9 +282,9 @@ def kept_handled(
             digests[handled_id] = fingerprint
         if receipt is not None:
             receipts[handled_id] = receipt
-    kept = set(handled)
+    kept, recent = set(handled), set(handled[-KEEP_RECEIPTS:])
     return (
         handled,
         {k: v for k, v in digests.items() if k in kept},
-        {k: v for k, v in receipts.items() if k in kept},
+        {k: v for k, v in receipts.items() if k in recent},
     )

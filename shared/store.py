@@ -31,8 +31,8 @@ Three guards keep a change storable and its events publishable, whatever a calle
   retried for ever (and, on the batch path, hold up the batch).
 
 Document layout: `{_id, version, state: {...}, handled: [ids], fingerprints: [{id, digest}],
-receipts: [{id, message, message_digest, outcome, at, events: [{id, type}], events_total,
-code, reasons, reasons_total}] (`Receipt`), outbox: [{id, topic, key, body}],
+receipts: [{id, outcome, at, events: [[id, type]], message | message_digest, code?,
+reasons?, events_total?, reasons_total?}] (`Receipt`), outbox: [{id, topic, key, body}],
 outbox_pending, timers: [{id, kind, due_at, data}], next_due_at, lease_until, lease_owner,
 correlation_id}`.
 """

@@ -181,20 +181,24 @@ class StoreContract:
         await store.apply("a13", "m-plain", lambda s: Change({"n": 3}))
         assert (await store.apply("a13", "m-plain", lambda s: None)).receipt is None
 
-    async def test_receipts_are_dropped_with_their_tracking_ids(self, store, monkeypatch):
+    async def test_receipts_are_kept_for_the_latest_tracking_ids_only(self, store, monkeypatch):
         import shared.documents
         from shared.store import Receipt
 
-        monkeypatch.setattr(shared.documents, "KEEP_HANDLED", 3)
+        monkeypatch.setattr(shared.documents, "KEEP_HANDLED", 4)
+        monkeypatch.setattr(shared.documents, "KEEP_RECEIPTS", 2)
         for i in range(5):
             receipt = Receipt.of(f"ce-{i}", "applied", AT, [(f"e{i}", "tests.thing.noted")])
             await store.apply(
                 "a14", f"t{i}", lambda s, r=receipt: Change({"n": 1}, (), None, None, r)
             )
         stored = await store.load("a14")
-        assert stored.handled == ["t2", "t3", "t4"]
-        assert sorted(stored.receipts) == ["t2", "t3", "t4"]
+        assert stored.handled == ["t1", "t2", "t3", "t4"]
+        assert sorted(stored.receipts) == ["t3", "t4"]
         assert stored.receipts["t4"].events == (("e4", "tests.thing.noted"),)
+        # an older id is still a duplicate, only no longer answered
+        older = await store.apply("a14", "t2", lambda s: Change({"n": 9}))
+        assert not older.changed and older.receipt is None
 
     async def test_a_long_cloudevents_id_is_kept_as_its_digest(self, store):
         from shared.store import Receipt
