@@ -194,7 +194,8 @@ class UseCases:
         `about`: what a refusal of `cause` tells beyond `repo.about(aggregate)` (and over
         it), e.g. the partners to tell when the aggregate does not exist yet. `receipt`:
         False for a preparatory step under a step id of its own, so only the step that
-        decides answers a resend (`shared.answers`). A handled message: UNCHANGED."""
+        decides answers a resend (`shared.answers`). A handled message: UNCHANGED, or
+        REFUSED when its receipt says it was refused."""
         tracked = message_id or tracking_id(cause)
         return await self._run(repo, aggregate_id, cause, decide, tracked, about, receipt)
 
@@ -289,7 +290,9 @@ class UseCases:
             # The batch path: decided in memory, written, published and cleared per batch.
             applied = await unit.apply(store, aggregate_id, message_id, step, bound)
             if cause is not None and applied.receipt is not None:
-                await self._already_handled(repo, aggregate_id, cause, message_id, applied.receipt)
+                return await self._handled_before(
+                    repo, aggregate_id, cause, message_id, applied.receipt
+                )
             changed = applied.changed or outcome[0] is Outcome.REFUSED
             return outcome[0] if changed else Outcome.UNCHANGED
         applied = await store.apply(aggregate_id, message_id, step, bound)
@@ -304,32 +307,31 @@ class UseCases:
             # A redelivery may find events that a crash left unpublished: send them now.
             await self.outbox.flush(repo.collection, aggregate_id)
         if cause is not None and applied.receipt is not None:
-            await self._already_handled(repo, aggregate_id, cause, message_id, applied.receipt)
+            return await self._handled_before(
+                repo, aggregate_id, cause, message_id, applied.receipt
+            )
         return outcome[0]
 
-    async def _already_handled(
+    async def _handled_before(
         self,
         repo: Repository[Any],
         aggregate_id: str,
         cause: Envelope,
         message_id: str,
         receipt: Receipt,
-    ) -> None:
-        """Answer a resend of a handled command (`shared.answers`)."""
+    ) -> Outcome:
+        """A command handled before: answer a resend (`shared.answers`; a redelivery of the
+        handled message was told once). REFUSED when it was refused, so a use case goes on
+        as it did then (no next step after a refusal), else UNCHANGED."""
         answer = answers.answer_to_resend(
             self.service, repo.entity, repo.collection, aggregate_id, cause, message_id, receipt
         )
-        if answer is None:
-            return  # a redelivery of the handled message: told once
-        payload, answer_id = answer
-        log.info(
-            "command already handled: answered",
-            command_id=cause.id,
-            original_command_id=receipt.message,
-            outcome=receipt.outcome,
-            aggregate_id=aggregate_id,
-        )
-        await self._tell(self._envelope(payload, aggregate_id, cause, answer_id, None))
+        if answer is not None:
+            payload, answer_id = answer
+            told = {"original_command_id": receipt.message, "outcome": receipt.outcome}
+            log.info("command already handled: answered", command_id=cause.id, **told)
+            await self._tell(self._envelope(payload, aggregate_id, cause, answer_id, None))
+        return Outcome.REFUSED if receipt.outcome == answers.REFUSED else Outcome.UNCHANGED
 
     def _outgoing(
         self,

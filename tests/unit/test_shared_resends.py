@@ -111,7 +111,7 @@ async def test_a_resend_of_a_refused_command_is_answered_with_the_refusal(world)
     assert await run(use_cases, over, "c1") is Outcome.REFUSED
     refusal = published(outbox)[-1]
     assert refusal.type == "tests.counter.action_refused"
-    assert await run(use_cases, resend(over), "c1") is Outcome.UNCHANGED
+    assert await run(use_cases, resend(over), "c1") is Outcome.REFUSED  # as it was
     [answer] = direct
     data = answer.data
     assert (data["outcome"], data["code"], data["original_command_id"]) == (
@@ -139,7 +139,7 @@ async def test_a_resend_of_a_command_refused_before_the_aggregate_existed_is_ans
         return Decision(Counter("c9", 1))
 
     again = resend(first)  # would now be allowed: the refusal stands, and is told
-    assert await use_cases.handle(COUNTERS, "c9", again, create) is Outcome.UNCHANGED
+    assert await use_cases.handle(COUNTERS, "c9", again, create) is Outcome.REFUSED
     assert await use_cases.load(COUNTERS, "c9") is None
     [answer] = direct
     assert answer.data["outcome"] == "refused"
@@ -297,3 +297,15 @@ async def test_facts_and_ids_made_from_the_cloudevents_id_keep_no_receipt(world)
     assert (await store.load("c1")).receipts == {} and (await store.load("c2")).receipts == {}
     await use_cases.handle(COUNTERS, "c1", fact.model_copy(update={"id": "other"}), create)
     assert direct == []
+
+
+async def test_a_command_handled_before_tells_its_use_case_whether_it_was_refused(world):
+    """So a use case goes on as it did then: no next step after a refusal."""
+    use_cases, _, _, _ = world
+    for i in range(3):
+        await run(use_cases, command("c1", f"r{i}"), "c1")
+    over = command("c1", "r-over")
+    assert await run(use_cases, over, "c1") is Outcome.REFUSED
+    assert await run(use_cases, over, "c1") is Outcome.REFUSED  # redelivered
+    assert await run(use_cases, resend(over), "c1") is Outcome.REFUSED  # resent
+    assert await run(use_cases, command("c1", "r0"), "c1") is Outcome.UNCHANGED  # applied

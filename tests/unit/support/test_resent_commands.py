@@ -48,3 +48,39 @@ async def test_a_resent_refused_opening_is_told_the_refusal_even_once_the_tenant
     assert [r["code"] for r in answer.data["reasons"]] == ["unknown_tenant"]
     assert answer.data["events"] == [{"id": refused.id, "type": refused.type}]
     assert world.published("support.ticket.opened") == []
+
+
+async def test_a_refused_link_redelivered_or_resent_does_not_link_the_ticket_afterwards():
+    """Found while building issue 13: the incident refused the link (resolved), so the
+    ticket step was skipped — but a redelivery found the incident's tracking id, was
+    UNCHANGED, not REFUSED, and linked the ticket to the resolved incident. A handled
+    command's receipt now tells the use case it was refused."""
+    from services.support.application import incidents
+    from shared.contracts import support as c
+    from tests.unit.support.world import PARTNER, VENDOR, run
+
+    world = World()
+    await seed_tenant(world)
+    declare = c.DeclareIncident(
+        request_id="i1", actor=VENDOR, severity="S1", title="t", summary="s", regions=["EU"]
+    )
+    await run(world, incidents.declare, declare)
+    incident_id = world.published("support.incident.declared")[-1].data["incident_id"]
+    resolve = c.ResolveIncident(request_id="z", actor=VENDOR, incident_id=incident_id, summary="x")
+    await run(world, incidents.resolve, resolve)
+    await run(world, tickets.open_ticket, open_command("r2"))
+    late = c.LinkTicketToIncident(
+        request_id="l2",
+        actor=VENDOR,
+        ticket_id=tickets.ticket_id_for(PARTNER, "r2"),
+        incident_id=incident_id,
+    )
+    first = await run(world, incidents.link_ticket, late)
+    [refused] = world.published("support.incident.action_refused")
+
+    await incidents.link_ticket(world.support, first, late)  # redelivered
+    await run(world, incidents.link_ticket, late)  # resent under a new id
+
+    assert world.published("support.ticket.incident_linked") == []
+    [answer] = world.published(ANSWER)
+    assert answer.data["outcome"] == "refused" and answer.data["events"][0]["id"] == refused.id
