@@ -114,7 +114,7 @@ ALREADY_HANDLED = ".command.already_handled"
 def refuses(outcome: Envelope) -> bool:
     """Whether the outcome refuses what was sent (exit 4). An already-handled answer
     refuses when the first handling was refused, or when the first event it published —
-    what `--wait` printed then — is a refusal (a submission rejected by our checks)."""
+    what `--wait` printed then — is a refusal (`cli.messages.is_refusal`)."""
     from cli.messages import is_refusal
 
     if not outcome.type.endswith(ALREADY_HANDLED):
