@@ -5,6 +5,11 @@ first event whose `causationid` is the published event's id: every service stamp
 outcomes so (`shared.usecase`: the aggregate's events, its `…action_refused`, a query's
 answer; `shared.kafka.dispatcher`: `<service>.command.rejected`). A refusal as outcome
 exits with 4.
+
+A command sent again under a new id (the same sender and `request_id`, e.g. after a
+`--wait` that timed out) is answered `<service>.command.already_handled`: printed as
+"already handled" with the first handling's outcome and events, and its exit code is the
+one the first outcome had — 4 when it was refused (or its first event refuses), else 0.
 """
 
 from __future__ import annotations
@@ -37,7 +42,8 @@ EXAMPLE = """Examples:
   partnerops publish --type carrier.port.accepted data.json
 
 Exit codes: 0 published (with --wait: and answered); 1 Kafka unreachable, or no
-outcome within --timeout; 2 invalid input, nothing published; 4 the outcome refuses it.
+outcome within --timeout; 2 invalid input, nothing published; 4 the outcome refuses it
+(a command sent again is answered "already handled" with the first outcome's code).
 """
 
 
@@ -102,10 +108,51 @@ def published_summary(topic: str, envelope: Envelope) -> dict[str, Any]:
     }
 
 
-def show_outcome(outcome: Envelope) -> None:
+ALREADY_HANDLED = ".command.already_handled"
+
+
+def refuses(outcome: Envelope) -> bool:
+    """Whether the outcome refuses what was sent (exit 4). An already-handled answer
+    refuses when the first handling was refused, or when the first event it published —
+    what `--wait` printed then — is a refusal (`cli.messages.is_refusal`)."""
     from cli.messages import is_refusal
 
-    style = "red" if is_refusal(outcome.type) else "green"
+    if not outcome.type.endswith(ALREADY_HANDLED):
+        return is_refusal(outcome.type)
+    if outcome.data.get("outcome") == "refused":
+        return True
+    events = outcome.data.get("events") or []
+    first = events[0].get("type") if events and isinstance(events[0], dict) else None
+    return isinstance(first, str) and is_refusal(first)
+
+
+def already_handled_line(outcome: Envelope) -> str:
+    """One line saying what the first handling of a resent command did."""
+    data = outcome.data
+    told = ", ".join(
+        f"{e.get('type')} {e.get('id')}" for e in data.get("events") or [] if isinstance(e, dict)
+    )
+    more = int(data.get("events_total") or 0) - len(data.get("events") or [])
+    told += f" (+{more} more)" if more > 0 else ""
+    first = data.get("original_command_id") or "an earlier id"
+    line = (
+        f"already handled: request {data.get('request_id')} was {data.get('outcome')} "
+        f"under {first} at {data.get('handled_at')}; nothing done again"
+    )
+    if data.get("outcome") == "refused":
+        reasons = "; ".join(
+            f"{r.get('code')}: {r.get('message')}"
+            for r in data.get("reasons") or []
+            if isinstance(r, dict)
+        )
+        line += f". Refused ({data.get('code')}): {reasons}"
+    return f"{line}. Events: {told or 'none'}"
+
+
+def show_outcome(outcome: Envelope) -> None:
+    style = "red" if refuses(outcome) else "green"
+    if outcome.type.endswith(ALREADY_HANDLED):
+        console.print(f"[{style}]{escape(already_handled_line(outcome))}[/{style}]")
     console.print(
         Panel(
             Pretty(outcome.data),
@@ -146,7 +193,7 @@ def publish(
     cli = cli_of(ctx)
 
     async def go() -> None:
-        from cli.messages import ignored_fields, is_refusal, parse_input, validated, wrap
+        from cli.messages import ignored_fields, parse_input, validated, wrap
 
         message, data, attributes = parse_input(
             read_input(file, cli.settings.kafka.max_message_bytes), type_
@@ -190,7 +237,7 @@ def publish(
                 exit_code=EXIT_FAILED,
                 published=summary,
             )
-        if outcome is not None and is_refusal(outcome.type):
+        if outcome is not None and refuses(outcome):
             raise typer.Exit(EXIT_REFUSED)
 
     run(go())

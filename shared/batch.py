@@ -39,10 +39,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from shared.coalesce import TURNS, Coalescer, settle, start
+from shared.documents import kept_handled
 from shared.events import Envelope
 from shared.logging import get_logger
 from shared.mongo import Document
-from shared.store import KEEP_HANDLED, AggregateStore, Applied, Decide, Stored, Write
+from shared.store import AggregateStore, Applied, Decide, Stored, Write
 
 
 class Publisher(Protocol):
@@ -211,7 +212,7 @@ class Batch:
         entry = await self._entry(store, aggregate_id)
         stored = entry.stored
         if stored is not None and stored.has_handled(message_id, fingerprint):
-            return Applied(False)
+            return Applied(False, receipt=stored.receipts.get(message_id))
         outcome = decide(stored)
         change = await outcome if isinstance(outcome, Awaitable) else outcome
         if entry.evicted or entry.stored is not stored:
@@ -226,11 +227,7 @@ class Batch:
         outbox = [e.to_doc() for e in change.events]
         store.check_sizes(outbox)  # EventTooLarge: nothing kept
         store.check_storable(change.state, change.timers)  # UnstorableValue: nothing kept
-        handled = [*(stored.handled if stored else []), message_id][-KEEP_HANDLED:]
-        digests = dict(stored.fingerprints) if stored else {}
-        if fingerprint is not None:
-            digests[message_id] = fingerprint
-        kept = set(handled)
+        handled, digests, receipts = kept_handled(stored, message_id, fingerprint, change.receipt)
         entry.stored = Stored(
             id=aggregate_id,
             version=(stored.version if stored else 0) + 1,
@@ -241,13 +238,17 @@ class Batch:
             if change.timers is not None
             else list(stored.timers if stored else []),
             correlation_id=change.correlation_id or (stored.correlation_id if stored else None),
-            fingerprints={k: v for k, v in digests.items() if k in kept},
+            fingerprints=digests,
+            receipts=receipts,
         )
         entry.outbox.extend(outbox)
         return Applied(True, outbox)
 
     def publish_later(self, topic: str, envelope: Envelope) -> None:
-        """Publish `envelope` (no aggregate stores it) after the batch's writes."""
+        """Publish `envelope` (no aggregate stores it) after the batch's writes. An answer
+        under an id already waiting replaces it: a message run again after a conflict
+        answers once, as it last decided."""
+        self._later = [(t, e) for t, e in self._later if (t, e.id) != (topic, envelope.id)]
         self._later.append((topic, envelope))
 
     # -- writing -------------------------------------------------------------------------

@@ -5,9 +5,10 @@ outgoing events and durable timers. Layout: see `shared.store`."""
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from shared.events import Envelope
@@ -18,6 +19,118 @@ from shared.tracking import CommandIdReused
 KEEP_HANDLED = 500
 """Tracking ids kept per document. Kafka redelivers only uncommitted (recent) messages of
 an aggregate's partition, so 500 covers any redelivery window by orders of magnitude."""
+
+KEEP_RECEIPTS = 100
+"""Receipts kept per document: those of the last 100 tracking ids (a resend is a client's
+retry after a timeout, seconds or minutes later; an older id is still recognised, its
+resend changes nothing, but it is no longer answered)."""
+RECEIPT_EVENTS = 20
+"""Events a receipt names at most (the rest are counted in `Receipt.events_total`)."""
+RECEIPT_REASONS = 10
+"""Refusal reasons a receipt keeps at most (the rest are counted in `reasons_total`)."""
+RECEIPT_ID_CHARS = 200
+"""A CloudEvents id longer than this is kept in a receipt as its digest (`Receipt.key`)."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a command's handling told, kept with its tracking id (bounded: the last
+    `KEEP_RECEIPTS` ids of the document keep theirs), so a *resend* — the same command
+    under a new CloudEvents id, same tracking id — can be answered with the outcome
+    (`shared.usecase`, `<service>.command.already_handled`) while a *redelivery* — the
+    same CloudEvents id — stays silent.
+
+    `message`: the CloudEvents id it was handled under (one over `RECEIPT_ID_CHARS` is
+    kept as its `message_digest` only); `outcome`: `applied` or `refused`; `handled_at`: when (UTC);
+    `events`: (id, type) of the events its change published, at most `RECEIPT_EVENTS`
+    of `events_total`; for a refusal its category `code` and at most `RECEIPT_REASONS`
+    of `reasons_total` reasons (`{code, message, field, number}`).
+    """
+
+    message: str | None
+    outcome: str
+    handled_at: datetime
+    events: tuple[tuple[str, str], ...] = ()
+    events_total: int = 0
+    code: str | None = None
+    reasons: tuple[Document, ...] = ()
+    reasons_total: int = 0
+    message_digest: str | None = None
+
+    @staticmethod
+    def digest(message_id: str) -> str:
+        """The digest a CloudEvents id over `RECEIPT_ID_CHARS` is kept as (32 hex)."""
+        return hashlib.blake2b(message_id.encode(), digest_size=16).hexdigest()
+
+    @classmethod
+    def of(
+        cls,
+        message_id: str,
+        outcome: str,
+        handled_at: datetime,
+        events: Sequence[tuple[str, str]],
+        code: str | None = None,
+        reasons: Sequence[Document] = (),
+    ) -> Receipt:
+        """A receipt of `message_id`'s handling, bounded as the class doc says."""
+        short = len(message_id) <= RECEIPT_ID_CHARS
+        return cls(
+            message=message_id if short else None,
+            message_digest=None if short else cls.digest(message_id),
+            outcome=outcome,
+            # milliseconds, as the database keeps it: the same answer from memory or disk
+            handled_at=handled_at.replace(microsecond=handled_at.microsecond // 1000 * 1000),
+            events=tuple(events[:RECEIPT_EVENTS]),
+            events_total=len(events),
+            code=code,
+            reasons=tuple(dict(r) for r in reasons[:RECEIPT_REASONS]),
+            reasons_total=len(reasons),
+        )
+
+    def is_resend(self, message_id: str) -> bool:
+        """Whether a message with this CloudEvents id is a resend (another id), not a
+        redelivery of the handled message."""
+        if len(message_id) <= RECEIPT_ID_CHARS:
+            return message_id != self.message
+        return self.digest(message_id) != self.message_digest
+
+    def to_doc(self, tracking_id: str) -> Document:
+        """As stored: empty and derivable fields left out (a receipt per command adds up)."""
+        doc: Document = {
+            "id": tracking_id,
+            "outcome": self.outcome,
+            "at": self.handled_at,
+            "events": [[i, t] for i, t in self.events],
+        }
+        optional = {
+            "message": self.message,
+            "message_digest": self.message_digest,
+            "code": self.code,
+            "reasons": [dict(r) for r in self.reasons],
+        }
+        doc.update({k: v for k, v in optional.items() if v})
+        if self.events_total != len(self.events):
+            doc["events_total"] = self.events_total
+        if self.reasons_total != len(self.reasons):
+            doc["reasons_total"] = self.reasons_total
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: Document) -> Receipt:
+        at = doc["at"]
+        events = tuple((str(i), str(t)) for i, t in doc.get("events") or [])
+        reasons = tuple(dict(r) for r in doc.get("reasons") or [])
+        return cls(
+            message=doc.get("message"),
+            message_digest=doc.get("message_digest"),
+            outcome=doc["outcome"],
+            handled_at=at if at.tzinfo else at.replace(tzinfo=UTC),
+            events=events,
+            events_total=int(doc.get("events_total") or len(events)),
+            code=doc.get("code"),
+            reasons=reasons,
+            reasons_total=int(doc.get("reasons_total") or len(reasons)),
+        )
 
 
 @dataclass(frozen=True)
@@ -70,6 +183,8 @@ class Stored:
     timers: list[Timer]
     correlation_id: str | None = None
     fingerprints: dict[str, str] = field(default_factory=dict)
+    receipts: dict[str, Receipt] = field(default_factory=dict)
+    """Per tracking id (of those kept), what its handling told (`Receipt`)."""
     exists: bool = True
     """False for a *refusal record*: no aggregate (its `state` is `{}`, stored as null),
     only the tracking ids of commands refused before it was created, so a redelivery of
@@ -101,6 +216,7 @@ class Change:
     events: Sequence[Outgoing] = ()
     timers: Sequence[Timer] | None = None  # None: leave the pending timers as they are
     correlation_id: str | None = None  # the flow the aggregate belongs to (kept once set)
+    receipt: Receipt | None = None  # kept with the tracking id (see `Receipt`)
 
 
 @dataclass
@@ -109,6 +225,8 @@ class Applied:
 
     changed: bool
     outbox: list[Document] = field(default_factory=list)
+    receipt: Receipt | None = None
+    """For a message handled before (a duplicate): the receipt kept with its id, if any."""
 
 
 @dataclass
@@ -141,5 +259,32 @@ def stored_from_doc(doc: Document) -> Stored:
         timers=[Timer.from_doc(t) for t in doc.get("timers") or []],
         correlation_id=doc.get("correlation_id"),
         fingerprints={f["id"]: f["digest"] for f in doc.get("fingerprints") or []},
+        receipts={r["id"]: Receipt.from_doc(r) for r in doc.get("receipts") or []},
         exists="state" not in doc or doc["state"] is not None,
+    )
+
+
+def kept_handled(
+    previous: Stored | None,
+    handled_id: str | None,
+    fingerprint: str | None,
+    receipt: Receipt | None,
+) -> tuple[list[str], dict[str, str], dict[str, Receipt]]:
+    """The tracking ids, fingerprints and receipts a document keeps after recording
+    `handled_id` (the last `KEEP_HANDLED` ids, their fingerprints, the receipts of the last
+    `KEEP_RECEIPTS`)."""
+    handled = list(previous.handled) if previous else []
+    digests = dict(previous.fingerprints) if previous else {}
+    receipts = dict(previous.receipts) if previous else {}
+    if handled_id is not None:
+        handled = [*handled, handled_id][-KEEP_HANDLED:]
+        if fingerprint is not None:
+            digests[handled_id] = fingerprint
+        if receipt is not None:
+            receipts[handled_id] = receipt
+    kept, recent = set(handled), set(handled[-KEEP_RECEIPTS:])
+    return (
+        handled,
+        {k: v for k, v in digests.items() if k in kept},
+        {k: v for k, v in receipts.items() if k in recent},
     )

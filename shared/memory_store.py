@@ -2,10 +2,11 @@
 
 For fast unit tests of use cases (`shared.usecase.UseCases` on top of it) and for the
 benchmark that separates our own overhead from the database's. It keeps exactly what the
-Mongo store keeps — state (keys escaped as stored, then restored), version, tracking ids,
-outbox, timers, correlation id — and applies the same optimistic version check, so the
-same contract tests pass on both (`tests/contracts/store.py`). It is not an imitation of
-the Mongo driver: it implements `load` and `save`, and inherits `apply` unchanged.
+Mongo store keeps — state (keys escaped as stored, then restored), version, tracking ids
+with their fingerprints and receipts, outbox, timers, correlation id — and applies the
+same optimistic version check, so the same contract tests pass on both
+(`tests/contracts/store.py`). It is not an imitation of the Mongo driver: it implements
+`load` and `save`, and inherits `apply` unchanged.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES
+from shared.documents import kept_handled
 from shared.errors import ConcurrencyConflict
 from shared.mongo import Document
 from shared.store import (
-    KEEP_HANDLED,
     AggregateStore,
     Change,
+    Receipt,
     Stored,
     Timer,
     Write,
@@ -38,6 +40,7 @@ class MemoryDocument:
     handled: list[str]
     timers: list[Timer]
     fingerprints: dict[str, str] = field(default_factory=dict)
+    receipts: dict[str, Receipt] = field(default_factory=dict)
     outbox: list[Document] = field(default_factory=list)
     correlation_id: str | None = None
     exists: bool = True  # False: a refusal record, its state `{}` (`Stored.exists`)
@@ -70,6 +73,7 @@ class InMemoryAggregateStore(AggregateStore):
             timers=list(doc.timers),
             correlation_id=doc.correlation_id,
             fingerprints=dict(doc.fingerprints),
+            receipts=dict(doc.receipts),
             exists=doc.exists,
         )
 
@@ -93,12 +97,7 @@ class InMemoryAggregateStore(AggregateStore):
         outbox = [e.to_doc() for e in change.events]
         self.check_sizes(outbox)
         self.check_storable(change.state, change.timers)
-        handled = list(previous.handled) if previous else []
-        digests = dict(previous.fingerprints) if previous else {}
-        if handled_id is not None:
-            handled = [*handled, handled_id][-KEEP_HANDLED:]
-            if fingerprint is not None:
-                digests[handled_id] = fingerprint
+        handled, digests, receipts = kept_handled(previous, handled_id, fingerprint, change.receipt)
         timers = (
             list(change.timers)
             if change.timers is not None
@@ -110,7 +109,8 @@ class InMemoryAggregateStore(AggregateStore):
             exists=change.state is not None,
             handled=handled,
             timers=timers,
-            fingerprints={k: v for k, v in digests.items() if k in set(handled)},
+            fingerprints=digests,
+            receipts=receipts,
             outbox=[*(current.outbox if current else []), *outbox],
             correlation_id=change.correlation_id or (current.correlation_id if current else None),
         )
@@ -144,6 +144,7 @@ class InMemoryAggregateStore(AggregateStore):
                 handled=list(w.stored.handled),
                 timers=list(w.stored.timers),
                 fingerprints=dict(w.stored.fingerprints),
+                receipts=dict(w.stored.receipts),
                 outbox=[*(current.outbox if current else []), *w.outbox],
                 correlation_id=w.stored.correlation_id,
             )

@@ -31,8 +31,10 @@ Three guards keep a change storable and its events publishable, whatever a calle
   retried for ever (and, on the batch path, hold up the batch).
 
 Document layout: `{_id, version, state: {...}, handled: [ids], fingerprints: [{id, digest}],
-outbox: [{id, topic, key, body}], outbox_pending, timers: [{id, kind, due_at, data}],
-next_due_at, lease_until, lease_owner, correlation_id}`.
+receipts: [{id, outcome, at, events: [[id, type]], message | message_digest, code?,
+reasons?, events_total?, reasons_total?}] (`Receipt`), outbox: [{id, topic, key, body}],
+outbox_pending, timers: [{id, kind, due_at, data}], next_due_at, lease_until, lease_owner,
+correlation_id}`.
 """
 
 from __future__ import annotations
@@ -55,10 +57,12 @@ from shared.documents import (
     Change,
     Decide,
     Outgoing,
+    Receipt,
     SavedListener,
     Stored,
     Timer,
     Write,
+    kept_handled,
     stored_from_doc,
 )
 from shared.errors import ConcurrencyConflict, EventTooLarge, UnstorableValue
@@ -75,6 +79,7 @@ __all__ = [
     "Change",
     "CommandIdReused",
     "Outgoing",
+    "Receipt",
     "Stored",
     "Timer",
     "Write",
@@ -148,13 +153,7 @@ class AggregateStore:
         broker's limit) or UnstorableValue (a value BSON cannot hold); for the last two
         nothing is stored.
         """
-        handled = list(previous.handled) if previous else []
-        digests = dict(previous.fingerprints) if previous else {}
-        if handled_id is not None:
-            handled = [*handled, handled_id][-KEEP_HANDLED:]
-            if fingerprint is not None:
-                digests[handled_id] = fingerprint
-        kept = set(handled)
+        handled, digests, receipts = kept_handled(previous, handled_id, fingerprint, change.receipt)
         outbox = [e.to_doc() for e in change.events]
         self.check_sizes(outbox)
         self.check_storable(change.state, change.timers)
@@ -167,7 +166,8 @@ class AggregateStore:
             "state": None if change.state is None else escape_keys(change.state),
             "version": expected_version + 1,
             "handled": handled,
-            "fingerprints": [{"id": k, "digest": v} for k, v in digests.items() if k in kept],
+            "fingerprints": [{"id": k, "digest": v} for k, v in digests.items()],
+            "receipts": [r.to_doc(k) for k, r in receipts.items()],
             "timers": timers,
             "next_due_at": min((t["due_at"] for t in timers), default=None),
             "lease_until": None,
@@ -290,6 +290,7 @@ class AggregateStore:
             "version": stored.version,
             "handled": stored.handled,
             "fingerprints": [{"id": k, "digest": v} for k, v in stored.fingerprints.items()],
+            "receipts": [r.to_doc(k) for k, r in stored.receipts.items()],
             "timers": timers,
             "next_due_at": min((t["due_at"] for t in timers), default=None),
             "lease_until": None,
@@ -325,14 +326,15 @@ class AggregateStore:
         """Load, skip if `message_id` was handled, decide, save; retries on conflicts.
 
         Returns what was stored: `changed` is False for a duplicate or a no-op; `outbox`
-        holds the entries written to the document's outbox by this change. With a
+        holds the entries written to the document's outbox by this change; for a
+        duplicate, `receipt` is what its first handling kept (`Receipt`), if anything. With a
         `fingerprint` (of a command, see `fingerprint`), the id is bound to it: the same id
         with another fingerprint raises `CommandIdReused` before anything is decided.
         """
         for _attempt in range(20):
             stored = await self.load(aggregate_id)
             if stored is not None and stored.has_handled(message_id, fingerprint):
-                return Applied(False)
+                return Applied(False, receipt=stored.receipts.get(message_id))
             outcome = decide(stored)
             change = await outcome if isinstance(outcome, Awaitable) else outcome
             if change is None:

@@ -14,12 +14,16 @@ module does everything around the domain call, once, for every service:
   version the change creates, the position and the type, so a retried decision publishes
   the same ids and consumers drop the duplicates;
 * **one refusal shape**: a domain `Refused` becomes the aggregate's `…action_refused`
-  event (`shared.contracts.common.ActionRefused`) under a deterministic id, stored in the
+  event (`shared.answers.refusal`) under a deterministic id, stored in the
   aggregate's outbox with the command's tracking id — when the aggregate does not exist
   yet, in a *refusal record* under its id (`shared.store.Stored.exists`) — so a
   redelivered command is a duplicate — the refusal it was told (once, from the outbox)
   stands — never decided afresh on facts that changed meanwhile (a refused opening is not
   opened by its redelivery);
+* **one answer to a resend** (`shared.answers`): a command's tracking id is kept with a
+  receipt of its handling, so the same command under a *new* CloudEvents id changes
+  nothing and is answered with `<service>.command.already_handled` (applied: which
+  events; refused: why), while a redelivery (the same id) stays silent;
 * the outgoing events are published right after the write (the outbox relay).
 
 A service describes each aggregate type once (`Repository`) and maps its domain events
@@ -30,20 +34,19 @@ service context or a database handle. Tests run the same use cases on the in-mem
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from shared import batch
+from shared import answers, batch
 from shared.clock import Clock
-from shared.contracts.common import Reason
 from shared.errors import MessageRejected
 from shared.events import Envelope, Payload, new_event
 from shared.ids import derived_id
-from shared.refusals import FORBIDDEN, Refused
+from shared.logging import get_logger
+from shared.refusals import Refused
 from shared.repository import (
     Decider,
     Decision,
@@ -57,12 +60,15 @@ from shared.store import (
     AggregateStore,
     Change,
     Outgoing,
+    Receipt,
     Stored,
     Timer,
     fingerprint,
 )
 
 A = TypeVar("A")
+
+log = get_logger("shared.usecase")
 
 __all__ = [
     "Decider",
@@ -181,14 +187,17 @@ class UseCases:
         *,
         message_id: str | None = None,
         about: Mapping[str, Any] | None = None,
+        receipt: bool = True,
     ) -> Outcome:
         """Run `decide` on one aggregate for `cause`, atomically and idempotently.
 
         `about`: what a refusal of `cause` tells beyond `repo.about(aggregate)` (and over
-        it), e.g. the partners to tell when the aggregate does not exist yet."""
-        return await self._run(
-            repo, aggregate_id, cause, decide, message_id or tracking_id(cause), about=about
-        )
+        it), e.g. the partners to tell when the aggregate does not exist yet. `receipt`:
+        False for a preparatory step under a step id of its own, so only the step that
+        decides answers a resend (`shared.answers`). A handled message: UNCHANGED, or
+        REFUSED when its receipt says it was refused."""
+        tracked = message_id or tracking_id(cause)
+        return await self._run(repo, aggregate_id, cause, decide, tracked, about, receipt)
 
     async def fire(
         self, repo: Repository[A], aggregate_id: str, timer: Timer, decide: Decider[A]
@@ -201,14 +210,16 @@ class UseCases:
                 return Decision(aggregate)  # store the aggregate without the fired timer
             return decision
 
-        return await self._run(
-            repo, aggregate_id, None, without_timer, timer_tracking_id(timer), fired=timer.id
-        )
+        tracked = timer_tracking_id(timer)
+        return await self._run(repo, aggregate_id, None, without_timer, tracked, fired=timer.id)
 
     async def answer(self, cause: Envelope, payload: Payload, subject: str) -> None:
         """Publish the answer to a query (nothing stored; its id derives from the query)."""
         answer_id = derived_id(self.service, "answer", cause.id, fingerprint(cause))
-        envelope = self._envelope(payload, subject, cause, answer_id, None)
+        await self._tell(self._envelope(payload, subject, cause, answer_id, None))
+
+    async def _tell(self, envelope: Envelope) -> None:
+        """Publish what no aggregate stores: now, or on the batch path after its writes."""
         unit = batch.current()
         if unit is not None:
             unit.publish_later(self.events_topic, envelope)
@@ -222,10 +233,14 @@ class UseCases:
         cause: Envelope | None,
         decide: Decider[A],
         message_id: str,
-        fired: str | None = None,
         about: Mapping[str, Any] | None = None,
+        keep_receipt: bool = False,
+        fired: str | None = None,
     ) -> Outcome:
         outcome = [Outcome.UNCHANGED]
+        # A receipt only for a command (someone's `actor`: facts carry none) whose tracking
+        # id a resend can meet: one not made from the CloudEvents id.
+        keeping = cause if keep_receipt and answers.resendable(cause, message_id) else None
 
         def step(stored: Stored | None) -> Change | None:
             outcome[0] = Outcome.UNCHANGED
@@ -245,18 +260,27 @@ class UseCases:
                     refusal = self._refusal(repo, aggregate_id, aggregate, cause, error, now, about)
                     # No aggregate yet: a refusal record keeps the tracking id (`Change`).
                     state = stored.state if stored is not None and existing else None
-                    return Change(state, [Outgoing(self.events_topic, refusal)], None)
+                    told = (
+                        None
+                        if keeping is None
+                        else answers.refused_receipt(keeping, now, refusal, error.code)
+                    )
+                    return Change(state, [Outgoing(self.events_topic, refusal)], None, receipt=told)
             if decision is None:
                 return None
             outcome[0] = Outcome.APPLIED
             version = (stored.version if stored else 0) + 1
             # The fired timer goes, unless the aggregate still wants it later (fired early).
             timers = [t for t in repo.timers(decision.aggregate) if t.id != fired or t.due_at > now]
+            events = self._outgoing(
+                repo, aggregate_id, version, decision.events, cause, correlation
+            )
             return Change(
                 repo.dump(decision.aggregate),
-                self._outgoing(repo, aggregate_id, version, decision.events, cause, correlation),
+                events,
                 timers,
                 correlation_id=correlation,
+                receipt=None if keeping is None else answers.applied_receipt(keeping, now, events),
             )
 
         store = self.stores(repo.collection)
@@ -265,11 +289,12 @@ class UseCases:
         if unit is not None and isinstance(store, AggregateStore):
             # The batch path: decided in memory, written, published and cleared per batch.
             applied = await unit.apply(store, aggregate_id, message_id, step, bound)
-            return (
-                outcome[0]
-                if applied.changed or outcome[0] is Outcome.REFUSED
-                else (Outcome.UNCHANGED)
-            )
+            if cause is not None and applied.receipt is not None:
+                return await self._handled_before(
+                    repo, aggregate_id, cause, message_id, applied.receipt
+                )
+            changed = applied.changed or outcome[0] is Outcome.REFUSED
+            return outcome[0] if changed else Outcome.UNCHANGED
         applied = await store.apply(aggregate_id, message_id, step, bound)
         if not applied.changed and outcome[0] is not Outcome.REFUSED:
             # A decision whose save lost to a concurrent writer that had handled the same
@@ -281,7 +306,32 @@ class UseCases:
         elif not applied.changed:
             # A redelivery may find events that a crash left unpublished: send them now.
             await self.outbox.flush(repo.collection, aggregate_id)
+        if cause is not None and applied.receipt is not None:
+            return await self._handled_before(
+                repo, aggregate_id, cause, message_id, applied.receipt
+            )
         return outcome[0]
+
+    async def _handled_before(
+        self,
+        repo: Repository[Any],
+        aggregate_id: str,
+        cause: Envelope,
+        message_id: str,
+        receipt: Receipt,
+    ) -> Outcome:
+        """A command handled before: answer a resend (`shared.answers`; a redelivery of the
+        handled message was told once). REFUSED when it was refused, so a use case goes on
+        as it did then (no next step after a refusal), else UNCHANGED."""
+        answer = answers.answer_to_resend(
+            self.service, repo.entity, repo.collection, aggregate_id, cause, message_id, receipt
+        )
+        if answer is not None:
+            payload, answer_id = answer
+            told = {"original_command_id": receipt.message, "outcome": receipt.outcome}
+            log.info("command already handled: answered", command_id=cause.id, **told)
+            await self._tell(self._envelope(payload, aggregate_id, cause, answer_id, None))
+        return Outcome.REFUSED if receipt.outcome == answers.REFUSED else Outcome.UNCHANGED
 
     def _outgoing(
         self,
@@ -324,25 +374,8 @@ class UseCases:
         now: datetime,
         extra: Mapping[str, Any] | None = None,
     ) -> Envelope:
-        about = dict(repo.about(aggregate)) if aggregate is not None else {}
-        about.update(extra or {})
-        if error.code == FORBIDDEN:  # never tell a refused actor whose aggregate it is
-            about = {k: v for k, v in about.items() if not k.endswith("partner_id")}
-        payload = repo.refused.model_validate(
-            {
-                **about,
-                repo.id_field: aggregate_id,
-                "command_type": cause.type,
-                "command_id": cause.id,
-                "request_id": cause.data.get("request_id"),
-                "code": error.code,
-                "reasons": [Reason.of(r) for r in error.reasons()],
-                "details": json.loads(json.dumps(error.details, default=str)),
-                "occurred_at": now,
-            }
-        )
-        refusal_id = derived_id(
-            self.service, "refused", repo.collection, aggregate_id, cause.id, fingerprint(cause)
+        payload, refusal_id = answers.refusal(
+            self.service, repo, aggregate_id, aggregate, cause, error, now, extra
         )
         return self._envelope(payload, aggregate_id, cause, refusal_id, None)
 

@@ -9,13 +9,16 @@
   command that could not even be read or named nothing that exists (told by the
   dispatcher). Both carry the refused command's type and id, a category `code` and the
   `reasons`.
+- A command sent again under a new CloudEvents id (same sender and `request_id`: a client
+  retrying after a timeout) is answered with `<service>.command.already_handled`
+  (`CommandAlreadyHandled`, told by the use-case core): what its first handling did.
 """
 
 from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SecretStr
 
@@ -29,12 +32,15 @@ __all__ = [
     "ActionRefused",
     "Actor",
     "Command",
+    "CommandAlreadyHandled",
     "CommandRejected",
+    "HandledEvent",
     "NonEmpty",
     "PartnerCommand",
     "Payload",
     "Reason",
     "WriteOnly",
+    "command_already_handled_model",
     "command_rejected_model",
     "revealed",
 ]
@@ -141,4 +147,62 @@ def command_rejected_model(service: str) -> type[CommandRejected]:
         "CommandRejected",
         (CommandRejected,),
         {"EVENT_TYPE": f"{service}.command.rejected", "__module__": __name__},
+    )
+
+
+class HandledEvent(BaseModel):
+    """One event a handled command's change published: its CloudEvents id and type."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: str = Field(description="CloudEvents id of the event (on the service's events topic)")
+    type: str = Field(description="CloudEvents type of the event")
+
+
+class CommandAlreadyHandled(Payload):
+    """The answer to a command sent again under a new CloudEvents id — the same sender and
+    `request_id` (the idempotency key) and the same content, e.g. a client retrying after
+    a timeout: it was handled before, nothing was done again, and this is what its first
+    handling did. Its `causationid` is the resend's id, its id derives from the resend, so
+    a redelivered resend repeats this answer under the same id. A plain redelivery (the
+    same CloudEvents id) is not answered again; a *different* command under a recorded
+    request id is refused (`<service>.command.rejected`, `request_id_reused`).
+    """
+
+    EVENT_TYPE: ClassVar[str] = "service.command.already_handled"
+
+    command_type: str = Field(description="CloudEvents type of the command sent again")
+    command_id: str = Field(description="CloudEvents id of the command sent again")
+    request_id: str | None = Field(default=None, description="The sender's request id")
+    partner_id: str | None = Field(default=None, description="The sending actor's partner")
+    entity: str = Field(description="The kind of aggregate that handled it, e.g. port")
+    aggregate_id: str = Field(description="The aggregate that handled it (also the subject)")
+    original_command_id: str | None = Field(
+        default=None,
+        description="CloudEvents id the command was first handled under (null when that id "
+        "was longer than 200 characters: only its digest is kept)",
+    )
+    outcome: Literal["applied", "refused"] = Field(
+        description="applied: its change was stored and its events published; refused: its "
+        "refusal was told (`events` names the refusal event)"
+    )
+    handled_at: datetime = Field(description="When it was first handled (UTC)")
+    events: list[HandledEvent] = Field(
+        description="The events its first handling published, in order (at most 20)"
+    )
+    events_total: int = Field(ge=0, description="How many events it published in all")
+    code: str | None = Field(default=None, description="A refusal's category code")
+    reasons: list[Reason] = Field(
+        default_factory=list, description="A refusal's reasons (at most 10)"
+    )
+    reasons_total: int = Field(default=0, ge=0, description="How many reasons it had in all")
+
+
+@functools.cache
+def command_already_handled_model(service: str) -> type[CommandAlreadyHandled]:
+    """`<service>.command.already_handled`: the answer to a command of `service` sent again."""
+    return type(
+        "CommandAlreadyHandled",
+        (CommandAlreadyHandled,),
+        {"EVENT_TYPE": f"{service}.command.already_handled", "__module__": __name__},
     )

@@ -159,3 +159,58 @@ class StoreContract:
         await store.save("a12", Change(odd), expected_version=0, handled_id="m")
         stored = await store.load("a12")
         assert stored is not None and stored.state == odd
+
+    async def test_a_receipt_is_kept_with_its_tracking_id_and_given_back_to_a_duplicate(
+        self, store
+    ):
+        from shared.store import Receipt
+
+        receipt = Receipt.of(
+            "ce-1",
+            "refused",
+            AT,
+            [("e1", "tests.thing.action_refused")],
+            "over_limit",
+            [{"code": "over_limit", "message": "limit 3", "field": "n", "number": None}],
+        )
+        first = await store.apply(
+            "a13", "cmd:P1:r1", lambda s: Change({"n": 1}, (), None, None, receipt), "d"
+        )
+        assert first.changed and first.receipt is None
+        stored = await store.load("a13")
+        assert stored.receipts == {"cmd:P1:r1": receipt}
+        again = await store.apply("a13", "cmd:P1:r1", lambda s: Change({"n": 2}), "d")
+        assert not again.changed and again.receipt == receipt
+        assert receipt.is_resend("ce-2") and not receipt.is_resend("ce-1")
+        # a message recorded without a receipt (older documents) is a plain duplicate
+        await store.apply("a13", "m-plain", lambda s: Change({"n": 3}))
+        assert (await store.apply("a13", "m-plain", lambda s: None)).receipt is None
+
+    async def test_receipts_are_kept_for_the_latest_tracking_ids_only(self, store, monkeypatch):
+        import shared.documents
+        from shared.store import Receipt
+
+        monkeypatch.setattr(shared.documents, "KEEP_HANDLED", 4)
+        monkeypatch.setattr(shared.documents, "KEEP_RECEIPTS", 2)
+        for i in range(5):
+            receipt = Receipt.of(f"ce-{i}", "applied", AT, [(f"e{i}", "tests.thing.noted")])
+            await store.apply(
+                "a14", f"t{i}", lambda s, r=receipt: Change({"n": 1}, (), None, None, r)
+            )
+        stored = await store.load("a14")
+        assert stored.handled == ["t1", "t2", "t3", "t4"]
+        assert sorted(stored.receipts) == ["t3", "t4"]
+        assert stored.receipts["t4"].events == (("e4", "tests.thing.noted"),)
+        # an older id is still a duplicate, only no longer answered
+        older = await store.apply("a14", "t2", lambda s: Change({"n": 9}))
+        assert not older.changed and older.receipt is None
+
+    async def test_a_long_cloudevents_id_is_kept_as_its_digest(self, store):
+        from shared.store import Receipt
+
+        long_id = "x" * 5_000
+        receipt = Receipt.of(long_id, "applied", AT, [])
+        assert receipt.message is None and receipt.message_digest is not None
+        await store.apply("a15", "t", lambda s: Change({"n": 1}, (), None, None, receipt))
+        kept = (await store.load("a15")).receipts["t"]
+        assert not kept.is_resend(long_id) and kept.is_resend("x" * 4_999 + "y")

@@ -33,6 +33,16 @@ def test_credentials_inside_urls_are_masked():
     assert redact_text("mongodb://app:s3cret@db:27017") == "mongodb://app:[redacted]@db:27017"
 
 
+@pytest.fixture
+def _logging_as_it_was():
+    """`configure_logging` prints to the `sys.stderr` of the moment — capsys's, closed after
+    the test: give later tests in this process the configuration they had."""
+    saved = structlog.get_config()
+    yield
+    structlog.configure(**saved)
+
+
+@pytest.mark.usefixtures("_logging_as_it_was")
 def test_json_lines_carry_service_event_and_correlation_ids_and_no_personal_data(capsys):
     configure_logging("porting", fmt="json")
     with structlog.contextvars.bound_contextvars(event_id="e1", correlation_id="c1"):
@@ -82,6 +92,7 @@ def test_a_huge_field_is_cut_and_masked_in_one_pass(huge):
     assert redact_value("note", {"text": huge})["text"].endswith("more characters]")
 
 
+@pytest.mark.usefixtures("_logging_as_it_was")
 def test_lines_written_while_a_message_is_handled_carry_its_ids_and_type(capsys):
     configure_logging("porting", fmt="json")
     with bound_message("e2", "c2", "porting.port.submit"):

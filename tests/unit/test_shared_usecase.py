@@ -186,7 +186,7 @@ async def test_a_refusal_of_an_existing_aggregate_is_stored_with_it_and_told_onc
         await run(use_cases, command("c1", f"r{i}"), "c1")
     over = command("c1", "r-over")
     assert await run(use_cases, over, "c1") is Outcome.REFUSED
-    assert await run(use_cases, over, "c1") is Outcome.UNCHANGED  # redelivered
+    assert await run(use_cases, over, "c1") is Outcome.REFUSED  # redelivered: it stands
     refusals = [
         Envelope.from_json(e["body"])
         for e in outbox.published
@@ -237,7 +237,7 @@ async def test_a_refusal_with_no_aggregate_is_recorded_and_told_once(world):
     cause = command("c2")
     assert await use_cases.handle(COUNTERS, "c2", cause, refuse) is Outcome.REFUSED
     # the same message again, when it would now be allowed: the refusal stands
-    assert await use_cases.handle(COUNTERS, "c2", cause, create) is Outcome.UNCHANGED
+    assert await use_cases.handle(COUNTERS, "c2", cause, create) is Outcome.REFUSED
     refusals = [e for e in outbox.published if "action_refused" in e["body"]]
     assert len(refusals) == 1 and not direct
     assert await use_cases.load(COUNTERS, "c2") is None

@@ -25,6 +25,7 @@ def _told_by(template: str) -> str:
 NOT_PARTNER_FACING: dict[str, str] = {
     # onboarding: answers to commands
     "onboarding.command.rejected": ANSWER,
+    "onboarding.command.already_handled": ANSWER,
     "onboarding.activation.action_refused": ANSWER,
     "onboarding.customer.action_refused": ANSWER,
     "onboarding.device.action_refused": ANSWER,
@@ -90,6 +91,7 @@ NOT_PARTNER_FACING: dict[str, str] = {
     "onboarding.on_behalf.action_denied": AUDIT,
     # porting
     "porting.command.rejected": ANSWER,
+    "porting.command.already_handled": ANSWER,
     "porting.port.action_refused": ANSWER,
     "porting.port.prechecked": ANSWER,
     "porting.port.submission_abandoned": ANSWER,
@@ -106,6 +108,7 @@ NOT_PARTNER_FACING: dict[str, str] = {
     "porting.numbers.completed": INTERNAL,
     # support
     "support.command.rejected": ANSWER,
+    "support.command.already_handled": ANSWER,
     "support.ticket.action_refused": ANSWER,
     "support.incident.action_refused": ANSWER,
     "support.capacity.action_refused": ANSWER,

@@ -77,7 +77,8 @@ async def submit(uc: UseCases, porting: Porting, cause: Envelope, cmd: c.SubmitP
         )
         return Decision(fresh)  # its `drafted` event goes out with the decision
 
-    await uc.handle(ports, port_id, cause, draft, message_id=drafting)
+    # A step: no receipt, the decision below answers a resend.
+    await uc.handle(ports, port_id, cause, draft, message_id=drafting, receipt=False)
     pending = await uc.require(ports, port_id)
     held_elsewhere: set[str] = set()
     if pending.submission_pending:

@@ -16,7 +16,7 @@ to the region they concern.
 
 from __future__ import annotations
 
-from shared.contracts.common import Reason, command_rejected_model
+from shared.contracts.common import Reason, command_already_handled_model, command_rejected_model
 from shared.contracts.notifications._types import (
     Category,
     Language,
@@ -140,6 +140,10 @@ __all__ = [
 PUBLISHER = "notifications"
 DESCRIPTION = "Partner e-mail for every partner-facing event; maintenance alerts"
 PUBLISHES: dict[str, list[type[Payload]]] = {
-    NOTIFICATIONS_EVENTS.name: [*EVENTS, command_rejected_model(PUBLISHER)]
+    NOTIFICATIONS_EVENTS.name: [
+        *EVENTS,
+        command_rejected_model(PUBLISHER),
+        command_already_handled_model(PUBLISHER),
+    ]
 }
 """What notifications publishes, per topic."""

@@ -27,7 +27,12 @@ activation and invitations), `on_behalf` (partner administration), `devices`, `g
 
 from __future__ import annotations
 
-from shared.contracts.common import PartnerCommand, Reason, command_rejected_model
+from shared.contracts.common import (
+    PartnerCommand,
+    Reason,
+    command_already_handled_model,
+    command_rejected_model,
+)
 from shared.contracts.onboarding import (
     activation,
     customers,
@@ -247,6 +252,10 @@ DESCRIPTION = (
     "groups, number inventory, reporting and call-recording provisioning"
 )
 PUBLISHES: dict[str, list[type[Payload]]] = {
-    ONBOARDING_EVENTS.name: [*EVENTS, command_rejected_model(PUBLISHER)]
+    ONBOARDING_EVENTS.name: [
+        *EVENTS,
+        command_rejected_model(PUBLISHER),
+        command_already_handled_model(PUBLISHER),
+    ]
 }
 """What onboarding publishes, per topic."""

@@ -16,7 +16,7 @@ The carrier gateway's answers are in `shared.contracts.carrier`.
 
 from __future__ import annotations
 
-from shared.contracts.common import Reason, command_rejected_model
+from shared.contracts.common import Reason, command_already_handled_model, command_rejected_model
 from shared.contracts.porting.commands import (
     COMMANDS,
     AddressIn,
@@ -98,6 +98,10 @@ __all__ = [
 PUBLISHER = "porting"
 DESCRIPTION = "Number port requests from submission to numbers in inventory"
 PUBLISHES: dict[str, list[type[Payload]]] = {
-    PORTING_EVENTS.name: [*EVENTS, command_rejected_model(PUBLISHER)]
+    PORTING_EVENTS.name: [
+        *EVENTS,
+        command_rejected_model(PUBLISHER),
+        command_already_handled_model(PUBLISHER),
+    ]
 }
 """What porting publishes, per topic."""

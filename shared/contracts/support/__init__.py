@@ -10,7 +10,7 @@ pydantic models, CloudEvents types `support.*` (spec/domain.md §4).
 Nothing here imports a service; the support service maps its domain events onto these.
 """
 
-from shared.contracts.common import command_rejected_model
+from shared.contracts.common import command_already_handled_model, command_rejected_model
 from shared.contracts.support.commands import *  # noqa: F403
 from shared.contracts.support.commands import COMMANDS
 from shared.contracts.support.queries import *  # noqa: F403
@@ -31,7 +31,11 @@ DESCRIPTION = (
     "business calendar, breaches and escalation; incidents, capacity changes, COP uploads"
 )
 PUBLISHES: dict[str, list[type[Payload]]] = {
-    SUPPORT_EVENTS.name: [*PUBLISHED, command_rejected_model(PUBLISHER)]
+    SUPPORT_EVENTS.name: [
+        *PUBLISHED,
+        command_rejected_model(PUBLISHER),
+        command_already_handled_model(PUBLISHER),
+    ]
 }
 """What support publishes, per topic."""
 

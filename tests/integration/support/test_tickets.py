@@ -55,7 +55,7 @@ async def test_two_instances_breach_once_and_escalate_once_per_level(bus, mongo_
         command = await bus.send(COMMANDS, open_ticket("req-1"), subject=PARTNER)
         [opened] = await bus.expect(EVENTS, "support.ticket.opened")
         await bus.send_raw(COMMANDS, PARTNER, command.to_json())  # redelivered
-        await bus.send(COMMANDS, open_ticket("req-1"), subject=PARTNER)  # sent again
+        again = await bus.send(COMMANDS, open_ticket("req-1"), subject=PARTNER)  # sent again
         # S4 questions keyed apart, so both instances open tickets (and take numbers) at once
         for i in range(MORE):
             low = open_ticket(f"s4-{i}", impact="localized", urgency="low", channel="online")
@@ -82,6 +82,12 @@ async def test_two_instances_breach_once_and_escalate_once_per_level(bus, mongo_
     escalated = types(events, "support.ticket.escalated")
     assert [e.data["level"] for e in escalated] == [1, 2, 3]
     assert await mongo_db["support_tickets"].count_documents(EXISTING) == 1 + MORE
+    # the command sent again was answered (issue 13), under one id, naming the opening
+    answers = types(events, "support.command.already_handled")
+    assert len({a.id for a in answers}) == 1
+    answer = answers[0]
+    assert answer.causationid == again.id and answer.data["original_command_id"] == command.id
+    assert {"id": opened.id, "type": opened.type} in answer.data["events"]
 
 
 async def test_bad_tickets_are_refused_with_reasons_and_nothing_is_stored(bus, mongo_url, mongo_db):

@@ -59,8 +59,19 @@ async def test_a_redelivered_submission_changes_nothing_and_claims_nothing(world
     env = await world.submit(submission("req-1"))
     stored = await world.store.load(port_id_for(PARTNER, "req-1"))
     await world.submit(submission("req-1"), env)
-    await world.submit(submission("req-1"))  # resent: a new envelope, the same request id
     assert world.types() == ["porting.port.drafted", "porting.port.submitted"]
+    resent = await world.submit(submission("req-1"))  # a new envelope, the same request id
+    # told it was handled (issue 13): once, by the decision, not by the draft step
+    assert world.types() == [
+        "porting.port.drafted",
+        "porting.port.submitted",
+        "porting.command.already_handled",
+    ]
+    [answer] = world.events("porting.command.already_handled")
+    assert answer.causationid == resent.id and answer.subject == stored.id
+    assert (answer.data["outcome"], answer.data["original_command_id"]) == ("applied", env.id)
+    told = world.events()[:2]  # the decision publishes the draft and its submission
+    assert answer.data["events"] == [{"id": e.id, "type": e.type} for e in told]
     assert (await world.store.load(port_id_for(PARTNER, "req-1"))).version == stored.version
 
 

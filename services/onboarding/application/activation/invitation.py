@@ -175,6 +175,7 @@ async def activate_tenant(deps: Deps, cause: Envelope, cmd: c.ActivateTenant) ->
                 refuse,
                 message_id=activation,
                 about={"partner_id": request.partner_id, "distributor_partner_id": None},
+                receipt=False,  # a step: the activation request answers a resend
             )
             return
         await partners_orders.assign_tenant(

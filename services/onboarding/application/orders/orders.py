@@ -194,7 +194,8 @@ async def assign_tenant(
 ) -> None:
     """The activated tenant now holds the customer's licences (when the customer is known).
 
-    Tracked under `message_id` (the activation's), bound to the activating command."""
+    Tracked under `message_id` (the activation's), bound to the activating command; a
+    step of it, so it keeps no receipt (the activation request answers a resend)."""
 
     def decide(account: CustomerAccount | None, now: datetime) -> Decision[CustomerAccount] | None:
         if account is None:
@@ -202,4 +203,6 @@ async def assign_tenant(
         events = account.assign_tenant(tenant_id, now)
         return Decision(account, events) if events else None
 
-    await deps.uc.handle(CUSTOMER_REPO, customer_id, cause, decide, message_id=message_id)
+    await deps.uc.handle(
+        CUSTOMER_REPO, customer_id, cause, decide, message_id=message_id, receipt=False
+    )
