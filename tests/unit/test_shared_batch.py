@@ -277,12 +277,16 @@ class BulkCountingStore(CountingStore):
         return await super().load_many_for_batch(aggregate_ids)
 
 
-async def test_keys_side_by_side_read_together_and_store_together_when_they_persist(world):
+def bulk_world(world) -> tuple[UseCases, BulkCountingStore, Batch]:
     use_cases, _, outbox, _ = world
     store = BulkCountingStore()
     outbox._stores = {"counters": store}
     use_cases.stores = lambda name: store
-    unit = Batch(Sent())
+    return use_cases, store, Batch(Sent())
+
+
+async def test_keys_side_by_side_read_together_and_store_together_when_they_persist(world):
+    use_cases, store, unit = bulk_world(world)
 
     async def key(position: int, cid: str) -> None:
         with batch.running(unit, position):
@@ -299,11 +303,7 @@ async def test_keys_side_by_side_read_together_and_store_together_when_they_pers
 
 
 async def test_a_persist_that_conflicts_sends_only_its_own_message_again(world):
-    use_cases, _, outbox, _ = world
-    store = BulkCountingStore()
-    outbox._stores = {"counters": store}
-    use_cases.stores = lambda name: store
-    unit = Batch(Sent())
+    use_cases, store, unit = bulk_world(world)
     seed = Change({"counter_id": "c1", "value": 0, "limit": 9})
     await store.save("c1", seed, expected_version=0, handled_id="seed")
 

@@ -30,7 +30,8 @@ class Ping(Payload):
     port_id: str
 
 
-async def test_a_follow_up_event_continues_the_trace_of_the_message_that_caused_it():
+def pinging() -> tuple[Dispatcher, list[Envelope], Envelope]:
+    """A dispatcher whose handler follows a ping up, and a ping sent inside a span."""
     SPANS.clear()
     produced: list[Envelope] = []
     dispatcher = Dispatcher("porting", publisher=FakePublisher(), clock=lambda: NOW)
@@ -41,6 +42,11 @@ async def test_a_follow_up_event_continues_the_trace_of_the_message_that_caused_
 
     with tracer.start_as_current_span("order system publishes"):
         cause = new_event(Ping(port_id="p1"), source="/orders", now=NOW, subject="p1")
+    return dispatcher, produced, cause
+
+
+async def test_a_follow_up_event_continues_the_trace_of_the_message_that_caused_it():
+    dispatcher, produced, cause = pinging()
     assert cause.traceparent is not None
     await dispatcher.dispatch(PORTING_COMMANDS.name, cause.to_json(), META)
 
@@ -63,16 +69,7 @@ async def test_without_a_recording_provider_the_incoming_trace_is_continued_as_i
     monkeypatch,
 ):
     monkeypatch.setattr("shared.tracing.recording", lambda: False)
-    SPANS.clear()
-    produced: list[Envelope] = []
-    dispatcher = Dispatcher("porting", publisher=FakePublisher(), clock=lambda: NOW)
-
-    @dispatcher.on(PORTING_COMMANDS, Ping)
-    async def handler(envelope: Envelope, payload: Ping) -> None:
-        produced.append(follow_up(envelope, payload, source="/porting", now=NOW))
-
-    with tracer.start_as_current_span("order system publishes"):
-        cause = new_event(Ping(port_id="p1"), source="/orders", now=NOW, subject="p1")
+    dispatcher, produced, cause = pinging()
     SPANS.clear()
     await dispatcher.dispatch(PORTING_COMMANDS.name, cause.to_json(), META)
     untraced = new_event(Ping(port_id="p2"), source="/orders", now=NOW, subject="p2")
