@@ -36,7 +36,7 @@ from cli.context import (
     rfc3339,
     rfc3339_text,
 )
-from cli.options import MAX_SECONDS, finite
+from cli.options import MAX_SECONDS, seconds
 from deploy.demo import processes
 
 app = typer.Typer(
@@ -214,9 +214,7 @@ def start(
     wait: Annotated[bool, typer.Option(help="Wait until every instance is ready")] = True,
     timeout: Annotated[
         float,
-        typer.Option(
-            min=0.1, max=MAX_SECONDS, callback=finite, help="Seconds to wait for readiness"
-        ),
+        typer.Option(callback=seconds(0.1, MAX_SECONDS), help="Seconds to wait for readiness"),
     ] = 120.0,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
@@ -329,9 +327,7 @@ def stop(
     grace: Annotated[
         float,
         typer.Option(
-            min=0,
-            max=MAX_SECONDS,
-            callback=finite,
+            callback=seconds(0, MAX_SECONDS),
             help="Seconds between SIGTERM and SIGKILL (0-3600)",
         ),
     ] = 45.0,
