@@ -24,6 +24,14 @@ from deploy.demo.driver import console, run_id, summary
 from deploy.demo.system import DEMO_START, available_services, play
 
 
+def mailpit_stays(keep_running: bool) -> bool:
+    """Whether Mailpit is still up after this run: `deploy/local/demo.sh` names the servers
+    it started and will stop at its end in `PARTNEROPS_DEMO_STOPS_SERVERS` (not with
+    `--keep-running`); run directly, this module stops no server."""
+    stopped = os.environ.get("PARTNEROPS_DEMO_STOPS_SERVERS", "").split()
+    return keep_running or "mailpit" not in stopped
+
+
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m deploy.demo", description=__doc__)
     parser.add_argument(
@@ -42,6 +50,7 @@ async def main(argv: list[str] | None = None) -> int:
         if start.tzinfo is None:
             console.print("[red]PARTNEROPS_DEMO_START needs an offset, e.g. +00:00[/red]")
             return 2
+    stays = mailpit_stays(args.keep_running)
     try:
         lines = await play(
             bootstrap,
@@ -53,6 +62,7 @@ async def main(argv: list[str] | None = None) -> int:
             f"demo-{run}.",
             start,
             keep_running=args.keep_running,
+            mailpit_stays=stays,
         )
     except Exception as error:
         console.print(f"[red bold]demonstration failed:[/red bold] {error!r}")
