@@ -157,7 +157,10 @@ def bootstrap_problem(value: str) -> str | None:
 def mongo_url_problem(value: str) -> str | None:
     """Why `value` is no Mongo URL pymongo takes (or None): `mongodb://` or
     `mongodb+srv://`, hosts, ports, options — checked by pymongo's own parser, without
-    resolving a `mongodb+srv://` name. The URL is not echoed (it may hold a password)."""
+    resolving a `mongodb+srv://` name. An unknown URL option or a bad option value
+    (`tls=maybe`), which pymongo's client only warns of and ignores, is refused too: a
+    typing error must not silently drop a setting such as TLS. The URL is not echoed (it
+    may hold a password)."""
     if not value.strip():
         return "must not be empty"
     try:
@@ -170,7 +173,7 @@ def mongo_url_problem(value: str) -> str | None:
     from pymongo.uri_parser_shared import _validate_uri
 
     try:
-        _validate_uri(value, warn=True)  # unknown URL options: warned of, as pymongo does
+        _validate_uri(value, warn=False)  # an unknown or bad URL option is refused
     except (PyMongoError, ValueError, TypeError) as error:
         return f"is no Mongo URL pymongo takes: {str(error)[:200]}"
     return None
