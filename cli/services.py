@@ -80,8 +80,30 @@ class Instance:
         return f"{self.name}-{self.number}"
 
 
-def run_dir(cli: Cli, given: Path | None) -> Path:
-    return (given or cli.settings.run_dir).expanduser().resolve()
+def run_dir(cli: Cli, given: Path | None, create: bool = False) -> Path:
+    """The run directory: `--run-dir`, else `PARTNEROPS_RUN_DIR` (`CliSettings.run_dir`).
+    One that is not a directory (a file), or that cannot be created with `create`, is
+    `invalid_run_dir` (exit 2) naming where it came from — not an unexpected error."""
+    source = "--run-dir" if given else "PARTNEROPS_RUN_DIR"
+    directory = (given or cli.settings.run_dir).expanduser().resolve()
+    problem = None
+    if directory.exists() and not directory.is_dir():
+        problem = "is not a directory"
+    elif create:
+        try:
+            (directory / "logs").mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            problem = f"cannot be created: {error.strerror}"
+    if problem:
+        message = f"{directory} ({source}) {problem}"
+        raise Failure(
+            "invalid_run_dir",
+            message,
+            [{"field": source, "code": "invalid_run_dir", "message": problem}],
+            EXIT_INVALID,
+            parameter=source,
+        )
+    return directory
 
 
 def recorded(directory: Path, names: Sequence[str]) -> list[Instance]:
@@ -221,8 +243,7 @@ def start(
     """Start services as detached processes, N instances each (a running one is kept)."""
     cli = cli_of(ctx)
     with reported():
-        directory = run_dir(cli, run_dir_option)
-        (directory / "logs").mkdir(parents=True, exist_ok=True)
+        directory = run_dir(cli, run_dir_option, create=True)
         existing = {i.key: i for i in recorded(directory, SERVICES)}
         started: list[Instance] = []
         kept: list[Instance] = []

@@ -614,3 +614,23 @@ def test_already_replayed_tells_when_it_was_replayed_not_claimed():
     assert pending.startswith("was claimed for a replay at 2030-12-02T09:00:00Z by op:kim")
     assert "not confirmed" in pending
     assert earlier_replay({}) == "is being replayed by another operator"
+
+
+@pytest.mark.parametrize("verb", ["start", "stop", "status"])
+def test_a_run_directory_that_is_a_file_is_refused_naming_where_it_came_from(
+    partnerops, monkeypatch, tmp_path, verb
+):
+    """`PARTNEROPS_RUN_DIR=/etc/passwd services start` was an `unexpected_error`."""
+    a_file = tmp_path / "not-a-dir"
+    a_file.write_text("x")
+    code, _, err = partnerops("services", verb, "--run-dir", str(a_file), "--json")
+    error = json.loads(err)
+    assert (code, error["error"], error["parameter"]) == (2, "usage_error", "--run-dir")
+    monkeypatch.setenv("PARTNEROPS_RUN_DIR", str(a_file))
+    code, _, err = partnerops("services", verb, "--json")
+    error = json.loads(err)
+    assert (code, error["error"], error["parameter"]) == (
+        2,
+        "invalid_run_dir",
+        "PARTNEROPS_RUN_DIR",
+    )
