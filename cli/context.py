@@ -339,8 +339,14 @@ def _json_default(value: Any) -> Any:
 
 def to_json(value: Any) -> str:
     """JSON text as the CLI prints it: instants in RFC 3339 (`…Z`), anything else not
-    JSON as its text."""
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    JSON as its text. Text that is not Unicode (a lone surrogate a dead letter's JSON
+    held, `"\\ud800"`) is written escaped, so printing it cannot fail."""
+    text = json.dumps(value, ensure_ascii=False, default=_json_default)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, default=_json_default)
+    return text
 
 
 def emit_json(value: Any) -> None:

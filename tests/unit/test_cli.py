@@ -468,6 +468,9 @@ def test_timestamps_in_json_output_are_rfc3339_utc():
         "n": ["2030-12-02T09:00:00Z"],
     }
     assert rfc3339_text("2030-12-02T09:00:00+00:00") == "2030-12-02T09:00:00Z"
+    # A lone surrogate (a dead letter's JSON may hold one) is written escaped, printable.
+    assert to_json({"v": json.loads('"\\ud800"')}) == '{"v": "\\ud800"}'
+    to_json({"v": json.loads('"\\ud800"')}).encode("utf-8")
     assert rfc3339_text("not a time") == "not a time"
 
 
