@@ -273,20 +273,6 @@ def test_a_binary_mode_dead_letter_is_listed_with_its_type_and_id(support, kafka
     assert "support.tenants.list" in table.stdout
 
 
-def test_services_stop_terminates_every_instance(support):
-    pids = [r["pid"] for r in support("services", "status", "--json").json()["services"]]
-    done = support("services", "stop", "--grace", "20", "--json")
-    assert done.code == 0, done.stderr
-    assert [r["state"] for r in done.json()["services"]] == ["stopped", "stopped"]
-    assert not any(
-        Path(f"/proc/{pid}").exists()
-        and b"services.support" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        for pid in pids
-    )
-    after = support("services", "status", "--json")
-    assert after.json()["services"] == []
-
-
 def test_tail_partner_shows_refusals_whose_partner_id_is_null(support, kafka_bootstrap):
     """Refusals with a null partner_id (a command about a ticket refused without telling
     whose it is; a command that could not be read, `support.command.rejected`) concern
@@ -347,3 +333,17 @@ def test_tail_partner_shows_refusals_whose_partner_id_is_null(support, kafka_boo
     assert shown[refused["causationid"]]["id"] == refused["id"]
     other = tail("partner-5599")
     assert "cli-tail-raw-1" not in other and refused["causationid"] not in other
+
+
+def test_services_stop_terminates_every_instance(support):
+    pids = [r["pid"] for r in support("services", "status", "--json").json()["services"]]
+    done = support("services", "stop", "--grace", "20", "--json")
+    assert done.code == 0, done.stderr
+    assert [r["state"] for r in done.json()["services"]] == ["stopped", "stopped"]
+    assert not any(
+        Path(f"/proc/{pid}").exists()
+        and b"services.support" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        for pid in pids
+    )
+    after = support("services", "status", "--json")
+    assert after.json()["services"] == []
