@@ -22,6 +22,7 @@ from pathlib import Path
 from deploy.demo import processes
 from deploy.demo.driver import console, run_id, summary
 from deploy.demo.system import DEMO_START, available_services, play
+from shared.logging import configure_logging
 
 
 def mailpit_stays(keep_running: bool) -> bool:
@@ -41,6 +42,9 @@ async def main(argv: list[str] | None = None) -> int:
         help="leave the services running after the scenario (default: stop them)",
     )
     args = parser.parse_args(argv)
+    # The shared plumbing's own log lines (topic creation) would print local wall-clock
+    # stamps among the RFC 3339 ones: warnings only, stamped RFC 3339 in UTC.
+    configure_logging("demo", "console", "WARNING")
     bootstrap = os.environ.get("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:39092")
     log_dir = Path(os.environ.get("PARTNEROPS_STATE", processes.ROOT / ".local")) / "logs"
     run = run_id()
