@@ -137,15 +137,32 @@ def setting(cli: Cli, name: str, max_chars: int | None = None) -> str:
     return value
 
 
+MAX_KAFKA_MESSAGE_BYTES = 2**31 - 1
+"""Kafka's `message.max.bytes` is a 32-bit integer."""
+
+
 def settings_from_environment() -> CliSettings:
     """`CliSettings()`; a variable pydantic refuses (`PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES=abc`,
-    `PARTNEROPS_LOG_FORMAT=xml`) raises `invalid_setting` naming it, not a schema error."""
+    `PARTNEROPS_LOG_FORMAT=xml`), or one the libraries would refuse on first use (a
+    server selection timeout pymongo does not take, a largest message over Kafka's
+    32-bit bound), raises `invalid_setting` naming it, not a schema or unexpected error."""
     try:
-        return CliSettings()
+        settings = CliSettings()
     except ValidationError as error:
         first = error.errors()[0]
         variable = variable_of(*(str(p) for p in first["loc"]))
         raise invalid_setting(variable, str(first["msg"])) from None
+    timeout = settings.mongo.server_selection_timeout_ms
+    if not 0 < timeout < 1_000_000_000:  # pymongo's own bounds, refused on first use
+        variable = variable_of("mongo", "server_selection_timeout_ms")
+        raise invalid_setting(variable, f"{timeout} is not 1-999999999 milliseconds")
+    largest = settings.kafka.max_message_bytes
+    if largest > MAX_KAFKA_MESSAGE_BYTES:
+        variable = variable_of("kafka", "max_message_bytes")
+        raise invalid_setting(
+            variable, f"{largest} is more than Kafka takes ({MAX_KAFKA_MESSAGE_BYTES} bytes)"
+        )
+    return settings
 
 
 def build(bootstrap_servers: str | None, mongo_url: str | None, topic_prefix: str | None) -> Cli:

@@ -414,6 +414,8 @@ def test_an_option_on_the_command_line_overrides_a_bad_environment_variable(
         ("PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES", "abc"),
         ("PARTNEROPS_LOG_FORMAT", "xml"),
         ("PARTNEROPS_KAFKA__SECURITY_PROTOCOL", "CARRIER_PIGEON"),
+        ("PARTNEROPS_MONGO__SERVER_SELECTION_TIMEOUT_MS", "-5"),
+        ("PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES", "99999999999999999999"),
     ],
 )
 def test_a_setting_pydantic_refuses_is_invalid_setting_naming_its_variable(
@@ -637,3 +639,16 @@ def test_a_run_directory_that_is_a_file_is_refused_naming_where_it_came_from(
         "invalid_run_dir",
         "PARTNEROPS_RUN_DIR",
     )
+
+
+def test_tls_material_that_cannot_be_read_is_invalid_setting(partnerops, monkeypatch):
+    """`PARTNEROPS_KAFKA__SSL_CAFILE=/nonexistent` was an `unexpected_error`."""
+    monkeypatch.setenv("PARTNEROPS_KAFKA__SECURITY_PROTOCOL", "SSL")
+    monkeypatch.setenv("PARTNEROPS_KAFKA__SSL_CAFILE", "/nonexistent-6601/ca.pem")
+    from cli.context import Cli, CliSettings
+    from cli.kafka import security_options
+
+    with pytest.raises(Failure) as refused:
+        security_options(Cli(CliSettings()).settings.kafka)
+    assert refused.value.code == "invalid_setting" and refused.value.exit_code == 2
+    assert refused.value.details["parameter"] == "PARTNEROPS_KAFKA__SSL_CAFILE"
