@@ -111,11 +111,12 @@ PARTNER_LISTS = ("partner_ids", "previous_partner_ids")
 
 PARTNER_HELP = (
     "Only events that concern this partner: a partner field of the data names it "
-    "(partner_id, distributor_/reseller_/tier1_/customer_/ticket_partner_id, "
-    "preferred_distributor_id, partner_ids, previous_partner_ids), or the actor's "
-    "partner_id, or the event's subject is the partner (its own aggregate), or the subject "
-    "is an aggregate an earlier event of this tail tied to the partner (a refusal whose "
-    "partner_id is null: an unknown or forbidden target, a command.rejected)"
+    "(partner_id, distributor_partner_id, reseller_partner_id, tier1_partner_id, "
+    "customer_partner_id, ticket_partner_id, preferred_distributor_id, partner_ids, "
+    "previous_partner_ids), or the actor's partner_id, or the subject is the partner (its "
+    "own aggregate) or an aggregate an earlier event of this tail tied to it. So refusals "
+    "whose partner_id is null (an unknown or forbidden target, a command.rejected) are "
+    "shown too; with --from-beginning every aggregate of the partner has been seen"
 )
 
 
