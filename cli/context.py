@@ -3,8 +3,9 @@ the root options), output (rich for people, `--json` for scripts) and machine-re
 failures.
 
 Exit codes: 0 done; 1 a server or service failed or a wait timed out; 2 invalid input
-(unreadable JSON, unknown type, schema violation, bad option); 3 not found (unknown port
-request, ticket, group, contacts, dead letter); 4 refused (a dead letter already replayed,
+(unreadable JSON, unknown type, schema violation, bad option, bad setting in the
+environment); 3 not found (unknown port request, ticket, group, contacts, dead letter);
+4 refused (a dead letter already replayed,
 a published command answered with a refusal).
 """
 
