@@ -5,8 +5,7 @@ failures.
 Exit codes: 0 done; 1 a server or service failed or a wait timed out; 2 invalid input
 (unreadable JSON, unknown type, schema violation, bad option, bad setting in the
 environment); 3 not found (unknown port request, ticket, group, contacts, dead letter);
-4 refused (a dead letter already replayed,
-a published command answered with a refusal).
+4 refused (a dead letter already replayed, a published command answered with a refusal).
 """
 
 from __future__ import annotations
