@@ -82,7 +82,7 @@ def root(
         cli = build(bootstrap_servers, mongo_url, topic_prefix)
     given = {"bootstrap_servers": bootstrap_servers, "mongo_url": mongo_url}
     given["topic_prefix"] = topic_prefix
-    for name, variable, problem in root_problems(cli, given):
+    for name, variable, problem in root_problems(cli, given, ctx.invoked_subcommand):
         param = next(p for p in ctx.command.params if p.name == name)
         raise FromEnvironment(problem, variable, ctx, param)
     # The plumbing's logs go to stderr, warnings only: stdout is for the verbs' output;

@@ -190,11 +190,25 @@ ROOT_SETTINGS = {
 """Each root option and the setting (environment variable) it falls back to."""
 
 
-def root_problems(cli: Cli, given: dict[str, str | None]) -> Iterator[tuple[str, str, str]]:
+MONGO_VERBS = frozenset({"show", "dlq", "services"})
+"""The verbs that use the Mongo URL (`services` hands it to the services it starts): only
+for them is it parsed by pymongo (`cli.options.mongo_url_problem`)."""
+
+
+def root_problems(
+    cli: Cli, given: dict[str, str | None], verb: str | None
+) -> Iterator[tuple[str, str | None, str]]:
     """`(option name, variable, problem)` for each root option not given on the command
     line whose value from the environment fails the option's own check
-    (`cli.options.*_problem`)."""
+    (`cli.options.*_problem`); and, for a verb that uses Mongo (`MONGO_VERBS`), a
+    `--mongo-url` given on the command line that pymongo's parser refuses (variable
+    None)."""
     from cli import options
+
+    parse = verb in MONGO_VERBS
+    mongo_given = given.get("mongo_url")
+    if parse and mongo_given is not None and (problem := options.mongo_url_problem(mongo_given)):
+        yield "mongo_url", None, problem
 
     values = {
         "bootstrap_servers": cli.settings.kafka.bootstrap_servers,
@@ -203,7 +217,7 @@ def root_problems(cli: Cli, given: dict[str, str | None]) -> Iterator[tuple[str,
     }
     checks = {
         "bootstrap_servers": options.bootstrap_problem,
-        "mongo_url": options.mongo_url_problem,
+        "mongo_url": lambda value: options.mongo_url_problem(value, parse),
         "topic_prefix": options.topic_prefix_problem,
     }
     for name, path in ROOT_SETTINGS.items():
@@ -212,11 +226,14 @@ def root_problems(cli: Cli, given: dict[str, str | None]) -> Iterator[tuple[str,
 
 
 class FromEnvironment(click.BadParameter):
-    """An option's value from its environment variable, refused by the option's check:
-    a usage error naming the option and the variable (`environment_variable`)."""
+    """A root option's value refused after the command line was read (`root_problems`):
+    from its environment variable, a usage error naming the option and the variable
+    (`environment_variable`); given on the command line (`variable` None), the option."""
 
-    def __init__(self, message: str, variable: str, ctx: Any, param: Any) -> None:
-        super().__init__(f"{message} (from the environment variable {variable})", ctx, param)
+    def __init__(self, message: str, variable: str | None, ctx: Any, param: Any) -> None:
+        if variable is not None:
+            message = f"{message} (from the environment variable {variable})"
+        super().__init__(message, ctx, param)
         self.variable = variable
 
 
@@ -433,7 +450,7 @@ def usage_failure(error: click.ClickException) -> Failure:
         code, parameter = "no_such_command", "command"
     context = getattr(error, "ctx", None)
     extra: dict[str, Any] = {}
-    if isinstance(error, FromEnvironment):
+    if isinstance(error, FromEnvironment) and error.variable is not None:
         extra["environment_variable"] = error.variable
     return Failure(
         "usage_error",

@@ -154,13 +154,14 @@ def bootstrap_problem(value: str) -> str | None:
     return None
 
 
-def mongo_url_problem(value: str) -> str | None:
+def mongo_url_problem(value: str, parse: bool = True) -> str | None:
     """Why `value` is no Mongo URL pymongo takes (or None): `mongodb://` or
-    `mongodb+srv://`, hosts, ports, options — checked by pymongo's own parser, without
-    resolving a `mongodb+srv://` name. An unknown URL option or a bad option value
-    (`tls=maybe`), which pymongo's client only warns of and ignores, is refused too: a
-    typing error must not silently drop a setting such as TLS. The URL is not echoed (it
-    may hold a password)."""
+    `mongodb+srv://`, hosts, ports, options — with `parse`, checked by pymongo's own
+    parser (importing pymongo takes most of a second: only for the verbs that use Mongo,
+    `cli.context.MONGO_VERBS`), without resolving a `mongodb+srv://` name. An unknown URL
+    option or a bad option value (`tls=maybe`), which pymongo's client only warns of and
+    ignores, is refused too: a typing error must not silently drop a setting such as TLS.
+    The URL is not echoed (it may hold a password)."""
     if not value.strip():
         return "must not be empty"
     try:
@@ -169,6 +170,8 @@ def mongo_url_problem(value: str) -> str | None:
         return "is not UTF-8 text"
     if not value.startswith(("mongodb://", "mongodb+srv://")):
         return "must start with mongodb:// or mongodb+srv://"
+    if not parse:
+        return None
     from pymongo.errors import PyMongoError
     from pymongo.uri_parser_shared import _validate_uri
 
@@ -189,8 +192,9 @@ def topic_prefix_problem(value: str) -> str | None:
 
 bootstrap_servers = _checked(bootstrap_problem)
 """`--bootstrap-servers`: `host:port[,host:port...]` with ports 1-65535."""
-mongo_url = _checked(mongo_url_problem)
-"""`--mongo-url`: a URL pymongo takes."""
+mongo_url = _checked(lambda value: mongo_url_problem(value, parse=False))
+"""`--mongo-url`: a `mongodb://` URL (parsed by pymongo after the command line is read,
+for the verbs that use Mongo: `cli.context.root_problems`)."""
 topic_prefix = _checked(topic_prefix_problem)
 """`--topic-prefix`: Kafka's topic characters, at most 200."""
 

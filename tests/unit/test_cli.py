@@ -380,7 +380,8 @@ def test_a_bad_value_from_an_options_environment_variable_is_a_usage_error_namin
     """`PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS=garbage` was `kafka_unreachable`, a malformed
     `PARTNEROPS_MONGO__URL` an `unexpected_error`: refused as the option is."""
     monkeypatch.setenv(variable, value)
-    code, out, err = partnerops("tail", "support.events", "--no-follow", "--json")
+    # `services` hands the URL to the services it starts: a verb that uses Mongo.
+    code, out, err = partnerops("services", "status", "--run-dir", "/nonexistent-6601", "--json")
     assert (code, out) == (2, "")
     error = json.loads(err)
     assert (error["error"], error["parameter"]) == ("usage_error", option)
@@ -652,3 +653,19 @@ def test_tls_material_that_cannot_be_read_is_invalid_setting(partnerops, monkeyp
         security_options(Cli(CliSettings()).settings.kafka)
     assert refused.value.code == "invalid_setting" and refused.value.exit_code == 2
     assert refused.value.details["parameter"] == "PARTNEROPS_KAFKA__SSL_CAFILE"
+
+
+def test_the_mongo_url_is_parsed_by_pymongo_only_for_the_verbs_that_use_it(monkeypatch):
+    """Importing pymongo takes most of a second: `tail`, `publish`, `report` do not pay it
+    for a URL they never use; `show`, `dlq` and `services` (which hands it on) refuse it."""
+    from cli.context import MONGO_VERBS, build, root_problems
+
+    monkeypatch.setenv("PARTNEROPS_MONGO__URL", "mongodb://[bad")
+    cli = build(None, None, None)
+    for verb in ("tail", "publish", "report", "servers"):
+        assert list(root_problems(cli, {}, verb)) == []
+    for verb in sorted(MONGO_VERBS):
+        [(name, variable, _)] = root_problems(cli, {}, verb)
+        assert (name, variable) == ("mongo_url", "PARTNEROPS_MONGO__URL")
+    [(name, variable, _)] = root_problems(cli, {"mongo_url": "mongodb://h:99999"}, "show")
+    assert (name, variable) == ("mongo_url", None)

@@ -234,7 +234,10 @@ def test_a_garbage_server_address_from_the_environment_is_a_usage_error(
 ):
     """It was `kafka_unreachable` (after trying to connect) or `unexpected_error`."""
     operator.env[variable] = value
-    for args in (["tail", "support.events", "--no-follow"], ["show", "group", "g-1"]):
+    verbs = [["show", "group", "g-1"], ["dlq", "list"]]
+    if variable == "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS":
+        verbs.append(["tail", "support.events", "--no-follow"])
+    for args in verbs:
         done = operator(*args, "--json")
         assert (done.code, done.stdout) == (2, "")
         [line] = done.stderr.splitlines()
