@@ -12,12 +12,17 @@ import typer
 from cli import dlq, options, report, servers, services, show
 from cli.context import (
     JSON_ONLY,
+    Failure,
+    FromEnvironment,
     as_failure,
     build,
     click,
     fail,
     json_requested,
     quiet_libraries,
+    reported,
+    root_problems,
+    tidy,
     usage_failure,
 )
 from cli.publish import EXAMPLE as PUBLISH_EXAMPLE
@@ -70,8 +75,16 @@ def root(
         ),
     ] = None,
 ) -> None:
-    """Root options, applied to every verb."""
-    cli = build(bootstrap_servers, mongo_url, topic_prefix)
+    """Root options, applied to every verb. A root option not given takes its environment
+    variable's value, checked as the option is (`root_problems`): a bad one is the same
+    usage error, naming the option and the variable."""
+    with reported():
+        cli = build(bootstrap_servers, mongo_url, topic_prefix)
+    given = {"bootstrap_servers": bootstrap_servers, "mongo_url": mongo_url}
+    given["topic_prefix"] = topic_prefix
+    for name, variable, problem in root_problems(cli, given, ctx.invoked_subcommand):
+        param = next(p for p in ctx.command.params if p.name == name)
+        raise FromEnvironment(problem, variable, ctx, param)
     # The plumbing's logs go to stderr, warnings only: stdout is for the verbs' output;
     # under --json not even those (`quiet_libraries`, set up in `main`).
     configure_logging(
@@ -97,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         error.show()
         sys.exit(error.exit_code)
     except click.ClickException as error:
+        error.message = tidy(error.message)  # input echoed in it: cut, not-UTF-8 escaped
         if not as_json:
             from typer import rich_utils
 
@@ -108,7 +122,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except typer.Abort:
         sys.exit(1)
     except Exception as error:
+        failure = error if isinstance(error, Failure) else as_failure(error)
         with contextlib.suppress(typer.Exit):
-            fail(as_failure(error))
-        sys.exit(as_failure(error).exit_code)
+            fail(failure)
+        sys.exit(failure.exit_code)
     sys.exit(code if isinstance(code, int) else 0)

@@ -3,9 +3,9 @@ the root options), output (rich for people, `--json` for scripts) and machine-re
 failures.
 
 Exit codes: 0 done; 1 a server or service failed or a wait timed out; 2 invalid input
-(unreadable JSON, unknown type, schema violation, bad option); 3 not found (unknown port
-request, ticket, group, contacts, dead letter); 4 refused (a dead letter already replayed,
-a published command answered with a refusal).
+(unreadable JSON, unknown type, schema violation, bad option, bad setting in the
+environment); 3 not found (unknown port request, ticket, group, contacts, dead letter);
+4 refused (a dead letter already replayed, a published command answered with a refusal).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import sys
 import warnings
 from collections.abc import Coroutine, Iterator, Sequence
@@ -28,6 +29,10 @@ from pydantic import Field, SecretStr, ValidationError
 from rich.console import Console
 
 from shared.settings import ServiceSettings, service_settings_config
+
+ECHO_CHARS = 80
+"""How much of a refused value a message repeats (then "…"): a 100,000-character id is
+not echoed back in full (`tidy`, `cli.options.shown`)."""
 
 try:  # typer >= 0.22 carries its own copy of click
     from typer._click import exceptions as click
@@ -93,9 +98,77 @@ class Cli:
         return topic.removeprefix(self.prefix) if self.prefix else topic
 
 
+CLI_PREFIX = "PARTNEROPS_CLI_"
+COMMON_PREFIX = "PARTNEROPS_"
+
+
+def variable_of(*path: str) -> str:
+    """The environment variable a setting was read from (`kafka`, `bootstrap_servers` →
+    `PARTNEROPS_CLI_KAFKA__BOOTSTRAP_SERVERS` when that is set, else
+    `PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS`)."""
+    name = "__".join(p.upper() for p in path)
+    for prefix in (CLI_PREFIX, COMMON_PREFIX):
+        if f"{prefix}{name}" in os.environ:
+            return f"{prefix}{name}"
+    return f"{COMMON_PREFIX}{name}"
+
+
+def invalid_setting(variable: str, problem: str) -> Failure:
+    """A setting from the environment the CLI cannot use: `invalid_setting`, exit 2,
+    naming the variable (nothing was done)."""
+    return Failure(
+        "invalid_setting",
+        f"environment variable {variable}: {problem}",
+        [{"field": variable, "code": "invalid_setting", "message": problem}],
+        EXIT_INVALID,
+        parameter=variable,
+    )
+
+
+def setting(cli: Cli, name: str, max_chars: int | None = None) -> str:
+    """One of the CLI's own text settings (`operator`, `source`), checked as an option's
+    text is (`cli.options.text_problem`): a bad one raises `invalid_setting` naming its
+    variable (`PARTNEROPS_CLI_OPERATOR`, ...) before anything is published."""
+    from cli.options import text_problem
+
+    value = str(getattr(cli.settings, name))
+    if problem := text_problem(value, max_chars):
+        raise invalid_setting(variable_of(name), problem)
+    return value
+
+
+MAX_KAFKA_MESSAGE_BYTES = 2**31 - 1
+"""Kafka's `message.max.bytes` is a 32-bit integer."""
+
+
+def settings_from_environment() -> CliSettings:
+    """`CliSettings()`; a variable pydantic refuses (`PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES=abc`,
+    `PARTNEROPS_LOG_FORMAT=xml`), or one the libraries would refuse on first use (a
+    server selection timeout pymongo does not take, a largest message over Kafka's
+    32-bit bound), raises `invalid_setting` naming it, not a schema or unexpected error."""
+    try:
+        settings = CliSettings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        variable = variable_of(*(str(p) for p in first["loc"]))
+        raise invalid_setting(variable, str(first["msg"])) from None
+    timeout = settings.mongo.server_selection_timeout_ms
+    if not 0 < timeout < 1_000_000_000:  # pymongo's own bounds, refused on first use
+        variable = variable_of("mongo", "server_selection_timeout_ms")
+        raise invalid_setting(variable, f"{timeout} is not 1-999999999 milliseconds")
+    largest = settings.kafka.max_message_bytes
+    if largest > MAX_KAFKA_MESSAGE_BYTES:
+        variable = variable_of("kafka", "max_message_bytes")
+        raise invalid_setting(
+            variable, f"{largest} is more than Kafka takes ({MAX_KAFKA_MESSAGE_BYTES} bytes)"
+        )
+    return settings
+
+
 def build(bootstrap_servers: str | None, mongo_url: str | None, topic_prefix: str | None) -> Cli:
-    """Settings from the environment, then the root options over them."""
-    settings = CliSettings()
+    """Settings from the environment, then the root options over them (the options are
+    checked by their callbacks; what the environment gives for them by `root_problems`)."""
+    settings = settings_from_environment()
     kafka = settings.kafka.model_copy(
         update={
             k: v
@@ -107,6 +180,61 @@ def build(bootstrap_servers: str | None, mongo_url: str | None, topic_prefix: st
     if mongo_url is not None:
         mongo = mongo.model_copy(update={"url": SecretStr(mongo_url)})
     return Cli(settings.model_copy(update={"kafka": kafka, "mongo": mongo}))
+
+
+ROOT_SETTINGS = {
+    "bootstrap_servers": ("kafka", "bootstrap_servers"),
+    "mongo_url": ("mongo", "url"),
+    "topic_prefix": ("kafka", "topic_prefix"),
+}
+"""Each root option and the setting (environment variable) it falls back to."""
+
+
+MONGO_VERBS = frozenset({"show", "dlq", "services"})
+"""The verbs that use the Mongo URL (`services` hands it to the services it starts): only
+for them is it parsed by pymongo (`cli.options.mongo_url_problem`)."""
+
+
+def root_problems(
+    cli: Cli, given: dict[str, str | None], verb: str | None
+) -> Iterator[tuple[str, str | None, str]]:
+    """`(option name, variable, problem)` for each root option not given on the command
+    line whose value from the environment fails the option's own check
+    (`cli.options.*_problem`); and, for a verb that uses Mongo (`MONGO_VERBS`), a
+    `--mongo-url` given on the command line that pymongo's parser refuses (variable
+    None)."""
+    from cli import options
+
+    parse = verb in MONGO_VERBS
+    mongo_given = given.get("mongo_url")
+    if parse and mongo_given is not None and (problem := options.mongo_url_problem(mongo_given)):
+        yield "mongo_url", None, problem
+
+    values = {
+        "bootstrap_servers": cli.settings.kafka.bootstrap_servers,
+        "mongo_url": cli.settings.mongo.url.get_secret_value(),
+        "topic_prefix": cli.settings.kafka.topic_prefix,
+    }
+    checks = {
+        "bootstrap_servers": options.bootstrap_problem,
+        "mongo_url": lambda value: options.mongo_url_problem(value, parse),
+        "topic_prefix": options.topic_prefix_problem,
+    }
+    for name, path in ROOT_SETTINGS.items():
+        if given.get(name) is None and (problem := checks[name](values[name])):
+            yield name, variable_of(*path), problem
+
+
+class FromEnvironment(click.BadParameter):
+    """A root option's value refused after the command line was read (`root_problems`):
+    from its environment variable, a usage error naming the option and the variable
+    (`environment_variable`); given on the command line (`variable` None), the option."""
+
+    def __init__(self, message: str, variable: str | None, ctx: Any, param: Any) -> None:
+        if variable is not None:
+            message = f"{message} (from the environment variable {variable})"
+        super().__init__(message, ctx, param)
+        self.variable = variable
 
 
 def cli_of(ctx: typer.Context) -> Cli:
@@ -128,6 +256,7 @@ class Failure(Exception):
         exit_code: int = EXIT_FAILED,
         **details: Any,
     ) -> None:
+        message = tidy(message)  # echoed input cut, bytes that are not UTF-8 escaped
         super().__init__(message)
         self.code, self.message, self.exit_code = code, message, exit_code
         self.reasons = reasons or []
@@ -244,8 +373,14 @@ def _json_default(value: Any) -> Any:
 
 def to_json(value: Any) -> str:
     """JSON text as the CLI prints it: instants in RFC 3339 (`…Z`), anything else not
-    JSON as its text."""
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    JSON as its text. Text that is not Unicode (a lone surrogate a dead letter's JSON
+    held, `"\\ud800"`) is written escaped, so printing it cannot fail."""
+    text = json.dumps(value, ensure_ascii=False, default=_json_default)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, default=_json_default)
+    return text
 
 
 def emit_json(value: Any) -> None:
@@ -254,11 +389,15 @@ def emit_json(value: Any) -> None:
 
 
 def json_requested(args: Sequence[str]) -> bool:
-    """Whether the command line asks for JSON output (`--json` before any `--`)."""
+    """Whether the command line asks for JSON output: `--json` in any form (`--json`,
+    `--json=yes`, `--json=` — a flag given a value is a usage error, told as JSON too)
+    before any `--`. Arguments that are not text (bytes) are skipped."""
     for arg in args:
+        if not isinstance(arg, str):
+            continue
         if arg == "--":
             return False
-        if arg == "--json":
+        if arg == "--json" or arg.startswith("--json="):
             return True
     return False
 
@@ -270,6 +409,17 @@ def quiet_libraries() -> None:
     JSON_ONLY["on"] = True
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
+
+
+_LONG_WORD = re.compile(rf"\S{{{ECHO_CHARS + 1},}}")
+
+
+def tidy(message: str) -> str:
+    """A message as printed: bytes that were not UTF-8 as `\\xNN`, every run of more than
+    `ECHO_CHARS` non-blank characters (echoed input: an id, an extra argument) cut to
+    `ECHO_CHARS` plus "…"."""
+    text = message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _LONG_WORD.sub(lambda m: m[0][:ECHO_CHARS] + "…", text)
 
 
 USAGE_CODES: dict[type[click.ClickException], str] = {
@@ -299,6 +449,9 @@ def usage_failure(error: click.ClickException) -> Failure:
     if parameter is None and message.startswith("No such command"):
         code, parameter = "no_such_command", "command"
     context = getattr(error, "ctx", None)
+    extra: dict[str, Any] = {}
+    if isinstance(error, FromEnvironment) and error.variable is not None:
+        extra["environment_variable"] = error.variable
     return Failure(
         "usage_error",
         message,
@@ -306,4 +459,5 @@ def usage_failure(error: click.ClickException) -> Failure:
         EXIT_INVALID,
         parameter=parameter,
         command=context.command_path if context is not None else None,
+        **extra,
     )

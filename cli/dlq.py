@@ -46,8 +46,10 @@ from cli.context import (
     rfc3339,
     rfc3339_text,
     run,
+    variable_of,
 )
-from cli.options import non_empty
+from cli.options import MAX_TOPIC, database_problem, shown, text_problem
+from cli.options import topic as topic_check
 from cli.tail import attributes_of, event_of, original_headers_of
 from shared.topics import ALL_TOPICS, dead_letter_topic
 
@@ -57,7 +59,10 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Dead letters: list, show, replay once.", no_args_is_help=True)
 
 REPLAYS = "dlq_replays"
-_ID = re.compile(r"^(?P<topic>.+\.dlq):(?P<partition>\d+):(?P<offset>\d+)$")
+_ID = re.compile(
+    r"^(?P<topic>[A-Za-z0-9._-]+\.dlq):(?P<partition>[0-9]{1,9}):(?P<offset>[0-9]{1,19})$"
+)
+ID_FORMAT = "<topic>.dlq:<partition>:<offset>, as `dlq list` prints"
 NOT_REPLAYABLE = {
     "x-dlq-redacted": "secrets in it were masked",
     "x-dlq-truncated": "its value was cut to the broker's limit",
@@ -74,12 +79,31 @@ def letter_id(record: Received) -> str:
     return f"{record.topic}:{record.partition}:{record.offset}"
 
 
+def id_problem(value: str) -> str | None:
+    """Why `value` is no dead letter's id (None when it is one): ASCII
+    `<topic>.dlq:<partition>:<offset>`, the topic in Kafka's characters."""
+    if problem := text_problem(value, MAX_TOPIC + 32):
+        return problem
+    if not _ID.match(value):
+        return f"{shown(value)}: expected {ID_FORMAT}"
+    return None
+
+
+def id_check(ctx: Any, param: Any, value: str | None) -> str | None:
+    """A dead letter's id argument (`id_problem`): a usage error before anything is read."""
+    if value is not None and (problem := id_problem(value)):
+        raise typer.BadParameter(problem, ctx=ctx, param=param)
+    return value
+
+
 def parse_id(value: str) -> tuple[str, int, int]:
-    found = _ID.match(value)
+    """`(topic, partition, offset)` of a dead letter's id (raises `invalid_dead_letter_id`,
+    exit 2)."""
+    found = _ID.match(value) if id_problem(value) is None else None
     if not found:
         raise Failure(
             "invalid_dead_letter_id",
-            f"{value!r}: expected <topic>.dlq:<partition>:<offset>, as `dlq list` prints",
+            id_problem(value) or f"{shown(value)}: expected {ID_FORMAT}",
             exit_code=EXIT_INVALID,
         )
     return found["topic"], int(found["partition"]), int(found["offset"])
@@ -138,6 +162,16 @@ class Replays:
 
         self.cli = cli
         settings = cli.settings
+        if problem := database_problem(settings.database_name):
+            variable = variable_of("database")
+            raise Failure(
+                "invalid_database",
+                f"{shown(settings.database_name)} ({variable}) is no database name: {problem}",
+                [{"field": variable, "code": "invalid_database", "message": problem}],
+                EXIT_INVALID,
+                database=settings.database_name,
+                parameter=variable,
+            )
         self.client: Any = AsyncMongoClient(
             settings.mongo.url.get_secret_value(),
             tz_aware=True,
@@ -184,9 +218,7 @@ class Replays:
             earlier = await self.collection.find_one({"_id": self.key(letter)}) or {}
             raise Failure(
                 "already_replayed",
-                f"dead letter {letter} was already replayed "
-                f"({earlier.get('status')} at {_instant(earlier.get('claimed_at'))}); a "
-                "dead letter is replayed once",
+                f"dead letter {letter} {earlier_replay(earlier)}; a dead letter is replayed once",
                 exit_code=EXIT_REFUSED,
                 replay=_public(earlier),
             ) from None
@@ -204,6 +236,21 @@ class Replays:
 
     async def release(self, letter: str) -> None:
         await self.collection.delete_one({"_id": self.key(letter), "status": "claimed"})
+
+
+def earlier_replay(claim: dict[str, Any]) -> str:
+    """What the claim of an earlier replay says happened: replayed at `replayed_at` (the
+    broker's acknowledgement), or only claimed at `claimed_at` (the publish was never
+    confirmed: the CLI stopped in between, or it is under way right now)."""
+    by = f" by {claim['by']}" if claim.get("by") else ""
+    if claim.get("status") == "replayed" and claim.get("replayed_at"):
+        return f"was already replayed at {_instant(claim['replayed_at'])}{by}"
+    if claim.get("claimed_at"):
+        return (
+            f"was claimed for a replay at {_instant(claim['claimed_at'])}{by}, whose publish "
+            "was not confirmed (under way, or the CLI stopped before the broker answered)"
+        )
+    return "is being replayed by another operator"
 
 
 def _instant(value: Any) -> Any:
@@ -300,7 +347,7 @@ def list_(
     topic: Annotated[
         str | None,
         typer.Argument(
-            help="A topic or its .dlq (default: every dead-letter topic)", callback=non_empty
+            help="A topic or its .dlq (default: every dead-letter topic)", callback=topic_check
         ),
     ] = None,
     limit: Annotated[
@@ -332,7 +379,10 @@ def list_(
 @app.command(epilog="Example:\n\n  partnerops dlq show support.commands.dlq:2:14")
 def show(
     ctx: typer.Context,
-    letter: Annotated[str, typer.Argument(metavar="ID", help="<topic>.dlq:<partition>:<offset>")],
+    letter: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="<topic>.dlq:<partition>:<offset>", callback=id_check),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """One dead letter: its error reasons, original headers and value, replay status."""
@@ -365,7 +415,10 @@ def show(
 )
 def replay_(
     ctx: typer.Context,
-    letter: Annotated[str, typer.Argument(metavar="ID", help="<topic>.dlq:<partition>:<offset>")],
+    letter: Annotated[
+        str,
+        typer.Argument(metavar="ID", help="<topic>.dlq:<partition>:<offset>", callback=id_check),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """Publish a dead letter's original record to its original topic again, once (after

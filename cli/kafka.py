@@ -8,12 +8,13 @@ import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
-from cli.context import Cli, Failure
+from cli.context import Cli, Failure, invalid_setting, variable_of
 from shared.settings import KafkaSettings
 
 METADATA_TIMEOUT_MS = 10_000
@@ -23,10 +24,26 @@ STALL_SECONDS = 30
 
 def security_options(settings: KafkaSettings) -> dict[str, Any]:
     """aiokafka's SASL/TLS options: `shared.kafka.broker.security_options`, repeated here
-    so that a CLI command does not import FastStream (seconds on a busy machine)."""
+    so that a CLI command does not import FastStream (seconds on a busy machine). TLS
+    material that cannot be read (`PARTNEROPS_KAFKA__SSL_CAFILE=/nonexistent`) is
+    `invalid_setting` naming the variable, not an unexpected error."""
+    import ssl
+
+    try:
+        context = settings.ssl_context()
+    except (OSError, ssl.SSLError, ValueError) as error:
+        named = [n for n in ("ssl_cafile", "ssl_certfile", "ssl_keyfile") if getattr(settings, n)]
+        unreadable = (
+            [n for n in named if not Path(str(getattr(settings, n))).is_file()]
+            or named
+            or ["ssl_cafile"]
+        )
+        raise invalid_setting(
+            variable_of("kafka", unreadable[0]), f"TLS material: {error}"[:300]
+        ) from None
     return {
         "security_protocol": settings.security_protocol,
-        "ssl_context": settings.ssl_context(),
+        "ssl_context": context,
         "sasl_mechanism": settings.sasl_mechanism,
         "sasl_plain_username": settings.sasl_username,
         "sasl_plain_password": (

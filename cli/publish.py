@@ -24,8 +24,18 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.pretty import Pretty
 
-from cli.context import EXIT_FAILED, EXIT_REFUSED, Cli, Failure, cli_of, console, emit_json, run
-from cli.options import MAX_SECONDS, finite, non_empty
+from cli.context import (
+    EXIT_FAILED,
+    EXIT_REFUSED,
+    Cli,
+    Failure,
+    cli_of,
+    console,
+    emit_json,
+    run,
+    setting,
+)
+from cli.options import MAX_ID, MAX_SECONDS, identifier, path, seconds
 from shared.topics import ALL_TOPICS, TopicKind
 
 if TYPE_CHECKING:
@@ -165,26 +175,24 @@ def show_outcome(outcome: Envelope) -> None:
 def publish(
     ctx: typer.Context,
     file: Annotated[
-        str, typer.Argument(help="JSON file of the message, or - for stdin", callback=non_empty)
+        str, typer.Argument(help="JSON file of the message, or - for stdin", callback=path)
     ],
     type_: Annotated[
         str | None,
         typer.Option(
             "--type",
             help="The CloudEvents type; then FILE holds the data alone",
-            callback=non_empty,
+            callback=identifier,
         ),
     ] = None,
     subject: Annotated[
         str | None,
-        typer.Option(help="Subject and Kafka key (default: the aggregate id)", callback=non_empty),
+        typer.Option(help="Subject and Kafka key (default: the aggregate id)", callback=identifier),
     ] = None,
     wait: Annotated[bool, typer.Option(help="Wait for the outcome event and print it")] = False,
     timeout: Annotated[
         float,
-        typer.Option(
-            min=0.1, max=MAX_SECONDS, callback=finite, help="Seconds --wait waits (0.1-3600)"
-        ),
+        typer.Option(callback=seconds(0.1, MAX_SECONDS), help="Seconds --wait waits (0.1-3600)"),
     ] = 30.0,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output for scripts")] = False,
 ) -> None:
@@ -201,7 +209,7 @@ def publish(
         payload = validated(message, data)
         if subject:
             attributes["subject"] = subject
-        envelope = wrap(payload, attributes, cli.settings.source, datetime.now(UTC))
+        envelope = wrap(payload, attributes, setting(cli, "source", MAX_ID), datetime.now(UTC))
         ignored = ignored_fields(payload, data)
         outcome = await publish_and_wait(cli, message.topic, envelope, wait, timeout)
         summary = published_summary(message.topic, envelope)

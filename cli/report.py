@@ -27,28 +27,59 @@ from cli.context import (
     console,
     emit_json,
     run,
+    setting,
 )
-from cli.options import MAX_SECONDS, finite, non_empty
+from cli.options import MAX_ID, MAX_SECONDS, identifier, seconds, shown
 from cli.publish import publish_and_wait
 from shared.topics import SUPPORT_COMMANDS
 
 app = typer.Typer(help="Reports.", no_args_is_help=True)
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+_PERIOD = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""The years a period may fall in: tickets exist only from the system's start, and a year
+far ahead is a typing error (3030 for 2030); the end of 9999-12 is no date at all."""
+
+
+def period_problem(period: str) -> str | None:
+    """What is wrong with a `--period` (None when it is a month in range): not ASCII
+    (full-width digits), not `YYYY-MM`, a month not 01-12, a year outside
+    `FIRST_YEAR`-`LAST_YEAR`."""
+    if not period.isascii():
+        return f"{shown(period)}: only ASCII digits and '-', as YYYY-MM (e.g. 2030-12)"
+    found = _PERIOD.match(period)
+    if not found:
+        return (
+            f"{shown(period)}: expected YYYY-MM, a 4-digit year and a 2-digit month (e.g. 2030-12)"
+        )
+    year, number = int(found[1]), int(found[2])
+    if not 1 <= number <= 12:
+        return f"{shown(period)}: month {found[2]} is not 01-12"
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return f"{shown(period)}: year {year} is outside {FIRST_YEAR}-{LAST_YEAR}"
+    return None
+
+
+def period_check(ctx: Any, param: Any, value: str | None) -> str | None:
+    """`--period`: a usage error saying what is wrong (`period_problem`)."""
+    if value is not None and (problem := period_problem(value)):
+        raise typer.BadParameter(problem, ctx=ctx, param=param)
+    return value
 
 
 def month(period: str) -> tuple[datetime, datetime]:
-    """[start, end) of a `YYYY-MM` month in UTC (raises an invalid-input `Failure`)."""
-    found = _PERIOD.match(period)
-    if not found or not 1 <= int(found[2]) <= 12 or not 1 <= int(found[1]) <= 9998:
+    """[start, end) of a `YYYY-MM` month in UTC (raises an `invalid_period` `Failure`,
+    exit 2, saying what is wrong: `period_problem`)."""
+    problem = period_problem(period)
+    if problem:
         raise Failure(
             "invalid_period",
-            f"{period!r}: expected YYYY-MM",
-            [{"field": "--period", "code": "invalid_period", "message": "YYYY-MM"}],
+            problem,
+            [{"field": "--period", "code": "invalid_period", "message": problem}],
             exit_code=EXIT_INVALID,
             parameter="--period",
         )
-    year, number = int(found[1]), int(found[2])
+    year, number = int(period[:4]), int(period[5:])
     start = datetime(year, number, 1, tzinfo=UTC)
     end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
     return start, end
@@ -90,14 +121,20 @@ def render(answer: dict[str, Any]) -> None:
 )
 def sla(
     ctx: typer.Context,
-    partner: Annotated[str, typer.Option(help="The partner id", callback=non_empty)],
-    period: Annotated[str, typer.Option(help="The month, YYYY-MM (UTC)")],
+    partner: Annotated[
+        str, typer.Option(help="The partner id (at most 200 characters)", callback=identifier)
+    ],
+    period: Annotated[
+        str,
+        typer.Option(
+            help=f"The month, YYYY-MM in ASCII digits (UTC), years {FIRST_YEAR}-{LAST_YEAR}",
+            callback=period_check,
+        ),
+    ],
     timeout: Annotated[
         float,
         typer.Option(
-            min=0.1,
-            max=MAX_SECONDS,
-            callback=finite,
+            callback=seconds(0.1, MAX_SECONDS),
             help="Seconds to wait for support's answer (0.1-3600)",
         ),
     ] = 30.0,
@@ -114,16 +151,16 @@ def sla(
         from shared.ids import new_id
 
         start, end = month(period)
+        operator = setting(cli, "operator", MAX_ID)
+        source = setting(cli, "source", MAX_ID)
         query = c.RequestResponseReport(
             request_id=f"cli-report-{new_id().lower()}",
-            actor=Actor(user_id=cli.settings.operator, roles=("vendor_support",)),
+            actor=Actor(user_id=operator, roles=("vendor_support",)),
             period_start=start,
             period_end=end,
             partner_id=partner,
         )
-        envelope = wrap(
-            query, {"subject": query.request_id}, cli.settings.source, datetime.now(UTC)
-        )
+        envelope = wrap(query, {"subject": query.request_id}, source, datetime.now(UTC))
         outcome = await publish_and_wait(cli, SUPPORT_COMMANDS.name, envelope, True, timeout)
         if outcome is None:
             raise Failure(

@@ -36,7 +36,7 @@ from cli.context import (
     rfc3339,
     rfc3339_text,
 )
-from cli.options import MAX_SECONDS, finite
+from cli.options import MAX_SECONDS, seconds
 from deploy.demo import processes
 
 app = typer.Typer(
@@ -80,8 +80,30 @@ class Instance:
         return f"{self.name}-{self.number}"
 
 
-def run_dir(cli: Cli, given: Path | None) -> Path:
-    return (given or cli.settings.run_dir).expanduser().resolve()
+def run_dir(cli: Cli, given: Path | None, create: bool = False) -> Path:
+    """The run directory: `--run-dir`, else `PARTNEROPS_RUN_DIR` (`CliSettings.run_dir`).
+    One that is not a directory (a file), or that cannot be created with `create`, is
+    `invalid_run_dir` (exit 2) naming where it came from — not an unexpected error."""
+    source = "--run-dir" if given else "PARTNEROPS_RUN_DIR"
+    directory = (given or cli.settings.run_dir).expanduser().resolve()
+    problem = None
+    if directory.exists() and not directory.is_dir():
+        problem = "is not a directory"
+    elif create:
+        try:
+            (directory / "logs").mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            problem = f"cannot be created: {error.strerror}"
+    if problem:
+        message = f"{directory} ({source}) {problem}"
+        raise Failure(
+            "invalid_run_dir",
+            message,
+            [{"field": source, "code": "invalid_run_dir", "message": problem}],
+            EXIT_INVALID,
+            parameter=source,
+        )
+    return directory
 
 
 def recorded(directory: Path, names: Sequence[str]) -> list[Instance]:
@@ -214,17 +236,14 @@ def start(
     wait: Annotated[bool, typer.Option(help="Wait until every instance is ready")] = True,
     timeout: Annotated[
         float,
-        typer.Option(
-            min=0.1, max=MAX_SECONDS, callback=finite, help="Seconds to wait for readiness"
-        ),
+        typer.Option(callback=seconds(0.1, MAX_SECONDS), help="Seconds to wait for readiness"),
     ] = 120.0,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False,
 ) -> None:
     """Start services as detached processes, N instances each (a running one is kept)."""
     cli = cli_of(ctx)
     with reported():
-        directory = run_dir(cli, run_dir_option)
-        (directory / "logs").mkdir(parents=True, exist_ok=True)
+        directory = run_dir(cli, run_dir_option, create=True)
         existing = {i.key: i for i in recorded(directory, SERVICES)}
         started: list[Instance] = []
         kept: list[Instance] = []
@@ -329,9 +348,7 @@ def stop(
     grace: Annotated[
         float,
         typer.Option(
-            min=0,
-            max=MAX_SECONDS,
-            callback=finite,
+            callback=seconds(0, MAX_SECONDS),
             help="Seconds between SIGTERM and SIGKILL (0-3600)",
         ),
     ] = 45.0,

@@ -34,7 +34,7 @@ from cli.context import (
     run,
 )
 from cli.options import database as database_check
-from cli.options import database_problem, non_empty
+from cli.options import database_problem, identifier
 from shared.settings import ServiceSettings, service_settings_config
 
 app = typer.Typer(
@@ -202,7 +202,7 @@ DatabaseOpt = Annotated[
         callback=database_check,
     ),
 ]
-IdArg = Annotated[str, typer.Argument(callback=non_empty)]
+IdArg = Annotated[str, typer.Argument(callback=identifier)]
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output")]
 
 
@@ -221,7 +221,7 @@ def port_request(
 def ticket(
     ctx: typer.Context,
     ticket: Annotated[
-        str, typer.Argument(help="Ticket id or number (NA + 8 digits)", callback=non_empty)
+        str, typer.Argument(help="Ticket id or number (NA + 8 digits)", callback=identifier)
     ],
     database: DatabaseOpt = None,
     as_json: JsonOpt = False,

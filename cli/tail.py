@@ -14,7 +14,8 @@ import typer
 from rich.markup import escape
 
 from cli.context import Cli, cli_of, console, emit_json, rfc3339_text, run
-from cli.options import MAX_SECONDS, finite, non_empty
+from cli.options import MAX_SECONDS, identifier, pattern, seconds
+from cli.options import topic as topic_check
 
 if TYPE_CHECKING:
     from cli.kafka import Received
@@ -95,28 +96,86 @@ def attributes_of(record: Received, event: Envelope | None) -> dict[str, str | N
     return found
 
 
-def partner_of(event: Envelope) -> str | None:
-    """The partner an event concerns: `data.partner_id`, else the actor's partner."""
+PARTNER_FIELDS = (
+    "partner_id",
+    "distributor_partner_id",
+    "reseller_partner_id",
+    "tier1_partner_id",
+    "customer_partner_id",
+    "ticket_partner_id",
+    "preferred_distributor_id",
+)
+"""The fields of the contracts' data that name one partner (`shared.contracts`)."""
+PARTNER_LISTS = ("partner_ids", "previous_partner_ids")
+"""The fields that name several (an incident's audience, a customer's former partners)."""
+
+PARTNER_HELP = (
+    "Only events that concern this partner: a partner field of the data names it "
+    "(partner_id, distributor_partner_id, reseller_partner_id, tier1_partner_id, "
+    "customer_partner_id, ticket_partner_id, preferred_distributor_id, partner_ids, "
+    "previous_partner_ids), or the actor's partner_id, or the subject is the partner (its "
+    "own aggregate) or an aggregate an earlier event of this tail tied to it. So refusals "
+    "whose partner_id is null (an unknown or forbidden target, a command.rejected) are "
+    "shown too; with --from-beginning every aggregate of the partner has been seen"
+)
+
+
+def partners_of(event: Envelope) -> set[str]:
+    """The partners an event's data names: `PARTNER_FIELDS`, `PARTNER_LISTS`, the actor's
+    `partner_id` (a command's)."""
     data = event.data
-    if isinstance(data.get("partner_id"), str):
-        return str(data["partner_id"])
+    found = {str(data[f]) for f in PARTNER_FIELDS if isinstance(data.get(f), str)}
+    for name in PARTNER_LISTS:
+        values = data.get(name)
+        if isinstance(values, list):
+            found |= {v for v in values if isinstance(v, str)}
     actor = data.get("actor")
     if isinstance(actor, dict) and isinstance(actor.get("partner_id"), str):
-        return str(actor["partner_id"])
-    return None
+        found.add(actor["partner_id"])
+    return found
+
+
+class Concerns:
+    """Whether an event concerns partner P (see `PARTNER_HELP`). A refusal names the
+    partner only when the refused aggregate exists and the refusal is not `forbidden`
+    (`shared.usecase`: a forbidden one hides whose aggregate it is; a
+    `<service>.command.rejected` names no partner at all): it is matched by its subject,
+    the aggregate's id, when P's own aggregate (the subject is P) or an aggregate an
+    earlier event of this tail tied to P (`--from-beginning` sees them all). At most
+    `REMEMBERED` aggregates are remembered, the latest."""
+
+    REMEMBERED = 100_000
+
+    def __init__(self, partner: str) -> None:
+        self.partner = partner
+        self.aggregates: dict[str, None] = {}
+
+    def __call__(self, event: Envelope) -> bool:
+        subject = event.subject
+        if self.partner in partners_of(event):
+            if subject and subject != self.partner:
+                self.aggregates.pop(subject, None)
+                self.aggregates[subject] = None
+                if len(self.aggregates) > self.REMEMBERED:
+                    del self.aggregates[next(iter(self.aggregates))]
+            return True
+        return subject is not None and (subject == self.partner or subject in self.aggregates)
 
 
 def matches(
-    event: Envelope | None, types: list[str], subject: str | None, partner: str | None
+    event: Envelope | None,
+    types: list[str],
+    subject: str | None,
+    concerns: Concerns | None,
 ) -> bool:
     """Whether an event passes the filters (an unreadable record only without filters)."""
     if event is None:
-        return not (types or subject or partner)
+        return not (types or subject or concerns)
+    if concerns is not None and not concerns(event):
+        return False  # asked first: it remembers the partner's aggregates it sees
     if types and not any(fnmatch.fnmatchcase(event.type, t) for t in types):
         return False
-    if subject is not None and event.subject != subject:
-        return False
-    return partner is None or partner_of(event) == partner
+    return subject is None or event.subject == subject
 
 
 def line_json(record: Received, event: Envelope | None) -> dict[str, Any]:
@@ -174,11 +233,12 @@ async def follow(
     from cli.kafka import Reader
 
     shown = 0
+    concerns = Concerns(partner) if partner is not None else None
     async with Reader(cli, [topic], from_beginning=from_beginning) as reader:
         source = reader.records(timeout) if follow_on else reader.until_end()
         async for record in source:
             event = event_of(record)
-            if not matches(event, types, subject, partner):
+            if not matches(event, types, subject, concerns):
                 continue
             if as_json:
                 emit_json(line_json(record, event))
@@ -196,24 +256,21 @@ def tail(
         str,
         typer.Argument(
             help="Logical topic, e.g. porting.events or support.commands.dlq (the prefix is added)",
-            callback=non_empty,
+            callback=topic_check,
         ),
     ],
     type_: Annotated[
         list[str] | None,
         typer.Option(
-            "--type", help="Only these types (glob patterns, repeatable)", callback=non_empty
+            "--type", help="Only these types (glob patterns, repeatable)", callback=pattern
         ),
     ] = None,
     subject: Annotated[
-        str | None, typer.Option(help="Only this subject (aggregate id)", callback=non_empty)
+        str | None, typer.Option(help="Only this subject (aggregate id)", callback=identifier)
     ] = None,
     partner: Annotated[
         str | None,
-        typer.Option(
-            help="Only events about this partner (data.partner_id or the actor's)",
-            callback=non_empty,
-        ),
+        typer.Option(help=PARTNER_HELP, callback=identifier),
     ] = None,
     from_beginning: Annotated[bool, typer.Option(help="Start at the oldest record")] = False,
     limit: Annotated[
@@ -229,9 +286,7 @@ def tail(
     timeout: Annotated[
         float | None,
         typer.Option(
-            min=0.1,
-            max=MAX_SECONDS,
-            callback=finite,
+            callback=seconds(0.1, MAX_SECONDS),
             help="Stop following after this many seconds (0.1-3600)",
         ),
     ] = None,

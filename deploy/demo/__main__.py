@@ -22,6 +22,15 @@ from pathlib import Path
 from deploy.demo import processes
 from deploy.demo.driver import console, run_id, summary
 from deploy.demo.system import DEMO_START, available_services, play
+from shared.logging import configure_logging
+
+
+def mailpit_stays(keep_running: bool) -> bool:
+    """Whether Mailpit is still up after this run: `deploy/local/demo.sh` names the servers
+    it started and will stop at its end in `PARTNEROPS_DEMO_STOPS_SERVERS` (not with
+    `--keep-running`); run directly, this module stops no server."""
+    stopped = os.environ.get("PARTNEROPS_DEMO_STOPS_SERVERS", "").split()
+    return keep_running or "mailpit" not in stopped
 
 
 async def main(argv: list[str] | None = None) -> int:
@@ -33,6 +42,9 @@ async def main(argv: list[str] | None = None) -> int:
         help="leave the services running after the scenario (default: stop them)",
     )
     args = parser.parse_args(argv)
+    # The shared plumbing's own log lines (topic creation) would print local wall-clock
+    # stamps among the RFC 3339 ones: warnings only, stamped RFC 3339 in UTC.
+    configure_logging("demo", "console", "WARNING")
     bootstrap = os.environ.get("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:39092")
     log_dir = Path(os.environ.get("PARTNEROPS_STATE", processes.ROOT / ".local")) / "logs"
     run = run_id()
@@ -42,6 +54,7 @@ async def main(argv: list[str] | None = None) -> int:
         if start.tzinfo is None:
             console.print("[red]PARTNEROPS_DEMO_START needs an offset, e.g. +00:00[/red]")
             return 2
+    stays = mailpit_stays(args.keep_running)
     try:
         lines = await play(
             bootstrap,
@@ -53,6 +66,7 @@ async def main(argv: list[str] | None = None) -> int:
             f"demo-{run}.",
             start,
             keep_running=args.keep_running,
+            mailpit_stays=stays,
         )
     except Exception as error:
         console.print(f"[red bold]demonstration failed:[/red bold] {error!r}")

@@ -10,7 +10,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -168,7 +168,27 @@ def default_line(envelope: Envelope) -> str | None:
     return f"  [green]→ {envelope.type}[/green] [dim]{escape(detail[:220])}[/dim]"
 
 
+def rfc3339(value: datetime | str) -> str:
+    """An instant as the demonstration prints every instant: RFC 3339 in UTC
+    (`2030-12-02T08:00:00Z`, fractions only when there are any). Text that is an ISO 8601
+    instant with an offset is converted; other text (a date, a name) is returned as is; a
+    naive datetime is taken as UTC."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if parsed.tzinfo is None or "T" not in value:
+            return value  # a date, or a local wall-clock time: not an instant
+        value = parsed
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def _short(value: Any) -> str:
+    if isinstance(value, str):
+        value = rfc3339(value)
     text = value if isinstance(value, str) else json.dumps(value, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
 

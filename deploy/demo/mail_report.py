@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from deploy.demo.driver import rfc3339
 from shared.events import Envelope
 
 
@@ -87,18 +88,26 @@ def _rfc3339(value: object) -> str:
     instant = _instant(value)
     if instant == datetime.min.replace(tzinfo=UTC):
         return "-"
-    return instant.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return rfc3339(instant)
 
 
-def mail_lines(rows: list[MailRow], mailpit_url: str) -> list[str]:
-    """The summary's mail section, one line per mail in delivery order; the only line
-    naming the Mailpit web UI."""
+def mail_lines(rows: list[MailRow], mailpit_url: str, mailpit_stays: bool = True) -> list[str]:
+    """The summary's mail section, one line per mail in delivery order. The Mailpit web UI
+    is named (once) only when Mailpit stays up after the run; when the run stops it
+    (`deploy/local/demo.sh` stops the servers it started, unless `--keep-running`), the
+    line says so instead of giving an address nothing will answer on."""
+    if mailpit_stays:
+        where = f"read them in the Mailpit web UI: {mailpit_url}"
+    else:
+        where = (
+            "Mailpit is stopped at the end of this run (it was started for it); "
+            "run with --keep-running to read them in its web UI"
+        )
     if not rows:
-        return [f"no mail was delivered; Mailpit web UI: {mailpit_url}"]
+        return [f"no mail was delivered; {where}"]
     recipients = {r.recipient for r in rows}
     return [
-        f"{len(rows)} mail(s) to {len(recipients)} address(es); read them in the "
-        f"Mailpit web UI: {mailpit_url}",
+        f"{len(rows)} mail(s) to {len(recipients)} address(es); {where}",
         *(
             f"{r.delivered_at} mail to {r.partner} <{r.recipient}> [{r.language}] {r.subject}"
             for r in rows

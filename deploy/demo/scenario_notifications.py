@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
-from deploy.demo.driver import Driver, step
+from deploy.demo.driver import Driver, rfc3339, step
 from services.notifications.domain.policy import MaintenancePolicy
 from shared.actor import Actor
 from shared.calendars import WindowKind
@@ -94,6 +94,6 @@ async def run(driver: Driver, run_id: str) -> list[str]:
         f"{address} received {len(templates)} mail(s): {', '.join(templates)}"
         for address, templates in sorted(received.items())
     ] + [
-        f"maintenance {maintenance_id}: {start.astimezone(zone):%a %d %b %Y %H:%M} Berlin, "
+        f"maintenance {maintenance_id}: starts {rfc3339(start)}, "
         "notice at once, reminder 72 h before",
     ]  # the mail section that ends the summary names the Mailpit web UI

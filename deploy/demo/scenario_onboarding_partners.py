@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from deploy.demo.driver import Driver, run_id, step
+from deploy.demo.driver import Driver, rfc3339, step
+from deploy.demo.driver import run_id as new_run_id
 from services.onboarding.domain.partners.authorisation import Agreement, Webinar
 from services.onboarding.domain.partners.partners import Language, PartnerKind
 from shared.actor import Actor
@@ -26,14 +26,14 @@ from shared.events import Envelope, Payload
 from shared.ids import new_id
 from shared.topics import ONBOARDING_COMMANDS, ORDERS_EVENTS
 
-BERLIN = ZoneInfo("Europe/Berlin")
 OPS = Actor(user_id="ops.demo", roles=("vendor_operations",))
 CLOUD_OPS = Actor(user_id="cloudops.demo", roles=("cloud_operations",))
 
 
-async def run(driver: Driver) -> list[str]:
-    """Play the scenario; returns summary lines."""
-    rid = run_id()
+async def run(driver: Driver, run_id: str | None = None) -> list[str]:
+    """Play the scenario with the run's id (`deploy.demo.__main__`: one suffix for every
+    scenario of a run; a new one only when played alone); returns summary lines."""
+    rid = run_id or new_run_id()
     dist, res = f"P-DIST-{rid}", f"P-RES-{rid}"
     dam = Actor(user_id=f"dam-{rid}", roles=("account_manager",))
     reseller = Actor(user_id=f"anna.{rid}", partner_id=res, roles=("partner_admin",))
@@ -175,7 +175,7 @@ async def run(driver: Driver) -> list[str]:
         f"{free}: a free tenant through the e-store; a paid plan there refused "
         f"({', '.join(r['code'] for r in refused.data['reasons'])}), to be ordered through "
         "the distributor's portal",
-        f"activation {request}: invitation due {due.astimezone(BERLIN):%a %d %b %H:%M %Z}, "
+        f"activation {request}: invitation due {rfc3339(due)}, "
         "overdue; "
         "first invitation expired after 72 h; resent",
         f"tenant {tenant} active for {first}; {res} is co-administrator",

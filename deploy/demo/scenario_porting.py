@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from deploy.demo.driver import Driver, step
+from deploy.demo.driver import Driver, rfc3339, step
 from shared.actor import Actor
 from shared.contracts import carrier
 from shared.contracts import porting as c
@@ -137,11 +137,22 @@ async def run(driver: Driver, run_id: str) -> list[str]:
     await driver.expect("porting.numbers.completed", of)
     return [
         f"port {port_id}: {len(numbers)} numbers, rejected once, accepted "
-        f"{accepted_at:%a %d %b %Y}, port date {port_date:%a %d %b %Y} "
+        f"{rfc3339(accepted_at)}, port date {port_date.isoformat()} "
         f"({accepted.data.get('lead_days')} working days)",
-        f"late cancellation escalated to level {late.data['escalation_level']} "
-        f"({late.data['escalation_role']}); the port stayed scheduled and completed",
+        f"late cancellation "
+        f"{escalation_text(late.data['escalation_level'], late.data['escalation_role'])}; "
+        "the port stayed scheduled and completed",
     ]
+
+
+def escalation_text(level: int, role: str) -> str:
+    """How the summary tells where a late cancellation went: level 0 of the provisioning
+    escalation matrix is the provisioning team itself, which handles it as usual — not
+    escalated (spec/domain.md §2: level 0 provisioning team, 1 team leader, 2 manager,
+    3 director); a higher level is an escalation."""
+    if level <= 0:
+        return f"handled by the {role} (level 0): not escalated"
+    return f"escalated to level {level} ({role})"
 
 
 def _next_working_morning(now: datetime) -> datetime:

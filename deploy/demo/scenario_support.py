@@ -16,7 +16,7 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from deploy.demo.driver import Driver, Line, step
+from deploy.demo.driver import Driver, Line, rfc3339, step
 from shared.actor import Actor
 from shared.contracts import support as c
 from shared.events import Envelope, Payload
@@ -49,9 +49,9 @@ def escalation(driver: Driver, ticket: Envelope) -> str:
         for e in driver.seen
         if e.type == "support.ticket.escalated" and e.subject == ticket.subject
     ]
-    if not levels:
+    top = max(levels, key=lambda e: int(e.data["level"]), default=None)
+    if top is None or int(top.data["level"]) <= 0:
         return "not escalated"
-    top = max(levels, key=lambda e: int(e.data["level"]))
     return f"escalated to level {top.data['level']} ({top.data['level_name']}) by the end"
 
 
@@ -195,12 +195,13 @@ async def run(driver: Driver, run_id: str) -> list[Line]:
         f"S1 {s1.data['ticket_number']}: acknowledged after 10 min, objective met = "
         f"{ack.data['objective_met']}; linked to incident {incident}",
         lambda: (
-            f"S3 {s3.data['ticket_number']}: due {s3.data['response_due_local']} "
+            f"S3 {s3.data['ticket_number']}: due {rfc3339(s3.data['response_due_at'])} "
             f"({s3.data['response_objective']} on the {s3.data['calendar_source']}'s "
-            f"calendar), breached {breach.data['breached_at']}, {escalation(driver, s3)}"
+            f"calendar), breached {rfc3339(breach.data['breached_at'])}, "
+            f"{escalation(driver, s3)}"
         ),
         f"S4 {s4.data['ticket_number']} raised to {raised.data['severity']}: response due "
-        f"{raised.data['response_due_at']}; waited on the partner "
+        f"{rfc3339(raised.data['response_due_at'])}; waited on the partner "
         f"{answered.data['waited_seconds'] / 3600:.0f} h",
         f"incident {incident} resolved after {resolved.data['duration_seconds'] / 60:.0f} min",
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from deploy.demo import processes
-from deploy.demo.driver import STEPS, Driver, Line, console, resolved
+from deploy.demo.driver import STEPS, Driver, Line, console, resolved, rfc3339
 from deploy.demo.mail_report import mail_lines, mail_rows
 from shared.kafka import ensure_topics
 from shared.settings import KafkaSettings
@@ -46,6 +46,7 @@ async def play(
     start: datetime = DEMO_START,
     keep_running: bool = False,
     mailpit_url: str | None = None,
+    mailpit_stays: bool = True,
 ) -> list[str]:
     """Start every service, wait until ready, play the scenarios, stop; returns a summary.
 
@@ -54,7 +55,9 @@ async def play(
     every mail delivered (partner, address, language, subject as the catcher at
     `mailpit_url` holds it; default `PARTNEROPS_MAILPIT__URL`). With `keep_running` the
     services are left running after the scenarios (their pids in the last line); otherwise
-    each is stopped with SIGTERM and must exit 0.
+    each is stopped with SIGTERM and must exit 0. `mailpit_stays` is whether Mailpit is
+    still up after the run (`deploy.demo.__main__.mailpit_stays`): only then is its web UI
+    named. Every instant printed is RFC 3339 in UTC (`driver.rfc3339`).
     """
     mailpit = mailpit_url or os.environ.get("PARTNEROPS_MAILPIT__URL", "http://127.0.0.1:38025")
     kafka = KafkaSettings(bootstrap_servers=bootstrap, topic_prefix=prefix)
@@ -62,7 +65,7 @@ async def play(
     names = available_services()
     console.print(
         f"[bold]partnerops demonstration[/bold] run {run} (topics {prefix}*, "
-        f"clock starts {start.isoformat()}): starting {', '.join(names)}"
+        f"clock starts {rfc3339(start)}): starting {', '.join(names)}"
     )
     env = {
         "PARTNEROPS_KAFKA__TOPIC_PREFIX": prefix,
@@ -94,7 +97,8 @@ async def play(
                 lines += await (module.run(driver, run) if wants_run_id else module.run(driver))
                 STEPS.done()
             STEPS.stop()
-            lines = [*resolved(lines), *mail_lines(await mail_rows(driver.seen, mailpit), mailpit)]
+            rows = await mail_rows(driver.seen, mailpit)
+            lines = [*resolved(lines), *mail_lines(rows, mailpit, mailpit_stays)]
     except BaseException:
         STEPS.stop()
         for service in started:

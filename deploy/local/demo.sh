@@ -20,8 +20,9 @@ started=()
 for arg in "$@"; do [[ "$arg" == --keep-running ]] && export PARTNEROPS_KEEP_RUNNING=1; done
 if [[ "${PARTNEROPS_KEEP_RUNNING:-0}" == 1 ]]; then export PARTNEROPS_KEEP_SERVERS=1; fi
 cleanup() {
-    if [[ "${PARTNEROPS_KEEP_SERVERS:-0}" != 1 ]]; then
+    if [[ "${PARTNEROPS_KEEP_SERVERS:-0}" != 1 && ${#started[@]} -gt 0 ]]; then
         for server in "${started[@]}"; do bash deploy/local/servers.sh stop "$server" || true; done
+        echo "stopped the servers this run started: ${started[*]}"
     fi
 }
 trap cleanup EXIT
@@ -32,4 +33,9 @@ for server in kafka mongo mailpit; do
     fi
 done
 eval "$(bash deploy/local/servers.sh env)"
+# The servers this script started and stops at its end: the summary names Mailpit's web UI
+# only when Mailpit stays up.
+if [[ "${PARTNEROPS_KEEP_SERVERS:-0}" != 1 ]]; then
+    export PARTNEROPS_DEMO_STOPS_SERVERS="${started[*]:-}"
+fi
 uv run python -m deploy.demo "$@"

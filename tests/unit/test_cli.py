@@ -75,10 +75,21 @@ def test_the_type_table_routes_every_consumed_type_to_the_topic_its_service_read
 def test_a_period_is_a_calendar_month_in_utc():
     assert month("2030-12") == (datetime(2030, 12, 1, tzinfo=UTC), datetime(2031, 1, 1, tzinfo=UTC))
     assert month("2031-02") == (datetime(2031, 2, 1, tzinfo=UTC), datetime(2031, 3, 1, tzinfo=UTC))
-    for bad in ("2030-13", "2030-1", "December", "2030-00", "9999-12", "0000-01"):
+    assert month("2100-12")[1] == datetime(2101, 1, 1, tzinfo=UTC)
+    for bad, says in (
+        ("2030-13", "month 13 is not 01-12"),
+        ("2030-00", "month 00 is not 01-12"),
+        ("2030-1", "expected YYYY-MM"),
+        ("December", "expected YYYY-MM"),
+        ("9999-12", "year 9999 is outside 2000-2100"),
+        ("0000-01", "year 0 is outside 2000-2100"),
+        ("\uff12\uff10\uff12\uff16-\uff11\uff11", "only ASCII digits"),  # full-width 2026-11
+        ("\u0662\u0660\u0663\u0660-12", "only ASCII digits"),  # Arabic-Indic 2030
+    ):
         with pytest.raises(Failure) as refused:
             month(bad)
         assert refused.value.code == "invalid_period" and refused.value.exit_code == 2
+        assert says in refused.value.message, refused.value.message
 
 
 def test_the_default_key_is_the_aggregate_then_the_partner_then_the_request():
@@ -173,6 +184,54 @@ BAD_VALUES = [
     (["--bootstrap-servers", "h:99999", "tail", "t"], "--bootstrap-servers"),
     (["--mongo-url", "http://x", "show", "group", "g"], "--mongo-url"),
     (["--topic-prefix", "a/b", "tail", "t"], "--topic-prefix"),
+    # A URL pymongo's parser refuses, not just a wrong scheme (was unexpected_error).
+    (["--mongo-url", "mongodb://[bad", "show", "group", "g"], "--mongo-url"),
+    (["--mongo-url", "mongodb://h:99999", "show", "group", "g"], "--mongo-url"),
+    (["--mongo-url", "mongodb://h/?tls=maybe", "show", "group", "g"], "--mongo-url"),
+    (["--mongo-url", "mongodb://", "show", "group", "g"], "--mongo-url"),
+    # Bytes that are not UTF-8 reach Python as lone surrogates (was unexpected_error).
+    (["show", "port-request", "\udcff"], "PORT_ID"),
+    (["show", "ticket", "a\udcffb"], "TICKET"),
+    (["tail", "support.events", "--partner", "\udcff"], "--partner"),
+    (["tail", "support.events", "--subject", "\udcfe"], "--subject"),
+    (["tail", "\udcff"], "TOPIC"),
+    (["publish", "m.json", "--type", "\udcff"], "--type"),
+    (["dlq", "show", "\udcff"], "ID"),
+    (["report", "sla", "--partner", "\udcff", "--period", "2030-12"], "--partner"),
+    (["--bootstrap-servers", "\udcff:9092", "tail", "t"], "--bootstrap-servers"),
+    (["tail", "support.events", "--partner", "P\x1b[31m"], "--partner"),
+    # Ids longer than the contracts take (200), named by their option.
+    (["report", "sla", "--partner", "x" * 5000, "--period", "2030-12"], "--partner"),
+    (["tail", "support.events", "--partner", "x" * 201], "--partner"),
+    (["tail", "support.events", "--subject", "x" * 201], "--subject"),
+    (["publish", "m.json", "--subject", "x" * 201], "--subject"),
+    (["show", "port-request", "y" * 100_000], "PORT_ID"),
+    (["show", "group", "g" * 201], "GROUP_ID"),
+    (["show", "contacts", "p" * 201], "PARTNER_ID"),
+    (["show", "ticket", "t" * 201], "TICKET"),
+    (["tail", "t" * 250], "TOPIC"),
+    (["tail", "bad/topic"], "TOPIC"),
+    (["dlq", "list", "bad topic"], "TOPIC"),
+    (["dlq", "show", "not-an-id"], "ID"),
+    (["dlq", "replay", "support.commands.dlq:0:x"], "ID"),
+    (["dlq", "replay", "support.commands.dlq:\u0661:0"], "ID"),  # an Arabic-Indic 1
+    # --period: only ASCII YYYY-MM in 2000-2100, before anything is published.
+    (["report", "sla", "--partner", "p", "--period", "9999-12"], "--period"),
+    (["report", "sla", "--partner", "p", "--period", "\uff12\uff10\uff12\uff16-11"], "--period"),
+    (["report", "sla", "--partner", "p", "--period", "2030-13"], "--period"),
+]
+FLOAT_OPTIONS = [
+    (("services", "stop"), "--grace", []),
+    (("services", "start"), "--timeout", []),
+    (("publish",), "--timeout", ["m.json"]),
+    (("tail",), "--timeout", ["support.events"]),
+    (("report", "sla"), "--timeout", ["--partner", "p", "--period", "2030-12"]),
+]
+"""Every float option (a unit test checks the list is complete)."""
+BAD_VALUES += [
+    ([*path, *extra, option, value], option)
+    for path, option, extra in FLOAT_OPTIONS
+    for value in ("nan", "inf", "-inf")
 ]
 
 
@@ -216,6 +275,184 @@ def test_every_usage_error_under_json_is_one_json_object(partnerops, args, code,
     assert json.loads(err.strip().splitlines()[-1])["parameter"] == parameter
 
 
+def test_every_float_option_is_in_the_list_of_float_options():
+    import typer.main
+
+    from cli.app import app
+
+    found = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, [*path, name])
+        for param in command.params:
+            if getattr(param, "callback", None) is not None and "seconds" in repr(param.callback):
+                found.append((tuple(path), param.opts[0]))
+
+    walk(typer.main.get_command(app), [])
+    assert sorted(found) == sorted((path, option) for path, option, _ in FLOAT_OPTIONS)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e400"])
+def test_a_float_option_that_is_no_finite_number_is_told_so(partnerops, value):
+    """`nan` once said "must be <= 3600": it is no number at all."""
+    code, _, err = partnerops("tail", "support.events", "--timeout", value, "--json")
+    error = json.loads(err)
+    assert code == 2 and "is not a finite number" in error["message"], error["message"]
+    assert "3600" not in error["message"].split("(")[0]
+
+
+def test_a_refused_value_is_echoed_cut(partnerops):
+    """`show` once echoed a 100,000-character id back in full."""
+    for args in (
+        ["show", "port-request", "y" * 100_000],
+        ["show", "port-request", "a", "z" * 100_000],  # an extra argument: click's message
+        ["teleport" * 10_000],  # an unknown command
+    ):
+        code, _, err = partnerops(*args, "--json")
+        error = json.loads(err)
+        assert code == 2 and len(err) < 1_000, len(err)
+        assert "…" in error["message"]
+
+
+def test_a_too_long_id_names_its_option_and_the_bound(partnerops):
+    """`--partner` with 5,000 characters once named the contract's `partner_id`."""
+    code, _, err = partnerops(
+        "report", "sla", "--partner", "x" * 5000, "--period", "2030-12", "--json"
+    )
+    error = json.loads(err)
+    assert (code, error["parameter"]) == (2, "--partner")
+    assert "partner_id" not in err
+    assert "5000 characters, at most 200" in error["message"]
+
+
+def test_the_id_bound_is_the_contracts():
+    from annotated_types import MaxLen
+
+    from cli.options import MAX_ID
+    from shared.contracts.common import PartnerCommand
+    from shared.contracts.support import RequestResponseReport
+
+    for field in (
+        RequestResponseReport.model_fields["partner_id"],
+        PartnerCommand.model_fields["request_id"],
+    ):
+        assert [m.max_length for m in field.metadata if isinstance(m, MaxLen)] == [MAX_ID]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tail", "support.events", "--json=yes"],
+        ["tail", "support.events", "--json="],
+        ["tail", "support.events", "--json=false"],
+        ["--json=yes", "tail", "support.events"],
+        ["services", "status", "--json=1"],
+        ["report", "sla", "--period", "2030-12", "--json=true"],
+    ],
+)
+def test_json_in_any_form_gives_a_json_usage_error_and_nothing_else(partnerops, args):
+    """`--json=yes` once printed typer's error box."""
+    code, out, err = partnerops(*args)
+    assert (code, out) == (2, "")
+    [line] = err.splitlines()
+    error = json.loads(line)
+    assert error["error"] == "usage_error"
+    assert error["parameter"] in ("--json", "--partner")
+
+
+ENV_CASES = [
+    ("PARTNEROPS_MONGO__URL", "mongodb://[bad", "--mongo-url"),
+    ("PARTNEROPS_MONGO__URL", "http://x", "--mongo-url"),
+    ("PARTNEROPS_MONGO__URL", "\udcff", "--mongo-url"),
+    ("PARTNEROPS_CLI_MONGO__URL", "mongodb://h:99999", "--mongo-url"),
+    ("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "garbage", "--bootstrap-servers"),
+    ("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "", "--bootstrap-servers"),
+    ("PARTNEROPS_CLI_KAFKA__BOOTSTRAP_SERVERS", "h:0", "--bootstrap-servers"),
+    ("PARTNEROPS_KAFKA__TOPIC_PREFIX", "a/b", "--topic-prefix"),
+]
+
+
+@pytest.mark.parametrize(("variable", "value", "option"), ENV_CASES)
+def test_a_bad_value_from_an_options_environment_variable_is_a_usage_error_naming_both(
+    partnerops, monkeypatch, variable, value, option
+):
+    """`PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS=garbage` was `kafka_unreachable`, a malformed
+    `PARTNEROPS_MONGO__URL` an `unexpected_error`: refused as the option is."""
+    monkeypatch.setenv(variable, value)
+    # `services` hands the URL to the services it starts: a verb that uses Mongo.
+    code, out, err = partnerops("services", "status", "--run-dir", "/nonexistent-6601", "--json")
+    assert (code, out) == (2, "")
+    error = json.loads(err)
+    assert (error["error"], error["parameter"]) == ("usage_error", option)
+    assert error["environment_variable"] == variable
+    assert variable in error["message"]
+    assert error["reasons"][0]["code"] == "invalid_value"
+
+
+def test_an_option_on_the_command_line_overrides_a_bad_environment_variable(
+    partnerops, monkeypatch
+):
+    monkeypatch.setenv("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "garbage")
+    monkeypatch.setenv("PARTNEROPS_MONGO__URL", "mongodb://[bad")
+    code, out, _ = partnerops(
+        "--bootstrap-servers",
+        "127.0.0.1:9092",
+        "--mongo-url",
+        "mongodb://127.0.0.1:1",
+        "services",
+        "status",
+        "--run-dir",
+        "/nonexistent-6601",
+        "--json",
+    )
+    assert (code, json.loads(out)) == (0, {"services": []})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES", "abc"),
+        ("PARTNEROPS_LOG_FORMAT", "xml"),
+        ("PARTNEROPS_KAFKA__SECURITY_PROTOCOL", "CARRIER_PIGEON"),
+        ("PARTNEROPS_MONGO__SERVER_SELECTION_TIMEOUT_MS", "-5"),
+        ("PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES", "99999999999999999999"),
+    ],
+)
+def test_a_setting_pydantic_refuses_is_invalid_setting_naming_its_variable(
+    partnerops, monkeypatch, variable, value
+):
+    """It was `invalid_input`, "the input does not match its schema", naming a field."""
+    monkeypatch.setenv(variable, value)
+    code, _, err = partnerops("services", "status", "--run-dir", "/nonexistent-6601", "--json")
+    error = json.loads(err)
+    assert (code, error["error"], error["parameter"]) == (2, "invalid_setting", variable)
+
+
+def test_an_empty_operator_is_invalid_setting_before_anything_is_published(partnerops, monkeypatch):
+    monkeypatch.setenv("PARTNEROPS_CLI_OPERATOR", "")
+    monkeypatch.setenv("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:1")  # never reached
+    code, _, err = partnerops("report", "sla", "--partner", "p", "--period", "2030-12", "--json")
+    error = json.loads(err)
+    assert (code, error["error"], error["parameter"]) == (
+        2,
+        "invalid_setting",
+        "PARTNEROPS_CLI_OPERATOR",
+    )
+
+
+def test_a_cli_database_mongo_refuses_is_invalid_database_not_unexpected(partnerops, monkeypatch):
+    monkeypatch.setenv("PARTNEROPS_CLI_DATABASE", "a.b")
+    monkeypatch.setenv("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:1")
+    from cli.context import Cli, CliSettings
+    from cli.dlq import Replays
+
+    with pytest.raises(Failure) as refused:
+        Replays(Cli(CliSettings()))
+    assert refused.value.code == "invalid_database" and refused.value.exit_code == 2
+    assert refused.value.details["parameter"] == "PARTNEROPS_CLI_DATABASE"
+
+
 def test_good_values_pass_the_checks(partnerops):
     code, out, _ = partnerops("services", "status", "--json", "--run-dir", "/nonexistent-6601")
     assert (code, json.loads(out)) == (0, {"services": []})
@@ -234,6 +471,9 @@ def test_timestamps_in_json_output_are_rfc3339_utc():
         "n": ["2030-12-02T09:00:00Z"],
     }
     assert rfc3339_text("2030-12-02T09:00:00+00:00") == "2030-12-02T09:00:00Z"
+    # A lone surrogate (a dead letter's JSON may hold one) is written escaped, printable.
+    assert to_json({"v": json.loads('"\\ud800"')}) == '{"v": "\\ud800"}'
+    to_json({"v": json.loads('"\\ud800"')}).encode("utf-8")
     assert rfc3339_text("not a time") == "not a time"
 
 
@@ -322,3 +562,110 @@ def test_publish_refuses_an_input_over_the_broker_limit_without_reading_it_all(t
     with pytest.raises(Failure) as endless:
         read_input("/dev/zero", 1_048_576)
     assert endless.value.code == "input_too_large"
+
+
+def _event(kind: str, subject: str | None, **data: Any) -> Any:
+    from shared.events import Envelope
+
+    return Envelope(id=f"e-{kind}-{subject}", source="/t", type=kind, subject=subject, data=data)
+
+
+def test_tail_partner_matches_every_event_that_concerns_the_partner():
+    """`tail --partner P` once missed refusals whose `partner_id` is null."""
+    from cli.tail import Concerns, matches
+
+    concerns = Concerns("P-7")
+    refused = dict(command_type="x", command_id="c", code="forbidden", reasons=[])
+    seen = [
+        # A partner field of the data (any of them), the actor's partner.
+        (_event("support.ticket.opened", "tk-1", partner_id="P-7"), True),
+        (_event("onboarding.order.refused", "c-1", reseller_partner_id="P-7"), True),
+        (_event("support.incident.declared", "in-1", partner_ids=["P-1", "P-7"]), True),
+        (_event("support.ticket.acknowledge", "tk-9", actor={"partner_id": "P-7"}), True),
+        # A refusal of P's own aggregate: its subject is P, partner_id hidden (forbidden).
+        (_event("support.partner.action_refused", "P-7", partner_id=None, **refused), True),
+        # A refusal of an aggregate an earlier event tied to P (partner_id null: forbidden).
+        (_event("support.ticket.action_refused", "tk-1", partner_id=None, **refused), True),
+        (_event("support.command.rejected", "in-1", **refused), True),
+        # Another partner's events, and refusals of aggregates never tied to P.
+        (_event("support.ticket.opened", "tk-2", partner_id="P-8"), False),
+        (_event("support.ticket.action_refused", "tk-2", partner_id=None, **refused), False),
+        (_event("porting.command.rejected", "P-77", **refused), False),
+        (_event("platform.clock.advanced", None, now="2030-12-02T08:00:00Z"), False),
+    ]
+    assert [matches(e, [], None, concerns) for e, _ in seen] == [want for _, want in seen]
+    # The type filter does not stop it from learning P's aggregates.
+    later = Concerns("P-7")
+    assert not matches(seen[0][0], ["porting.*"], None, later)
+    assert matches(seen[5][0], ["support.ticket.*"], None, later)
+
+
+def test_tail_partner_help_says_what_concerns_a_partner():
+    done = CliRunner().invoke(app, ["tail", "--help"], env={"COLUMNS": "200"})
+    text = " ".join(done.output.split())
+    assert "subject" in text and "partner_id is null" in text
+
+
+def test_already_replayed_tells_when_it_was_replayed_not_claimed():
+    """It said "replayed at <claimed_at>"."""
+    from cli.dlq import earlier_replay
+
+    claimed = datetime(2030, 12, 2, 9, 0, tzinfo=UTC)
+    replayed = datetime(2030, 12, 2, 9, 0, 3, tzinfo=UTC)
+    done = earlier_replay(
+        {"status": "replayed", "claimed_at": claimed, "replayed_at": replayed, "by": "op:kim"}
+    )
+    assert done == "was already replayed at 2030-12-02T09:00:03Z by op:kim"
+    pending = earlier_replay({"status": "claimed", "claimed_at": claimed, "by": "op:kim"})
+    assert pending.startswith("was claimed for a replay at 2030-12-02T09:00:00Z by op:kim")
+    assert "not confirmed" in pending
+    assert earlier_replay({}) == "is being replayed by another operator"
+
+
+@pytest.mark.parametrize("verb", ["start", "stop", "status"])
+def test_a_run_directory_that_is_a_file_is_refused_naming_where_it_came_from(
+    partnerops, monkeypatch, tmp_path, verb
+):
+    """`PARTNEROPS_RUN_DIR=/etc/passwd services start` was an `unexpected_error`."""
+    a_file = tmp_path / "not-a-dir"
+    a_file.write_text("x")
+    code, _, err = partnerops("services", verb, "--run-dir", str(a_file), "--json")
+    error = json.loads(err)
+    assert (code, error["error"], error["parameter"]) == (2, "usage_error", "--run-dir")
+    monkeypatch.setenv("PARTNEROPS_RUN_DIR", str(a_file))
+    code, _, err = partnerops("services", verb, "--json")
+    error = json.loads(err)
+    assert (code, error["error"], error["parameter"]) == (
+        2,
+        "invalid_run_dir",
+        "PARTNEROPS_RUN_DIR",
+    )
+
+
+def test_tls_material_that_cannot_be_read_is_invalid_setting(partnerops, monkeypatch):
+    """`PARTNEROPS_KAFKA__SSL_CAFILE=/nonexistent` was an `unexpected_error`."""
+    monkeypatch.setenv("PARTNEROPS_KAFKA__SECURITY_PROTOCOL", "SSL")
+    monkeypatch.setenv("PARTNEROPS_KAFKA__SSL_CAFILE", "/nonexistent-6601/ca.pem")
+    from cli.context import Cli, CliSettings
+    from cli.kafka import security_options
+
+    with pytest.raises(Failure) as refused:
+        security_options(Cli(CliSettings()).settings.kafka)
+    assert refused.value.code == "invalid_setting" and refused.value.exit_code == 2
+    assert refused.value.details["parameter"] == "PARTNEROPS_KAFKA__SSL_CAFILE"
+
+
+def test_the_mongo_url_is_parsed_by_pymongo_only_for_the_verbs_that_use_it(monkeypatch):
+    """Importing pymongo takes most of a second: `tail`, `publish`, `report` do not pay it
+    for a URL they never use; `show`, `dlq` and `services` (which hands it on) refuse it."""
+    from cli.context import MONGO_VERBS, build, root_problems
+
+    monkeypatch.setenv("PARTNEROPS_MONGO__URL", "mongodb://[bad")
+    cli = build(None, None, None)
+    for verb in ("tail", "publish", "report", "servers"):
+        assert list(root_problems(cli, {}, verb)) == []
+    for verb in sorted(MONGO_VERBS):
+        [(name, variable, _)] = root_problems(cli, {}, verb)
+        assert (name, variable) == ("mongo_url", "PARTNEROPS_MONGO__URL")
+    [(name, variable, _)] = root_problems(cli, {"mongo_url": "mongodb://h:99999"}, "show")
+    assert (name, variable) == ("mongo_url", None)

@@ -112,3 +112,71 @@ def test_services_left_running_are_in_a_session_of_their_own(tmp_path, detached)
         assert session == pid  # its own session: the terminal's SIGHUP does not reach it
     else:
         assert session == os.getsid(0)
+
+
+@pytest.mark.unit
+def test_mailpit_is_named_only_when_it_stays_up():
+    """The summary once named Mailpit's web UI of a Mailpit `demo.sh` stopped right after."""
+    rows = asyncio.run(mail_rows([delivered(10, "z@example.com", "port_accepted")], "http://x"))
+    kept = mail_lines(rows, "http://127.0.0.1:38025", mailpit_stays=True)
+    assert "http://127.0.0.1:38025" in kept[0]
+    stopped = mail_lines(rows, "http://127.0.0.1:38025", mailpit_stays=False)
+    assert not any("38025" in line for line in stopped)
+    assert "Mailpit is stopped at the end of this run" in stopped[0]
+    assert "stopped" in mail_lines([], "http://x", mailpit_stays=False)[0]
+
+
+@pytest.mark.unit
+def test_demo_sh_tells_which_servers_it_stops(monkeypatch):
+    from deploy.demo.__main__ import mailpit_stays
+
+    monkeypatch.setenv("PARTNEROPS_DEMO_STOPS_SERVERS", "kafka mailpit")
+    assert not mailpit_stays(keep_running=False)
+    assert mailpit_stays(keep_running=True)
+    monkeypatch.setenv("PARTNEROPS_DEMO_STOPS_SERVERS", "kafka")
+    assert mailpit_stays(keep_running=False)
+    monkeypatch.delenv("PARTNEROPS_DEMO_STOPS_SERVERS")
+    assert mailpit_stays(keep_running=False)  # run directly: no server is stopped
+
+
+@pytest.mark.unit
+def test_every_instant_the_demo_prints_is_rfc3339_utc():
+    from zoneinfo import ZoneInfo
+
+    from deploy.demo.driver import default_line, rfc3339
+
+    london = datetime(2030, 12, 2, 8, 0, tzinfo=ZoneInfo("Europe/London"))
+    berlin = datetime(2030, 12, 2, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert rfc3339(london) == rfc3339(berlin) == "2030-12-02T08:00:00Z"
+    assert rfc3339("2030-12-02T10:00:00+02:00") == "2030-12-02T08:00:00Z"
+    assert rfc3339("2030-12-24") == "2030-12-24"  # a date stays a date
+    assert rfc3339("P-100") == "P-100"
+    line = default_line(event("x.y", "s", due_at="2030-12-02T09:00:00+01:00", day="2030-12-24"))
+    assert line is not None
+    assert "due_at=2030-12-02T08:00:00Z" in line and "+01:00" not in line
+
+
+@pytest.mark.unit
+def test_a_late_cancellation_at_level_0_is_not_escalated():
+    from deploy.demo.scenario_porting import escalation_text
+
+    assert escalation_text(0, "provisioning team") == (
+        "handled by the provisioning team (level 0): not escalated"
+    )
+    assert escalation_text(2, "manager") == "escalated to level 2 (manager)"
+    ticket = event("support.ticket.opened", "tk-1")
+    driver: Any = SimpleNamespace(seen=[ticket])
+    assert escalation(driver, ticket) == "not escalated"
+
+
+@pytest.mark.unit
+def test_every_scenario_takes_the_runs_id():
+    """Onboarding's partner scenario drew a second run suffix of its own."""
+    import importlib
+    import inspect
+
+    from deploy.demo.system import SCENARIOS
+
+    for _, name in SCENARIOS:
+        run = importlib.import_module(name).run
+        assert len(inspect.signature(run).parameters) == 2, name

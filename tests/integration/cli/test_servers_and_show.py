@@ -4,6 +4,8 @@ services' layout (`shared.store`: `{_id, version, state, timers, outbox}`)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,7 +13,7 @@ import pytest
 from pymongo import MongoClient
 
 from shared.store import escape_keys
-from tests.integration.cli.conftest import Operator
+from tests.integration.cli.conftest import PARTNEROPS, Operator
 from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
@@ -218,3 +220,43 @@ def test_services_start_refuses_a_base_port_another_process_answers_on(operator,
     assert str(port) in error["message"]
     status = operator("services", "status", "--json")
     assert status.json()["services"] == []  # nothing was started
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "option"),
+    [
+        ("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "garbage", "--bootstrap-servers"),
+        ("PARTNEROPS_MONGO__URL", "mongodb://[bad", "--mongo-url"),
+    ],
+)
+def test_a_garbage_server_address_from_the_environment_is_a_usage_error(
+    operator, variable, value, option
+):
+    """It was `kafka_unreachable` (after trying to connect) or `unexpected_error`."""
+    operator.env[variable] = value
+    verbs = [["show", "group", "g-1"], ["dlq", "list"]]
+    if variable == "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS":
+        verbs.append(["tail", "support.events", "--no-follow"])
+    for args in verbs:
+        done = operator(*args, "--json")
+        assert (done.code, done.stdout) == (2, "")
+        [line] = done.stderr.splitlines()
+        error = json.loads(line)
+        assert (error["error"], error["parameter"]) == ("usage_error", option)
+        assert error["environment_variable"] == variable
+
+
+def test_a_non_utf8_id_is_a_usage_error(operator):
+    """`show port-request $'\\xff'` was an `unexpected_error`."""
+    import os
+
+    done = subprocess.run(
+        [os.fsencode(str(PARTNEROPS)), b"show", b"port-request", b"\xff", b"--json"],
+        env=operator.env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (2, b"")
+    error = json.loads(done.stderr)
+    assert (error["error"], error["parameter"]) == ("usage_error", "PORT_ID")
+    assert "not UTF-8" in error["message"]

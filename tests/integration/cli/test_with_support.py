@@ -174,7 +174,12 @@ def test_an_outcome_that_refuses_exits_4_and_a_bad_period_is_invalid(support):
     assert done.json()["outcome"]["type"] == "support.command.rejected"
     bad = support("report", "sla", "--partner", PARTNER, "--period", "2030-13")
     assert bad.code == 2
-    assert bad.error()["error"] == "invalid_period"
+    assert (bad.error()["error"], bad.error()["parameter"]) == ("usage_error", "--period")
+    assert "month 13 is not 01-12" in bad.error()["message"]
+    # Full-width digits were taken for 2026-11 and a query published: refused up front.
+    wide = support("report", "sla", "--partner", PARTNER, "--period", "２０２６-１１", "--json")
+    assert (wide.code, wide.stdout) == (2, "")
+    assert "only ASCII digits" in wide.error()["message"]
 
 
 def test_a_dead_letter_is_listed_shown_and_replayed_once(support, kafka_bootstrap):
@@ -212,7 +217,14 @@ def test_a_dead_letter_is_listed_shown_and_replayed_once(support, kafka_bootstra
     assert replayed.json()["topic"] == "support.commands"
     again = support("dlq", "replay", letter["id"])
     assert again.code == 4
-    assert again.error()["error"] == "already_replayed"
+    refused = again.error()
+    assert refused["error"] == "already_replayed"
+    # It tells when it was replayed (the broker's acknowledgement), not when it was claimed.
+    replay = refused["replay"]
+    assert replay["status"] == "replayed"
+    assert f"replayed at {replay['replayed_at']}" in refused["message"]
+    if replay["replayed_at"] != replay["claimed_at"]:
+        assert replay["claimed_at"] not in refused["message"]
     # The replayed record reached support again (and, still invalid, is dead-lettered
     # again, marked as a replay of the first).
     copies = wait_until(lambda: len(listed()) == 2 and listed())
@@ -223,7 +235,8 @@ def test_a_dead_letter_is_listed_shown_and_replayed_once(support, kafka_bootstra
     unknown = support("dlq", "show", "support.commands.dlq:0:999999")
     assert unknown.code == 3 and unknown.error()["error"] == "unknown_dead_letter"
     assert support("dlq", "replay", "support.commands.dlq:0:999999").code == 3
-    assert support("dlq", "replay", "not-an-id").error()["error"] == "invalid_dead_letter_id"
+    not_an_id = support("dlq", "replay", "not-an-id").error()
+    assert (not_an_id["error"], not_an_id["parameter"]) == ("usage_error", "ID")
 
 
 def test_a_binary_mode_dead_letter_is_listed_with_its_type_and_id(support, kafka_bootstrap):
@@ -258,6 +271,68 @@ def test_a_binary_mode_dead_letter_is_listed_with_its_type_and_id(support, kafka
     assert letter["failed_at"].endswith("Z")
     table = support("dlq", "list", "support.commands")
     assert "support.tenants.list" in table.stdout
+
+
+def test_tail_partner_shows_refusals_whose_partner_id_is_null(support, kafka_bootstrap):
+    """Refusals with a null partner_id (a command about a ticket refused without telling
+    whose it is; a command that could not be read, `support.command.rejected`) concern
+    the partner by their subject: a ticket an earlier event tied to the partner, or the
+    partner itself. `tail --partner` once missed them."""
+    opened = support("publish", "-", "--wait", "--json", stdin=json.dumps(opening("cli-tail-1")))
+    assert opened.code == 0, opened.stderr
+    ticket_id = opened.json()["outcome"]["data"]["ticket_id"]
+    intruder = {"user_id": "user-5599-a", "partner_id": "partner-5599", "roles": []}
+    acknowledge = {
+        "type": "support.ticket.acknowledge",
+        "data": {"request_id": "cli-tail-ack", "actor": intruder, "ticket_id": ticket_id},
+    }
+    done = support("publish", "-", "--wait", "--json", stdin=json.dumps(acknowledge))
+    assert done.code == 4, (done.stdout, done.stderr)
+    refused = done.json()["outcome"]
+    assert refused["subject"] == ticket_id
+    assert refused["data"].get("partner_id") is None  # what made tail miss it
+    # A command with no contact: rejected by the dispatcher, its subject the partner.
+    unreadable = {
+        "specversion": "1.0",
+        "id": "cli-tail-raw-1",
+        "source": "/partner-tool",
+        "type": "support.partner.set_escalation_contact",
+        "subject": PARTNER,
+        "data": {"request_id": "cli-tail-raw", "actor": intruder, "partner_id": PARTNER},
+    }
+    asyncio.run(
+        send(
+            kafka_bootstrap,
+            support.prefix + "support.commands",
+            PARTNER,
+            json.dumps(unreadable).encode(),
+        )
+    )
+
+    def tail(partner: str) -> dict[str, dict[str, Any]]:
+        done = support(
+            "tail",
+            "support.events",
+            "--from-beginning",
+            "--no-follow",
+            "--partner",
+            partner,
+            "--type",
+            "*.action_refused",
+            "--type",
+            "*.command.rejected",
+            "--json",
+        )
+        assert done.code == 0, done.stderr
+        return {line["event"]["causationid"]: line["event"] for line in done.lines()}
+
+    shown = wait_until(lambda: "cli-tail-raw-1" in (found := tail(PARTNER)) and found)
+    rejected = shown["cli-tail-raw-1"]
+    assert rejected["type"] == "support.command.rejected"
+    assert rejected["data"].get("partner_id") is None
+    assert shown[refused["causationid"]]["id"] == refused["id"]
+    other = tail("partner-5599")
+    assert "cli-tail-raw-1" not in other and refused["causationid"] not in other
 
 
 def test_services_stop_terminates_every_instance(support):
