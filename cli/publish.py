@@ -1,7 +1,8 @@
 """`partnerops publish FILE`: one command or event, validated, wrapped, published.
 
 With `--wait` the CLI reads every events topic from before it publishes and prints the
-first event whose `causationid` is the published event's id: every service stamps its
+first event whose `causationid` is the published event's id, leaving out `PRELIMINARY`
+ones (a submission's draft, announced before its decision): every service stamps its
 outcomes so (`shared.usecase`: the aggregate's events, its `…action_refused`, a query's
 answer; `shared.kafka.dispatcher`: `<service>.command.rejected`). A refusal as outcome
 exits with 4.
@@ -9,7 +10,8 @@ exits with 4.
 A command sent again under a new id (the same sender and `request_id`, e.g. after a
 `--wait` that timed out) is answered `<service>.command.already_handled`: printed as
 "already handled" with the first handling's outcome and events, and its exit code is the
-one the first outcome had — 4 when it was refused (or its first event refuses), else 0.
+one the first outcome had — 4 when it was refused (or its first decisive event refuses),
+else 0.
 """
 
 from __future__ import annotations
@@ -103,9 +105,16 @@ async def publish_and_wait(
                     event = Envelope.from_json(record.value or b"")
                 except ValueError:
                     continue
-                if event.causationid == envelope.id:
+                if event.causationid == envelope.id and event.type not in PRELIMINARY:
                     return event
     return None
+
+
+PRELIMINARY = frozenset({"porting.port.drafted"})
+"""Events a command causes *before* its decision, never its outcome: a port submission's
+draft is stored (and announced) before its numbers are claimed, and the decision —
+`porting.port.submitted` or `porting.port.submission_rejected` — follows (README,
+"Porting")."""
 
 
 def published_summary(topic: str, envelope: Envelope) -> dict[str, Any]:
@@ -123,17 +132,18 @@ ALREADY_HANDLED = ".command.already_handled"
 
 def refuses(outcome: Envelope) -> bool:
     """Whether the outcome refuses what was sent (exit 4). An already-handled answer
-    refuses when the first handling was refused, or when the first event it published —
-    what `--wait` printed then — is a refusal (`cli.messages.is_refusal`)."""
+    refuses when the first handling was refused, or when the first of its events that is
+    not `PRELIMINARY` — what `--wait` printed then — is a refusal
+    (`cli.messages.is_refusal`; a submission's draft followed by its rejection)."""
     from cli.messages import is_refusal
 
     if not outcome.type.endswith(ALREADY_HANDLED):
         return is_refusal(outcome.type)
     if outcome.data.get("outcome") == "refused":
         return True
-    events = outcome.data.get("events") or []
-    first = events[0].get("type") if events and isinstance(events[0], dict) else None
-    return isinstance(first, str) and is_refusal(first)
+    types = [e.get("type") for e in outcome.data.get("events") or [] if isinstance(e, dict)]
+    decisive = [t for t in types if isinstance(t, str) and t not in PRELIMINARY]
+    return bool(decisive) and is_refusal(decisive[0])
 
 
 def already_handled_line(outcome: Envelope) -> str:
@@ -149,6 +159,8 @@ def already_handled_line(outcome: Envelope) -> str:
         f"already handled: request {data.get('request_id')} was {data.get('outcome')} "
         f"under {first} at {data.get('handled_at')}; nothing done again"
     )
+    if data.get("outcome") != "refused" and refuses(outcome):
+        line += ". Its decision refused it"
     if data.get("outcome") == "refused":
         reasons = "; ".join(
             f"{r.get('code')}: {r.get('message')}"

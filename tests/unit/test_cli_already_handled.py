@@ -52,3 +52,24 @@ def test_other_outcomes_keep_their_rule():
     assert refuses(Envelope(id="x", source="/s", type="support.ticket.action_refused"))
     assert not refuses(Envelope(id="x", source="/s", type="support.ticket.opened"))
     assert "+2 more" in already_handled_line(answer(events_total=3))
+
+
+def test_a_submission_drafted_then_rejected_refuses_on_resend_and_says_so():
+    rejected = answer(
+        events=[
+            {"id": "e1", "type": "porting.port.drafted"},
+            {"id": "e2", "type": "porting.port.submission_rejected"},
+        ],
+        events_total=2,
+    )
+    assert refuses(rejected)
+    assert "Its decision refused it" in already_handled_line(rejected)
+    submitted = answer(
+        events=[
+            {"id": "e1", "type": "porting.port.drafted"},
+            {"id": "e2", "type": "porting.port.submitted"},
+        ],
+        events_total=2,
+    )
+    assert not refuses(submitted)
+    assert "refused" not in already_handled_line(submitted)
