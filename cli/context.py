@@ -50,6 +50,24 @@ EXIT_NOT_FOUND = 3
 EXIT_REFUSED = 4
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+_UNSHOWN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def escape(text: str) -> str:
+    """`text` safe to print for an operator: rich markup escaped (`rich.markup.escape`) and
+    every control character — escape sequences, bells, C1 controls — and every invisible
+    or direction-changing format character (zero-width, bidi overrides) shown as its
+    `\\xNN` / `\\uNNNN` code, so data read from Kafka or Mongo cannot drive the terminal
+    or disguise itself (newcomer: a `request_id` with `ESC[31m` coloured the tail)."""
+    from rich.markup import escape as markup_escaped
+
+    shown = _UNSHOWN.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
+    )
+    return markup_escaped(shown)
+
+
 errors = Console(stderr=True, highlight=False)
 JSON_ONLY = {"on": False}
 """Set under `--json` (`quiet_libraries`): nothing but JSON is printed, not even the red

@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.panel import Panel
 from rich.pretty import Pretty
 from rich.table import Table
@@ -42,6 +41,7 @@ from cli.context import (
     cli_of,
     console,
     emit_json,
+    escape,
     mongo_failure,
     rfc3339,
     rfc3339_text,

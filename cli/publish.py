@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.panel import Panel
 from rich.pretty import Pretty
 
@@ -34,6 +33,7 @@ from cli.context import (
     cli_of,
     console,
     emit_json,
+    escape,
     run,
     setting,
 )

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from cli.context import (
@@ -26,6 +25,7 @@ from cli.context import (
     cli_of,
     console,
     emit_json,
+    escape,
     run,
     setting,
 )

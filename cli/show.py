@@ -16,7 +16,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.panel import Panel
 from rich.pretty import Pretty
 from rich.table import Table
@@ -29,6 +28,7 @@ from cli.context import (
     cli_of,
     console,
     emit_json,
+    escape,
     mongo_failure,
     rfc3339,
     run,

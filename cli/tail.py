@@ -11,9 +11,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from cli.context import Cli, cli_of, console, emit_json, rfc3339_text, run
+from cli.context import Cli, cli_of, console, emit_json, escape, rfc3339_text, run
 from cli.options import MAX_SECONDS, identifier, pattern, seconds
 from cli.options import topic as topic_check
 

@@ -669,3 +669,25 @@ def test_the_mongo_url_is_parsed_by_pymongo_only_for_the_verbs_that_use_it(monke
         assert (name, variable) == ("mongo_url", "PARTNEROPS_MONGO__URL")
     [(name, variable, _)] = root_problems(cli, {"mongo_url": "mongodb://h:99999"}, "show")
     assert (name, variable) == ("mongo_url", None)
+
+
+def test_data_from_the_wire_cannot_drive_the_operators_terminal(capsys):
+    from cli.context import escape
+    from cli.kafka import Received
+    from cli.tail import print_line
+    from shared.events import Envelope
+
+    assert escape("a\x07b\x1b[31mc\x9bd") == "a\\x07b\\x1b[31mc\\x9bd"
+    assert escape("P\u202eX\u200b\ufeff") == "P\\u202eX\\u200b\\ufeff"
+    assert escape("[bold]é ö 日本[/bold]") == "\\[bold]é ö 日本\\[/bold]"
+    event = Envelope(
+        id="e1",
+        source="/s",
+        type="support.ticket.open",
+        subject="P\u202eX",
+        data={"request_id": "ctl\u0007\u001b[31mred"},
+    )
+    print_line(Received("support.commands", 0, 1, b"k", event.to_json(), (), 0), event)
+    out = capsys.readouterr().out
+    assert "\x1b[31m" not in out and "\x07" not in out and "\u202e" not in out
+    assert "ctl\\x07\\x1b[31mred" in out and "P\\u202eX" in out
