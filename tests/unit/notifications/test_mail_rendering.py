@@ -291,3 +291,23 @@ def test_a_refusal_reason_is_translated_by_its_code_and_a_new_code_keeps_its_mes
     mail = render("maintenance_reschedule_refused", language, reasons=reasons)
     assert said(mail, "This upgrade has already been rescheduled once.", language)
     assert "Something only the new rule says" in mail.text
+
+
+@pytest.mark.parametrize(
+    ("language", "reported", "handled", "escalated", "escalated_to"),
+    [
+        ("en", "reported", "Handled by", "escalated", "Escalated to"),
+        ("de", "gemeldet", "Bearbeitet von", "eskaliert", "Eskaliert an"),
+        ("nl", "gemeld", "Behandeld door", "geëscaleerd", "Geëscaleerd naar"),
+    ],
+)
+def test_a_late_cancellation_at_level_0_is_reported_not_escalated(
+    language, reported, handled, escalated, escalated_to
+):
+    first_line = render("port_late_cancellation", language, escalation_level=0)
+    assert first_line.subject.endswith(reported) and escalated not in first_line.subject
+    assert handled in first_line.text and escalated_to not in first_line.text
+    higher = render(
+        "port_late_cancellation", language, escalation_level=1, escalation_role="team leader"
+    )
+    assert higher.subject.endswith(escalated) and escalated_to in higher.text
