@@ -227,6 +227,9 @@ def merge_message(
     return event_dict
 
 
+_STDLIB_HANDLER = "partnerops"
+
+
 def configure_logging(service: str, fmt: str = "auto", level: str = "INFO") -> None:
     """Configure structlog (and stdlib logging through it) for `service`."""
     as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
@@ -256,8 +259,28 @@ def configure_logging(service: str, fmt: str = "auto", level: str = "INFO") -> N
     )
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(service=service)
-    # Libraries log through stdlib logging; keep them quiet unless they warn.
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(name)s %(message)s")
+    # Libraries log through stdlib logging: rendered by the same processors, so a JSON
+    # log holds only JSON lines (FastStream's own lines too: `build_broker` gives it a
+    # stdlib logger); quiet unless they warn.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(_STDLIB_HANDLER)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info if as_json else structlog.dev.set_exc_info,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if h.get_name() != _STDLIB_HANDLER] + [handler]
+    root.setLevel(logging.WARNING)
+    # FastStream's package logger prints with a coloured handler of its own and does not
+    # propagate: its lines (partitions assigned, shutdown callbacks) go through ours too.
+    own = logging.getLogger("faststream")
+    own.handlers, own.propagate = [], True
     for noisy in ("aiokafka", "kafka", "pymongo"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 

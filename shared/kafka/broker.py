@@ -66,6 +66,9 @@ def build_broker(settings: KafkaSettings, client_id: str, **extra: Any) -> Kafka
         # FastStream's "Received"/"Processed" lines per message: debug only (our
         # dispatcher logs what matters, with ids and redaction).
         log_level=logging.DEBUG,
+        # Through stdlib logging, so the service's log format renders them (JSON in
+        # production) instead of FastStream's own coloured text handler.
+        logger=logging.getLogger("partnerops.faststream"),
         description="partnerops " + client_id,
         **extra,
     )

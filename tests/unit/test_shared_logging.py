@@ -37,9 +37,14 @@ def test_credentials_inside_urls_are_masked():
 def _logging_as_it_was():
     """`configure_logging` prints to the `sys.stderr` of the moment — capsys's, closed after
     the test: give later tests in this process the configuration they had."""
+    import logging
+
     saved = structlog.get_config()
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     yield
     structlog.configure(**saved)
+    root.handlers, root.level = handlers, level
 
 
 @pytest.mark.usefixtures("_logging_as_it_was")
@@ -106,3 +111,19 @@ def test_lines_written_while_a_message_is_handled_carry_its_ids_and_type(capsys)
     assert inside["event_type"] == "porting.port.submit"
     assert explicit["event_id"] == "other"
     assert "event_id" not in after and after["service"] == "porting"
+
+
+@pytest.mark.usefixtures("_logging_as_it_was")
+def test_library_lines_through_stdlib_logging_are_json_lines_too(capsys):
+    import logging
+
+    configure_logging("porting", fmt="json")
+    logging.getLogger("tests.a_library").warning("Auto create topics is disabled.")
+    logging.getLogger("tests.a_library").info("not shown: libraries log warnings only")
+    logging.getLogger("tests.a_library").error("broker said %s about bo@example.com", "no")
+    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    assert [(x["logger"], x["level"], x["event"]) for x in lines] == [
+        ("tests.a_library", "warning", "Auto create topics is disabled."),
+        ("tests.a_library", "error", "broker said no about [email]"),
+    ]
+    assert all(x["service"] == "porting" and "timestamp" in x for x in lines)
