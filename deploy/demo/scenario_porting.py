@@ -2,7 +2,8 @@
 
 Rejected by our checks (a foreign number), submitted, rejected by the carrier, corrected
 and resubmitted, accepted with its port date (22 working days in England), the reminder
-with the risk notice, a late cancellation recorded and escalated, completed.
+with the risk notice, a late cancellation recorded (handled at level 0 of the escalation
+matrix), completed.
 """
 
 from __future__ import annotations

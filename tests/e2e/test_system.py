@@ -24,7 +24,10 @@ async def test_the_main_scenario_plays_through_kafka_against_separate_service_pr
     ports = {name: free_port() for name in available_services()}
     lines = await play(kafka_bootstrap, run_id(), tmp_path, ports, prefix=unique("e2e") + ".")
     assert any("port date" in line and "22 working days" in line for line in lines), lines
-    assert any("late cancellation escalated" in line for line in lines), lines
+    assert any(
+        "late cancellation handled by the Provisioning team (level 0): not escalated" in line
+        for line in lines
+    ), lines
     assert any("ready to sell" in line for line in lines), lines
     assert any("co-administrator" in line for line in lines), lines
     assert any("refused (customer_not_opted_in) and audited" in line for line in lines), lines
