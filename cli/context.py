@@ -278,7 +278,9 @@ class Failure(Exception):
         super().__init__(message)
         self.code, self.message, self.exit_code = code, message, exit_code
         self.reasons = reasons or []
-        self.details = details
+        # Echoed values in the details too (a 100,000-character database name from the
+        # environment; a variable's bytes that are not UTF-8).
+        self.details = {k: tidy(v) if isinstance(v, str) else v for k, v in details.items()}
 
     def as_json(self) -> dict[str, Any]:
         body: dict[str, Any] = {"error": self.code, "message": self.message}

@@ -83,19 +83,23 @@ async def producer(cli: Cli) -> AsyncIterator[AIOKafkaProducer]:
         await client.stop()
 
 
-async def ensure(cli: Cli, client: AIOKafkaProducer, topics: Iterable[str]) -> None:
+async def ensure(cli: Cli, client: AIOKafkaProducer, topics: Iterable[str]) -> list[str]:
     """Create the logical topics (and their dead-letter topics) that are missing, as the
-    services do at start (`shared.kafka.ensure_topics`, imported only when needed)."""
+    services do at start (`shared.kafka.ensure_topics`, imported only when needed).
+    Returns the physical names of those of `topics` that did not exist: no service has
+    started in that namespace yet — or the topic prefix is mistyped."""
     wanted = list(topics)
     known = await client.client.fetch_all_metadata()
-    if all(known.partitions_for_topic(cli.physical(t)) for t in wanted):
-        return
+    missing = [cli.physical(t) for t in wanted if not known.partitions_for_topic(cli.physical(t))]
+    if not missing:
+        return []
     from shared.kafka.admin import ensure_topics
 
     try:
         await asyncio.wait_for(ensure_topics(cli.settings.kafka, wanted), 30)
     except (KafkaError, OSError, TimeoutError) as error:
         raise _unreachable(cli, error) from error
+    return missing
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,10 @@ def invalid(code: str, message: str, reasons: list[dict[str, Any]] | None = None
 def parse_input(
     raw: bytes, type_option: str | None
 ) -> tuple[MessageType, dict[str, Any], dict[str, Any]]:
-    """`(type, data, attributes)` from the input bytes (raises an invalid-input `Failure`)."""
+    """`(type, data, attributes)` from the input bytes (raises an invalid-input `Failure`).
+    A leading UTF-8 byte order mark (editors on Windows write one) is ignored, as RFC 8259
+    §8.1 allows."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
         body = from_json(raw, allow_inf_nan=False)
     except ValueError as error:

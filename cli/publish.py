@@ -82,10 +82,16 @@ def read_input(path: str, limit: int) -> bytes:
 
 
 async def publish_and_wait(
-    cli: Cli, topic: str, envelope: Envelope, wait: bool, timeout: float
+    cli: Cli,
+    topic: str,
+    envelope: Envelope,
+    wait: bool,
+    timeout: float,
+    created: list[str] | None = None,
 ) -> Envelope | None:
     """Publish `envelope` on `topic`; with `wait`, the first event it caused (None when
-    none came within `timeout` seconds)."""
+    none came within `timeout` seconds). `created` receives `topic`'s physical name when
+    it did not exist and was created for this publish (`cli.kafka.ensure`)."""
     from cli.kafka import Reader, ensure, producer
     from shared.binding import encode_structured
     from shared.events import Envelope
@@ -94,7 +100,9 @@ async def publish_and_wait(
     key = envelope.subject.encode() if envelope.subject else None
     record_headers = [(k, v.encode()) for k, v in headers.items()]
     async with producer(cli) as client:
-        await ensure(cli, client, [topic, *EVENTS_TOPICS] if wait else [topic])
+        missing = await ensure(cli, client, [topic, *EVENTS_TOPICS] if wait else [topic])
+        if created is not None and cli.physical(topic) in missing:
+            created.append(cli.physical(topic))
         if not wait:
             await client.send_and_wait(cli.physical(topic), body, key=key, headers=record_headers)
             return None
@@ -223,10 +231,13 @@ def publish(
             attributes["subject"] = subject
         envelope = wrap(payload, attributes, setting(cli, "source", MAX_ID), datetime.now(UTC))
         ignored = ignored_fields(payload, data)
-        outcome = await publish_and_wait(cli, message.topic, envelope, wait, timeout)
+        created: list[str] = []
+        outcome = await publish_and_wait(cli, message.topic, envelope, wait, timeout, created)
         summary = published_summary(message.topic, envelope)
         if ignored:
             summary["ignored_fields"] = ignored
+        if created:
+            summary["created_topics"] = created
         if as_json:
             emit_json(
                 {
@@ -247,6 +258,11 @@ def publish(
                 console.print(
                     "[yellow]fields the contract does not know, dropped:[/yellow] "
                     + ", ".join(ignored)
+                )
+            for name in created:
+                console.print(
+                    f"[yellow]topic {escape(name)} did not exist and was created: no service "
+                    "has started in this namespace yet — is --topic-prefix right?[/yellow]"
                 )
             if outcome is not None:
                 show_outcome(outcome)

@@ -691,3 +691,20 @@ def test_data_from_the_wire_cannot_drive_the_operators_terminal(capsys):
     out = capsys.readouterr().out
     assert "\x1b[31m" not in out and "\x07" not in out and "\u202e" not in out
     assert "ctl\\x07\\x1b[31mred" in out and "P\\u202eX" in out
+
+
+def test_a_failure_echoes_detail_values_cut_and_as_valid_text():
+    failure = Failure("invalid_database", "bad name", database="d" * 100_000, raw="\udcffx")
+    body = failure.as_json()
+    assert body["database"] == "d" * 80 + "…"
+    assert body["raw"] == "\\xffx"
+    json.loads(json.dumps(body, ensure_ascii=False).encode())  # strict: no lone surrogate
+
+
+def test_an_input_with_a_byte_order_mark_is_read_as_json():
+    from cli.messages import parse_input
+
+    message, data, _ = parse_input(
+        b'\xef\xbb\xbf{"type": "support.tenants.list", "data": {"request_id": "r"}}', None
+    )
+    assert message.name == "support.tenants.list" and data == {"request_id": "r"}

@@ -123,6 +123,26 @@ def test_an_event_in_data_only_form_goes_to_its_topic_keyed_by_its_aggregate(ope
     assert "note" not in line["event"]["data"]
 
 
+def test_a_publish_that_had_to_create_its_topic_says_so(operator):
+    """No service has started under this prefix (or it is mistyped): the topic is created
+    so nothing is lost, and the operator is told (newcomer: a one-letter-off prefix went
+    to a topic nobody reads, silently)."""
+    first = operator("publish", "-", "--json", stdin=json.dumps(query("r-new-1")))
+    assert first.code == 0, first.stderr
+    assert first.json()["published"]["created_topics"] == [operator.prefix + "support.commands"]
+    again = operator("publish", "-", "--json", stdin=json.dumps(query("r-new-2")))
+    assert again.code == 0 and "created_topics" not in again.json()["published"]
+    fresh = Operator(
+        {**operator.env, "PARTNEROPS_KAFKA__TOPIC_PREFIX": operator.prefix + "typo."},
+        operator.prefix + "typo.",
+        operator.databases,
+    )
+    told = fresh("publish", "-", stdin=json.dumps(query("r-new-3")))
+    assert told.code == 0, told.stderr
+    assert "did not exist and was created" in told.stdout
+    assert "--topic-prefix" in told.stdout
+
+
 def test_tail_filters_by_type_subject_and_partner_and_stops_at_the_limit(operator):
     for request_id, partner in (
         ("r-a", "partner-4401"),
