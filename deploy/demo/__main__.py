@@ -25,6 +25,19 @@ from deploy.demo.system import DEMO_START, available_services, play
 from shared.logging import configure_logging
 
 
+def cli_environment(run: str) -> list[str]:
+    """The shell lines that point `partnerops` at run `run`'s topic namespace and
+    databases (`deploy.demo.processes`: `demo-<run>.`, `demo_<run>_<service>`)."""
+    databases = " ".join(
+        f"{name.upper()}_DATABASE=demo_{run}_{name}" for name in sorted(available_services())
+    )
+    return [
+        'eval "$(bash deploy/local/servers.sh env)"   # the servers\' addresses',
+        f"export PARTNEROPS_KAFKA__TOPIC_PREFIX=demo-{run}. {databases}",
+        "uv run partnerops services status   # or: tail support.events, show ticket …",
+    ]
+
+
 def mailpit_stays(keep_running: bool) -> bool:
     """Whether Mailpit is still up after this run: `deploy/local/demo.sh` names the servers
     it started and will stop at its end in `PARTNEROPS_DEMO_STOPS_SERVERS` (not with
@@ -76,6 +89,9 @@ async def main(argv: list[str] | None = None) -> int:
     console.print(f"\nservice logs (JSON): {log_dir}")
     if args.keep_running:
         console.print("[bold]The system is left running[/bold] (see the pids above).")
+        console.print("To use the operator CLI on this run, set its namespace first:")
+        for line in cli_environment(run):
+            console.print(f"  {line}", soft_wrap=True)
     else:
         console.print(
             "The services were stopped. Run with --keep-running (PARTNEROPS_KEEP_RUNNING=1) "

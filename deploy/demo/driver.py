@@ -30,7 +30,11 @@ from shared.events import ClockAdvanced, Envelope, Payload, new_event
 from shared.ids import new_id
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK, TopicKind
 
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+console = Console(
+    highlight=False,
+    width=None if sys.stdout.isatty() else 140,
+    soft_wrap=not sys.stdout.isatty(),  # a log file or pipe: whole lines, never cut mid-word
+)
 
 WATCHED = [t.name for t in ALL_TOPICS if t.kind is TopicKind.EVENTS] + [
     f"{t.name}.dlq" for t in ALL_TOPICS if t.kind in (TopicKind.COMMANDS, TopicKind.EXTERNAL)

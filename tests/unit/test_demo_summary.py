@@ -180,3 +180,12 @@ def test_every_scenario_takes_the_runs_id():
     for _, name in SCENARIOS:
         run = importlib.import_module(name).run
         assert len(inspect.signature(run).parameters) == 2, name
+
+
+def test_a_kept_running_demo_tells_how_to_point_the_cli_at_it():
+    from deploy.demo.__main__ import cli_environment
+
+    lines = cli_environment("ab12cd")
+    assert "export PARTNEROPS_KAFKA__TOPIC_PREFIX=demo-ab12cd." in lines[1]
+    for service in ("onboarding", "porting", "support", "notifications"):
+        assert f"{service.upper()}_DATABASE=demo_ab12cd_{service}" in lines[1]
