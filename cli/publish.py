@@ -16,6 +16,7 @@ else 0.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,10 +89,12 @@ async def publish_and_wait(
     wait: bool,
     timeout: float,
     created: list[str] | None = None,
+    sent: list[bool] | None = None,
 ) -> Envelope | None:
     """Publish `envelope` on `topic`; with `wait`, the first event it caused (None when
     none came within `timeout` seconds). `created` receives `topic`'s physical name when
-    it did not exist and was created for this publish (`cli.kafka.ensure`)."""
+    it did not exist and was created for this publish (`cli.kafka.ensure`); `sent` gets
+    True once the broker has the record."""
     from cli.kafka import Reader, ensure, producer
     from shared.binding import encode_structured
     from shared.events import Envelope
@@ -108,6 +111,8 @@ async def publish_and_wait(
             return None
         async with Reader(cli, EVENTS_TOPICS) as reader:
             await client.send_and_wait(cli.physical(topic), body, key=key, headers=record_headers)
+            if sent is not None:
+                sent.append(True)
             async for record in reader.records(timeout):
                 try:
                     event = Envelope.from_json(record.value or b"")
@@ -123,6 +128,19 @@ PRELIMINARY = frozenset({"porting.port.drafted"})
 draft is stored (and announced) before its numbers are claimed, and the decision —
 `porting.port.submitted` or `porting.port.submission_rejected` — follows (README,
 "Porting")."""
+
+
+def told_interrupted(summary: dict[str, Any], as_json: bool) -> None:
+    """Ctrl-C during `--wait`: the command may well be on its way (it is published before
+    the wait begins), so its id is told — a script can wait for it with `tail` or resend
+    it under the same `request_id` safely."""
+    if as_json:
+        emit_json({"published": summary, "interrupted": True})
+    else:
+        console.print(
+            f"[yellow]interrupted while waiting[/yellow]: {summary['type']} id {summary['id']} "
+            f"was published on {summary['topic']} before the wait"
+        )
 
 
 def published_summary(topic: str, envelope: Envelope) -> dict[str, Any]:
@@ -232,8 +250,16 @@ def publish(
         envelope = wrap(payload, attributes, setting(cli, "source", MAX_ID), datetime.now(UTC))
         ignored = ignored_fields(payload, data)
         created: list[str] = []
-        outcome = await publish_and_wait(cli, message.topic, envelope, wait, timeout, created)
         summary = published_summary(message.topic, envelope)
+        sent: list[bool] = []
+        try:
+            outcome = await publish_and_wait(
+                cli, message.topic, envelope, wait, timeout, created, sent
+            )
+        except asyncio.CancelledError:  # Ctrl-C while waiting: say what was published
+            if sent:
+                told_interrupted(summary, as_json)
+            raise
         if ignored:
             summary["ignored_fields"] = ignored
         if created:

@@ -223,3 +223,39 @@ def test_a_usage_error_of_the_installed_command_is_one_json_object(operator):
     [line] = done.stderr.splitlines()
     error = json.loads(line)
     assert (error["error"], error["parameter"]) == ("usage_error", "--timeout")
+
+
+def test_ctrl_c_while_waiting_still_tells_what_was_published(operator):
+    """Newcomer finding: Ctrl-C during `publish --wait --json` printed nothing, though the
+    command was already on its way — a script could not learn its id."""
+    import signal
+    import subprocess
+    import time
+
+    from tests.integration.cli.conftest import PARTNEROPS
+
+    created(operator, "support.commands")
+    waiting = subprocess.Popen(
+        [str(PARTNEROPS), "publish", "-", "--wait", "--json", "--timeout", "60"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=operator.env,
+        text=True,
+    )
+    assert waiting.stdin is not None
+    waiting.stdin.write(json.dumps(query("r-ctrl-c")))
+    waiting.stdin.close()
+    deadline = time.monotonic() + 60
+    while not everything_on(operator, "support.commands"):  # published: now waiting
+        assert time.monotonic() < deadline, "never published"
+        time.sleep(0.5)
+    waiting.send_signal(signal.SIGINT)
+    assert waiting.stdout is not None
+    waiting.wait(timeout=60)
+    out = waiting.stdout.read()
+    assert waiting.returncode == 130
+    told = json.loads(out.strip().splitlines()[-1])
+    assert told["interrupted"] is True
+    [line] = everything_on(operator, "support.commands")
+    assert told["published"]["id"] == line["event"]["id"]
