@@ -47,17 +47,16 @@ class IndexSpec:
 
 
 def aggregate_indexes(collection: str) -> list[IndexSpec]:
-    """Indexes every aggregate collection needs.
-
-    The two unique ones look redundant (`_id` is unique already) but serve the hot path's
-    compare-and-set writes — the versioned save `{_id, version}` and the timer lease
-    `{_id, lease_until}` — from an index on a Mongo-wire server that answers only a filter
-    whose keys equal an index's keys from it (mongo-java-server); MongoDB uses `_id` anyway.
-    The others serve the periodic outbox and timer reads on MongoDB.
+    """Indexes every aggregate collection needs: those of the periodic outbox and timer
+    reads. The hot path's compare-and-set writes — the versioned save `{_id, version}` and
+    the timer lease `{_id, lease_until}` — are served by `_id`'s own index, on MongoDB and
+    on the local mongo-java-server alike (`deploy/local/mongo/Launcher.java` reads a unique
+    index for a filter that names its keys and more). Compound unique indexes on
+    `(_id, version)` and `(_id, lease_until)`, which earlier versions declared for the
+    local server, are left alone where they exist; new collections do without them (every
+    versioned update kept them up to date: about twice the cost of the update itself).
     """
     return [
-        IndexSpec(collection, [("_id", ASCENDING), ("version", ASCENDING)], unique=True),
-        IndexSpec(collection, [("_id", ASCENDING), ("lease_until", ASCENDING)], unique=True),
         IndexSpec(collection, [("outbox_pending", ASCENDING)]),
         IndexSpec(collection, [("next_due_at", ASCENDING)]),
     ]

@@ -14,17 +14,35 @@
  *   - every command that changed data is committed to the file before its answer is
  *     sent, so an acknowledged write survives the process being killed (the library
  *     alone leaves that to MVStore's background commit, up to a second later);
+ *   - a filter that names a unique index's keys *and more* (`{_id: x, version: 3}`, the
+ *     versioned update every service sends) reads that index and matches the rest on the
+ *     documents it finds. The library uses an index only when the filter names exactly
+ *     its keys, and reads every document of the collection otherwise: one versioned
+ *     update cost ~0.1 ms at 100 documents and ~900 ms at 10,000 (MongoDB itself uses
+ *     the _id index for such a filter). Top-level keys of a filter are a conjunction, so
+ *     reading only the documents one of them selects and matching the whole filter on
+ *     those finds exactly what the full scan finds;
  *   - SIGTERM closes the listener, then the store (a clean file for the next start).
  */
 
 import java.net.InetSocketAddress;
 import java.util.List;
 
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 
@@ -55,6 +73,13 @@ public final class Launcher {
         }
 
         @Override
+        protected MongoDatabase openOrCreateDatabase(String databaseName) {
+            // getMvStore(): H2Backend's constructor opens the stored databases before a
+            // field of this class is set.
+            return new NarrowingH2Database(databaseName, getMvStore(), getCursorRegistry());
+        }
+
+        @Override
         public Document handleCommand(Channel channel, String database, String command, Document query) {
             try {
                 return super.handleCommand(channel, database, command, query);
@@ -65,6 +90,66 @@ public final class Launcher {
             }
         }
     }
+
+    /** The one store of this process, set before anything opens it: the constructors of
+     * H2Backend and H2Database open the stored databases and collections before a field
+     * of a subclass could be set. */
+    private static MVStore STORE;
+
+    /** H2Database whose collections read a unique index for a filter naming its keys and more. */
+    static final class NarrowingH2Database extends H2Database {
+        NarrowingH2Database(String databaseName, MVStore store, CursorRegistry cursorRegistry) {
+            super(databaseName, store, cursorRegistry);
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            // The map names H2Database.openOrCreateCollection uses (the same data file).
+            String fullName = getFullCollectionNamespace(collectionName);
+            MVMap<Object, Document> dataMap = STORE.openMap("databases." + fullName);
+            MVMap<String, Object> metaMap = STORE.openMap("meta." + fullName);
+            return new NarrowingH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+        }
+    }
+
+    /** H2Collection that narrows a query by a unique index over some of its top-level keys. */
+    static final class NarrowingH2Collection extends H2Collection {
+        NarrowingH2Collection(MongoDatabase database, String collectionName, CollectionOptions options,
+                              MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap,
+                              CursorRegistry cursorRegistry) {
+            super(database, collectionName, options, dataMap, metaMap, cursorRegistry);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit,
+                                             int batchSize, Document fieldSelector) {
+            List<Index<Object>> indexes = getIndexes();
+            for (Index<Object> index : indexes) {
+                if (index.canHandle(query)) { // exactly its keys: the library's own plan
+                    return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+                }
+            }
+            for (Index<Object> index : indexes) {
+                Document narrowed = new Document();
+                for (IndexKey key : index.getKeys()) {
+                    if (!query.containsKey(key.getKey())) {
+                        narrowed = null;
+                        break;
+                    }
+                    narrowed.put(key.getKey(), query.get(key.getKey()));
+                }
+                if (narrowed != null && index.isUnique() && index.canHandle(narrowed)) {
+                    return matchDocuments(query, index.getPositions(narrowed), orderBy, numberToSkip, limit,
+                        batchSize, fieldSelector);
+                }
+            }
+            return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+    }
+
+    /** MVStore's page cache, in MiB (its default, 16, holds a few thousand aggregates:
+     * past that, every update read its pages back from the file). */
+    static final int CACHE_MIB = 256;
 
     private Launcher() {
     }
@@ -78,7 +163,8 @@ public final class Launcher {
         int port = Integer.parseInt(args[1]);
         String file = args[2];
 
-        MVStore store = new MVStore.Builder().fileName(file).open();
+        MVStore store = new MVStore.Builder().fileName(file).cacheSize(CACHE_MIB).open();
+        STORE = store;
         H2Backend backend = new CommittingH2Backend(store);
         backend.version(Reported.MONGO_5_0);
         MongoServer server = new MongoServer(backend);

@@ -195,3 +195,42 @@ async def test_indexes_are_created_idempotently_and_unique_ones_are_enforced(mon
         await col.insert_one({"_id": "b", "state": {"email": "ada@example.com"}})
     with pytest.raises(DuplicateKeyError):
         await col.insert_one({"_id": "a", "state": {"email": "bob@example.com"}})
+
+
+async def test_filters_naming_id_and_more_find_what_they_mean(mongo_db):
+    # shared/store.py write_batch and clear ({_id, version}), shared/timers.py lease
+    # ({_id, lease_until}), porting adapters/claims.py take-over and release
+    # ({_id: {$in}, port_id}). The local server reads `_id`'s index for these and matches
+    # the rest (deploy/local/mongo/Launcher.java): the answers must be the full filter's.
+    col = mongo_db.narrowed
+    await col.insert_many(
+        [
+            {"_id": "a", "version": 2, "lease_until": None, "owner": "X", "tags": ["p"]},
+            {"_id": "b", "version": 3, "lease_until": T0, "owner": "Y", "tags": []},
+            {"_id": "c", "version": 2, "owner": "X"},
+        ]
+    )
+    ids = lambda docs: sorted(d["_id"] for d in docs)  # noqa: E731
+    assert ids([d async for d in col.find({"_id": "a", "version": 2})]) == ["a"]
+    assert ids([d async for d in col.find({"_id": "a", "version": 3})]) == []
+    assert ids([d async for d in col.find({"_id": "b", "lease_until": T0})]) == ["b"]
+    assert ids([d async for d in col.find({"_id": "a", "lease_until": None})]) == ["a"]
+    assert ids([d async for d in col.find({"_id": "c", "lease_until": None})]) == ["c"]
+    in_owner = {"_id": {"$in": ["a", "b", "c", "zz"]}, "owner": "X"}
+    assert ids([d async for d in col.find(in_owner)]) == ["a", "c"]
+    assert ids([d async for d in col.find({"_id": "a", "tags": "p", "owner": "X"})]) == ["a"]
+    assert ids([d async for d in col.find({"_id": "a", "$or": [{"owner": "Y"}]})]) == []
+    assert ids([d async for d in col.find({"_id": {"$ne": "a"}, "owner": "X"})]) == ["c"]
+    assert await col.count_documents({"_id": {"$in": ["a", "b"]}, "version": {"$gte": 3}}) == 1
+    missed = await col.update_one({"_id": "a", "version": 1}, {"$set": {"version": 9}})
+    assert missed.matched_count == 0
+    hit = await col.update_one({"_id": "a", "version": 2}, {"$set": {"version": 3}})
+    assert hit.modified_count == 1
+    gone = await col.delete_many({"_id": {"$in": ["a", "b", "c"]}, "owner": "X"})
+    assert gone.deleted_count == 2
+    assert ids([d async for d in col.find({})]) == ["b"]
+    # An upsert under a filter that names _id and more creates the document once.
+    await col.update_one({"_id": "d", "version": 0}, {"$set": {"version": 1}}, upsert=True)
+    assert await col.find_one({"_id": "d"}) == {"_id": "d", "version": 1}
+    with pytest.raises(DuplicateKeyError):
+        await col.update_one({"_id": "d", "version": 0}, {"$set": {"version": 1}}, upsert=True)
