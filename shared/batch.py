@@ -271,12 +271,18 @@ class Batch:
     async def _persist_queued(self) -> None:
         for _turn in range(TURNS):  # the others woken by the same answer (`shared.coalesce`)
             await asyncio.sleep(0)
-        flush, self._flush = self._flush, None  # who asks from now on waits for the next
+        flush = self._flush
         assert flush is not None
         try:
-            again = await self.write()
+            async with self._lock:
+                # Whoever asked while the write before this one was in flight is in this
+                # one too: one write per round trip of the database, not one per asker.
+                self._flush = None  # who asks from now on waits for the next
+                again = await self._write()
         except BaseException as error:  # the waiters have it
             settle([flush], error)
+            if self._flush is flush:
+                self._flush = None
             if isinstance(error, asyncio.CancelledError):
                 raise
             return
@@ -286,31 +292,33 @@ class Batch:
         """One versioned update per changed aggregate (bulk, per collection). Returns the
         positions to run again (also added to `redo`)."""
         async with self._lock:
-            by_store: dict[str, tuple[AggregateStore, list[tuple[_Entry, Write]]]] = {}
-            for entry in list(self._entries.values()):
-                if entry.dirty and entry.stored is not None:
-                    write = Write(entry.stored, entry.base, list(entry.outbox))
-                    by_store.setdefault(entry.store.name, (entry.store, []))[1].append(
-                        (entry, write)
+            return await self._write()
+
+    async def _write(self) -> set[int]:
+        """`write` with the lock held."""
+        by_store: dict[str, tuple[AggregateStore, list[tuple[_Entry, Write]]]] = {}
+        for entry in list(self._entries.values()):
+            if entry.dirty and entry.stored is not None:
+                write = Write(entry.stored, entry.base, list(entry.outbox))
+                by_store.setdefault(entry.store.name, (entry.store, []))[1].append((entry, write))
+        again: set[int] = set()
+        for store, writes in by_store.values():
+            conflicted = await store.write_batch([w for _, w in writes])
+            for entry, write in writes:
+                if write.stored.id in conflicted:
+                    self.conflicts += 1
+                    again |= self._evict(entry)
+                    continue
+                entry.base = write.stored.version
+                self._cache[(store.name, write.stored.id)] = write.stored
+                del entry.outbox[: len(write.outbox)]
+                entry.touched.clear()
+                if write.outbox:
+                    self._written.append(
+                        (entry, write.stored.id, write.stored.version, write.outbox)
                     )
-            again: set[int] = set()
-            for store, writes in by_store.values():
-                conflicted = await store.write_batch([w for _, w in writes])
-                for entry, write in writes:
-                    if write.stored.id in conflicted:
-                        self.conflicts += 1
-                        again |= self._evict(entry)
-                        continue
-                    entry.base = write.stored.version
-                    self._cache[(store.name, write.stored.id)] = write.stored
-                    del entry.outbox[: len(write.outbox)]
-                    entry.touched.clear()
-                    if write.outbox:
-                        self._written.append(
-                            (entry, write.stored.id, write.stored.version, write.outbox)
-                        )
-            self.redo |= again
-            return again
+        self.redo |= again
+        return again
 
     def _evict(self, entry: _Entry) -> set[int]:
         assert entry.stored is not None
