@@ -77,6 +77,19 @@ class NumberClaimsContract:
         await claims.release("A")
         assert await claims.owners(NUMBERS) == dict.fromkeys(NUMBERS[4:6], "B")
 
+    async def test_release_among_numbers_gives_up_only_the_requests_claims_on_them(self, claims):
+        await claims.claim("A", "P-1", NUMBERS[:4])
+        await claims.claim("B", "P-2", NUMBERS[4:6])
+        # B's numbers among them stay B's; A's outside them stay A's; kept stays.
+        await claims.release("A", keep=NUMBERS[1:2], among=[*NUMBERS[:3], *NUMBERS[4:6]])
+        assert await claims.owners(NUMBERS) == {
+            NUMBERS[1]: "A",
+            NUMBERS[3]: "A",
+            **dict.fromkeys(NUMBERS[4:6], "B"),
+        }
+        await claims.release("A", among=[])
+        assert set(await claims.owners(NUMBERS)) == {NUMBERS[1], NUMBERS[3], *NUMBERS[4:6]}
+
     async def test_more_numbers_than_one_bulk_chunk_are_all_claimed(self, claims, holding):
         many = [f"+44161496{n:04d}" for n in range(2500)]
         holding.add("A")

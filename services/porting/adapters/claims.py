@@ -39,8 +39,12 @@ class NumberClaimsPort(Protocol):
         """Which of `numbers` other requests hold or may still hold (reads only)."""
         ...
 
-    async def release(self, port_id: str, keep: Iterable[str] = ()) -> None:
-        """Give up the claims of `port_id`, except the numbers in `keep`."""
+    async def release(
+        self, port_id: str, keep: Iterable[str] = (), among: Iterable[str] | None = None
+    ) -> None:
+        """Give up the claims of `port_id`, except the numbers in `keep`; with `among`,
+        only claims on those numbers (the caller knows every number the request can
+        hold: read by number, not by owner)."""
         ...
 
 
@@ -196,10 +200,19 @@ class NumberClaims:
                 found[str(doc["_id"])] = str(doc["port_id"])
         return found
 
-    async def release(self, port_id: str, keep: Iterable[str] = ()) -> None:
-        """Give up the claims of `port_id`, except the numbers in `keep`."""
-        query: dict[str, Any] = {"port_id": port_id}
-        kept = list(keep)
-        if kept:
-            query["_id"] = {"$nin": kept}
-        await self._collection.delete_many(query)
+    async def release(
+        self, port_id: str, keep: Iterable[str] = (), among: Iterable[str] | None = None
+    ) -> None:
+        """Give up the claims of `port_id`, except the numbers in `keep`. With `among` (every
+        number the request may hold) the claims are found by number, through `_id`'s index
+        (`{_id: {$in}, port_id}`, chunked); without, by owner (`port_id`'s index on MongoDB;
+        the local server, without secondary indexes, reads every claim)."""
+        kept = set(keep)
+        if among is None:
+            query: dict[str, Any] = {"port_id": port_id}
+            if kept:
+                query["_id"] = {"$nin": sorted(kept)}
+            await self._collection.delete_many(query)
+            return
+        for chunk in _chunks(sorted(set(among) - kept)):
+            await self._collection.delete_many({"_id": {"$in": list(chunk)}, "port_id": port_id})

@@ -33,8 +33,11 @@ class InMemoryNumberClaims(NumberClaims):
     async def owners(self, numbers: Iterable[str]) -> dict[str, str]:
         return {n: self.claims[n][0] for n in set(numbers) if n in self.claims}
 
-    async def release(self, port_id: str, keep: Iterable[str] = ()) -> None:
+    async def release(
+        self, port_id: str, keep: Iterable[str] = (), among: Iterable[str] | None = None
+    ) -> None:
         kept = set(keep)
+        within = None if among is None else set(among)
         for number in [n for n, (owner, _) in self.claims.items() if owner == port_id]:
-            if number not in kept:
+            if number not in kept and (within is None or number in within):
                 del self.claims[number]

@@ -117,7 +117,8 @@ async def submit(uc: UseCases, porting: Porting, cause: Envelope, cmd: c.SubmitP
     decided = await uc.load(ports, port_id)
     if decided is not None and not decided.may_hold_numbers:
         await uc.persist()  # what this batch decided, stored before we act on it
-        await porting.claims.release(port_id)
+        # It claimed (above, or in an earlier delivery of this command) only these.
+        await porting.claims.release(port_id, among=porting.numbers(country, details))
 
 
 async def run_precheck(

@@ -102,8 +102,18 @@ def _check(number: PhoneNumber, country: str, portable_types: Collection[str] | 
 
 
 def parse_number(raw: str, country: str, portable_types: Collection[str] | None = None) -> str:
-    """Return `raw` in E.164 after checking it is valid, of `country` and of a portable type."""
-    return _check(_parse(raw.strip(), country), country, portable_types)
+    """Return `raw` in E.164 after checking it is valid, of `country` and of a portable type.
+
+    Raises `InvalidNumber`, `NumberNotInCountry` or `NumberTypeNotPortable`. A number that
+    passes is remembered with its checks (`PARSED` inputs, like `_parse`): a submission
+    reads each of its numbers up to four times."""
+    types = None if portable_types is None else frozenset(portable_types)
+    return _checked(raw.strip(), country.upper(), types)
+
+
+@functools.lru_cache(maxsize=PARSED)
+def _checked(raw: str, country: str, portable_types: frozenset[str] | None) -> str:
+    return _check(_parse(raw, country), country, portable_types)
 
 
 def parse_range_text(raw: str, country: str) -> NumberRange | None:
