@@ -15,9 +15,16 @@ given as min and median.
   commit per batch. No framework, no idempotency check, no outbox clear.
 * **pipeline, counter** — the counter service (`tests.integration.counter_service`) on the
   batch path (`shared.batch`), as a ratio to the baseline.
+* **porting baseline** (same effects as porting submissions) — raw aiokafka: `getmany`,
+  per batch one `bulk_write` of the port request documents the service stores for
+  these submissions (the document and outbox entries the real use case produces for one
+  submission on the in-memory store, written under each request's id) and one unordered
+  `insert_many` of their number claims, the same two events per submission produced with
+  one flush, one commit. No framework, no validation, no draft-before-claim round trips.
 * **pipeline, porting submissions** — the real porting service handling
   `porting.port.submit` (draft stored first, numbers claimed, decided), counted by its
-  `porting.port.submitted`/`submission_rejected` events, as a ratio to the baseline.
+  `porting.port.submitted`/`submission_rejected` events, as a ratio to the porting
+  baseline (and, as before, to the counter's).
 * **pipeline, in-memory store** — the counter service with `InMemoryAggregateStore`, as a
   ratio to **raw consume→produce** (aiokafka `getmany`, the same records produced again
   with one flush, one commit): our own Python overhead, without the database's.
@@ -34,15 +41,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import AsyncMongoClient, UpdateOne
+from pymongo.errors import BulkWriteError
 
 from services.porting.app import NAME as PORTING
 from services.porting.app import wire as porting_wire
@@ -50,13 +59,14 @@ from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.clock import SystemClock
 from shared.contracts import porting as c
+from shared.documents import Write
 from shared.events import Envelope, follow_up, new_event
 from shared.ids import new_id
 from shared.kafka import ensure_topics
 from shared.memory_store import InMemoryAggregateStore
-from shared.mongo import aggregate_indexes, ensure_indexes
+from shared.mongo import Document, aggregate_indexes, ensure_indexes
 from shared.settings import KafkaSettings
-from shared.store import Outgoing
+from shared.store import AggregateStore, Outgoing
 from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
 from tests.benchmarks import timers
 from tests.integration.bus import Bus, running_service
@@ -348,6 +358,93 @@ def _decided(event: Envelope) -> bool:
     return True
 
 
+async def _porting_template() -> tuple[Document, list[Document]]:
+    """The versioned update and the outbox entries porting's own use case produces for one
+    of these submissions (in memory: `tests.unit.porting.world`), as the store writes them."""
+    from tests.unit.porting.world import World  # the benchmark's only use of test code
+
+    world = World()
+    _key, body = _submissions(1)[0]
+    env = Envelope.from_json(body)
+    await world.submit(c.SubmitPortRequest.model_validate(env.data), env)
+    [port_id] = world.store.documents
+    stored = await world.store.load(port_id)
+    assert stored is not None
+    entries = [dict(e) for e in world.outbox.published]
+    _filter, update = AggregateStore._versioned(  # the store's own encoding of a write
+        cast(AggregateStore, None), Write(stored, 0, entries)
+    )
+    return update, entries
+
+
+async def porting_baseline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
+    """Raw aiokafka + per batch one bulk_write of the port requests and one insert_many of
+    their claims + the same events, one flush, one commit (porting's same effects)."""
+    total = min(warmup + n, 1000 * len(BLOCKS))
+    cmd, evt = f"bench-pcmd-{new_id().lower()}", f"bench-pevt-{new_id().lower()}"
+    await _topics(bootstrap, cmd, evt)
+    await _fill(bootstrap, cmd, _submissions(total))
+    update, entries = await _porting_template()
+    client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
+    db = client[f"bench_{new_id().lower()}"]
+    await ensure_indexes(db, aggregate_indexes("ports"))
+    consumer = AIOKafkaConsumer(
+        cmd,
+        bootstrap_servers=bootstrap,
+        group_id=f"bench-{new_id().lower()}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+
+    async def run() -> None:
+        while True:
+            fetched = await consumer.getmany(timeout_ms=200, max_records=500)
+            records = [r for rs in fetched.values() for r in rs]
+            if not records:
+                continue
+            ops, claims, events = [], [], []
+            for record in records:
+                env = Envelope.from_json(record.value)
+                port_id = f"PRT-{env.data['request_id']}"
+                for number in env.data["numbers"]:
+                    claims.append({"_id": number, "port_id": port_id, "partner_id": "P-BENCH"})
+                outbox = []
+                for entry in entries:  # the template's events under ids of their own
+                    event_id = new_id()
+                    body = entry["body"].replace(entry["id"], event_id)
+                    outbox.append({**entry, "id": event_id, "body": body})
+                    events.append((port_id, body))
+                ops.append(
+                    UpdateOne(
+                        {"_id": port_id, "version": 0},
+                        {"$set": update["$set"], "$push": {"outbox": {"$each": outbox}}},
+                        upsert=True,
+                    )
+                )
+            await db.ports.bulk_write(ops, ordered=False)
+            with contextlib.suppress(BulkWriteError):  # redelivered: its claims are there
+                await db.number_claims.insert_many(claims, ordered=False)
+            for key, body in events:
+                await producer.send(evt, body.encode(), key=key.encode())
+            await producer.flush()
+            await consumer.commit()
+
+    async with Counted(bootstrap, evt, lambda e: e.type in DECIDED) as counted:
+        await producer.start()
+        await consumer.start()
+        worker = asyncio.create_task(run())
+        try:
+            return await counted.steady_rate(warmup, total, worker=worker)
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+            await consumer.stop()
+            await producer.stop()
+            await client.drop_database(db.name)
+            await client.close()
+
+
 async def porting_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
     """The real porting service handling submissions (counted by its decision events)."""
     total = min(warmup + n, 1000 * len(BLOCKS))
@@ -444,6 +541,7 @@ async def main() -> None:
         "counter": (counter_pipeline, common, args.runs),
         "raw": (raw_relay, common, args.runs),
         "memory": (memory_pipeline, common, args.runs),
+        "porting baseline": (porting_baseline, porting_args, args.porting_runs),
         "porting": (porting_pipeline, porting_args, args.porting_runs),
     }
     rates: dict[str, dict[str, Any]] = {}
@@ -493,7 +591,12 @@ async def main() -> None:
 
 def _ratios(rates: dict[str, dict[str, Any]]) -> dict[str, float]:
     out = {}
-    pairs = (("counter", "baseline"), ("porting", "baseline"), ("memory", "raw"))
+    pairs = (
+        ("counter", "baseline"),
+        ("porting", "porting baseline"),
+        ("porting", "baseline"),
+        ("memory", "raw"),
+    )
     for top, bottom in pairs:
         if top in rates and bottom in rates:
             out[f"{top} / {bottom}"] = rates[top]["median"] / rates[bottom]["median"]
@@ -504,6 +607,7 @@ def _print(report: dict[str, Any]) -> None:
     names = {
         "baseline": "baseline: aiokafka + bulk_write, same effects",
         "counter": "pipeline: counter service",
+        "porting baseline": "porting baseline: aiokafka + bulk writes, same effects",
         "porting": "pipeline: porting submissions",
         "raw": "raw aiokafka consume→produce",
         "memory": "pipeline: counter, in-memory store",
