@@ -46,7 +46,7 @@ import json
 import os
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any, cast
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -175,6 +175,52 @@ def _is_bumped(event: Envelope) -> bool:
     return event.type == Bumped.EVENT_TYPE
 
 
+async def _fetched(consumer: AIOKafkaConsumer) -> AsyncIterator[list[Any]]:
+    """The records of each non-empty `getmany` (up to 500), forever."""
+    while True:
+        fetched = await consumer.getmany(timeout_ms=200, max_records=500)
+        records = [r for rs in fetched.values() for r in rs]
+        if records:
+            yield records
+
+
+def _raw_clients(bootstrap: str, topic: str) -> tuple[AIOKafkaConsumer, AIOKafkaProducer]:
+    """A consumer of `topic` (a group of its own, manual commits) and an idempotent producer."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"bench-{new_id().lower()}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+    )
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    return consumer, producer
+
+
+async def _raw_rate(
+    bootstrap: str,
+    topic: str,
+    accept: Callable[[Envelope], bool],
+    consumer: AIOKafkaConsumer,
+    producer: AIOKafkaProducer,
+    run: Callable[[], Coroutine[Any, Any, None]],
+    warmup: int,
+    n: int,
+) -> float:
+    """The steady rate of `run` (a raw consume→produce loop) as results on `topic`."""
+    async with Counted(bootstrap, topic, accept) as counted:
+        await producer.start()
+        await consumer.start()
+        worker = asyncio.create_task(run())
+        try:
+            return await counted.steady_rate(warmup, warmup + n, worker=worker)
+        finally:
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+            await consumer.stop()
+            await producer.stop()
+
+
 async def baseline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
     """Raw aiokafka + one bulk_write of the same versioned updates + one flush + one commit."""
     cmd, evt = f"bench-bcmd-{new_id().lower()}", f"bench-bevt-{new_id().lower()}"
@@ -183,23 +229,12 @@ async def baseline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float
     client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
     db = client[f"bench_{new_id().lower()}"]
     await ensure_indexes(db, aggregate_indexes("counters"))
-    consumer = AIOKafkaConsumer(
-        cmd,
-        bootstrap_servers=bootstrap,
-        group_id=f"bench-{new_id().lower()}",
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-    )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    consumer, producer = _raw_clients(bootstrap, cmd)
     versions: dict[str, tuple[int, int, list[str]]] = {}  # id → (version, value, handled)
     clock = SystemClock()
 
     async def run() -> None:
-        while True:
-            fetched = await consumer.getmany(timeout_ms=200, max_records=500)
-            records = [r for rs in fetched.values() for r in rs]
-            if not records:
-                continue
+        async for records in _fetched(consumer):
             changed: dict[str, tuple[int, list[dict[str, Any]]]] = {}
             for record in records:
                 env = Envelope.from_json(record.value)
@@ -240,19 +275,11 @@ async def baseline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float
             await producer.flush()
             await consumer.commit()
 
-    async with Counted(bootstrap, evt, _is_bumped) as counted:
-        await producer.start()
-        await consumer.start()
-        worker = asyncio.create_task(run())
-        try:
-            return await counted.steady_rate(warmup, warmup + n, worker=worker)
-        finally:
-            worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
-            await consumer.stop()
-            await producer.stop()
-            await client.drop_database(db.name)
-            await client.close()
+    try:
+        return await _raw_rate(bootstrap, evt, _is_bumped, consumer, producer, run, warmup, n)
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
 
 
 async def raw_relay(bootstrap: str, _mongo_url: str, warmup: int, n: int) -> float:
@@ -260,14 +287,7 @@ async def raw_relay(bootstrap: str, _mongo_url: str, warmup: int, n: int) -> flo
     cmd, evt = f"bench-rcmd-{new_id().lower()}", f"bench-revt-{new_id().lower()}"
     await _topics(bootstrap, cmd, evt)
     await _fill(bootstrap, cmd, _bumps(warmup + n))
-    consumer = AIOKafkaConsumer(
-        cmd,
-        bootstrap_servers=bootstrap,
-        group_id=f"bench-{new_id().lower()}",
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-    )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    consumer, producer = _raw_clients(bootstrap, cmd)
 
     async def run() -> None:
         while True:
@@ -278,17 +298,8 @@ async def raw_relay(bootstrap: str, _mongo_url: str, warmup: int, n: int) -> flo
             await producer.flush()
             await consumer.commit()
 
-    async with Counted(bootstrap, evt, lambda e: e.type == Bump.EVENT_TYPE) as counted:
-        await producer.start()
-        await consumer.start()
-        worker = asyncio.create_task(run())
-        try:
-            return await counted.steady_rate(warmup, warmup + n, worker=worker)
-        finally:
-            worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
-            await consumer.stop()
-            await producer.stop()
+    is_bump: Callable[[Envelope], bool] = lambda e: e.type == Bump.EVENT_TYPE  # noqa: E731
+    return await _raw_rate(bootstrap, evt, is_bump, consumer, producer, run, warmup, n)
 
 
 async def counter_pipeline(
@@ -388,21 +399,10 @@ async def porting_baseline(bootstrap: str, mongo_url: str, warmup: int, n: int) 
     client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url, tz_aware=True)
     db = client[f"bench_{new_id().lower()}"]
     await ensure_indexes(db, aggregate_indexes("ports"))
-    consumer = AIOKafkaConsumer(
-        cmd,
-        bootstrap_servers=bootstrap,
-        group_id=f"bench-{new_id().lower()}",
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-    )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    consumer, producer = _raw_clients(bootstrap, cmd)
 
     async def run() -> None:
-        while True:
-            fetched = await consumer.getmany(timeout_ms=200, max_records=500)
-            records = [r for rs in fetched.values() for r in rs]
-            if not records:
-                continue
+        async for records in _fetched(consumer):
             ops, claims, events = [], [], []
             for record in records:
                 env = Envelope.from_json(record.value)
@@ -430,19 +430,14 @@ async def porting_baseline(bootstrap: str, mongo_url: str, warmup: int, n: int) 
             await producer.flush()
             await consumer.commit()
 
-    async with Counted(bootstrap, evt, lambda e: e.type in DECIDED) as counted:
-        await producer.start()
-        await consumer.start()
-        worker = asyncio.create_task(run())
-        try:
-            return await counted.steady_rate(warmup, total, worker=worker)
-        finally:
-            worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
-            await consumer.stop()
-            await producer.stop()
-            await client.drop_database(db.name)
-            await client.close()
+    decided: Callable[[Envelope], bool] = lambda e: e.type in DECIDED  # noqa: E731
+    try:
+        return await _raw_rate(
+            bootstrap, evt, decided, consumer, producer, run, warmup, total - warmup
+        )
+    finally:
+        await client.drop_database(db.name)
+        await client.close()
 
 
 async def porting_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
