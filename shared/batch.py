@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -56,13 +56,6 @@ class Publisher(Protocol):
     async def enqueue(self, topic: str, envelope: Envelope) -> asyncio.Future[Any]: ...
 
 
-Clears = list[
-    tuple[str, Callable[[Sequence[tuple[str, int]]], Awaitable[None]], list[tuple[str, int]]]
-]
-"""What a batch published, per collection: (collection, its store's `clear_outboxes`,
-(id, version) pairs) — `shared.outbox.Clears`."""
-
-
 class OutboxRelay(Protocol):
     """What a batch tells the outbox relay (`shared.outbox.OutboxRelay`)."""
 
@@ -71,15 +64,6 @@ class OutboxRelay(Protocol):
     def note_written(self, collection: str, doc_id: str) -> None: ...
 
     async def flush(self, collection: str, doc_id: str) -> int: ...
-
-    async def clear_later(
-        self,
-        clears: list[
-            tuple[
-                str, Callable[[Sequence[tuple[str, int]]], Awaitable[None]], list[tuple[str, int]]
-            ]
-        ],
-    ) -> None: ...
 
 
 log = get_logger("shared.batch")
@@ -387,13 +371,11 @@ class Batch:
             if (entry.store.name, doc_id) in failed or entry.stranded:
                 continue
             by_store.setdefault(entry.store.name, (entry.store, []))[1].append((doc_id, version))
-        if self._relay is None:
-            for store, done in by_store.values():
-                await store.clear_outboxes(done)
-        else:  # in the background, overlapping the next batch (`OutboxRelay.clear_later`)
-            await self._relay.clear_later(
-                [(store.name, store.clear_outboxes, done) for store, done in by_store.values()]
-            )
+        for store, done in by_store.values():
+            await store.clear_outboxes(done)
+            if self._relay is not None:
+                for doc_id, _version in done:
+                    self._relay.forget(store.name, doc_id)
         if self._relay is not None:
             for entry in self._entries.values():
                 if entry.stranded and entry.stored is not None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -39,12 +39,6 @@ from shared.mongo import Document
 from shared.topics import dead_letter_topic
 
 log = get_logger("shared.outbox")
-
-ClearOutboxes = Callable[[Sequence[tuple[str, int]]], Awaitable[None]]
-"""`AggregateStore.clear_outboxes`: empty the outboxes of (id, version) pairs, in bulk."""
-
-Clears = list[tuple[str, ClearOutboxes, list[tuple[str, int]]]]
-"""What a batch published, per collection: (collection, its store's clear, (id, version))."""
 
 
 class OutboxRelay:
@@ -66,7 +60,6 @@ class OutboxRelay:
         self._swept_at: float | None = None
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._retry: set[tuple[str, str]] = set()
-        self._clearing: asyncio.Task[None] | None = None
 
     def add(self, collection: AsyncCollection[Document]) -> None:
         """Relay the outbox of one more collection."""
@@ -81,43 +74,6 @@ class OutboxRelay:
     def forget(self, collection: str, doc_id: str) -> None:
         """The document's outbox was published and cleared by a batch (`shared.batch`)."""
         self._retry.discard((collection, doc_id))
-
-    async def clear_later(self, clears: Clears) -> None:
-        """Empty the outboxes a batch (`shared.batch`) has published, in the background: the
-        batch commits its offsets without waiting for that write, which overlaps the next
-        batch's work. At most one such write is in flight: this first waits for the one
-        before (usually finished by then). Each clear filters on the version the batch
-        wrote, so a later write of the same aggregate makes it miss, harmlessly: that
-        write's own clear empties the outbox. A clear that fails leaves its documents to
-        the sweep (published again, same ids); a crash before it lands does the same at
-        the next start, as a crash between publishing and clearing always did."""
-        await self.cleared()
-        if clears:
-            self._clearing = asyncio.create_task(self._clear(clears))
-
-    async def cleared(self) -> None:
-        """Wait until the background clear in flight (if any) has landed (a stopping service
-        calls this, so a clean stop leaves no published events in an outbox)."""
-        clearing, self._clearing = self._clearing, None
-        if clearing is not None:
-            await asyncio.shield(clearing)
-
-    async def _clear(self, clears: Clears) -> None:
-        for collection, clear, done in clears:
-            try:
-                await clear(done)
-            except Exception as error:
-                log.warning(
-                    "clearing published outboxes failed; the sweep publishes them again",
-                    collection=collection,
-                    documents=len(done),
-                    error=repr(error),
-                )
-                for doc_id, _version in done:
-                    self.note_written(collection, doc_id)
-                continue
-            for doc_id, _version in done:
-                self.forget(collection, doc_id)
 
     async def flush(self, collection: str, doc_id: str) -> int:
         """Publish and remove the pending events of one document; returns how many."""

@@ -211,11 +211,6 @@ async def test_an_event_the_broker_did_not_take_stays_in_the_outbox(world):
         async def flush(self, collection: str, doc_id: str) -> int:
             return 0
 
-        async def clear_later(self, clears: Any) -> None:
-            for _collection, clear, done in clears:
-                await clear(done)
-                self.forgotten.extend(doc_id for doc_id, _version in done)
-
     relay = Relay()
     unit = Batch(Sent(fail_topic="tests.events"), relay)
     await in_batch(unit, 0, use_cases, command("c1"), "c1")
