@@ -268,7 +268,7 @@ class AggregateStore:
         conflicted: set[str] = set()
         for start in range(0, len(writes), max(1, self.bulk_chunk)):
             chunk = writes[start : start + max(1, self.bulk_chunk)]
-            ops = [UpdateOne(*self._versioned(w), upsert=True) for w in chunk]
+            ops = [UpdateOne(*versioned_update(w), upsert=True) for w in chunk]
             try:
                 await self.collection.bulk_write(ops, ordered=False)
             except BulkWriteError as error:
@@ -281,27 +281,6 @@ class AggregateStore:
                     due = min((t.due_at for t in w.stored.timers), default=None)
                     self._saved(w.stored.id, due, 0, batch=True)  # the batch publishes them
         return conflicted
-
-    def _versioned(self, write: Write) -> tuple[Document, Document]:
-        stored = write.stored
-        timers = [t.to_doc() for t in stored.timers]
-        fields: Document = {
-            "state": escape_keys(stored.state) if stored.exists else None,
-            "version": stored.version,
-            "handled": stored.handled,
-            "fingerprints": [{"id": k, "digest": v} for k, v in stored.fingerprints.items()],
-            "receipts": [r.to_doc(k) for k, r in stored.receipts.items()],
-            "timers": timers,
-            "next_due_at": min((t["due_at"] for t in timers), default=None),
-            "lease_until": None,
-            "lease_owner": None,
-        }
-        if write.outbox or write.base == 0:
-            fields["outbox_pending"] = bool(write.outbox)
-        if stored.correlation_id is not None:
-            fields["correlation_id"] = stored.correlation_id
-        update: Document = {"$set": fields, "$push": {"outbox": {"$each": write.outbox}}}
-        return {"_id": stored.id, "version": write.base}, update
 
     async def clear_outboxes(self, written: Sequence[tuple[str, int]]) -> None:
         """Empty the outboxes of (id, version) a batch wrote and published, in bulk; one
@@ -352,3 +331,28 @@ class AggregateStore:
             except ConcurrencyConflict:
                 continue
         raise ConcurrencyConflict(f"{self.name}/{aggregate_id}: too many concurrent writers")
+
+
+def versioned_update(write: Write) -> tuple[Document, Document]:
+    """The filter and update that store `write` (`{_id, version: base}`; `$set` of state,
+    tracking ids, receipts, timers; `$push` of the outbox entries), as
+    `AggregateStore.write_batch` sends them with `upsert`."""
+    stored = write.stored
+    timers = [t.to_doc() for t in stored.timers]
+    fields: Document = {
+        "state": escape_keys(stored.state) if stored.exists else None,
+        "version": stored.version,
+        "handled": stored.handled,
+        "fingerprints": [{"id": k, "digest": v} for k, v in stored.fingerprints.items()],
+        "receipts": [r.to_doc(k) for k, r in stored.receipts.items()],
+        "timers": timers,
+        "next_due_at": min((t["due_at"] for t in timers), default=None),
+        "lease_until": None,
+        "lease_owner": None,
+    }
+    if write.outbox or write.base == 0:
+        fields["outbox_pending"] = bool(write.outbox)
+    if stored.correlation_id is not None:
+        fields["correlation_id"] = stored.correlation_id
+    update: Document = {"$set": fields, "$push": {"outbox": {"$each": write.outbox}}}
+    return {"_id": stored.id, "version": write.base}, update

@@ -47,7 +47,7 @@ import os
 import statistics
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
-from typing import Any, cast
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import AsyncMongoClient, UpdateOne
@@ -66,7 +66,7 @@ from shared.kafka import ensure_topics
 from shared.memory_store import InMemoryAggregateStore
 from shared.mongo import Document, aggregate_indexes, ensure_indexes
 from shared.settings import KafkaSettings
-from shared.store import AggregateStore, Outgoing
+from shared.store import Outgoing, versioned_update
 from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
 from tests.benchmarks import timers
 from tests.integration.bus import Bus, running_service
@@ -382,9 +382,7 @@ async def _porting_template() -> tuple[Document, list[Document]]:
     stored = await world.store.load(port_id)
     assert stored is not None
     entries = [dict(e) for e in world.outbox.published]
-    _filter, update = AggregateStore._versioned(  # the store's own encoding of a write
-        cast(AggregateStore, None), Write(stored, 0, entries)
-    )
+    _filter, update = versioned_update(Write(stored, 0, entries))  # the store's encoding
     return update, entries
 
 

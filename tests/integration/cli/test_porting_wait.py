@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from shared.actor import Actor
 from tests.integration.cli.conftest import Operator, drop, operator_env
+from tests.unit.porting.world import submission as porting_submission
 
 pytestmark = pytest.mark.integration
 
@@ -22,28 +24,10 @@ ACTOR = {"user_id": "user-6601-a", "partner_id": PARTNER, "roles": []}
 
 
 def submission(request_id: str, numbers: list[str]) -> str:
-    return json.dumps(
-        {
-            "type": "porting.port.submit",
-            "data": {
-                "request_id": request_id,
-                "actor": ACTOR,
-                "partner_id": PARTNER,
-                "country": "GB",
-                "product": "analogue",
-                "numbers": numbers,
-                "main_billing_number": "020 7946 0600",
-                "registered_address": {
-                    "lines": ["Unit 6, Example Yard"],
-                    "city": "London",
-                    "postal_code": "EC1A 6ZZ",
-                    "country": "GB",
-                },
-                "losing_provider": "Example Telecom Ltd",
-                "range_holder": "Example Networks plc",
-            },
-        }
-    )
+    """A UK submission of `numbers` by `PARTNER`, as the JSON `partnerops publish` reads."""
+    cmd = porting_submission(request_id, numbers, actor=Actor(**ACTOR))
+    data = cmd.model_dump(mode="json", exclude_none=True)
+    return json.dumps({"type": "porting.port.submit", "data": data})
 
 
 @pytest.fixture(scope="module")
