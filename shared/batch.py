@@ -17,9 +17,11 @@ its handler inside one `Batch` (`running(batch)`); the use-case core (`shared.us
   from memory and only the messages that read or changed it are run again, in order, on
   the stored state (their tracking ids make the rest of their work a no-op);
 * then every outbox entry written is sent without waiting and acknowledged with one flush
-  (`publish`), the outboxes are cleared with one bulk update, and the dispatcher commits
-  the offsets once. Anything a publish could not deliver stays in its outbox, where the
-  relay (`shared.outbox`) finds it, as on the per-message path.
+  (`publish`), and the dispatcher commits the offsets once. The published outboxes are
+  emptied later (`shared.outbox_clears`): by the aggregate's next write, which replaces
+  the outbox instead of appending to it, or by one bulk clear once the window has passed.
+  Anything a publish could not deliver stays in its outbox, where the relay
+  (`shared.outbox`) finds it, as on the per-message path.
 
 A use case that acts outside the store on what it decided (claims numbers, sends a mail)
 calls `UseCases.persist()` first: the changes decided so far are stored at once, so the
@@ -43,6 +45,7 @@ from shared.documents import kept_handled
 from shared.events import Envelope
 from shared.logging import get_logger
 from shared.mongo import Document
+from shared.outbox_clears import DeferredClears
 from shared.store import AggregateStore, Applied, Decide, Stored, Write
 
 
@@ -137,9 +140,11 @@ class Batch:
         publisher: Publisher,
         relay: OutboxRelay | None = None,
         cache: dict[tuple[str, str], Stored | None] | None = None,
+        clears: DeferredClears | None = None,
     ) -> None:
         self._publisher = publisher
         self._relay = relay
+        self._clears = clears
         self._cache = cache if cache is not None else {}
         self._entries: dict[tuple[str, str], _Entry] = {}
         self._loading: dict[tuple[str, str], asyncio.Future[_Entry]] = {}
@@ -170,6 +175,9 @@ class Batch:
             self._loading[key] = pending
             try:
                 stored, stranded = await self._read(store, aggregate_id)
+                if stranded and stored is not None and self._clears is not None:
+                    # published, only its clear deferred: nothing stranded there
+                    stranded = self._clears.pending_at(store.name, aggregate_id) != stored.version
                 entry = _Entry(store, stored, stored.version if stored else 0, stranded)
                 self._entries[key] = entry
                 if not stranded:
@@ -297,9 +305,14 @@ class Batch:
     async def _write(self) -> set[int]:
         """`write` with the lock held."""
         by_store: dict[str, tuple[AggregateStore, list[tuple[_Entry, Write]]]] = {}
+        clears = self._clears
         for entry in list(self._entries.values()):
             if entry.dirty and entry.stored is not None:
-                write = Write(entry.stored, entry.base, list(entry.outbox))
+                replace = (
+                    clears is not None
+                    and clears.pending_at(entry.store.name, entry.stored.id) == entry.base
+                )
+                write = Write(entry.stored, entry.base, list(entry.outbox), replace)
                 by_store.setdefault(entry.store.name, (entry.store, []))[1].append((entry, write))
         again: set[int] = set()
         for store, writes in by_store.values():
@@ -309,6 +322,8 @@ class Batch:
                     self.conflicts += 1
                     again |= self._evict(entry)
                     continue
+                if write.replace_outbox and clears is not None:
+                    clears.discard(store.name, write.stored.id, write.base)  # folded in
                 entry.base = write.stored.version
                 self._cache[(store.name, write.stored.id)] = write.stored
                 del entry.outbox[: len(write.outbox)]
@@ -340,8 +355,10 @@ class Batch:
         self._written.clear()
 
     async def publish(self) -> None:
-        """Send every event written (and every answer), then one flush; clear the outboxes
-        that were fully published; hand what could not be sent to the relay."""
+        """Send every event written (and every answer), then one flush; note the outboxes
+        that were fully published for a deferred clear (`shared.outbox_clears`; without
+        one, clear them now) and empty those whose window has passed; hand what could not
+        be sent to the relay."""
         sends: list[Awaitable[Any]] = []
         owners: list[tuple[str, str] | None] = []
         for entry, doc_id, _version, entries in self._written:
@@ -367,15 +384,20 @@ class Batch:
                     self._relay.note_written(*owner)
         errors = [r for r in results if isinstance(r, BaseException)]
         by_store: dict[str, tuple[AggregateStore, list[tuple[str, int]]]] = {}
-        for entry, doc_id, version, _entries in self._written:
+        for entry, doc_id, version, entries in self._written:
             if (entry.store.name, doc_id) in failed or entry.stranded:
                 continue
+            if self._clears is not None:
+                self._clears.add(entry.store, doc_id, version, (e["id"] for e in entries))
             by_store.setdefault(entry.store.name, (entry.store, []))[1].append((doc_id, version))
         for store, done in by_store.values():
-            await store.clear_outboxes(done)
+            if self._clears is None:
+                await store.clear_outboxes(done)
             if self._relay is not None:
                 for doc_id, _version in done:
                     self._relay.forget(store.name, doc_id)
+        if self._clears is not None:
+            await self._clears.clear_due()
         if self._relay is not None:
             for entry in self._entries.values():
                 if entry.stranded and entry.stored is not None:

@@ -232,11 +232,14 @@ class Applied:
 @dataclass
 class Write:
     """One aggregate's update of a batch (`AggregateStore.write_batch`): the aggregate as
-    the batch made it, the version stored before, the outbox entries the batch added."""
+    the batch made it, the version stored before, the outbox entries the batch added.
+    With `replace_outbox`, every event stored at `base` is known published
+    (`shared.outbox_clears`): the outbox becomes `outbox` instead of growing by it."""
 
     stored: Stored
     base: int
     outbox: list[Document]
+    replace_outbox: bool = False
 
 
 Decide = Callable[[Stored | None], Awaitable[Change | None] | Change | None]

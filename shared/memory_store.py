@@ -145,7 +145,10 @@ class InMemoryAggregateStore(AggregateStore):
                 timers=list(w.stored.timers),
                 fingerprints=dict(w.stored.fingerprints),
                 receipts=dict(w.stored.receipts),
-                outbox=[*(current.outbox if current else []), *w.outbox],
+                outbox=[
+                    *(current.outbox if current and not w.replace_outbox else []),
+                    *w.outbox,
+                ],
                 correlation_id=w.stored.correlation_id,
             )
             due = min((t.due_at for t in w.stored.timers), default=None)

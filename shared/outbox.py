@@ -15,6 +15,11 @@ Removal reads the document by `_id` and writes back what is left with a compare-
 whole collection for any other filter (see `shared.mongo.aggregate_indexes`); a concurrent
 save (which bumps the version) makes it read again.
 
+A batch leaves the outboxes it published to be emptied later (`shared.outbox_clears`);
+until then the relay reads their entries as published: it does not publish them again,
+removes them with what it does publish, and empties what is due on each sweep (everything
+noted, before a full sweep).
+
 An entry that can never be published (over the broker's size limit: stored before the
 store refused such changes, or the limit was lowered since) is not retried for ever: its
 copy goes to `<topic>.dlq` (`x-dlq-error-code: event_too_large`, cut to fit) and it leaves
@@ -36,6 +41,7 @@ from shared.dead_letter import dead_letter_copy
 from shared.kafka import TRANSIENT_ERRORS, EventTooLarge, Publisher
 from shared.logging import get_logger
 from shared.mongo import Document
+from shared.outbox_clears import DeferredClears
 from shared.topics import dead_letter_topic
 
 log = get_logger("shared.outbox")
@@ -51,6 +57,7 @@ class OutboxRelay:
         clock: Clock,
         sweep_seconds: float = 2.0,
         full_sweep_seconds: float = 60.0,
+        clears: DeferredClears | None = None,
     ) -> None:
         self._collections = {c.name: c for c in collections}
         self._publisher = publisher
@@ -60,6 +67,7 @@ class OutboxRelay:
         self._swept_at: float | None = None
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
         self._retry: set[tuple[str, str]] = set()
+        self._clears = clears
 
     def add(self, collection: AsyncCollection[Document]) -> None:
         """Relay the outbox of one more collection."""
@@ -93,9 +101,15 @@ class OutboxRelay:
     async def _flush(self, col: AsyncCollection[Document], doc_id: str) -> int:
         doc = await col.find_one({"_id": doc_id}, {"outbox": 1})
         entries: list[Document] = (doc or {}).get("outbox") or []
-        await self._publish(col.name, doc_id, entries)
+        known = self._published(col.name, doc_id)
+        unpublished = [entry for entry in entries if entry["id"] not in known]
+        await self._publish(col.name, doc_id, unpublished)
         await self._remove(col, doc_id, entries)
-        return len(entries)
+        return len(unpublished)
+
+    def _published(self, collection: str, doc_id: str) -> frozenset[str]:
+        """Ids in the document's outbox already published (its clear deferred)."""
+        return self._clears.published_ids(collection, doc_id) if self._clears else frozenset()
 
     async def publish_written(self, collection: str, doc_id: str, entries: list[Document]) -> None:
         """Fast path: publish the entries a write just stored (no read), then remove them.
@@ -151,11 +165,13 @@ class OutboxRelay:
     async def _remove(
         self, col: AsyncCollection[Document], doc_id: str, entries: list[Document]
     ) -> bool:
-        """Remove published entries; True when the outbox is now empty."""
-        published = {entry["id"] for entry in entries}
+        """Remove published entries (and those known published before); True when the
+        outbox is now empty."""
+        published = {entry["id"] for entry in entries} | self._published(col.name, doc_id)
         for _attempt in range(20):
             doc = await col.find_one({"_id": doc_id}, {"outbox": 1, "version": 1})
             if doc is None:
+                self._cleared(col.name, doc_id)
                 return True
             outbox: list[Document] = doc.get("outbox") or []
             left = [entry for entry in outbox if entry["id"] not in published]
@@ -166,18 +182,28 @@ class OutboxRelay:
                 {"$set": {"outbox": left, "outbox_pending": bool(left)}},
             )
             if written.matched_count == 1:
+                if not left:
+                    self._cleared(col.name, doc_id)
                 return not left
         return False
 
+    def _cleared(self, collection: str, doc_id: str) -> None:
+        if self._clears is not None:
+            self._clears.discard(collection, doc_id)
+
     async def sweep(self, *, full: bool | None = None) -> int:
-        """Flush what the fast path could not publish and, on a full sweep (at start, then
-        every `full_sweep_seconds` of real time, or when `full`), every document still
-        flagged as having unpublished events. Returns how many events went out."""
+        """Empty the published outboxes whose deferred clear is due (all of them before a
+        full sweep), flush what the fast path could not publish and, on a full sweep (at
+        start, then every `full_sweep_seconds` of real time, or when `full`), every
+        document still flagged as having unpublished events. Returns how many events
+        went out."""
         if full is None:
             full = (
                 self._swept_at is None
                 or time.monotonic() - self._swept_at >= self._full_sweep_seconds
             )
+        if self._clears is not None:
+            await self._clears.clear_due(everything=full)
         total = 0
         for collection, doc_id in sorted(self._retry):
             total += await self.flush(collection, doc_id)

@@ -39,6 +39,7 @@ from shared.lag import LagMonitor
 from shared.logging import configure_logging, get_logger
 from shared.mongo import Document, IndexSpec, aggregate_indexes, create_client, ensure_indexes
 from shared.outbox import OutboxRelay
+from shared.outbox_clears import DeferredClears
 from shared.settings import ServiceSettings
 from shared.store import AggregateStore, Decide
 from shared.timers import FireTimer, TimerPoller
@@ -66,6 +67,8 @@ class ServiceContext:
     relay: OutboxRelay | None = None
     batch_cache: dict[tuple[str, str], Any] = field(default_factory=dict)
     """Aggregates as the last batches left them (`shared.batch`); dropped on revocation."""
+    clears: DeferredClears = field(default_factory=DeferredClears)
+    """Published outboxes not emptied yet (`shared.outbox_clears`)."""
 
     def store(self, collection: str) -> AggregateStore:
         """The aggregate store of `collection` (its outbox is relayed, its indexes made)."""
@@ -121,7 +124,25 @@ class ServiceContext:
         """A unit of work for one fetched batch (the dispatcher asks for one per batch)."""
         if len(self.batch_cache) > self.settings.batch_cache_aggregates:
             self.batch_cache.clear()
-        return batch.Batch(self.publisher, self.relay, self.batch_cache)
+        return batch.Batch(self.publisher, self.relay, self.batch_cache, self.clears)
+
+    async def partitions_moved(self) -> None:
+        """Partitions were taken from this instance or given to it: drop the batch cache
+        and empty every published outbox now (bounded: what fails is left to the relay's
+        sweeps), so the next owner finds no published events to send again."""
+        self.batch_cache.clear()
+        await self.clear_published_outboxes()
+
+    async def clear_published_outboxes(self, timeout_seconds: float = 5.0) -> None:
+        """Empty every outbox whose clear was deferred (revocation, graceful stop); a
+        failure is logged, not raised: the relay's full sweep covers those events
+        (published again, same ids)."""
+        try:
+            await asyncio.wait_for(self.clears.clear_due(everything=True), timeout_seconds)
+        except Exception as error:
+            log.warning(
+                "deferred outbox clears failed; the relay's sweep covers them", error=repr(error)
+            )
 
     def index(self, spec: IndexSpec) -> None:
         """Ensure an extra index at start-up."""
@@ -206,11 +227,17 @@ def build_context(
         publisher=publisher,
         instance_id=settings.instance_id or f"{socket.gethostname()}-{os.getpid()}",
     )
+    context.clears = DeferredClears(settings.outbox_clear_window_seconds)
     context.relay = OutboxRelay(
-        [], publisher, clock, settings.outbox_sweep_seconds, settings.outbox_full_sweep_seconds
+        [],
+        publisher,
+        clock,
+        settings.outbox_sweep_seconds,
+        settings.outbox_full_sweep_seconds,
+        context.clears,
     )
     dispatcher.new_batch = context.new_batch
-    dispatcher.revoked = context.batch_cache.clear
+    dispatcher.revoked = context.partitions_moved
     wire(context)
     return context
 
@@ -335,6 +362,7 @@ async def run_service(
     await stop.wait()
     log.info("stopping: finishing in-flight work")
     await broker.stop()  # stops consuming; waits for in-flight handlers (graceful timeout)
+    await context.clear_published_outboxes()
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)

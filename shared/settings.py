@@ -149,6 +149,12 @@ class ServiceSettings(BaseSettings):
         gt=0,
         description="How often events the fast path could not publish are retried (s)",
     )
+    outbox_clear_window_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How long (s) a published outbox waits to be emptied by its aggregate's "
+        "next write before one bulk clear empties it (shared.outbox_clears); 0: at once",
+    )
     outbox_full_sweep_seconds: float = Field(
         default=60.0,
         gt=0,

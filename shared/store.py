@@ -335,7 +335,8 @@ class AggregateStore:
 
 def versioned_update(write: Write) -> tuple[Document, Document]:
     """The filter and update that store `write` (`{_id, version: base}`; `$set` of state,
-    tracking ids, receipts, timers; `$push` of the outbox entries), as
+    tracking ids, receipts, timers; `$push` of the outbox entries, or their `$set` when
+    `write.replace_outbox`), as
     `AggregateStore.write_batch` sends them with `upsert`."""
     stored = write.stored
     timers = [t.to_doc() for t in stored.timers]
@@ -350,9 +351,12 @@ def versioned_update(write: Write) -> tuple[Document, Document]:
         "lease_until": None,
         "lease_owner": None,
     }
-    if write.outbox or write.base == 0:
+    if write.outbox or write.base == 0 or write.replace_outbox:
         fields["outbox_pending"] = bool(write.outbox)
     if stored.correlation_id is not None:
         fields["correlation_id"] = stored.correlation_id
+    if write.replace_outbox:  # what it held at `base` is published (`shared.outbox_clears`)
+        fields["outbox"] = write.outbox
+        return {"_id": stored.id, "version": write.base}, {"$set": fields}
     update: Document = {"$set": fields, "$push": {"outbox": {"$each": write.outbox}}}
     return {"_id": stored.id, "version": write.base}, update

@@ -23,7 +23,7 @@ class BatchDispatching:
     service: str
     batch_records: int
     new_batch: Callable[[], Batch] | None
-    revoked: Callable[[], None]
+    revoked: Callable[[], Awaitable[None] | None]
     _dispatch_record: Callable[[str, Any, str], Awaitable[None]]
     """`Dispatcher._dispatch_record(topic, raw record, group id)`: one record alone."""
 
@@ -97,16 +97,22 @@ class BatchDispatching:
 
 
 class _Revoked(ConsumerRebalanceListener):
-    """Drops the batch cache when partitions are taken away (another consumer owns them)."""
+    """Drops the batch cache and does the deferred outbox clears when partitions are taken
+    away (another consumer owns them) or given."""
 
     def __init__(self, dispatcher: BatchDispatching) -> None:
         self._dispatcher = dispatcher
 
     async def on_partitions_revoked(self, revoked: Any) -> None:
-        self._dispatcher.revoked()
+        await self._told()
 
     async def on_partitions_assigned(self, assigned: Any) -> None:
-        self._dispatcher.revoked()  # what another consumer held meanwhile may have changed
+        await self._told()  # what another consumer held meanwhile may have changed
+
+    async def _told(self) -> None:
+        outcome = self._dispatcher.revoked()
+        if outcome is not None:
+            await outcome
 
 
 def _raw_bodies(message: Any) -> list[bytes]:

@@ -62,8 +62,9 @@ class Dispatcher(BatchDispatching):
     """Records fetched and handled as one batch (`shared.batch`); 0: one at a time."""
     new_batch: Callable[[], Batch] | None = None
     """A fresh unit of work per fetched batch (the service context gives one)."""
-    revoked: Callable[[], None] = lambda: None
-    """Told when partitions are taken from this consumer (the batch cache is dropped)."""
+    revoked: Callable[[], Awaitable[None] | None] = lambda: None
+    """Told when partitions are taken from this consumer or given to it (the batch cache is
+    dropped, deferred outbox clears are done); awaited when it returns an awaitable."""
     known_types: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Per topic, every event type someone publishes there (from the catalogue): a known
     type this service does not consume is handled by doing nothing; any other type is

@@ -12,9 +12,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from shared.clock import FixedClock
+from shared.documents import Write
 from shared.events import Envelope, new_event
 from shared.outbox import OutboxRelay
-from shared.store import Change, Outgoing, Timer
+from shared.outbox_clears import DeferredClears
+from shared.store import Change, Outgoing, Stored, Timer
 from shared.timers import TimerPoller
 from tests.conftest import eventually
 from tests.integration.counter_service import Bump, Bumped, make_context, wiring
@@ -79,6 +81,13 @@ async def test_faststream_round_trip_stores_the_effect_and_publishes_the_event(
         assert bumped.parse_data(Bumped).value == 5
         assert bumped.causationid == cmd.id and bumped.correlationid == cmd.id
         assert records[0].key == b"c1"
+
+        # Published; its outbox is emptied by the next write or the deferred clear.
+        async def noted() -> bool:
+            return ctx.clears.published_ids("counters", "c1") == {bumped.id}
+
+        await eventually(noted)
+        await ctx.clear_published_outboxes()
         assert (await mongo_db.counters.find_one({"_id": "c1"}))["outbox"] == []
     await client.close()
 
@@ -248,6 +257,55 @@ async def test_an_outgoing_event_survives_a_crash_between_the_write_and_the_publ
         assert Envelope.from_json(records[0].value).id == event.id
         doc = await mongo_db.counters.find_one({"_id": "c6"})
         assert doc["outbox"] == [] and doc["outbox_pending"] is False
+    finally:
+        await broker.stop()
+        await client.close()
+
+
+async def test_a_published_outbox_is_emptied_by_the_next_write_and_never_sent_again(
+    kafka_bootstrap, mongo_url, mongo_db, topics
+):
+    """The deferred outbox clear (`shared.outbox_clears`) on the real servers: the next
+    write replaces the published outbox, and the relay neither re-sends a noted event nor
+    leaves it behind."""
+    commands, events = topics
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    store = ctx.store("counters")
+    first, second, third = (Outgoing(events, _bump("c8")).to_doc() for _ in range(3))
+
+    def stored(version: int) -> Stored:
+        return Stored("c8", version, {"value": version}, [f"m{version}"], [])
+
+    clears = DeferredClears(window_seconds=60.0)
+    await broker.start()
+    try:
+        relay = OutboxRelay([ctx.db["counters"]], ctx.publisher, FixedClock(AT), clears=clears)
+        assert await store.write_batch([Write(stored(1), 0, [first])]) == set()
+        clears.add(store, "c8", 1, [first["id"]])  # the batch published it
+        # The next write from that version replaces the outbox instead of appending.
+        assert await store.write_batch([Write(stored(2), 1, [second], True)]) == set()
+        doc = await mongo_db.counters.find_one({"_id": "c8"})
+        assert [e["id"] for e in doc["outbox"]] == [second["id"]]
+        assert doc["outbox_pending"] is True and doc["version"] == 2
+        # A stale replacing write conflicts and changes nothing.
+        assert await store.write_batch([Write(stored(2), 1, [third], True)]) == {"c8"}
+        # Published and noted again, then a writer appends an event nobody published.
+        clears.add(store, "c8", 2, [second["id"]])
+        assert await store.write_batch([Write(stored(3), 2, [third])]) == set()
+        assert await relay.flush("counters", "c8") == 1  # only the unpublished one goes out
+        records = await _collect(kafka_bootstrap, events, 1)
+        assert [Envelope.from_json(r.value).id for r in records] == [third["id"]]
+        doc = await mongo_db.counters.find_one({"_id": "c8"})
+        assert doc["outbox"] == [] and doc["outbox_pending"] is False
+        assert clears.pending_at("counters", "c8") is None  # emptied: the note is dropped
+        # A note still pending at a full sweep is cleared first, and nothing is re-sent.
+        await store.write_batch([Write(stored(4), 3, [first])])
+        clears.add(store, "c8", 4, [first["id"]])
+        assert await relay.sweep(full=True) == 0
+        doc = await mongo_db.counters.find_one({"_id": "c8"})
+        assert doc["outbox"] == [] and doc["outbox_pending"] is False and len(clears) == 0
     finally:
         await broker.stop()
         await client.close()
