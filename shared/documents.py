@@ -280,14 +280,19 @@ def kept_handled(
     digests = dict(previous.fingerprints) if previous else {}
     receipts = dict(previous.receipts) if previous else {}
     if handled_id is not None:
-        handled = [*handled, handled_id][-KEEP_HANDLED:]
+        handled.append(handled_id)
         if fingerprint is not None:
             digests[handled_id] = fingerprint
         if receipt is not None:
             receipts[handled_id] = receipt
-    kept, recent = set(handled), set(handled[-KEEP_RECEIPTS:])
-    return (
-        handled,
-        {k: v for k, v in digests.items() if k in kept},
-        {k: v for k, v in receipts.items() if k in recent},
-    )
+    if len(handled) > KEEP_HANDLED:
+        del handled[:-KEEP_HANDLED]
+    # Only ids still kept keep a fingerprint / a receipt (nothing to scan for the many
+    # aggregates whose messages carry neither).
+    if digests:
+        kept = set(handled)
+        digests = {k: v for k, v in digests.items() if k in kept}
+    if receipts:
+        recent = set(handled[-KEEP_RECEIPTS:])
+        receipts = {k: v for k, v in receipts.items() if k in recent}
+    return handled, digests, receipts

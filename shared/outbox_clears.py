@@ -90,16 +90,29 @@ class DeferredClears:
     async def clear_due(self, *, everything: bool = False) -> int:
         """Empty the outboxes noted at least `window_seconds` ago (all of them with
         `everything`), one bulk update per collection; returns how many were asked.
-        Raises what the store raises (the notes taken are then left to the relay's
-        sweeps, which publish those events again)."""
+        Raises what the store raises; the notes of a collection whose clear failed are
+        kept (oldest first, unless a newer note replaced one meanwhile) for the next try."""
         now = self._monotonic()
-        due: dict[str, list[tuple[str, int]]] = {}
+        due: dict[str, dict[tuple[str, str], tuple[int, frozenset[str], float]]] = {}
         while self._pending:
-            key, (version, _ids, noted_at) = next(iter(self._pending.items()))
-            if not everything and now - noted_at < self._window_s:
+            key, note = next(iter(self._pending.items()))
+            if not everything and now - note[2] < self._window_s:
                 break
             del self._pending[key]
-            due.setdefault(key[0], []).append((key[1], version))
-        for collection, written in due.items():
-            await self._stores[collection].clear_outboxes(written)
-        return sum(len(written) for written in due.values())
+            due.setdefault(key[0], {})[key] = note
+        collections = list(due.items())
+        for index, (collection, notes) in enumerate(collections):
+            try:
+                await self._stores[collection].clear_outboxes(
+                    [(doc_id, version) for (_, doc_id), (version, _, _) in notes.items()]
+                )
+            except BaseException:
+                kept = {
+                    key: note
+                    for _, untried in collections[index:]
+                    for key, note in untried.items()
+                    if key not in self._pending
+                }
+                self._pending = {**kept, **self._pending}
+                raise
+        return sum(len(notes) for notes in due.values())

@@ -10,7 +10,7 @@ import pytest
 from shared.batch import Batch
 from shared.memory_store import InMemoryAggregateStore
 from shared.outbox_clears import DeferredClears
-from tests.unit.test_shared_batch import CountingStore, Sent, counting_world, in_batch
+from tests.unit.test_shared_batch import Sent, counting_world, in_batch
 from tests.unit.test_shared_usecase import command, world
 
 pytestmark = pytest.mark.unit
@@ -72,6 +72,31 @@ async def test_a_newer_note_replaces_the_older_and_keeps_its_event_ids() -> None
     assert clears.pending_at("counters", "c1") == 2
     clears.discard("counters", "c1")
     assert clears.published_ids("counters", "c1") == frozenset()
+
+
+async def test_a_failed_clear_keeps_its_notes_for_the_next_try() -> None:
+    class Flaky(ClearingStore):
+        failures = 1
+
+        async def clear_outboxes(self, written: Any) -> None:
+            if self.failures:
+                self.failures -= 1
+                raise ConnectionError("database away")
+            await super().clear_outboxes(written)
+
+    ticks = Ticks()
+    clears = DeferredClears(window_seconds=1.0, monotonic=ticks)
+    flaky, fine = Flaky("ports"), ClearingStore("counters")
+    clears.add(flaky, "p1", 3, ["e1"])
+    clears.add(fine, "c1", 2, ["e2"])
+    ticks.now += 2
+    with pytest.raises(ConnectionError):
+        await clears.clear_due()
+    assert clears.pending_at("ports", "p1") == 3 and clears.pending_at("counters", "c1") == 2
+    clears.add(flaky, "p1", 4, ["e3"])  # written again meanwhile: the newer note stands
+    assert await clears.clear_due(everything=True) == 2
+    assert flaky.clears == [[("p1", 4)]] and fine.clears == [[("c1", 2)]]
+    assert len(clears) == 0
 
 
 async def test_the_next_write_empties_the_published_outbox_without_a_clear(world) -> None:
@@ -178,5 +203,17 @@ async def test_an_outbox_another_writer_appended_to_is_stranded_and_left_to_the_
     assert len(store.pending_outbox("c1")) == 3  # version moved: nothing emptied
 
 
-def test_counting_store_is_the_batch_tests_own() -> None:
-    assert issubclass(CountingStore, InMemoryAggregateStore)
+async def test_a_batch_whose_deferred_clears_fail_still_counts_as_published(world) -> None:
+    use_cases, store = counting_world(world)
+
+    async def away(written: Any) -> None:
+        raise ConnectionError("database away")
+
+    store.clear_outboxes = away  # type: ignore[method-assign]
+    clears = DeferredClears(window_seconds=0.0)
+    sent = Sent()
+    unit = Batch(sent, clears=clears)
+    await in_batch(unit, 0, use_cases, command("c1", "r0"), "c1")
+    await unit.write()
+    await unit.publish()  # no raise: the offsets are committed, the clear is tried later
+    assert len(sent.records) == 1 and clears.pending_at("counters", "c1") == 1
