@@ -347,8 +347,13 @@ class Batch:
                 del self._entries[key]
                 self._cache.pop(key, None)
 
-    def abandon(self) -> None:
-        """The batch failed after some writes: hand their events to the relay."""
+    async def abandon(self) -> None:
+        """The batch failed after some writes: let a write still in flight (a `persist`
+        whose askers were cancelled with their batch) finish, then hand the events of
+        every write to the relay — none waits for the relay's full sweep."""
+        await asyncio.sleep(0)  # a persist asked for in the last turn starts its write
+        while pending := [task for task in self._tasks if not task.done()]:
+            await asyncio.gather(*pending, return_exceptions=True)
         if self._relay is not None:
             for entry, doc_id, _version, _entries in self._written:
                 self._relay.note_written(entry.store.name, doc_id)

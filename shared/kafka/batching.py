@@ -68,18 +68,18 @@ class BatchDispatching:
                             self._dispatch_group(topic, records, group, unit, group_id)
                         )
             except BaseExceptionGroup as failed:
-                unit.abandon()
+                await unit.abandon()
                 raise failed.exceptions[0] from None  # transient: the batch comes again
             try:
                 await unit.write()
             except BaseException:
-                unit.abandon()
+                await unit.abandon()
                 raise
             if not unit.redo:
                 break
             positions, unit.redo = sorted(unit.redo), set()
         else:
-            unit.abandon()
+            await unit.abandon()
             raise ConcurrencyConflict(f"{topic}: a batch kept conflicting; delivered again")
         await unit.publish()
 

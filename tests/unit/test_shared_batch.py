@@ -323,3 +323,51 @@ async def test_a_persist_that_conflicts_sends_only_its_own_message_again(world):
     assert unit.redo == {1}
     assert store.documents["c0"].state["value"] == 1
     assert store.documents["c1"].state["value"] == 5  # the other writer's, nothing of ours
+
+
+async def test_an_abandoned_batch_lets_its_write_in_flight_finish_and_hands_it_to_the_relay(
+    world,
+):
+    use_cases, store = counting_world(world)
+    release = asyncio.Event()
+    original = store.write_batch
+
+    async def slow(writes):
+        await release.wait()
+        return await original(writes)
+
+    store.write_batch = slow  # type: ignore[method-assign]
+
+    class Relay:
+        def __init__(self) -> None:
+            self.noted: list[str] = []
+
+        def note_written(self, collection: str, doc_id: str) -> None:
+            self.noted.append(doc_id)
+
+        def forget(self, collection: str, doc_id: str) -> None:
+            pass
+
+        async def flush(self, collection: str, doc_id: str) -> int:
+            return 0
+
+    relay = Relay()
+    unit = Batch(Sent(), relay)
+
+    async def decide_then_persist() -> None:
+        await in_batch(unit, 0, use_cases, command("c1"), "c1")
+        with batch.running(unit, 0):
+            await unit.persist()  # its write is now in flight ...
+
+    asker = asyncio.create_task(decide_then_persist())
+    for _ in range(10):
+        await asyncio.sleep(0)
+    asker.cancel()  # ... when another key's failure cancels this key's task
+    await asyncio.gather(asker, return_exceptions=True)
+    abandoning = asyncio.create_task(unit.abandon())
+    await asyncio.sleep(0)
+    assert not abandoning.done()  # it waits for the write
+    release.set()
+    await abandoning
+    assert store.documents["c1"].version == 1  # the write went through ...
+    assert relay.noted == ["c1"]  # ... and its event is the relay's at once
