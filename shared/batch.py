@@ -107,10 +107,13 @@ def current() -> Batch | None:
 
 @contextmanager
 def running(batch: Batch, position: int) -> Iterator[None]:
-    """Run the code inside as message `position` of `batch`."""
+    """Run the code inside as message `position` of `batch` (done with it when the code
+    inside returns)."""
     token, where = _CURRENT.set(batch), _POSITION.set(position)
+    batch.finished.discard(position)  # run again after a conflict: not done until it returns
     try:
         yield
+        batch.finished.add(position)
     finally:
         _POSITION.reset(where)
         _CURRENT.reset(token)
@@ -152,6 +155,8 @@ class Batch:
         self._written: list[tuple[_Entry, str, int, list[Document]]] = []
         self._lock = asyncio.Lock()
         self.redo: set[int] = set()
+        self.finished: set[int] = set()
+        """Positions whose handling returned: every change they made is in memory."""
         self.conflicts = 0
         self._reads: dict[str, Coalescer[str, Loaded]] = {}
         self._flush: asyncio.Future[set[int]] | None = None
@@ -304,7 +309,7 @@ class Batch:
 
     async def _write(self) -> set[int]:
         """`write` with the lock held."""
-        by_store: dict[str, tuple[AggregateStore, list[tuple[_Entry, Write]]]] = {}
+        by_store: dict[str, tuple[AggregateStore, list[tuple[_Entry, Write, set[int]]]]] = {}
         clears = self._clears
         for entry in list(self._entries.values()):
             if entry.dirty and entry.stored is not None:
@@ -313,11 +318,16 @@ class Batch:
                     and clears.pending_at(entry.store.name, entry.stored.id) == entry.base
                 )
                 write = Write(entry.stored, entry.base, list(entry.outbox), replace)
-                by_store.setdefault(entry.store.name, (entry.store, []))[1].append((entry, write))
+                # Positions done with it now: all they changed is in this write. One still
+                # running (a persist's asker, a decision in flight) may change it after.
+                stored_all = entry.touched & self.finished
+                by_store.setdefault(entry.store.name, (entry.store, []))[1].append(
+                    (entry, write, stored_all)
+                )
         again: set[int] = set()
         for store, writes in by_store.values():
-            conflicted = await store.write_batch([w for _, w in writes])
-            for entry, write in writes:
+            conflicted = await store.write_batch([w for _, w, _ in writes])
+            for entry, write, stored_all in writes:
                 if write.stored.id in conflicted:
                     self.conflicts += 1
                     again |= self._evict(entry)
@@ -327,7 +337,7 @@ class Batch:
                 entry.base = write.stored.version
                 self._cache[(store.name, write.stored.id)] = write.stored
                 del entry.outbox[: len(write.outbox)]
-                entry.touched.clear()
+                entry.touched -= stored_all  # a later conflict redoes only the rest
                 if write.outbox:
                     self._written.append(
                         (entry, write.stored.id, write.stored.version, write.outbox)

@@ -7,7 +7,9 @@ PARTNEROPS_MONGO__URL (the local ones by default). Every throughput figure is a 
 the input topic is filled first (`--warmup` + `--messages` records), the consumer starts,
 and the rate is counted from the moment `--warmup` results have come out to the moment all
 have (results = events read back from the output topic); each is run `--runs` times and
-given as min and median.
+given as min and median. The runs go in rounds (one run of every measure per round, each
+pipeline right after its baseline), so a pair shares the machine's mood; the JSON also has
+each pair's ratio round by round (`ratios_per_round`).
 
 * **baseline** (same effects) — raw aiokafka: `getmany`, one `bulk_write` of the same
   versioned updates the pipeline stores (state, version, tracking ids, outbox, timers;
@@ -502,12 +504,23 @@ MEMORY: dict[str, float] = {}
 Measure = Callable[[str, str, int, int], Awaitable[float]]
 
 
-async def _runs(measure: Measure, runs: int, *args: Any) -> dict[str, Any]:
-    rates = []
-    for i in range(runs):
-        rates.append(await measure(*args))
-        print(f"  {measure.__name__} run {i + 1}/{runs}: {rates[-1]:.0f}/s", flush=True)
-    return {"min": min(rates), "median": statistics.median(rates), "runs": rates}
+async def _rounds(
+    measures: dict[str, tuple[Measure, tuple[Any, ...], int]],
+) -> dict[str, dict[str, Any]]:
+    """Every measure's runs, in rounds: round i runs each measure's i-th run in turn, so a
+    pipeline and its baseline (adjacent in `measures`) run minutes apart, not a whole
+    series apart, and a slow spell of the machine touches both."""
+    runs: dict[str, list[float]] = {name: [] for name in measures}
+    for i in range(max((spec[2] for spec in measures.values()), default=0)):
+        for name, (measure, measure_args, count) in measures.items():
+            if i < count:
+                runs[name].append(await measure(*measure_args))
+                print(f"  {name} run {i + 1}/{count}: {runs[name][-1]:.0f}/s", flush=True)
+    return {
+        name: {"min": min(rates), "median": statistics.median(rates), "runs": rates}
+        for name, rates in runs.items()
+        if rates
+    }
 
 
 async def main() -> None:
@@ -537,11 +550,7 @@ async def main() -> None:
         "porting baseline": (porting_baseline, porting_args, args.porting_runs),
         "porting": (porting_pipeline, porting_args, args.porting_runs),
     }
-    rates: dict[str, dict[str, Any]] = {}
-    for name, (measure, measure_args, runs) in measures.items():
-        if name not in args.skip:
-            print(f"measuring {name} ...", flush=True)
-            rates[name] = await _runs(measure, runs, *measure_args)
+    rates = await _rounds({name: spec for name, spec in measures.items() if name not in args.skip})
     sweep: list[dict[str, Any]] = []
     if "timers" not in args.skip:
         print("measuring the timer sweep ...", flush=True)
@@ -571,6 +580,7 @@ async def main() -> None:
         "load_average_at_end": os.getloadavg(),
         "events_per_s": rates,
         "ratios": _ratios(rates),
+        "ratios_per_round": _paired(rates),
         "porting_outcomes": PORTING_OUTCOMES,
         "timer_sweep": sweep,
         "latency": lat,
@@ -582,18 +592,33 @@ async def main() -> None:
         json.dump(report, out, indent=2)
 
 
+PAIRS = (
+    ("counter", "baseline"),
+    ("porting", "porting baseline"),
+    ("porting", "baseline"),
+    ("memory", "raw"),
+)
+
+
 def _ratios(rates: dict[str, dict[str, Any]]) -> dict[str, float]:
-    out = {}
-    pairs = (
-        ("counter", "baseline"),
-        ("porting", "porting baseline"),
-        ("porting", "baseline"),
-        ("memory", "raw"),
-    )
-    for top, bottom in pairs:
-        if top in rates and bottom in rates:
-            out[f"{top} / {bottom}"] = rates[top]["median"] / rates[bottom]["median"]
-    return out
+    """Ratio of the medians of each pair."""
+    return {
+        f"{top} / {bottom}": rates[top]["median"] / rates[bottom]["median"]
+        for top, bottom in PAIRS
+        if top in rates and bottom in rates
+    }
+
+
+def _paired(rates: dict[str, dict[str, Any]]) -> dict[str, list[float]]:
+    """Each pair's ratio round by round (run i of the pipeline ÷ run i of its baseline,
+    measured in the same round)."""
+    return {
+        f"{top} / {bottom}": [
+            t / b for t, b in zip(rates[top]["runs"], rates[bottom]["runs"], strict=False)
+        ]
+        for top, bottom in PAIRS
+        if top in rates and bottom in rates
+    }
 
 
 def _print(report: dict[str, Any]) -> None:
@@ -609,7 +634,8 @@ def _print(report: dict[str, Any]) -> None:
     for key, figures in report["events_per_s"].items():
         print(f"{names[key]:48} {figures['min']:8.0f} {figures['median']:9.0f}")
     for name, ratio in report["ratios"].items():
-        print(f"ratio of medians {name:31} {ratio:8.2f}")
+        rounds = " ".join(f"{r:.2f}" for r in report["ratios_per_round"].get(name, []))
+        print(f"ratio of medians {name:31} {ratio:8.2f}   per round: {rounds}")
     for row in report["timer_sweep"]:
         print(
             f"timer sweep, {row['aggregates']:>6} aggregates, {row['due']:>3} due: "

@@ -371,3 +371,27 @@ async def test_an_abandoned_batch_lets_its_write_in_flight_finish_and_hands_it_t
     await abandoning
     assert store.documents["c1"].version == 1  # the write went through ...
     assert relay.noted == ["c1"]  # ... and its event is the relay's at once
+
+
+async def test_a_message_deciding_across_a_write_is_run_again_after_a_later_conflict(world):
+    use_cases, store = counting_world(world)
+    unit = Batch(Sent())
+    await in_batch(unit, 0, use_cases, command("c1", "r0"), "c1")  # done
+    go_on = asyncio.Event()
+
+    async def decide(stored: Any) -> Change:
+        await go_on.wait()  # still deciding when a persist writes c1
+        return Change({**stored.state, "value": stored.state["value"] + 10})
+
+    async def message_1() -> None:
+        with batch.running(unit, 1):
+            await unit.apply(store, "c1", "m1", decide)
+
+    deciding = asyncio.create_task(message_1())
+    await asyncio.sleep(0)
+    assert await unit.write() == set()  # stores message 0's change
+    go_on.set()
+    await deciding  # message 1's change is in memory only
+    store.documents["c1"].version += 1  # another writer (a timer) moves c1 meanwhile
+    assert await unit.write() == {1}  # message 1 runs again; message 0 does not
+    assert store.documents["c1"].state["value"] == 1
