@@ -66,6 +66,8 @@ class OutboxRelay(Protocol):
 
     def note_written(self, collection: str, doc_id: str) -> None: ...
 
+    def pending(self, collection: str, doc_id: str) -> bool: ...
+
     async def flush(self, collection: str, doc_id: str) -> int: ...
 
 
@@ -377,6 +379,8 @@ class Batch:
         sends: list[Awaitable[Any]] = []
         owners: list[tuple[str, str] | None] = []
         for entry, doc_id, _version, entries in self._written:
+            if self._relay is not None and self._relay.pending(entry.store.name, doc_id):
+                entry.stranded = True  # an older event of it waits for the relay: in order
             if entry.stranded:
                 continue  # its whole outbox, older events first, goes out with the relay
             for item in entries:

@@ -79,6 +79,12 @@ class OutboxRelay:
         a writer that never flushes — or a flush that fails — is covered in seconds)."""
         self._retry.add((collection, doc_id))
 
+    def pending(self, collection: str, doc_id: str) -> bool:
+        """Whether the document has events this relay is to publish (a failed or not yet
+        flushed publish): a batch that wrote it leaves its new events to the relay too, so
+        the older ones go out first."""
+        return (collection, doc_id) in self._retry
+
     def forget(self, collection: str, doc_id: str) -> None:
         """The document's outbox was published and cleared by a batch (`shared.batch`)."""
         self._retry.discard((collection, doc_id))

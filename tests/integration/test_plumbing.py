@@ -294,7 +294,10 @@ async def test_a_published_outbox_is_emptied_by_the_next_write_and_never_sent_ag
         # Published and noted again, then a writer appends an event nobody published.
         clears.add(store, "c8", 2, [second["id"]])
         assert await store.write_batch([Write(stored(3), 2, [third])]) == set()
+        relay.note_written("counters", "c8")  # (what the writer tells the relay)
+        assert relay.pending("counters", "c8")  # a batch now leaves c8's events to the relay
         assert await relay.flush("counters", "c8") == 1  # only the unpublished one goes out
+        assert not relay.pending("counters", "c8")
         records = await _collect(kafka_bootstrap, events, 1)
         assert [Envelope.from_json(r.value).id for r in records] == [third["id"]]
         doc = await mongo_db.counters.find_one({"_id": "c8"})

@@ -208,6 +208,9 @@ async def test_an_event_the_broker_did_not_take_stays_in_the_outbox(world):
         def forget(self, collection: str, doc_id: str) -> None:
             self.forgotten.append(doc_id)
 
+        def pending(self, collection: str, doc_id: str) -> bool:
+            return False
+
         async def flush(self, collection: str, doc_id: str) -> int:
             return 0
 
@@ -348,6 +351,9 @@ async def test_an_abandoned_batch_lets_its_write_in_flight_finish_and_hands_it_t
         def forget(self, collection: str, doc_id: str) -> None:
             pass
 
+        def pending(self, collection: str, doc_id: str) -> bool:
+            return False
+
         async def flush(self, collection: str, doc_id: str) -> int:
             return 0
 
@@ -395,3 +401,33 @@ async def test_a_message_deciding_across_a_write_is_run_again_after_a_later_conf
     store.documents["c1"].version += 1  # another writer (a timer) moves c1 meanwhile
     assert await unit.write() == {1}  # message 1 runs again; message 0 does not
     assert store.documents["c1"].state["value"] == 1
+
+
+async def test_an_aggregate_with_an_event_waiting_for_the_relay_leaves_its_new_ones_to_it(
+    world,
+):
+    use_cases, store = counting_world(world)
+    flushed: list[str] = []
+
+    class Relay:
+        def note_written(self, collection: str, doc_id: str) -> None:
+            pass
+
+        def pending(self, collection: str, doc_id: str) -> bool:
+            return doc_id == "c1"  # an earlier publish of c1 failed: the relay retries it
+
+        def forget(self, collection: str, doc_id: str) -> None:
+            pass
+
+        async def flush(self, collection: str, doc_id: str) -> int:
+            flushed.append(doc_id)
+            return 0
+
+    sent = Sent()
+    unit = Batch(sent, Relay())
+    await in_batch(unit, 0, use_cases, command("c1", "r1"), "c1")
+    await in_batch(unit, 1, use_cases, command("c2", "r2"), "c2")
+    await unit.write()
+    await unit.publish()
+    assert [e.subject for _, e in sent.records] == ["c2"]  # c1's goes after its older one
+    assert flushed == ["c1"] and len(store.pending_outbox("c1")) == 1

@@ -149,6 +149,9 @@ async def test_a_published_outbox_read_again_is_not_taken_for_stranded_events(wo
         def forget(self, collection: str, doc_id: str) -> None:
             pass
 
+        def pending(self, collection: str, doc_id: str) -> bool:
+            return False
+
         async def flush(self, collection: str, doc_id: str) -> int:
             flushed.append(doc_id)
             return 0
@@ -186,6 +189,9 @@ async def test_an_outbox_another_writer_appended_to_is_stranded_and_left_to_the_
 
         def forget(self, collection: str, doc_id: str) -> None:
             pass
+
+        def pending(self, collection: str, doc_id: str) -> bool:
+            return False
 
         async def flush(self, collection: str, doc_id: str) -> int:
             flushed.append(doc_id)
