@@ -51,6 +51,30 @@ class Sent:
         return await self.enqueue_raw(topic, envelope.subject, envelope.to_json())
 
 
+class RecordingRelay:
+    """The outbox relay a batch talks to, keeping what it was told; `waiting` holds the
+    aggregate ids it has older events of (`pending`)."""
+
+    def __init__(self, waiting: frozenset[str] = frozenset()) -> None:
+        self.noted: list[str] = []
+        self.forgotten: list[str] = []
+        self.flushed: list[str] = []
+        self.waiting = waiting
+
+    def note_written(self, collection: str, doc_id: str) -> None:
+        self.noted.append(doc_id)
+
+    def forget(self, collection: str, doc_id: str) -> None:
+        self.forgotten.append(doc_id)
+
+    def pending(self, collection: str, doc_id: str) -> bool:
+        return doc_id in self.waiting
+
+    async def flush(self, collection: str, doc_id: str) -> int:
+        self.flushed.append(doc_id)
+        return 0
+
+
 async def in_batch(unit: Batch, position: int, use_cases: UseCases, cause: Envelope, cid: str):
     with batch.running(unit, position):
         return await run(use_cases, cause, cid)
@@ -197,24 +221,7 @@ async def test_an_answer_goes_out_after_the_writes_and_reads_see_the_batch(world
 async def test_an_event_the_broker_did_not_take_stays_in_the_outbox(world):
     use_cases, store = counting_world(world)
 
-    class Relay:
-        def __init__(self) -> None:
-            self.forgotten: list[str] = []
-            self.noted: list[str] = []
-
-        def note_written(self, collection: str, doc_id: str) -> None:
-            self.noted.append(doc_id)
-
-        def forget(self, collection: str, doc_id: str) -> None:
-            self.forgotten.append(doc_id)
-
-        def pending(self, collection: str, doc_id: str) -> bool:
-            return False
-
-        async def flush(self, collection: str, doc_id: str) -> int:
-            return 0
-
-    relay = Relay()
+    relay = RecordingRelay()
     unit = Batch(Sent(fail_topic="tests.events"), relay)
     await in_batch(unit, 0, use_cases, command("c1"), "c1")
     await unit.write()
@@ -341,23 +348,7 @@ async def test_an_abandoned_batch_lets_its_write_in_flight_finish_and_hands_it_t
 
     store.write_batch = slow  # type: ignore[method-assign]
 
-    class Relay:
-        def __init__(self) -> None:
-            self.noted: list[str] = []
-
-        def note_written(self, collection: str, doc_id: str) -> None:
-            self.noted.append(doc_id)
-
-        def forget(self, collection: str, doc_id: str) -> None:
-            pass
-
-        def pending(self, collection: str, doc_id: str) -> bool:
-            return False
-
-        async def flush(self, collection: str, doc_id: str) -> int:
-            return 0
-
-    relay = Relay()
+    relay = RecordingRelay()
     unit = Batch(Sent(), relay)
 
     async def decide_then_persist() -> None:
@@ -407,27 +398,13 @@ async def test_an_aggregate_with_an_event_waiting_for_the_relay_leaves_its_new_o
     world,
 ):
     use_cases, store = counting_world(world)
-    flushed: list[str] = []
-
-    class Relay:
-        def note_written(self, collection: str, doc_id: str) -> None:
-            pass
-
-        def pending(self, collection: str, doc_id: str) -> bool:
-            return doc_id == "c1"  # an earlier publish of c1 failed: the relay retries it
-
-        def forget(self, collection: str, doc_id: str) -> None:
-            pass
-
-        async def flush(self, collection: str, doc_id: str) -> int:
-            flushed.append(doc_id)
-            return 0
 
     sent = Sent()
-    unit = Batch(sent, Relay())
+    relay = RecordingRelay(waiting=frozenset({"c1"}))  # an older publish of c1 failed
+    unit = Batch(sent, relay)
     await in_batch(unit, 0, use_cases, command("c1", "r1"), "c1")
     await in_batch(unit, 1, use_cases, command("c2", "r2"), "c2")
     await unit.write()
     await unit.publish()
     assert [e.subject for _, e in sent.records] == ["c2"]  # c1's goes after its older one
-    assert flushed == ["c1"] and len(store.pending_outbox("c1")) == 1
+    assert relay.flushed == ["c1"] and len(store.pending_outbox("c1")) == 1

@@ -10,7 +10,7 @@ import pytest
 from shared.batch import Batch
 from shared.memory_store import InMemoryAggregateStore
 from shared.outbox_clears import DeferredClears
-from tests.unit.test_shared_batch import Sent, counting_world, in_batch
+from tests.unit.test_shared_batch import RecordingRelay, Sent, counting_world, in_batch
 from tests.unit.test_shared_usecase import command, world
 
 pytestmark = pytest.mark.unit
@@ -140,29 +140,14 @@ async def test_the_next_write_empties_the_published_outbox_without_a_clear(world
 async def test_a_published_outbox_read_again_is_not_taken_for_stranded_events(world) -> None:
     use_cases, store = counting_world(world)
     clears = DeferredClears(window_seconds=60.0)
-    flushed: list[str] = []
 
-    class Relay:
-        def note_written(self, collection: str, doc_id: str) -> None:
-            flushed.append(f"noted {doc_id}")
-
-        def forget(self, collection: str, doc_id: str) -> None:
-            pass
-
-        def pending(self, collection: str, doc_id: str) -> bool:
-            return False
-
-        async def flush(self, collection: str, doc_id: str) -> int:
-            flushed.append(doc_id)
-            return 0
-
-    sent = Sent()
+    sent, relay = Sent(), RecordingRelay()
     for request in ("r0", "r1"):  # no cache: the second batch reads c1 from the store
-        unit = Batch(sent, Relay(), clears=clears)
+        unit = Batch(sent, relay, clears=clears)
         await in_batch(unit, 0, use_cases, command("c1", request), "c1")
         await unit.write()
         await unit.publish()
-    assert flushed == []  # not stranded: the batch published its own event itself
+    assert relay.flushed == [] and relay.noted == []  # not stranded: the batch published it
     assert len(sent.records) == 2 and len({e.id for _, e in sent.records}) == 2
     assert len(store.pending_outbox("c1")) == 1  # the first was replaced by the second write
 
@@ -181,29 +166,15 @@ async def test_an_outbox_another_writer_appended_to_is_stranded_and_left_to_the_
     doc = store.documents["c1"]
     doc.version += 1
     doc.outbox.append({"id": "unpublished", "topic": "tests.events", "body": "{}"})
-    flushed: list[str] = []
 
-    class Relay:
-        def note_written(self, collection: str, doc_id: str) -> None:
-            pass
-
-        def forget(self, collection: str, doc_id: str) -> None:
-            pass
-
-        def pending(self, collection: str, doc_id: str) -> bool:
-            return False
-
-        async def flush(self, collection: str, doc_id: str) -> int:
-            flushed.append(doc_id)
-            return 0
-
-    unit = Batch(sent, Relay(), clears=clears)
+    relay = RecordingRelay()
+    unit = Batch(sent, relay, clears=clears)
     await in_batch(unit, 0, use_cases, command("c1", "r1"), "c1")
     await unit.write()
     ids = [e["id"] for e in store.pending_outbox("c1")]
     assert "unpublished" in ids and len(ids) == 3  # appended to, nothing dropped
     await unit.publish()
-    assert flushed == ["c1"]  # the relay sends the whole outbox, older events first
+    assert relay.flushed == ["c1"]  # the relay sends the whole outbox, older events first
     assert clears.pending_at("counters", "c1") == 1  # the old note: its clear will not match
     await clears.clear_due(everything=True)
     assert len(store.pending_outbox("c1")) == 3  # version moved: nothing emptied
