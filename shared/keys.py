@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 _ESCAPES = {"%": "%25", ".": "%2E", "$": "%24", "\x00": "%00"}
@@ -35,20 +34,36 @@ def unescape_key(key: str) -> str:
 
 
 def escape_keys(value: Any) -> Any:
-    """`value` with every dict key escaped, at any depth (lists included)."""
-    return _map_keys(value, escape_key)
+    """`value` with every dict key escaped, at any depth (lists included).
+
+    Every dict and list is new (the result shares no container with `value`; leaves —
+    str, numbers, datetimes — are shared, being immutable), so the in-memory store keeps
+    it as its own copy."""
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            if isinstance(v, dict | list):
+                v = escape_keys(v)
+            if isinstance(k, str) and not _MUST_ESCAPE.isdisjoint(k):
+                k = escape_key(k)
+            out[k] = v
+        return out
+    if isinstance(value, list):
+        return [escape_keys(v) if isinstance(v, dict | list) else v for v in value]
+    return value
 
 
 def unescape_keys(value: Any) -> Any:
-    """The inverse of `escape_keys`."""
-    return _map_keys(value, unescape_key)
-
-
-def _map_keys(value: Any, rename: Callable[[str], str]) -> Any:
+    """The inverse of `escape_keys` (new containers too)."""
     if isinstance(value, dict):
-        return {
-            rename(k) if isinstance(k, str) else k: _map_keys(v, rename) for k, v in value.items()
-        }
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            if isinstance(v, dict | list):
+                v = unescape_keys(v)
+            if isinstance(k, str) and "%" in k:
+                k = unescape_key(k)
+            out[k] = v
+        return out
     if isinstance(value, list):
-        return [_map_keys(v, rename) for v in value]
+        return [unescape_keys(v) if isinstance(v, dict | list) else v for v in value]
     return value

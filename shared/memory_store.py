@@ -4,14 +4,15 @@ For fast unit tests of use cases (`shared.usecase.UseCases` on top of it) and fo
 benchmark that separates our own overhead from the database's. It keeps exactly what the
 Mongo store keeps — state (keys escaped as stored, then restored), version, tracking ids
 with their fingerprints and receipts, outbox, timers, correlation id — and applies the
-same optimistic version check, so the same contract tests pass on both
+same optimistic version check (the state it keeps and hands out is a fresh tree of dicts and
+lists each time, made by the key escaping itself: a caller changing what it loaded or saved
+never changes the stored aggregate), so the same contract tests pass on both
 (`tests/contracts/store.py`). It is not an imitation of the Mongo driver: it implements
 `load` and `save`, and inherits `apply` unchanged.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -68,7 +69,7 @@ class InMemoryAggregateStore(AggregateStore):
         return Stored(
             id=aggregate_id,
             version=doc.version,
-            state=unescape_keys(copy.deepcopy(doc.state)),
+            state=unescape_keys(doc.state),
             handled=list(doc.handled),
             timers=list(doc.timers),
             correlation_id=doc.correlation_id,
@@ -105,7 +106,7 @@ class InMemoryAggregateStore(AggregateStore):
         )
         self.documents[aggregate_id] = MemoryDocument(
             version=expected_version + 1,
-            state=escape_keys(copy.deepcopy(change.state or {})),
+            state=escape_keys(change.state or {}),
             exists=change.state is not None,
             handled=handled,
             timers=timers,
@@ -139,7 +140,7 @@ class InMemoryAggregateStore(AggregateStore):
             self.check_sizes(w.outbox)
             self.documents[w.stored.id] = MemoryDocument(
                 version=w.stored.version,
-                state=escape_keys(copy.deepcopy(w.stored.state)),
+                state=escape_keys(w.stored.state),
                 exists=w.stored.exists,
                 handled=list(w.stored.handled),
                 timers=list(w.stored.timers),

@@ -87,14 +87,42 @@ class Publisher:
                 headers=all_headers,
                 no_confirm=True,
             )
-        else:
-            sent = await producer.send(
-                self.prefix + topic,
-                value=body,
-                key=key_bytes or None,
-                headers=[(name, value.encode()) for name, value in all_headers.items()],
-            )
-        return asyncio.ensure_future(self._acknowledged(topic, size, sent))
+            return asyncio.ensure_future(self._acknowledged(topic, size, sent))
+        delivered = await producer.send(
+            self.prefix + topic,
+            value=body,
+            key=key_bytes or None,
+            headers=[(name, value.encode()) for name, value in all_headers.items()],
+        )
+        return self._settled(topic, size, delivered)
+
+    def _settled(
+        self, topic: str, size: int, delivered: asyncio.Future[Any]
+    ) -> asyncio.Future[Any]:
+        """A future settled from the producer's: its result, or its error with a size
+        refusal as `EventTooLarge` (a done-callback, not a task per record: the batch
+        path hands hundreds of records over at once)."""
+        acknowledged: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+        def settle(done: asyncio.Future[Any]) -> None:
+            if acknowledged.done():
+                return
+            if done.cancelled():
+                acknowledged.cancel()
+                return
+            error = done.exception()
+            if error is None:
+                metrics.labelled(metrics.EVENTS_OUT, topic=topic).inc()
+                acknowledged.set_result(done.result())
+            elif isinstance(error, MessageSizeTooLargeError | RecordTooLargeError):
+                refused = EventTooLarge(f"a record for {topic}", size, self.max_message_bytes)
+                refused.__cause__ = error
+                acknowledged.set_exception(refused)
+            else:
+                acknowledged.set_exception(error)
+
+        delivered.add_done_callback(settle)
+        return acknowledged
 
     def _producer(self) -> AIOKafkaProducer | None:
         """The broker's connected aiokafka producer, or None (not connected, or a broker

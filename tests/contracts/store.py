@@ -160,6 +160,18 @@ class StoreContract:
         stored = await store.load("a12")
         assert stored is not None and stored.state == odd
 
+    async def test_what_a_caller_changes_in_a_loaded_or_saved_state_is_not_stored(self, store):
+        state = {"nested": {"items": [{"n": 1}]}, "tags": ["a"]}
+        await store.save("a13", Change(state), expected_version=0, handled_id="m1")
+        state["nested"]["items"][0]["n"] = 99  # the caller's own objects, changed after
+        state["tags"].append("b")
+        loaded = await store.load("a13")
+        assert loaded is not None
+        assert loaded.state == {"nested": {"items": [{"n": 1}]}, "tags": ["a"]}
+        loaded.state["nested"]["items"].append({"n": 2})
+        again = await store.load("a13")
+        assert again is not None and again.state == {"nested": {"items": [{"n": 1}]}, "tags": ["a"]}
+
     async def test_a_receipt_is_kept_with_its_tracking_id_and_given_back_to_a_duplicate(
         self, store
     ):

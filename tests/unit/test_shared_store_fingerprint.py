@@ -106,3 +106,25 @@ async def test_fingerprints_are_kept_exactly_as_long_as_their_ids():
     assert stored is not None
     assert len(stored.handled) == KEEP_HANDLED
     assert set(stored.fingerprints) == set(stored.handled)
+
+
+def test_a_remembered_fingerprint_follows_the_envelope_not_its_id():
+    first = envelope()
+    digest = fingerprint(first)
+    assert fingerprint(first) == digest  # asked again (a use case asks up to four times)
+    # The same CloudEvents id with other data (the case `command_id_reused` exists for) and
+    # the same object with its data replaced are digested again, never taken from memory.
+    other = envelope(target="T-2")
+    assert other.id == first.id and fingerprint(other) != digest
+    replaced = first.model_copy(update={"data": {**first.data, "target": "T-3"}})
+    assert fingerprint(replaced) != digest
+    first.data = {**first.data, "target": "T-2"}
+    assert fingerprint(first) == fingerprint(other)
+
+
+def test_remembered_fingerprints_are_bounded():
+    from shared import tracking
+
+    for i in range(tracking.REMEMBERED + 50):
+        fingerprint(envelope(f"E-{i}", amount=i))
+    assert len(tracking._recent) == tracking.REMEMBERED
