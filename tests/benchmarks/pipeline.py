@@ -188,7 +188,9 @@ async def _fetched(consumer: AIOKafkaConsumer) -> AsyncIterator[list[Any]]:
 
 
 def _raw_clients(bootstrap: str, topic: str) -> tuple[AIOKafkaConsumer, AIOKafkaProducer]:
-    """A consumer of `topic` (a group of its own, manual commits) and an idempotent producer."""
+    """A consumer of `topic` (a group of its own, manual commits) and a producer set up as
+    the services' (`shared.kafka.build_broker`: acks=all, idempotent, the same record
+    batch size), so the broker does the same work for both."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
@@ -196,7 +198,12 @@ def _raw_clients(bootstrap: str, topic: str) -> tuple[AIOKafkaConsumer, AIOKafka
         enable_auto_commit=False,
         auto_offset_reset="earliest",
     )
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        max_batch_size=KafkaSettings().producer_batch_bytes,
+    )
     return consumer, producer
 
 
