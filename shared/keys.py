@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 _ESCAPES = {"%": "%25", ".": "%2E", "$": "%24", "\x00": "%00"}
@@ -39,31 +40,29 @@ def escape_keys(value: Any) -> Any:
     Every dict and list is new (the result shares no container with `value`; leaves —
     str, numbers, datetimes — are shared, being immutable), so the in-memory store keeps
     it as its own copy."""
-    if isinstance(value, dict):
-        out: dict[Any, Any] = {}
-        for k, v in value.items():
-            if isinstance(v, dict | list):
-                v = escape_keys(v)
-            if isinstance(k, str) and not _MUST_ESCAPE.isdisjoint(k):
-                k = escape_key(k)
-            out[k] = v
-        return out
-    if isinstance(value, list):
-        return [escape_keys(v) if isinstance(v, dict | list) else v for v in value]
-    return value
+    return _rekeyed(value, _MUST_ESCAPE.isdisjoint, escape_key)
 
 
 def unescape_keys(value: Any) -> Any:
     """The inverse of `escape_keys` (new containers too)."""
+    return _rekeyed(value, _NO_ESCAPE.isdisjoint, unescape_key)
+
+
+_NO_ESCAPE = frozenset("%")  # a key without `%` holds no escape
+
+
+def _rekeyed(value: Any, unchanged: Callable[[str], bool], rename: Callable[[str], str]) -> Any:
+    """`value` rebuilt with `rename(key)` for each str key not `unchanged`; one call per
+    key and per container, none per leaf (the store escapes every state it writes)."""
     if isinstance(value, dict):
         out: dict[Any, Any] = {}
         for k, v in value.items():
             if isinstance(v, dict | list):
-                v = unescape_keys(v)
-            if isinstance(k, str) and "%" in k:
-                k = unescape_key(k)
+                v = _rekeyed(v, unchanged, rename)
+            if isinstance(k, str) and not unchanged(k):
+                k = rename(k)
             out[k] = v
         return out
     if isinstance(value, list):
-        return [unescape_keys(v) if isinstance(v, dict | list) else v for v in value]
+        return [_rekeyed(v, unchanged, rename) if isinstance(v, dict | list) else v for v in value]
     return value

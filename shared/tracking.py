@@ -6,6 +6,7 @@ different one under a recorded id is refused (`CommandIdReused`).
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import hashlib
 import json
@@ -26,13 +27,14 @@ def fingerprint(envelope: Envelope) -> str:
     secrets (passwords, PINs) are left out too, so the stored digest cannot be used to
     guess them: two commands that differ only in a secret count as the same command.
 
-    Shape: 32 hex characters (BLAKE2b, 16 bytes). The digest of the last `REMEMBERED`
-    envelopes is remembered by identity (a use case asks up to four times per message: a
-    porting submission's 68 µs each); a received envelope is never changed, and one whose
-    `type` or `data` object was replaced is digested again.
+    Shape: 32 hex characters (BLAKE2b, 16 bytes). The digest of the last envelope digested
+    in the running task is remembered (a context variable: a use case asks up to four times
+    per message, a porting submission's 68 µs each; a task holds one envelope, so memory
+    stays bounded by what is in flight). It is used only for the same envelope object with
+    the same `type` and the same `data` object: a received envelope is never changed, and
+    one whose data was replaced is digested again.
     """
-    key = id(envelope)
-    known = _recent.get(key)
+    known = _LAST.get()
     if (
         known is not None
         and known[0] is envelope
@@ -48,17 +50,13 @@ def fingerprint(envelope: Envelope) -> str:
         default=str,
     )
     digest = hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
-    if len(_recent) >= REMEMBERED:
-        del _recent[next(iter(_recent))]  # the oldest
-    _recent[key] = (envelope, envelope.data, envelope.type, digest)
+    _LAST.set((envelope, envelope.data, envelope.type, digest))
     return digest
 
 
-REMEMBERED = 1024
-"""Envelopes whose fingerprint `fingerprint` remembers (each entry holds the envelope, so
-its identity cannot be reused while remembered)."""
-
-_recent: dict[int, tuple[Envelope, Any, str, str]] = {}
+_LAST: contextvars.ContextVar[tuple[Envelope, Any, str, str] | None] = contextvars.ContextVar(
+    "fingerprinted", default=None
+)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -161,7 +161,7 @@ class StoreContract:
         assert stored is not None and stored.state == odd
 
     async def test_what_a_caller_changes_in_a_loaded_or_saved_state_is_not_stored(self, store):
-        state = {"nested": {"items": [{"n": 1}]}, "tags": ["a"]}
+        state: dict[str, Any] = {"nested": {"items": [{"n": 1}]}, "tags": ["a"]}
         await store.save("a13", Change(state), expected_version=0, handled_id="m1")
         state["nested"]["items"][0]["n"] = 99  # the caller's own objects, changed after
         state["tags"].append("b")

@@ -122,9 +122,10 @@ def test_a_remembered_fingerprint_follows_the_envelope_not_its_id():
     assert fingerprint(first) == fingerprint(other)
 
 
-def test_remembered_fingerprints_are_bounded():
+def test_only_the_last_envelope_of_a_task_is_remembered():
     from shared import tracking
 
-    for i in range(tracking.REMEMBERED + 50):
+    for i in range(50):
         fingerprint(envelope(f"E-{i}", amount=i))
-    assert len(tracking._recent) == tracking.REMEMBERED
+    last = tracking._LAST.get()
+    assert last is not None and last[0].id == "E-49"  # one envelope held, not fifty
