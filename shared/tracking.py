@@ -59,8 +59,14 @@ _LAST: contextvars.ContextVar[tuple[Envelope, Any, str, str] | None] = contextva
 )
 
 
-@functools.lru_cache(maxsize=4096)
 def _secret(key: str) -> bool:
+    """Whether `key` names a secret; remembered for keys of up to 64 characters (a
+    command's field names repeat; a long key is caller text and would only fill memory)."""
+    return _short_secret(key) if len(key) <= 64 else _SECRET_KEY.search(key) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_secret(key: str) -> bool:
     return _SECRET_KEY.search(key) is not None
 
 
