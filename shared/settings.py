@@ -56,6 +56,12 @@ class KafkaSettings(BaseModel):
         "batch is sent as soon as the connection is free, so a larger one adds no delay",
     )
 
+    @property
+    def record_batch_bytes(self) -> int:
+        """The producer's record batch size in bytes: `producer_batch_bytes`, capped at
+        `max_message_bytes` (a batch is one message to the broker)."""
+        return min(self.producer_batch_bytes, self.max_message_bytes)
+
     def topic(self, name: str) -> str:
         """The physical topic of a logical topic name."""
         return f"{self.topic_prefix}{name}"

@@ -59,8 +59,7 @@ def build_broker(settings: KafkaSettings, client_id: str, **extra: Any) -> Kafka
         acks="all",
         enable_idempotence=True,
         max_request_size=settings.max_message_bytes,
-        # One record batch never exceeds what the broker accepts as one message.
-        max_batch_size=min(settings.producer_batch_bytes, settings.max_message_bytes),
+        max_batch_size=settings.record_batch_bytes,
         # No FastStream `correlation_id` header: a record carries the CloudEvent only.
         id_generator=lambda: "",
         graceful_timeout=15.0,  # well inside Kubernetes' 30 s termination grace

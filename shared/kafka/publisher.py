@@ -16,6 +16,9 @@ from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES, record_size
 from shared.errors import EventTooLarge
 from shared.events import Envelope
 
+SIZE_REFUSALS = (MessageSizeTooLargeError, RecordTooLargeError)
+"""The broker's (or producer's) refusals of a record's size: raised as `EventTooLarge`."""
+
 
 class Publisher:
     """Publishes envelopes; the Kafka key is the aggregate id so its events stay ordered.
@@ -54,14 +57,18 @@ class Publisher:
         key_bytes = key.encode() if isinstance(key, str) else key
         size = record_size(body, key_bytes or None, all_headers)
         if size > self.max_message_bytes:
-            raise EventTooLarge(f"a record for {topic}", size, self.max_message_bytes)
+            raise self._too_large(topic, size)
         try:
             await self._broker.publish(
                 body, topic=self.prefix + topic, key=key_bytes or None, headers=all_headers
             )
-        except (MessageSizeTooLargeError, RecordTooLargeError) as error:
-            raise EventTooLarge(f"a record for {topic}", size, self.max_message_bytes) from error
+        except SIZE_REFUSALS as error:
+            raise self._too_large(topic, size) from error
         metrics.labelled(metrics.EVENTS_OUT, topic=topic).inc()
+
+    def _too_large(self, topic: str, size: int) -> EventTooLarge:
+        """The refusal of a record of `size` bytes for `topic` (ours, or the broker's)."""
+        return EventTooLarge(f"a record for {topic}", size, self.max_message_bytes)
 
     async def enqueue_raw(
         self,
@@ -77,7 +84,7 @@ class Publisher:
         key_bytes = key.encode() if isinstance(key, str) else key
         size = record_size(body, key_bytes or None, all_headers)
         if size > self.max_message_bytes:
-            raise EventTooLarge(f"a record for {topic}", size, self.max_message_bytes)
+            raise self._too_large(topic, size)
         producer = self._producer()
         if producer is None:
             sent = await self._broker.publish(
@@ -114,8 +121,8 @@ class Publisher:
             if error is None:
                 metrics.labelled(metrics.EVENTS_OUT, topic=topic).inc()
                 acknowledged.set_result(done.result())
-            elif isinstance(error, MessageSizeTooLargeError | RecordTooLargeError):
-                refused = EventTooLarge(f"a record for {topic}", size, self.max_message_bytes)
+            elif isinstance(error, SIZE_REFUSALS):
+                refused = self._too_large(topic, size)
                 refused.__cause__ = error
                 acknowledged.set_exception(refused)
             else:
@@ -141,8 +148,8 @@ class Publisher:
     async def _acknowledged(self, topic: str, size: int, sent: Awaitable[Any]) -> None:
         try:
             await sent
-        except (MessageSizeTooLargeError, RecordTooLargeError) as error:
-            raise EventTooLarge(f"a record for {topic}", size, self.max_message_bytes) from error
+        except SIZE_REFUSALS as error:
+            raise self._too_large(topic, size) from error
         metrics.labelled(metrics.EVENTS_OUT, topic=topic).inc()
 
     async def enqueue(self, topic: str, envelope: Envelope) -> asyncio.Future[Any]:

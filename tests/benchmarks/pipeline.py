@@ -187,13 +187,6 @@ async def _fetched(consumer: AIOKafkaConsumer) -> AsyncIterator[list[Any]]:
             yield records
 
 
-def _services_batch_bytes() -> int:
-    """The record batch size the services' producers use, from the same environment
-    (`PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES`, capped as `shared.kafka.build_broker` does)."""
-    kafka = ServiceSettings().kafka
-    return min(kafka.producer_batch_bytes, kafka.max_message_bytes)
-
-
 def _raw_clients(bootstrap: str, topic: str) -> tuple[AIOKafkaConsumer, AIOKafkaProducer]:
     """A consumer of `topic` (a group of its own, manual commits) and a producer set up as
     the services' (`shared.kafka.build_broker`: acks=all, idempotent, the same record
@@ -209,7 +202,7 @@ def _raw_clients(bootstrap: str, topic: str) -> tuple[AIOKafkaConsumer, AIOKafka
         bootstrap_servers=bootstrap,
         acks="all",
         enable_idempotence=True,
-        max_batch_size=_services_batch_bytes(),
+        max_batch_size=ServiceSettings().kafka.record_batch_bytes,  # the same environment
     )
     return consumer, producer
 
