@@ -22,23 +22,39 @@
  *     the _id index for such a filter). Top-level keys of a filter are a conjunction, so
  *     reading only the documents one of them selects and matching the whole filter on
  *     those finds exactly what the full scan finds;
+ *   - a unique index whose keys are all strings (`_id` of every aggregate, claim and
+ *     tracking document) is ordered by the strings themselves. The library opens an index
+ *     map with H2's default key type, which cannot compare its keys (`KeyValue`, not
+ *     `Comparable`) and serialises both with Java serialisation on every comparison of a
+ *     lookup's binary search: a third of the server's CPU under the porting benchmark
+ *     (JFR). Other keys keep the library's order (`IndexKeyType`). The order is part of
+ *     the file, so the data file of this launcher has its own name (`MJS_FORMAT` in
+ *     deploy/local/mongo/server.sh); a file of an earlier launcher is not read;
  *   - SIGTERM closes the listener, then the store (a clean file for the next start).
  */
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map.Entry;
 
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+import org.h2.mvstore.type.ObjectDataType;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
@@ -109,6 +125,121 @@ public final class Launcher {
             MVMap<Object, Document> dataMap = STORE.openMap("databases." + fullName);
             MVMap<String, Object> metaMap = STORE.openMap("meta." + fullName);
             return new NarrowingH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
+        }
+
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName,
+                                                        List<IndexKey> keys, boolean sparse) {
+            // The map name H2Database.openOrCreateUniqueIndex uses; our key type.
+            String name = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+            MVMap<KeyValue, Object> map = STORE.openMap(name,
+                new MVMap.Builder<KeyValue, Object>().keyType(new IndexKeyType()));
+            return new StringOrderedUniqueIndex(map, indexName, keys, sparse);
+        }
+    }
+
+    /**
+     * Keys of a unique index map (`KeyValue`s). A key whose values are all strings sorts
+     * before every other key, and among such keys by its strings (`String.compareTo`,
+     * then the number of values); any other key is compared as the library's maps compare
+     * it (H2's `ObjectDataType`: both serialised, the bytes compared). A total order,
+     * equal exactly when the keys are equal; stored as `ObjectDataType` stores them.
+     */
+    static final class IndexKeyType extends BasicDataType<KeyValue> {
+        private final ObjectDataType objects = new ObjectDataType();
+
+        @Override
+        public int compare(KeyValue a, KeyValue b) {
+            boolean textA = allStrings(a);
+            boolean textB = allStrings(b);
+            if (textA != textB) {
+                return textA ? -1 : 1;
+            }
+            if (!textA) {
+                return objects.compare(a, b);
+            }
+            int common = Math.min(a.size(), b.size());
+            for (int i = 0; i < common; i++) {
+                int order = ((String) a.get(i)).compareTo((String) b.get(i));
+                if (order != 0) {
+                    return order;
+                }
+            }
+            return Integer.compare(a.size(), b.size());
+        }
+
+        private static boolean allStrings(KeyValue key) {
+            for (Object value : key) {
+                if (!(value instanceof String)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public int getMemory(KeyValue key) {
+            return objects.getMemory(key);
+        }
+
+        @Override
+        public void write(WriteBuffer buffer, KeyValue key) {
+            objects.write(buffer, key);
+        }
+
+        @Override
+        public KeyValue read(ByteBuffer buffer) {
+            return (KeyValue) objects.read(buffer);
+        }
+
+        @Override
+        public KeyValue[] createStorage(int size) {
+            return new KeyValue[size];
+        }
+    }
+
+    /** The library's H2UniqueIndex (its constructor is not public) over a map of our key type. */
+    static final class StringOrderedUniqueIndex extends AbstractUniqueIndex<Object> {
+        private final MVMap<KeyValue, Object> map;
+
+        StringOrderedUniqueIndex(MVMap<KeyValue, Object> map, String name, List<IndexKey> keys, boolean sparse) {
+            super(name, keys, sparse);
+            this.map = map;
+        }
+
+        @Override
+        protected Object removeDocument(KeyValue key) {
+            return map.remove(key);
+        }
+
+        @Override
+        protected boolean putKeyPosition(KeyValue key, Object position) {
+            return map.putIfAbsent(key, Missing.ofNullable(position)) == null;
+        }
+
+        @Override
+        protected Iterable<Entry<KeyValue, Object>> getIterable() {
+            return map.entrySet();
+        }
+
+        @Override
+        protected Object getPosition(KeyValue key) {
+            return map.get(key);
+        }
+
+        @Override
+        public long getCount() {
+            return map.sizeAsLong();
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return map.isEmpty();
+        }
+
+        @Override
+        public long getDataSize() {
+            return getCount();
         }
     }
 

@@ -19,7 +19,11 @@ readonly MJS_HOME=$CACHE_DIR/mongo-java-server-$MJS_VERSION
 readonly MJS_LIBS=$MJS_HOME/libs
 readonly MJS_SOURCE=$SCRIPT_DIR/mongo/Launcher.java
 readonly MJS_DATA=$STATE_DIR/mongo-java-server-data
-readonly MJS_FILE=$MJS_DATA/partnerops.mv.db
+# The launcher's file format: 2 orders string keys of unique indexes by their strings
+# (Launcher.IndexKeyType), which a file of format 1 (partnerops.mv.db) does not. A new
+# format gets a new file; an older file is left where it is, unread.
+readonly MJS_FORMAT=2
+readonly MJS_FILE=$MJS_DATA/partnerops-$MJS_FORMAT.mv.db
 readonly MJS_LOG=$LOG_DIR/mongo-java-server.log
 readonly MJS_PID=$RUN_DIR/mongo-java-server.pid
 readonly MJS_MARK=partnerops.server=mongo-java-server # on the JVM's command line
