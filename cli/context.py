@@ -26,9 +26,16 @@ from typing import Any, ClassVar, NoReturn, TypeVar
 
 import typer
 from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 
-from shared.settings import ServiceSettings, service_settings_config
+from shared.settings import (
+    COMMON_PREFIX,
+    ServiceSettings,
+    service_settings_config,
+    setting_variable,
+    settings_reasons,
+)
 
 ECHO_CHARS = 80
 """How much of a refused value a message repeats (then "…"): a 100,000-character id is
@@ -116,19 +123,12 @@ class Cli:
         return topic.removeprefix(self.prefix) if self.prefix else topic
 
 
-CLI_PREFIX = "PARTNEROPS_CLI_"
-COMMON_PREFIX = "PARTNEROPS_"
-
-
 def variable_of(*path: str) -> str:
     """The environment variable a setting was read from (`kafka`, `bootstrap_servers` →
     `PARTNEROPS_CLI_KAFKA__BOOTSTRAP_SERVERS` when that is set, else
     `PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS`)."""
-    name = "__".join(p.upper() for p in path)
-    for prefix in (CLI_PREFIX, COMMON_PREFIX):
-        if f"{prefix}{name}" in os.environ:
-            return f"{prefix}{name}"
-    return f"{COMMON_PREFIX}{name}"
+    found = setting_variable(CliSettings, path)
+    return found or f"{COMMON_PREFIX}{'__'.join(p.upper() for p in path)}"
 
 
 def invalid_setting(variable: str, problem: str) -> Failure:
@@ -161,15 +161,16 @@ MAX_KAFKA_MESSAGE_BYTES = 2**31 - 1
 
 def settings_from_environment() -> CliSettings:
     """`CliSettings()`; a variable pydantic refuses (`PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES=abc`,
-    `PARTNEROPS_LOG_FORMAT=xml`), or one the libraries would refuse on first use (a
-    server selection timeout pymongo does not take, a largest message over Kafka's
-    32-bit bound), raises `invalid_setting` naming it, not a schema or unexpected error."""
+    `PARTNEROPS_LOG_FORMAT=xml`, `PARTNEROPS_KAFKA=notjson`), or one the libraries would
+    refuse on first use (a server selection timeout pymongo does not take, a largest
+    message over Kafka's 32-bit bound), raises `invalid_setting` naming it, not a schema
+    or unexpected error."""
     try:
         settings = CliSettings()
-    except ValidationError as error:
-        first = error.errors()[0]
-        variable = variable_of(*(str(p) for p in first["loc"]))
-        raise invalid_setting(variable, str(first["msg"])) from None
+    except (ValidationError, SettingsError) as error:
+        first = settings_reasons(error, CliSettings)[0]
+        variable = first["variable"] or variable_of(*str(first["field"]).split("."))
+        raise invalid_setting(variable, str(first["message"])) from None
     timeout = settings.mongo.server_selection_timeout_ms
     if not 0 < timeout < 1_000_000_000:  # pymongo's own bounds, refused on first use
         variable = variable_of("mongo", "server_selection_timeout_ms")
@@ -210,7 +211,7 @@ ROOT_SETTINGS = {
 
 MONGO_VERBS = frozenset({"show", "dlq", "services"})
 """The verbs that use the Mongo URL (`services` hands it to the services it starts): only
-for them is it parsed by pymongo (`cli.options.mongo_url_problem`)."""
+for them is it parsed by pymongo (`shared.settings.mongo_url_problem`)."""
 
 
 def root_problems(

@@ -20,6 +20,7 @@ from typing import Any
 import typer
 
 from cli.context import ECHO_CHARS
+from shared.settings import mongo_url_problem
 
 MAX_SECONDS = 3600.0
 """The longest wait or grace period an option takes (one hour)."""
@@ -151,34 +152,6 @@ def bootstrap_problem(value: str) -> str | None:
         server = server.strip()
         if not _HOST_PORT.match(server) or not 1 <= int(server.rsplit(":", 1)[1]) <= 65535:
             return f"{shown(server)} is not host:port (port 1-65535)"
-    return None
-
-
-def mongo_url_problem(value: str, parse: bool = True) -> str | None:
-    """Why `value` is no Mongo URL pymongo takes (or None): `mongodb://` or
-    `mongodb+srv://`, hosts, ports, options — with `parse`, checked by pymongo's own
-    parser (importing pymongo takes most of a second: only for the verbs that use Mongo,
-    `cli.context.MONGO_VERBS`), without resolving a `mongodb+srv://` name. An unknown URL
-    option or a bad option value (`tls=maybe`), which pymongo's client only warns of and
-    ignores, is refused too: a typing error must not silently drop a setting such as TLS.
-    The URL is not echoed (it may hold a password)."""
-    if not value.strip():
-        return "must not be empty"
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return "is not UTF-8 text"
-    if not value.startswith(("mongodb://", "mongodb+srv://")):
-        return "must start with mongodb:// or mongodb+srv://"
-    if not parse:
-        return None
-    from pymongo.errors import PyMongoError
-    from pymongo.uri_parser_shared import _validate_uri
-
-    try:
-        _validate_uri(value, warn=False)  # an unknown or bad URL option is refused
-    except (PyMongoError, ValueError, TypeError) as error:
-        return f"is no Mongo URL pymongo takes: {str(error)[:200]}"
     return None
 
 

@@ -4,24 +4,31 @@ A service module supplies a `wire(context)` function that registers its message 
 on `context.dispatcher`, its aggregate stores, timer callbacks and indexes. Everything is
 built inside `run_service` (nothing at import time) and torn down gracefully on SIGTERM:
 consumption stops, in-flight handlers finish and commit, background loops end.
+
+`main(name, settings_cls, wire)` is every service's `python -m services.<name>`: it reads
+the settings from the environment first; one the service cannot use ends the process with
+one JSON line on stderr and exit code 2 (`settings_or_exit`), not a traceback.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import socket
+import sys
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from aiokafka.errors import KafkaError
 from faststream.kafka import KafkaBroker
 from faststream.middlewares import AckPolicy
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -40,7 +47,12 @@ from shared.logging import configure_logging, get_logger
 from shared.mongo import Document, IndexSpec, aggregate_indexes, create_client, ensure_indexes
 from shared.outbox import OutboxRelay
 from shared.outbox_clears import DeferredClears
-from shared.settings import ServiceSettings
+from shared.settings import (
+    ServiceSettings,
+    mongo_url_problem,
+    setting_variable,
+    settings_reasons,
+)
 from shared.store import AggregateStore, Decide
 from shared.timers import FireTimer, TimerPoller
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK
@@ -48,6 +60,9 @@ from shared.tracing import configure_tracing
 from shared.usecase import UseCases
 
 log = get_logger("shared.runtime")
+
+EXIT_INVALID_SETTINGS = 2
+"""The exit code of a service started with a setting it cannot use (`settings_or_exit`)."""
 
 
 @dataclass
@@ -369,3 +384,46 @@ async def run_service(
     await ops.stop()
     await client.close()
     log.info("service stopped")
+
+
+Settings = TypeVar("Settings", bound=ServiceSettings)
+
+
+def settings_or_exit(name: str, settings_cls: type[Settings]) -> Settings:
+    """`settings_cls()` read from the environment; when a setting is refused, one JSON line
+    on stderr and `SystemExit(EXIT_INVALID_SETTINGS)` (2), before anything is logged or
+    connected:
+
+        {"error": "invalid_settings", "service": "porting", "reasons": [{"field":
+        "kafka.producer_batch_bytes", "code": "int_parsing", "message": "Input should be a
+        valid integer, ...", "variable": "PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES"}]}
+
+    One reason per refused setting (`shared.settings.settings_reasons`: pydantic's
+    refusals and a variable that is no JSON where JSON is read); no value is echoed, a
+    setting may be a password or a URL with credentials. The Mongo URL is parsed as
+    pymongo parses it (`shared.settings.mongo_url_problem`), since its client would
+    raise on a bad one at start, after logging began."""
+    try:
+        settings = settings_cls()
+    except (ValidationError, SettingsError) as error:
+        refuse_settings(name, settings_reasons(error, settings_cls))
+    if problem := mongo_url_problem(settings.mongo.url.get_secret_value()):
+        variable = setting_variable(settings_cls, ("mongo", "url"))
+        reason: dict[str, str | None] = {"field": "mongo.url", "code": "url_parsing"}
+        refuse_settings(name, [reason | {"message": problem, "variable": variable}])
+    return settings
+
+
+def refuse_settings(name: str, reasons: Sequence[dict[str, str | None]]) -> NoReturn:
+    """Print `{"error": "invalid_settings", "service": name, "reasons": reasons}` as one
+    line on stderr and exit with `EXIT_INVALID_SETTINGS`."""
+    line = {"error": "invalid_settings", "service": name, "reasons": list(reasons)}
+    print(json.dumps(line), file=sys.stderr, flush=True)
+    raise SystemExit(EXIT_INVALID_SETTINGS)
+
+
+def main(name: str, settings_cls: type[ServiceSettings], wire: Wire) -> None:
+    """`python -m services.<name>`: the settings from the environment (`settings_or_exit`:
+    exit code 2 and one JSON line on stderr when one is refused), then `run_service` until
+    SIGTERM/SIGINT."""
+    asyncio.run(run_service(name, settings_or_exit(name, settings_cls), wire))

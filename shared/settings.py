@@ -8,16 +8,23 @@ Nested settings use `__` as the delimiter.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import ssl
+from collections.abc import Sequence
 from typing import ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
 )
+
+from shared.events import validation_reasons
 
 COMMON_PREFIX = "PARTNEROPS_"
 
@@ -213,3 +220,86 @@ class ServiceSettings(BaseSettings):
 def service_settings_config(prefix: str) -> SettingsConfigDict:
     """The model config of a service's settings class (its own env prefix)."""
     return SettingsConfigDict(env_prefix=prefix, env_nested_delimiter="__", extra="ignore")
+
+
+def setting_variable(settings_cls: type[BaseSettings], path: Sequence[str | int]) -> str | None:
+    """The environment variable the setting at `path` (`("kafka", "producer_batch_bytes")`)
+    was read from: the longest part of the path set under the class's own prefix, then
+    under `PARTNEROPS_` (`PORTING_KAFKA__PRODUCER_BATCH_BYTES`,
+    `PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES`, or `PARTNEROPS_KAFKA` holding JSON); names
+    are matched regardless of case, as pydantic-settings reads them. None when no variable
+    of the path is set (a default, or a check of the whole settings); for a check of a
+    whole group (`policy`) set one variable at a time, the first of them."""
+    present = {name.upper(): name for name in os.environ}
+    own = str(settings_cls.model_config.get("env_prefix") or "").upper()
+    names = [str(part).upper() for part in path]
+    prefixes = dict.fromkeys((own, COMMON_PREFIX))
+    for depth in range(len(names), 0, -1):
+        for prefix in prefixes:
+            if (name := f"{prefix}{'__'.join(names[:depth])}") in present:
+                return present[name]
+    for prefix in prefixes:  # a check of a whole group: the first of its variables set
+        inside = sorted(n for n in present if n.startswith(f"{prefix}{'__'.join(names)}__"))
+        if names and inside:
+            return present[inside[0]]
+    return None
+
+
+def settings_reasons(
+    error: ValidationError | SettingsError, settings_cls: type[BaseSettings]
+) -> list[dict[str, str | None]]:
+    """Why the environment's settings were refused, one reason per bad setting:
+    `{"field": "kafka.producer_batch_bytes", "code": "int_parsing", "message": ...,
+    "variable": "PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES"}` (`variable` None when no
+    variable names it). The fields, codes and messages are `shared.events.validation_reasons`
+    (never the value given: a setting may be a password or a URL with credentials); a
+    variable that is no JSON where JSON is read (`SettingsError`) is code `json_invalid`."""
+    if isinstance(error, ValidationError):
+        reasons: list[dict[str, str | None]] = [dict(r) for r in validation_reasons(error)]
+    else:
+        named = re.search(r'field "([^"]+)"', str(error))
+        cause = error.__cause__
+        reasons = [
+            {
+                "field": named[1] if named else "$",
+                "code": "json_invalid",
+                "message": f"is not valid JSON: {cause}"
+                if isinstance(cause, json.JSONDecodeError)
+                else "could not be read",
+            }
+        ]
+    for reason in reasons:
+        field = str(reason["field"])
+        reason["variable"] = (
+            None if field == "$" else setting_variable(settings_cls, field.split("."))
+        )
+    return reasons
+
+
+def mongo_url_problem(value: str, parse: bool = True) -> str | None:
+    """Why `value` is no Mongo URL pymongo takes (or None): `mongodb://` or
+    `mongodb+srv://`, hosts, ports, options — with `parse`, checked by pymongo's own
+    parser (importing pymongo takes most of a second: the CLI parses only for the verbs
+    that use Mongo, `cli.context.MONGO_VERBS`; a service at start,
+    `shared.runtime.settings_or_exit`), without resolving a `mongodb+srv://` name. An unknown URL
+    option or a bad option value (`tls=maybe`), which pymongo's client only warns of and
+    ignores, is refused too: a typing error must not silently drop a setting such as TLS.
+    The URL is not echoed (it may hold a password)."""
+    if not value.strip():
+        return "must not be empty"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not UTF-8 text"
+    if not value.startswith(("mongodb://", "mongodb+srv://")):
+        return "must start with mongodb:// or mongodb+srv://"
+    if not parse:
+        return None
+    from pymongo.errors import PyMongoError
+    from pymongo.uri_parser_shared import _validate_uri
+
+    try:
+        _validate_uri(value, warn=False)  # an unknown or bad URL option is refused
+    except (PyMongoError, ValueError, TypeError) as error:
+        return f"is no Mongo URL pymongo takes: {str(error)[:200]}"
+    return None

@@ -1,14 +1,15 @@
-"""`python -m services.notifications`: run one instance of the notifications service."""
+"""`python -m services.notifications`: run one instance of the notifications service.
 
-import asyncio
+A setting it cannot use ends it with one JSON line on stderr and exit code 2
+(`shared.runtime.settings_or_exit`)."""
 
 from services.notifications.entrypoints import NAME, wire
 from services.notifications.settings import NotificationsSettings
-from shared.runtime import run_service
+from shared.runtime import main as run
 
 
 def main() -> None:
-    asyncio.run(run_service(NAME, NotificationsSettings(), wire))
+    run(NAME, NotificationsSettings, wire)
 
 
 if __name__ == "__main__":

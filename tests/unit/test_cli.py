@@ -417,6 +417,7 @@ def test_an_option_on_the_command_line_overrides_a_bad_environment_variable(
         ("PARTNEROPS_KAFKA__SECURITY_PROTOCOL", "CARRIER_PIGEON"),
         ("PARTNEROPS_MONGO__SERVER_SELECTION_TIMEOUT_MS", "-5"),
         ("PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES", "99999999999999999999"),
+        ("PARTNEROPS_KAFKA", "not JSON"),  # was `unexpected_error` (SettingsError)
     ],
 )
 def test_a_setting_pydantic_refuses_is_invalid_setting_naming_its_variable(

@@ -104,9 +104,12 @@ def test_demonstration_mode_without_a_ring_uses_the_demonstration_key(
     assert settings.device_secret_keys[DEMO_DEVICE_KEY_ID].get_secret_value() == DEMO_DEVICE_KEY
 
 
-def test_the_service_process_refuses_to_start_without_a_key():
-    with pytest.raises(ValidationError, match="ONBOARDING_DEVICE_SECRET_KEYS is required"):
+def test_the_service_process_refuses_to_start_without_a_key(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exited:
         onboarding_main.main()  # fails on its settings, before it connects to anything
+    assert exited.value.code == 2
+    (reason,) = json.loads(capsys.readouterr().err)["reasons"]
+    assert "ONBOARDING_DEVICE_SECRET_KEYS is required" in reason["message"]
 
 
 ROOT = Path(__file__).resolve().parents[3]

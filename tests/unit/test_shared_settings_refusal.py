@@ -1,0 +1,174 @@
+"""A setting a service cannot use ends it at start with one JSON line on stderr and exit
+code 2 (`shared.runtime.settings_or_exit`), not a traceback: every refused setting named
+by its path and environment variable, no value echoed (it may be a password)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.notifications.settings import NotificationsSettings
+from services.porting.settings import PortingSettings
+from shared.runtime import EXIT_INVALID_SETTINGS, settings_or_exit
+from shared.settings import ServiceSettings
+
+pytestmark = pytest.mark.unit
+
+PREFIXES = ("PARTNEROPS_", "PORTING_", "ONBOARDING_", "NOTIFICATIONS_", "SUPPORT_")
+SECRET = "hunter2-do-not-echo"
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without any setting of the services."""
+    return {k: v for k, v in os.environ.items() if not k.upper().startswith(PREFIXES)}
+
+
+@pytest.fixture(autouse=True)
+def no_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in set(os.environ) - set(clean_environment()):
+        monkeypatch.delenv(name)
+
+
+def refusal(
+    capsys: pytest.CaptureFixture[str], settings_cls: type[ServiceSettings] = PortingSettings
+) -> dict[str, Any]:
+    """The one line `settings_or_exit` prints, after checking it exits with code 2."""
+    with pytest.raises(SystemExit) as exited:
+        settings_or_exit("porting", settings_cls)
+    out, err = capsys.readouterr()
+    assert exited.value.code == EXIT_INVALID_SETTINGS == 2
+    assert out == "" and len(err.splitlines()) == 1 and "Traceback" not in err
+    line: dict[str, Any] = json.loads(err)
+    assert (line["error"], line["service"]) == ("invalid_settings", "porting")
+    return line
+
+
+def test_settings_the_environment_gets_right_are_returned(monkeypatch):
+    monkeypatch.setenv("PORTING_KAFKA__PRODUCER_BATCH_BYTES", "65536")
+    settings = settings_or_exit("porting", PortingSettings)
+    assert settings.kafka.producer_batch_bytes == 65_536
+
+
+def test_a_value_that_is_no_integer_is_named_by_path_and_variable(monkeypatch, capsys):
+    monkeypatch.setenv("PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES", "abc")
+    assert refusal(capsys)["reasons"] == [
+        {
+            "field": "kafka.producer_batch_bytes",
+            "code": "int_parsing",
+            "message": "Input should be a valid integer, unable to parse string as an integer",
+            "variable": "PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES",
+        }
+    ]
+
+
+def test_a_value_out_of_range_names_the_service_variable_it_came_from(monkeypatch, capsys):
+    monkeypatch.setenv("PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES", "65536")  # overridden
+    monkeypatch.setenv("porting_kafka__producer_batch_bytes", "99999999999")  # any case
+    (reason,) = refusal(capsys)["reasons"]
+    assert reason["code"] == "less_than_equal"
+    assert reason["message"] == "Input should be less than or equal to 16777216"
+    assert reason["variable"] == "porting_kafka__producer_batch_bytes"
+
+
+def test_every_refused_setting_is_a_reason(monkeypatch, capsys):
+    monkeypatch.setenv("PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES", "abc")
+    monkeypatch.setenv("PARTNEROPS_KAFKA__TOPIC_PARTITIONS", "0")
+    monkeypatch.setenv("PARTNEROPS_LOG_FORMAT", "xml")
+    reasons = refusal(capsys)["reasons"]
+    assert {(r["field"], r["variable"]) for r in reasons} == {
+        ("kafka.topic_partitions", "PARTNEROPS_KAFKA__TOPIC_PARTITIONS"),
+        ("kafka.producer_batch_bytes", "PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES"),
+        ("log_format", "PARTNEROPS_LOG_FORMAT"),
+    }
+
+
+def test_a_variable_that_is_no_json_is_refused_without_its_value(monkeypatch, capsys):
+    value = f'{{"url": "mongodb://ops:{SECRET}@db"'
+    monkeypatch.setenv("PARTNEROPS_MONGO", value)
+    line = refusal(capsys)
+    end = f"line 1 column {len(value) + 1} (char {len(value)})"
+    assert line["reasons"] == [
+        {
+            "field": "mongo",
+            "code": "json_invalid",
+            "message": f"is not valid JSON: Expecting ',' delimiter: {end}",
+            "variable": "PARTNEROPS_MONGO",
+        }
+    ]
+    assert SECRET not in json.dumps(line)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "field"),
+    [
+        (
+            "PARTNEROPS_MONGO",
+            f'{{"url": "mongodb://ops:{SECRET}@db", "tls": "maybe"}}',
+            "mongo.tls",
+        ),
+        (
+            "PARTNEROPS_KAFKA",
+            f'{{"sasl_password": "{SECRET}", "topic_partitions": "x"}}',
+            "kafka.topic_partitions",
+        ),
+        ("PARTNEROPS_MONGO__URL", f"mongodb://ops:{SECRET}@db:port", "mongo.url"),
+        ("PARTNEROPS_MONGO__URL", f"mongodb://ops:{SECRET}@db/?tls=maybe", "mongo.url"),
+        ("PARTNEROPS_MONGO__URL", f"https://ops:{SECRET}@db", "mongo.url"),
+        ("PARTNEROPS_SMTP__PORT", SECRET, "smtp.port"),
+    ],
+)
+def test_no_value_given_is_echoed(monkeypatch, capsys, variable, value, field):
+    """Pydantic's errors carry the input; the reasons leave it out (a setting next to the
+    bad one, or the bad one itself, may be a password or a URL with credentials)."""
+    monkeypatch.setenv(variable, value)
+    line = refusal(capsys, NotificationsSettings)
+    assert [(r["field"], r["variable"]) for r in line["reasons"]] == [(field, variable)]
+    assert SECRET not in json.dumps(line)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("onboarding", "porting", "notifications", "support")
+BAD = ("PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES", "abc")
+
+
+@pytest.fixture(scope="module")
+def started() -> Iterator[dict[str, subprocess.Popen[str]]]:
+    """`python -m services.<name>` of every service with a bad setting, started at once
+    (each takes seconds to import). Nothing listens on the default ports needed: each
+    must exit before it connects."""
+    environment = clean_environment() | dict([BAD])
+    processes = {
+        name: subprocess.Popen(
+            [sys.executable, "-m", f"services.{name}"],
+            cwd=ROOT,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in SERVICES
+    }
+    yield processes
+    for process in processes.values():
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_a_service_started_with_a_bad_setting_prints_one_json_line_and_exits_2(started, name):
+    out, err = started[name].communicate(timeout=60)
+    assert started[name].returncode == 2, err
+    assert "Traceback" not in out + err and out == ""
+    (line,) = err.splitlines()
+    refused = json.loads(line)
+    assert (refused["error"], refused["service"]) == ("invalid_settings", name)
+    assert [r["variable"] for r in refused["reasons"]] == [BAD[0]]
