@@ -13,7 +13,7 @@ import os
 import re
 import ssl
 from collections.abc import Sequence
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import (
@@ -27,6 +27,9 @@ from pydantic_settings import (
 from shared.events import validation_reasons
 
 COMMON_PREFIX = "PARTNEROPS_"
+
+Port = Annotated[int, Field(ge=0, le=65_535)]
+"""A TCP port (0: any free one); refused with the settings, not when the socket opens."""
 
 
 class KafkaSettings(BaseModel):
@@ -96,7 +99,7 @@ class SmtpSettings(BaseModel):
     """Outgoing mail (the defaults are the local Mailpit of `deploy/local/servers.sh`)."""
 
     host: str = "127.0.0.1"
-    port: int = 31025
+    port: Port = 31025
     username: str | None = None
     password: SecretStr | None = None
     start_tls: bool = False
@@ -124,7 +127,7 @@ class ServiceSettings(BaseSettings):
         default="none", description="OpenTelemetry span exporter installed at start-up"
     )
     http_host: str = "127.0.0.1"
-    http_port: int = 0
+    http_port: Port = 0
     demo_clock: bool = Field(
         default=False,
         description="Demonstration only: read time from the shared clock topic",

@@ -9,7 +9,7 @@ from typing import ClassVar, Self
 
 from pydantic import Field, SecretStr, model_validator
 
-from shared.settings import ServiceSettings, service_settings_config
+from shared.settings import Port, ServiceSettings, service_settings_config
 
 DEMO_DEVICE_KEY_ID = "demo-1"
 DEMO_DEVICE_KEY = "ZGVtby1vbmx5LWtleS1kby1ub3QtdXNlLWluLXByb2Q="
@@ -24,7 +24,7 @@ class OnboardingSettings(ServiceSettings):
     # Errors never echo what was given: the settings carry keys and credentials.
     model_config = service_settings_config("ONBOARDING_") | {"hide_input_in_errors": True}
 
-    http_port: int = 8081
+    http_port: Port = 8081
     batch_max_records: int = Field(
         default=0,
         ge=0,

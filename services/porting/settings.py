@@ -7,7 +7,7 @@ from typing import ClassVar
 from pydantic import Field
 
 from services.porting.domain.policy import PortingRules
-from shared.settings import ServiceSettings, service_settings_config
+from shared.settings import Port, ServiceSettings, service_settings_config
 
 
 class PortingSettings(ServiceSettings):
@@ -16,7 +16,7 @@ class PortingSettings(ServiceSettings):
     SERVICE: ClassVar[str] = "porting"
     model_config = service_settings_config("PORTING_")
 
-    http_port: int = 8082
+    http_port: Port = 8082
     rules: PortingRules = Field(
         default_factory=PortingRules,
         description="Lead times, required fields, reminders, escalation matrix (JSON)",

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 from fractions import Fraction
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 from services.support.domain.calendar import BusinessHours, Location
+from services.support.domain.errors import InvalidPolicy
 from services.support.domain.policy import (
     DEFAULT_ESCALATION_LEVELS,
     RESPONSE_OBJECTIVES,
@@ -27,7 +28,7 @@ from services.support.domain.policy import (
     SupportPolicy,
 )
 from services.support.domain.severity import Severity
-from shared.settings import ServiceSettings, service_settings_config
+from shared.settings import Port, ServiceSettings, service_settings_config
 
 SeverityName = Literal["S1", "S2", "S3", "S4"]
 
@@ -101,6 +102,16 @@ class PolicySettings(BaseModel):
     max_observation: timedelta = timedelta(days=30)
     response_target_percent: float = Field(default=95, gt=0, le=100)
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        """Refuse an inconsistent policy (closing before opening, a level without a delay)
+        with the settings, at start: `policy()` is called while the service is wired."""
+        try:
+            self.policy()
+        except (InvalidPolicy, ValueError, OverflowError) as error:
+            raise ValueError(str(error)) from None
+        return self
+
     def policy(self) -> SupportPolicy:
         """The domain policy (raises `InvalidPolicy` or `ValueError` when inconsistent)."""
         return SupportPolicy(
@@ -137,7 +148,7 @@ class SupportSettings(ServiceSettings):
     SERVICE: ClassVar[str] = "support"
     model_config = service_settings_config("SUPPORT_")
 
-    http_port: int = 8084
+    http_port: Port = 8084
     policy: PolicySettings = Field(
         default_factory=PolicySettings, description="The ticket policy (JSON)"
     )

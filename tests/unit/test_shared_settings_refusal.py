@@ -16,6 +16,7 @@ import pytest
 
 from services.notifications.settings import NotificationsSettings
 from services.porting.settings import PortingSettings
+from services.support.settings import SupportSettings
 from shared.runtime import EXIT_INVALID_SETTINGS, settings_or_exit
 from shared.settings import ServiceSettings
 
@@ -81,11 +82,13 @@ def test_every_refused_setting_is_a_reason(monkeypatch, capsys):
     monkeypatch.setenv("PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES", "abc")
     monkeypatch.setenv("PARTNEROPS_KAFKA__TOPIC_PARTITIONS", "0")
     monkeypatch.setenv("PARTNEROPS_LOG_FORMAT", "xml")
+    monkeypatch.setenv("PORTING_HTTP_PORT", "70000")
     reasons = refusal(capsys)["reasons"]
     assert {(r["field"], r["variable"]) for r in reasons} == {
         ("kafka.topic_partitions", "PARTNEROPS_KAFKA__TOPIC_PARTITIONS"),
         ("kafka.producer_batch_bytes", "PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES"),
         ("log_format", "PARTNEROPS_LOG_FORMAT"),
+        ("http_port", "PORTING_HTTP_PORT"),
     }
 
 
@@ -131,6 +134,30 @@ def test_no_value_given_is_echoed(monkeypatch, capsys, variable, value, field):
     line = refusal(capsys, NotificationsSettings)
     assert [(r["field"], r["variable"]) for r in line["reasons"]] == [(field, variable)]
     assert SECRET not in json.dumps(line)
+
+
+def test_an_inconsistent_group_names_a_variable_of_the_group(monkeypatch, capsys):
+    """Support's policy is checked whole (it was refused while wiring, with a traceback)."""
+    monkeypatch.setenv("SUPPORT_POLICY__BUSINESS_OPENS", "18:00")
+    (reason,) = refusal(capsys, SupportSettings)["reasons"]
+    assert (reason["field"], reason["variable"]) == ("policy", "SUPPORT_POLICY__BUSINESS_OPENS")
+    assert "business hours must open before they close" in reason["message"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("NOTIFICATIONS_REMINDER_HOURS", "[-1]"),  # was a ValueError while wiring
+        ("NOTIFICATIONS_RETRY_GIVE_UP_HOURS", "1e12"),  # was an OverflowError (timedelta)
+        ("NOTIFICATIONS_CLAIM_SECONDS", "1e300"),
+    ],
+)
+def test_a_duration_the_service_cannot_use_is_refused_at_start(
+    monkeypatch, capsys, variable, value
+):
+    monkeypatch.setenv(variable, value)
+    (reason,) = refusal(capsys, NotificationsSettings)["reasons"]
+    assert reason["variable"] == variable
 
 
 ROOT = Path(__file__).resolve().parents[2]
