@@ -1,7 +1,8 @@
 """Demonstration: onboarding's admin side, played through Kafka only.
 
-A reseller is enabled for partner administration on its own tenant (its orders say it is
-the customer) and grants the role to a user its licence ledger gives a paid licence; its
+Vendor operations registers a distributor and a reseller it supplies before anything names
+them. The reseller is enabled for partner administration on its own tenant (its orders say
+it is the customer) and grants the role to a user its licence ledger gives a paid licence; its
 customer opts in; the partner administrator sets up a SIP phone on behalf (allowed,
 audited); the customer opts out and the same action is refused (audited), and so is a
 replay of the allowed action's id. Then the reseller's platform access goes live, numbers
@@ -115,6 +116,12 @@ async def run(driver: Driver, run_id: str | None = None) -> list[str]:
             except TimeoutError:
                 await asyncio.sleep(1)
         return await driver.expect(done, about(subject), timeout=5)
+
+    step("Vendor operations registers distributor A and the reseller Sunrise, which it supplies")
+    await command(_registration(distributor, PartnerKind.DISTRIBUTOR, rid), distributor)
+    await driver.expect("onboarding.partner.registered", about(distributor))
+    await command(_registration(reseller, PartnerKind.RESELLER, rid, distributor), reseller)
+    await driver.expect("onboarding.partner.registered", about(reseller))
 
     step("Orders: the reseller's own paid subscription, and its customer Lark's order")
     for customer_id, tenant_id, company in (
@@ -241,14 +248,13 @@ async def run(driver: Driver, run_id: str | None = None) -> list[str]:
         "and audited; a replay of its id refused "
         f"({', '.join(r['code'] for r in replayed.data['reasons'])}) and audited",
     ]
-    return lines + await _group_from_a_port(driver, rid, reseller, distributor, command, rq)
+    return lines + await _group_from_a_port(driver, rid, reseller, command, rq)
 
 
 async def _group_from_a_port(
     driver: Driver,
     rid: str,
     partner: str,
-    distributor: str,
     command: Callable[[Payload, str], Awaitable[Envelope]],
     rq: Callable[[], str],
 ) -> list[str]:
@@ -295,10 +301,7 @@ async def _group_from_a_port(
     )
 
     step("Sunrise's platform access goes live at the provider: it can create customers")
-    await command(_registration(distributor, PartnerKind.DISTRIBUTOR, rid), distributor)
-    await driver.expect("onboarding.partner.registered", lambda e: e.subject == distributor)
-    registration = _registration(partner, PartnerKind.RESELLER, rid, distributor)
-    for payload in [registration, *_live_partner_commands(partner, rid, driver.now)]:
+    for payload in _live_partner_commands(partner, rid, driver.now):
         await command(payload, partner)
     await driver.expect(
         "onboarding.provider_onboarding.platform_access_went_live", lambda e: e.subject == partner
