@@ -27,8 +27,8 @@ from typing import Any, ClassVar, NoReturn, TypeVar
 import typer
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import SettingsError
-from rich.console import Console
 
+from shared.console import plain_console
 from shared.settings import (
     COMMON_PREFIX,
     ServiceSettings,
@@ -56,7 +56,7 @@ EXIT_INVALID = 2
 EXIT_NOT_FOUND = 3
 EXIT_REFUSED = 4
 
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+console = plain_console(width=160)
 
 _UNSHOWN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -75,7 +75,7 @@ def escape(text: str) -> str:
     return markup_escaped(shown)
 
 
-errors = Console(stderr=True, highlight=False)
+errors = plain_console(stderr=True, width=160)
 JSON_ONLY = {"on": False}
 """Set under `--json` (`quiet_libraries`): nothing but JSON is printed, not even the red
 line a failure gets on a terminal."""

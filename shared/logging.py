@@ -230,14 +230,19 @@ def merge_message(
 _STDLIB_HANDLER = "partnerops"
 
 
-def configure_logging(service: str, fmt: str = "auto", level: str = "INFO") -> None:
-    """Configure structlog (and stdlib logging through it) for `service`."""
+def configure_logging(
+    service: str, fmt: str = "auto", level: str = "INFO", whole_seconds: bool = False
+) -> None:
+    """Configure structlog (and stdlib logging through it) for `service`. Timestamps are
+    ISO 8601 in UTC with microseconds; `whole_seconds` (the demonstration, whose every
+    printed instant is `2030-12-02T08:00:00Z`) stamps whole seconds instead."""
     as_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    stamp = "%Y-%m-%dT%H:%M:%SZ" if whole_seconds else "iso"
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         merge_message,
         structlog.processors.add_log_level,
-        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.TimeStamper(fmt=stamp, utc=True),
         redact_processor,
     ]
     renderer: Any = (

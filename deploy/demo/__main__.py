@@ -56,8 +56,9 @@ async def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     # The shared plumbing's own log lines (topic creation) would print local wall-clock
-    # stamps among the RFC 3339 ones: warnings only, stamped RFC 3339 in UTC.
-    configure_logging("demo", "console", "WARNING")
+    # stamps among the RFC 3339 ones: warnings only, stamped RFC 3339 in UTC (whole
+    # seconds, as every instant the demonstration prints).
+    configure_logging("demo", "console", "WARNING", whole_seconds=True)
     bootstrap = os.environ.get("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:39092")
     log_dir = Path(os.environ.get("PARTNEROPS_STATE", processes.ROOT / ".local")) / "logs"
     run = run_id()

@@ -7,14 +7,10 @@ shared demonstration clock, and watches every events topic, printing what happen
 from __future__ import annotations
 
 import asyncio
-import json
-import sys
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -26,15 +22,13 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from deploy.demo.display import EventLines
+from shared.console import plain_console
 from shared.events import ClockAdvanced, Envelope, Payload, new_event
 from shared.ids import new_id
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK, TopicKind
 
-console = Console(
-    highlight=False,
-    width=None if sys.stdout.isatty() else 140,
-    soft_wrap=not sys.stdout.isatty(),  # a log file or pipe: whole lines, never cut mid-word
-)
+console = plain_console()  # a log file or pipe: whole lines, never hard-wrapped
 
 WATCHED = [t.name for t in ALL_TOPICS if t.kind is TopicKind.EVENTS] + [
     f"{t.name}.dlq" for t in ALL_TOPICS if t.kind in (TopicKind.COMMANDS, TopicKind.EXTERNAL)
@@ -56,7 +50,7 @@ class Driver:
         self._arrived = asyncio.Condition()
         self._task: asyncio.Task[None] | None = None
         self.now: datetime = start  # the scenario's own start; only ticks move it
-        self.printer: Callable[[Envelope], str | None] = default_line
+        self.printer: Callable[[Envelope], str | None] = EventLines()
 
     async def __aenter__(self) -> Driver:
         await self._producer.start()
@@ -82,8 +76,7 @@ class Driver:
                 headers = {k: v.decode() for k, v in record.headers}
                 code, error = headers.get("x-dlq-error-code"), headers.get("x-dlq-error", "")
                 console.print(
-                    f"  [red]✗ dead-lettered on {record.topic}: "
-                    f"{escape(f'{code} {error[:160]}')}[/red]"
+                    f"  [red]✗ dead-lettered on {record.topic}: {escape(f'{code} {error}')}[/red]"
                 )
                 continue
             try:
@@ -160,41 +153,6 @@ async def _wait_assigned(consumer: AIOKafkaConsumer) -> None:
     async with asyncio.timeout(30):
         while not consumer.assignment():  # noqa: ASYNC110 (aiokafka offers no event)
             await asyncio.sleep(0.05)
-
-
-def default_line(envelope: Envelope) -> str | None:
-    data = envelope.data
-    detail = ", ".join(
-        f"{k}={_short(v)}"
-        for k, v in data.items()
-        if k not in ("actor",) and v not in (None, [], {}, "")
-    )
-    return f"  [green]→ {envelope.type}[/green] [dim]{escape(detail[:220])}[/dim]"
-
-
-def rfc3339(value: datetime | str) -> str:
-    """An instant as the demonstration prints every instant: RFC 3339 in UTC
-    (`2030-12-02T08:00:00Z`, fractions only when there are any). Text that is an ISO 8601
-    instant with an offset is converted; other text (a date, a name) is returned as is; a
-    naive datetime is taken as UTC."""
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        if parsed.tzinfo is None or "T" not in value:
-            return value  # a date, or a local wall-clock time: not an instant
-        value = parsed
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, str):
-        value = rfc3339(value)
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class Steps:

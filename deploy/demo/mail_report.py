@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from deploy.demo.driver import rfc3339
+from deploy.demo.display import rfc3339
 from shared.events import Envelope
 
 

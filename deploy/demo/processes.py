@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rich.console import Console
+from shared.console import plain_console
 
 ROOT = Path(__file__).resolve().parents[2]
-console = Console(highlight=False)
+console = plain_console()  # a log path is never split across lines
 
 
 @dataclass

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime, time, timedelta
 
-from deploy.demo.driver import Driver, rfc3339, step
+from deploy.demo.display import rfc3339
+from deploy.demo.driver import Driver, step
 from services.notifications.domain.policy import MaintenancePolicy
 from shared.actor import Actor
 from shared.calendars import WindowKind

@@ -15,7 +15,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from deploy.demo.driver import Driver, rfc3339, step
+from deploy.demo.display import rfc3339
+from deploy.demo.driver import Driver, step
 from deploy.demo.driver import run_id as new_run_id
 from services.onboarding.domain.partners.authorisation import Agreement, Webinar
 from services.onboarding.domain.partners.partners import Language, PartnerKind

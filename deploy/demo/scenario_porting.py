@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from deploy.demo.driver import Driver, rfc3339, step
+from deploy.demo.display import escalation_text, rfc3339
+from deploy.demo.driver import Driver, step
 from shared.actor import Actor
 from shared.contracts import carrier
 from shared.contracts import porting as c
@@ -144,16 +145,6 @@ async def run(driver: Driver, run_id: str) -> list[str]:
         f"{escalation_text(late.data['escalation_level'], late.data['escalation_role'])}; "
         "the port stayed scheduled and completed",
     ]
-
-
-def escalation_text(level: int, role: str) -> str:
-    """How the summary tells where a late cancellation went: level 0 of the provisioning
-    escalation matrix is the provisioning team itself, which handles it as usual — not
-    escalated (spec/domain.md §2: level 0 provisioning team, 1 team leader, 2 manager,
-    3 director); a higher level is an escalation."""
-    if level <= 0:
-        return f"handled by the {role} (level 0): not escalated"
-    return f"escalated to level {level} ({role})"
 
 
 def _next_working_morning(now: datetime) -> datetime:

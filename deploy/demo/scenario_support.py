@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
+from itertools import groupby
 from typing import Any
 
-from deploy.demo.driver import Driver, Line, rfc3339, step
+from deploy.demo.display import rfc3339, span
+from deploy.demo.driver import Driver, Line, step
 from shared.actor import Actor
 from shared.contracts import support as c
 from shared.events import Envelope, Payload
@@ -41,18 +43,35 @@ def _customer(driver: Driver) -> tuple[str, str, str]:
     return str(partner), data["tenant_id"], recorded[-1].data["subscription_numbers"][0]
 
 
+CAUSES = {
+    "response_breached": "the response breached",
+    "status_update_missed": "a status update was missed",
+}
+
+
 def escalation(driver: Driver, ticket: Envelope) -> str:
-    """The ticket's escalation as it stands when the summary is written (the clock the
-    later scenarios move on escalates it further): the highest level reached."""
-    levels = [
-        e
-        for e in driver.seen
-        if e.type == "support.ticket.escalated" and e.subject == ticket.subject
-    ]
-    top = max(levels, key=lambda e: int(e.data["level"]), default=None)
-    if top is None or int(top.data["level"]) <= 0:
+    """The ticket's escalations as they happened, from its `support.ticket.escalated`
+    events seen when the summary is written (the later scenarios move the clock on and
+    escalate it further): how many, and each level reached with its instant, grouped by
+    what set them off."""
+    steps: dict[str, dict[str, Any]] = {}
+    for e in driver.seen:
+        if e.type == "support.ticket.escalated" and e.subject == ticket.subject:
+            steps.setdefault(e.id, e.data)  # a redelivered event counts once
+    reached = sorted(
+        (d for d in steps.values() if int(d["level"]) > 0),
+        key=lambda d: (datetime.fromisoformat(d["reached_at"]), int(d["level"])),
+    )
+    if not reached:
         return "not escalated"
-    return f"escalated to level {top.data['level']} ({top.data['level_name']}) by the end"
+    runs = []
+    for (cause, _), levels in groupby(reached, key=lambda d: (d["cause"], d.get("round"))):
+        walk = ", ".join(
+            f"level {d['level']} ({d['level_name']}) {rfc3339(d['reached_at'])}" for d in levels
+        )
+        runs.append(f"after {CAUSES.get(cause, cause)}: {walk}")
+    times = "once" if len(reached) == 1 else f"{len(reached)} times"
+    return f"escalated {times} " + "; ".join(runs)
 
 
 async def run(driver: Driver, run_id: str) -> list[Line]:
@@ -191,17 +210,25 @@ async def run(driver: Driver, run_id: str) -> list[Line]:
     )
     answered = await driver.expect("support.ticket.partner_responded", of(s4))
 
+    acknowledged_after = datetime.fromisoformat(ack.data["occurred_at"]) - datetime.fromisoformat(
+        s1.data["occurred_at"]
+    )
     return [
-        f"S1 {s1.data['ticket_number']}: acknowledged after 10 min, objective met = "
-        f"{ack.data['objective_met']}; linked to incident {incident}",
+        lambda: (
+            f"S1 {s1.data['ticket_number']}: acknowledged after "
+            f"{span(acknowledged_after.total_seconds())}, objective met = "
+            f"{ack.data['objective_met']}; linked to incident {incident}; {escalation(driver, s1)}"
+        ),
         lambda: (
             f"S3 {s3.data['ticket_number']}: due {rfc3339(s3.data['response_due_at'])} "
             f"({s3.data['response_objective']} on the {s3.data['calendar_source']}'s "
             f"calendar), breached {rfc3339(breach.data['breached_at'])}, "
             f"{escalation(driver, s3)}"
         ),
-        f"S4 {s4.data['ticket_number']} raised to {raised.data['severity']}: response due "
-        f"{rfc3339(raised.data['response_due_at'])}; waited on the partner "
-        f"{answered.data['waited_seconds'] / 3600:.0f} h",
-        f"incident {incident} resolved after {resolved.data['duration_seconds'] / 60:.0f} min",
+        lambda: (
+            f"S4 {s4.data['ticket_number']} raised to {raised.data['severity']}: response due "
+            f"{rfc3339(raised.data['response_due_at'])}; waited on the partner "
+            f"{span(answered.data['waited_seconds'])}; {escalation(driver, s4)}"
+        ),
+        f"incident {incident} resolved after {span(resolved.data['duration_seconds'])}",
     ]

@@ -11,7 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from deploy.demo import processes
-from deploy.demo.driver import STEPS, Driver, Line, console, resolved, rfc3339
+from deploy.demo.display import rfc3339
+from deploy.demo.driver import STEPS, Driver, Line, console, resolved
 from deploy.demo.mail_report import mail_lines, mail_rows
 from shared.kafka import ensure_topics
 from shared.settings import KafkaSettings

@@ -35,12 +35,20 @@ async def test_the_main_scenario_plays_through_kafka_against_separate_service_pr
     assert any("refused (paid_plan_through_estore)" in line for line in lines), lines
     assert any("ready for users" in line for line in lines), lines
     assert any("objective met = True; linked to incident" in line for line in lines), lines
-    # The S3 escalates on while the later scenarios move the clock: the summary tells the
-    # level it reached by the end (level 3 two hours after the breach), not level 2.
+    # The S3 escalates on while the later scenarios move the clock: the summary tells every
+    # level it reached by the end (level 3 two hours after the breach), not only level 2.
     assert any(
-        "breached" in line and "escalated to level 3 (head of support) by the end" in line
+        "breached" in line
+        and "escalated 3 times after the response breached: level 1 (duty manager)" in line
+        and "level 3 (head of support)" in line
         for line in lines
     ), lines
+    # The S1 and the S4 raised to S2 escalate when their status updates are missed.
+    for ticket in ("S1 ", "S4 "):
+        assert any(
+            line.startswith(ticket) and "after a status update was missed: level 1" in line
+            for line in lines
+        ), lines
     assert any("raised to S2" in line and "waited on the partner 3 h" in line for line in lines)
     assert any("port_accepted" in line and "maintenance_reminder" in line for line in lines), lines
     assert any(f"Mailpit web UI: {mail_catcher.url}" in line for line in lines), lines

@@ -13,13 +13,13 @@ import logging
 import sys
 from pathlib import Path
 
-from rich.console import Console
 from rich.table import Table
 
+from shared.console import plain_console
 from tests.faults.checker import Verdict
 from tests.faults.run import Options, run_faults
 
-console = Console(highlight=False)
+console = plain_console()
 
 
 def table(verdict: Verdict, options: Options) -> Table:
