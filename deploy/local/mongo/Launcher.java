@@ -30,6 +30,12 @@
  *     (JFR). Other keys keep the library's order (`IndexKeyType`). The order is part of
  *     the file, so the data file of this launcher has its own name (`MJS_FORMAT` in
  *     deploy/local/mongo/server.sh); a file of an earlier launcher is not read;
+ *   - stored documents are written to the file as BSON (`DocumentType`): the library
+ *     stores them with H2's default value type, Java serialisation, again for every
+ *     document of a page each time a commit rewrites that page (40 % of the server's
+ *     samples under the porting benchmark once index lookups were cheap). A document
+ *     BSON cannot hold (no such value reaches a collection from the wire) is stored
+ *     Java-serialised as before, behind its own tag;
  *   - SIGTERM closes the listener, then the store (a clean file for the next start).
  */
 
@@ -60,6 +66,10 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 
 public final class Launcher {
@@ -122,7 +132,8 @@ public final class Launcher {
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             // The map names H2Database.openOrCreateCollection uses (the same data file).
             String fullName = getFullCollectionNamespace(collectionName);
-            MVMap<Object, Document> dataMap = STORE.openMap("databases." + fullName);
+            MVMap<Object, Document> dataMap = STORE.openMap("databases." + fullName,
+                new MVMap.Builder<Object, Document>().valueType(new DocumentType()));
             MVMap<String, Object> metaMap = STORE.openMap("meta." + fullName);
             return new NarrowingH2Collection(this, collectionName, options, dataMap, metaMap, cursorRegistry);
         }
@@ -195,6 +206,88 @@ public final class Launcher {
         @Override
         public KeyValue[] createStorage(int size) {
             return new KeyValue[size];
+        }
+    }
+
+    /**
+     * Stored documents: a tag byte, then the document as BSON (`BSON`) or, for a document
+     * with a value BSON cannot encode, as H2's `ObjectDataType` writes it (`SERIALISED`,
+     * the library's own format). Equal values compare as 0 (H2 compares values only to
+     * test equality).
+     */
+    static final class DocumentType extends BasicDataType<Document> {
+        static final byte BSON = 1;
+        static final byte SERIALISED = 2;
+        private final ObjectDataType objects = new ObjectDataType();
+
+        @Override
+        public int compare(Document a, Document b) {
+            return a.equals(b) ? 0 : objects.compare(a, b);
+        }
+
+        @Override
+        public int getMemory(Document document) {
+            return estimate(document);
+        }
+
+        /** Bytes a value takes on the heap, roughly (H2 sizes its page cache by it). */
+        private static int estimate(Object value) {
+            if (value instanceof String text) {
+                return 48 + 2 * text.length();
+            }
+            if (value instanceof java.util.Map<?, ?> map) {
+                int size = 64;
+                for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+                    size += 40 + estimate(entry.getKey()) + estimate(entry.getValue());
+                }
+                return size;
+            }
+            if (value instanceof java.util.Collection<?> items) {
+                int size = 48;
+                for (Object item : items) {
+                    size += 8 + estimate(item);
+                }
+                return size;
+            }
+            return 24;
+        }
+
+        @Override
+        public void write(WriteBuffer buffer, Document document) {
+            ByteBuf bson = Unpooled.buffer();
+            try {
+                try {
+                    BsonEncoder.encodeDocument(document, bson);
+                } catch (IllegalArgumentException | ClassCastException notBson) {
+                    buffer.put(SERIALISED);
+                    objects.write(buffer, document);
+                    return;
+                }
+                buffer.put(BSON);
+                buffer.put(bson.nioBuffer());
+            } finally {
+                bson.release();
+            }
+        }
+
+        @Override
+        public Document read(ByteBuffer buffer) {
+            byte tag = buffer.get();
+            if (tag == SERIALISED) {
+                return (Document) objects.read(buffer);
+            }
+            if (tag != BSON) {
+                throw new IllegalStateException("unknown document tag " + tag + " in the data file");
+            }
+            ByteBuf bson = Unpooled.wrappedBuffer(buffer.slice());
+            Document document = BsonDecoder.decodeBson(bson);
+            buffer.position(buffer.position() + bson.readerIndex());
+            return document;
+        }
+
+        @Override
+        public Document[] createStorage(int size) {
+            return new Document[size];
         }
     }
 

@@ -20,9 +20,10 @@ readonly MJS_LIBS=$MJS_HOME/libs
 readonly MJS_SOURCE=$SCRIPT_DIR/mongo/Launcher.java
 readonly MJS_DATA=$STATE_DIR/mongo-java-server-data
 # The launcher's file format: 2 orders string keys of unique indexes by their strings
-# (Launcher.IndexKeyType), which a file of format 1 (partnerops.mv.db) does not. A new
-# format gets a new file; an older file is left where it is, unread.
-readonly MJS_FORMAT=2
+# (Launcher.IndexKeyType), which a file of format 1 (partnerops.mv.db) does not; 3 stores
+# documents as BSON (Launcher.DocumentType). A new format gets a new file; an older file
+# is left where it is, unread.
+readonly MJS_FORMAT=3
 readonly MJS_FILE=$MJS_DATA/partnerops-$MJS_FORMAT.mv.db
 readonly MJS_LOG=$LOG_DIR/mongo-java-server.log
 readonly MJS_PID=$RUN_DIR/mongo-java-server.pid

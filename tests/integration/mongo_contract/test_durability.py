@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import pytest
+from bson import Decimal128, Int64, MaxKey, MinKey, ObjectId, Regex, Timestamp
 from pymongo import AsyncMongoClient
 from pymongo.errors import DuplicateKeyError
 
@@ -101,3 +103,67 @@ async def test_acknowledged_writes_survive_the_server_being_killed(private_serve
     os.kill(pid, signal.SIGKILL)  # at once: no shutdown hook, no background flush
     servers_sh("start", "mongo", env)
     await _check(url)
+
+
+MIXED_IDS: list[Any] = ["b", "aa", "a", "", "Z", "é", "a" * 300, "a\u0000b", 5, 5.5, -1, {"k": "a"}]
+"""`_id`s of every kind the launcher orders differently: strings (ordered by the strings)
+and the rest (the library's own order), in one collection."""
+
+
+def _typed_document() -> dict[str, Any]:
+    """One value of every BSON type the wire carries, nested as aggregates nest them."""
+    return {
+        "_id": "typed",
+        "text": "ünïcode ✓",
+        "int": 7,
+        "long": Int64(1 << 40),
+        "double": 1.5,
+        "flag": True,
+        "nothing": None,
+        "when": T0,
+        "oid": ObjectId("65a1b2c3d4e5f60718293a4b"),
+        "bytes": b"\x00\x01\x02",
+        "uuid": UUID("12345678-1234-5678-1234-567812345678"),
+        "decimal": Decimal128("12.50"),
+        "nested": {"list": [1, "x", {"deep": [None, 2.25]}], "empty": {}},
+        "empty_list": [],
+        "stamp": Timestamp(1_700_000_000, 3),
+        "pattern": Regex("^a.*", "i"),
+        "lowest": MinKey(),
+        "highest": MaxKey(),
+        "large": "x" * 200_000,
+    }
+
+
+async def test_values_of_every_type_and_every_kind_of_id_survive_a_restart(private_server):
+    """The launcher stores documents as BSON and orders string keys of a unique index by
+    the strings (`deploy/local/mongo/Launcher.java`): every value comes back with its type,
+    every `_id` is found by lookup and refused a second time, before and after a restart."""
+    url, env = private_server
+
+    def client() -> AsyncMongoClient[Any]:
+        return AsyncMongoClient(
+            url, tz_aware=True, uuidRepresentation="standard", serverSelectionTimeoutMS=10_000
+        )
+
+    async def check(db: Any) -> None:
+        got = await db.typed.find_one({"_id": "typed"})
+        assert got == _typed_document() and list(got) == list(_typed_document())
+        assert type(got["long"]) is Int64 and type(got["int"]) is int
+        for doc_id in MIXED_IDS:
+            assert await db.ids.find_one({"_id": doc_id}) == {"_id": doc_id, "of": repr(doc_id)}
+            with pytest.raises(DuplicateKeyError):
+                await db.ids.insert_one({"_id": doc_id})
+        assert await db.ids.count_documents({}) == len(MIXED_IDS)
+
+    first = client()
+    await first.durable.typed.insert_one(_typed_document())
+    for doc_id in MIXED_IDS:
+        await first.durable.ids.insert_one({"_id": doc_id, "of": repr(doc_id)})
+    await check(first.durable)
+    await first.close()
+    servers_sh("stop", "mongo", env)
+    servers_sh("start", "mongo", env)
+    again = client()
+    await check(again.durable)
+    await again.close()
