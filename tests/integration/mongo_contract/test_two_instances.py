@@ -74,10 +74,13 @@ async def everything_in(bootstrap: str, topic: str) -> list[Envelope]:
 
 
 def recording(commands: str, events: str, applied: list[str]) -> Any:
-    """The counter wiring, recording the commands whose effect this instance stored.
+    """The counter wiring, recording the commands this instance decided to apply.
 
-    (A command may be delivered to both instances around a rebalance; only one of them
-    may store its effect.)
+    On the batch path a decision is applied in memory and stored by the batch's write
+    (`shared.batch`), so a command delivered to both instances around a rebalance may be
+    decided by both: the later write conflicts and is redone on the stored state, or the
+    revoked instance's batch is given up. What was *stored* once is read from the
+    counters themselves (value, tracking ids, timers fired), not from these lists.
     """
     inner = wiring(commands, events, count_deliveries=False)
 
@@ -153,8 +156,9 @@ async def test_two_instances_share_commands_and_timers_and_apply_each_once(
         await producer.stop()
 
     rounds = len(sent) // len(COUNTERS)
-    assert by_a and by_b  # both instances stored effects of commands
-    assert sorted(by_a + by_b) == sorted(e.id for e in sent)  # each command's effect once
+    assert by_a and by_b  # both instances handled commands
+    assert set(by_a) | set(by_b) == {e.id for e in sent}  # each command decided somewhere
+    # Each command's effect stored once: the values, tracking ids and fired timers below.
     docs = {d["_id"]: d async for d in mongo_db.counters.find({})}
     assert sorted(docs) == COUNTERS
     timer_ids = {e.id: f"remind-{e.id}" for e in sent}
