@@ -32,6 +32,7 @@ from shared.console import plain_console
 from shared.settings import (
     COMMON_PREFIX,
     ServiceSettings,
+    service_setting_problems,
     service_settings_config,
     setting_variable,
     settings_reasons,
@@ -163,8 +164,9 @@ def settings_from_environment() -> CliSettings:
     """`CliSettings()`; a variable pydantic refuses (`PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES=abc`,
     `PARTNEROPS_LOG_FORMAT=xml`, `PARTNEROPS_KAFKA=notjson`), or one the libraries would
     refuse on first use (a server selection timeout pymongo does not take, a largest
-    message over Kafka's 32-bit bound), raises `invalid_setting` naming it, not a schema
-    or unexpected error."""
+    message over Kafka's 32-bit bound, what the services refuse at start other than the
+    root options: `shared.settings.service_setting_problems` without `addresses`), raises
+    `invalid_setting` naming it, not a schema or unexpected error."""
     try:
         settings = CliSettings()
     except (ValidationError, SettingsError) as error:
@@ -175,6 +177,8 @@ def settings_from_environment() -> CliSettings:
     if not 0 < timeout < 1_000_000_000:  # pymongo's own bounds, refused on first use
         variable = variable_of("mongo", "server_selection_timeout_ms")
         raise invalid_setting(variable, f"{timeout} is not 1-999999999 milliseconds")
+    for path, problem in service_setting_problems(settings, addresses=False):
+        raise invalid_setting(variable_of(*path), problem)  # the services' wiring checks
     largest = settings.kafka.max_message_bytes
     if largest > MAX_KAFKA_MESSAGE_BYTES:
         variable = variable_of("kafka", "max_message_bytes")

@@ -20,16 +20,17 @@ from typing import Any
 import typer
 
 from cli.context import ECHO_CHARS
-from shared.settings import mongo_url_problem
+from shared.settings import (
+    bootstrap_servers_problem,
+    database_name_problem,
+    mongo_url_problem,
+)
+from shared.settings import topic_prefix_problem as shared_topic_prefix_problem
 
 MAX_SECONDS = 3600.0
 """The longest wait or grace period an option takes (one hour)."""
 
-_HOST_PORT = re.compile(r"^[A-Za-z0-9._\[\]:-]+:\d{1,5}$")
 _TOPIC_CHARS = re.compile(r"^[A-Za-z0-9._-]*$")
-_DATABASE_FORBIDDEN = set('/\\. "$*<>:|?\0')
-MAX_DATABASE_BYTES = 63
-"""MongoDB's limit on a database name (64 bytes with the terminating NUL)."""
 
 
 MAX_ID = 200
@@ -145,21 +146,17 @@ def _checked(problem_of: Any) -> Any:
 
 
 def bootstrap_problem(value: str) -> str | None:
-    """Why `value` is no `host:port[,host:port...]` list with ports 1-65535 (or None)."""
-    if problem := text_problem(value, 2_000):
-        return problem
-    for server in value.split(","):
-        server = server.strip()
-        if not _HOST_PORT.match(server) or not 1 <= int(server.rsplit(":", 1)[1]) <= 65535:
-            return f"{shown(server)} is not host:port (port 1-65535)"
-    return None
+    """Why `value` is no `host:port[,host:port...]` list with ports 1-65535 (or None):
+    `shared.settings.bootstrap_servers_problem`, the services' check."""
+    return text_problem(value, 2_000) or bootstrap_servers_problem(value)
 
 
 def topic_prefix_problem(value: str) -> str | None:
     """Why `value` is no topic namespace (or None): Kafka's topic characters (letters,
-    digits, `.`, `_`, `-`), at most 200; empty is no namespace."""
-    if not _TOPIC_CHARS.match(value) or len(value) > 200:
-        return f"{shown(value)}: only letters, digits, '.', '_' and '-', at most 200"
+    digits, `.`, `_`, `-`), at most 200; empty is no namespace
+    (`shared.settings.topic_prefix_problem`, the services' check)."""
+    if problem := shared_topic_prefix_problem(value):
+        return f"{shown(value)}: {problem}"
     return None
 
 
@@ -173,15 +170,9 @@ topic_prefix = _checked(topic_prefix_problem)
 
 
 def database_problem(name: str) -> str | None:
-    """Why MongoDB would refuse `name` as a database name (None when it would not)."""
-    if problem := text_problem(name):
-        return problem
-    bad = sorted(set(name) & _DATABASE_FORBIDDEN)
-    if bad:
-        return f"must not contain {' '.join(repr(c) for c in bad)}"
-    if len(name.encode()) > MAX_DATABASE_BYTES:
-        return f"at most {MAX_DATABASE_BYTES} bytes"
-    return None
+    """Why MongoDB would refuse `name` as a database name (None when it would not):
+    `shared.settings.database_name_problem`, the services' check."""
+    return text_problem(name) or database_name_problem(name)
 
 
 def database(ctx: Any, param: Any, value: str | None) -> str | None:

@@ -49,7 +49,7 @@ from shared.outbox import OutboxRelay
 from shared.outbox_clears import DeferredClears
 from shared.settings import (
     ServiceSettings,
-    mongo_url_problem,
+    service_setting_problems,
     setting_variable,
     settings_reasons,
 )
@@ -180,13 +180,19 @@ class ServiceContext:
         if unit is not None:
             store = self.store(collection)
             return (await unit.apply(store, aggregate_id, message_id, decide, fingerprint)).changed
-        applied = await self.store(collection).apply(aggregate_id, message_id, decide, fingerprint)
         assert self.relay is not None
-        if applied.outbox:
-            await self.relay.publish_written(collection, aggregate_id, applied.outbox)
-        elif not applied.changed:
-            # A redelivery may find events that a crash left unpublished: send them now.
-            await self.relay.flush(collection, aggregate_id)
+        self.relay.hold(collection, aggregate_id)  # ours to publish: not a full sweep's
+        try:
+            applied = await self.store(collection).apply(
+                aggregate_id, message_id, decide, fingerprint
+            )
+            if applied.outbox:
+                await self.relay.publish_written(collection, aggregate_id, applied.outbox)
+            elif not applied.changed:
+                # A redelivery may find events that a crash left unpublished: send them now.
+                await self.relay.flush(collection, aggregate_id)
+        finally:
+            self.relay.release(collection, aggregate_id)
         return applied.changed
 
 
@@ -398,19 +404,48 @@ def settings_or_exit(name: str, settings_cls: type[Settings]) -> Settings:
         "kafka.producer_batch_bytes", "code": "int_parsing", "message": "Input should be a
         valid integer, ...", "variable": "PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES"}]}
 
-    One reason per refused setting (`shared.settings.settings_reasons`: pydantic's
-    refusals and a variable that is no JSON where JSON is read); no value is echoed, a
-    setting may be a password or a URL with credentials. The Mongo URL is parsed as
-    pymongo parses it (`shared.settings.mongo_url_problem`), since its client would
-    raise on a bad one at start, after logging began."""
+    One reason per refused setting, all at once: pydantic's refusals
+    (`shared.settings.settings_reasons`); each variable that is no JSON where JSON is read
+    (the settings are read again without it, so the others are checked too); and, once
+    pydantic accepted them, what the service would fail on while wiring itself
+    (`shared.settings.service_setting_problems`: the Kafka bootstrap list, topic prefix,
+    SASL pair, TLS files, database name, log level, the Mongo URL as pymongo parses it).
+    No value is echoed: a setting may be a password or a URL with credentials."""
+    reasons: list[dict[str, str | None]] = []
+    hidden: dict[str, str] = {}
+    settings: Settings | None = None
     try:
-        settings = settings_cls()
-    except (ValidationError, SettingsError) as error:
-        refuse_settings(name, settings_reasons(error, settings_cls))
-    if problem := mongo_url_problem(settings.mongo.url.get_secret_value()):
-        variable = setting_variable(settings_cls, ("mongo", "url"))
-        reason: dict[str, str | None] = {"field": "mongo.url", "code": "url_parsing"}
-        refuse_settings(name, [reason | {"message": problem, "variable": variable}])
+        while True:
+            try:
+                settings = settings_cls()
+            except SettingsError as error:
+                [reason] = settings_reasons(error, settings_cls)
+                reasons.append(reason)
+                variable = reason["variable"]
+                if variable is None or variable not in os.environ:
+                    break  # cannot read past it: the others wait for the next start
+                hidden[variable] = os.environ.pop(variable)
+                continue
+            except ValidationError as error:
+                reasons.extend(settings_reasons(error, settings_cls))
+            break
+    finally:
+        os.environ.update(hidden)
+    if hidden or reasons:
+        settings = None  # read without a variable, or refused: not what was configured
+    if settings is not None:
+        for path, problem in service_setting_problems(settings):
+            code = "url_parsing" if path == ("mongo", "url") else "value_error"
+            reasons.append(
+                {
+                    "field": ".".join(path),
+                    "code": code,
+                    "message": problem,
+                    "variable": setting_variable(settings_cls, path),
+                }
+            )
+    if reasons or settings is None:
+        refuse_settings(name, reasons)
     return settings
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import ssl
+import warnings
 from collections.abc import Sequence
 from typing import Annotated, ClassVar, Literal
 
@@ -298,11 +299,106 @@ def mongo_url_problem(value: str, parse: bool = True) -> str | None:
         return "must start with mongodb:// or mongodb+srv://"
     if not parse:
         return None
-    from pymongo.errors import PyMongoError
     from pymongo.uri_parser_shared import _validate_uri
 
     try:
-        _validate_uri(value, warn=False)  # an unknown or bad URL option is refused
-    except (PyMongoError, ValueError, TypeError) as error:
-        return f"is no Mongo URL pymongo takes: {str(error)[:200]}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # what pymongo only warns of (a compressor)
+            _validate_uri(value, warn=False)  # an unknown or bad URL option is refused
+    except Exception as error:  # whatever the parser raises is a refusal
+        # pymongo's own message repeats parts of the URL (a password, an option's value).
+        return (
+            f"is no Mongo URL pymongo takes ({type(error).__name__}; its message is not "
+            "repeated: it quotes the URL, which may hold a password)"
+        )
     return None
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+"""The log levels a service takes (`log_level`, any letter case)."""
+
+_HOST_PORT = re.compile(r"^[A-Za-z0-9._\[\]:-]+:\d{1,5}$")
+_TOPIC_CHARS = re.compile(r"^[A-Za-z0-9._-]*$")
+DATABASE_FORBIDDEN = frozenset('/\\. "$*<>:|?\0')
+"""Characters MongoDB refuses in a database name."""
+MAX_DATABASE_BYTES = 63
+"""MongoDB's limit on a database name (64 bytes with the terminating NUL)."""
+MAX_TOPIC_PREFIX = 200
+"""The longest topic prefix (Kafka's topic names end at 249 characters)."""
+
+
+def bootstrap_servers_problem(value: str) -> str | None:
+    """Why `value` is no `host:port[,host:port...]` list with ports 1-65535 (or None); the
+    entry is named by its position, not repeated."""
+    entries = value.split(",")
+    for position, server in enumerate(entries, 1):
+        server = server.strip()
+        if not _HOST_PORT.match(server) or not 1 <= int(server.rsplit(":", 1)[1]) <= 65535:
+            return f"entry {position} of {len(entries)} is not host:port (port 1-65535)"
+    return None
+
+
+def database_name_problem(name: str) -> str | None:
+    """Why MongoDB would refuse `name` as a database name (None when it would not)."""
+    if not name.strip():
+        return "must not be empty"
+    if bad := sorted(set(name) & DATABASE_FORBIDDEN):
+        return f"must not contain {' '.join(repr(c) for c in bad)}"
+    if len(name.encode("utf-8", "surrogatepass")) > MAX_DATABASE_BYTES:
+        return f"at most {MAX_DATABASE_BYTES} bytes"
+    return None
+
+
+def topic_prefix_problem(value: str) -> str | None:
+    """Why Kafka would refuse topics named with prefix `value` (or None)."""
+    if not _TOPIC_CHARS.match(value) or len(value) > MAX_TOPIC_PREFIX:
+        return f"only letters, digits, '.', '_' and '-', at most {MAX_TOPIC_PREFIX} characters"
+    return None
+
+
+def readable_file_problem(path: str) -> str | None:
+    """Why the file at `path` cannot be read (or None); the path is not repeated."""
+    if not os.path.isfile(path):
+        return "no file at that path"
+    if not os.access(path, os.R_OK):
+        return "the file cannot be read"
+    return None
+
+
+def service_setting_problems(
+    settings: ServiceSettings, addresses: bool = True
+) -> list[tuple[tuple[str, ...], str]]:
+    """`(setting path, problem)` for each setting a service would fail on while it wires
+    itself (after pydantic's own checks passed): the Kafka bootstrap list, the topic
+    prefix, SASL without a username or password, TLS files that cannot be read, the
+    database name, the log level, the Mongo URL (pymongo's parser). Values are never
+    repeated. Without `addresses`, the bootstrap list, topic prefix and Mongo URL are left
+    out: the operator CLI checks those as its root options (`cli.options`), since an
+    option given on its command line replaces the environment's value."""
+    kafka, mongo = settings.kafka, settings.mongo
+    found: list[tuple[tuple[str, ...], str]] = []
+    level = None if settings.log_level.upper() in LOG_LEVELS else f"one of {', '.join(LOG_LEVELS)}"
+    checks: list[tuple[tuple[str, ...], str | None]] = [(("log_level",), level)]
+    if addresses:
+        checks += [
+            (("kafka", "bootstrap_servers"), bootstrap_servers_problem(kafka.bootstrap_servers)),
+            (("kafka", "topic_prefix"), topic_prefix_problem(kafka.topic_prefix)),
+            (("mongo", "url"), mongo_url_problem(mongo.url.get_secret_value())),
+        ]
+    if settings.database is not None:
+        checks.append((("database",), database_name_problem(settings.database)))
+    if kafka.security_protocol.startswith("SASL") and not (
+        kafka.sasl_username and kafka.sasl_password and kafka.sasl_password.get_secret_value()
+    ):
+        which = "sasl_username" if not kafka.sasl_username else "sasl_password"
+        needed = f"needed with security_protocol {kafka.security_protocol}"
+        checks.append((("kafka", which), needed))
+    files = {
+        ("kafka", "ssl_cafile"): kafka.ssl_cafile,
+        ("kafka", "ssl_certfile"): kafka.ssl_certfile,
+        ("kafka", "ssl_keyfile"): kafka.ssl_keyfile,
+        ("mongo", "tls_ca_file"): mongo.tls_ca_file,
+    }
+    checks.extend((path, readable_file_problem(file)) for path, file in files.items() if file)
+    found.extend((path, problem) for path, problem in checks if problem)
+    return found

@@ -418,6 +418,10 @@ def test_an_option_on_the_command_line_overrides_a_bad_environment_variable(
         ("PARTNEROPS_MONGO__SERVER_SELECTION_TIMEOUT_MS", "-5"),
         ("PARTNEROPS_KAFKA__MAX_MESSAGE_BYTES", "99999999999999999999"),
         ("PARTNEROPS_KAFKA", "not JSON"),  # was `unexpected_error` (SettingsError)
+        # the services' wiring checks (`shared.settings.service_setting_problems`)
+        ("PARTNEROPS_LOG_LEVEL", "BOGUS"),
+        ("PARTNEROPS_MONGO__TLS_CA_FILE", "/nonexistent-6601/ca.pem"),
+        ("PARTNEROPS_DATABASE", "bad db"),
     ],
 )
 def test_a_setting_pydantic_refuses_is_invalid_setting_naming_its_variable(
@@ -641,6 +645,17 @@ def test_a_run_directory_that_is_a_file_is_refused_naming_where_it_came_from(
         "invalid_run_dir",
         "PARTNEROPS_RUN_DIR",
     )
+
+
+def test_sasl_without_a_username_is_invalid_setting(partnerops, monkeypatch):
+    """It was an `unexpected_error` (exit 1) when a verb first reached Kafka."""
+    monkeypatch.setenv("PARTNEROPS_KAFKA__SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+    monkeypatch.setenv("PARTNEROPS_KAFKA__SASL_PASSWORD", "hunter2-do-not-echo")
+    code, out, err = partnerops("services", "status", "--run-dir", "/nonexistent-6601", "--json")
+    error = json.loads(err)
+    assert (code, error["error"]) == (2, "invalid_setting")
+    assert error["parameter"] == "PARTNEROPS_KAFKA__SASL_USERNAME"
+    assert "hunter2" not in out + err
 
 
 def test_tls_material_that_cannot_be_read_is_invalid_setting(partnerops, monkeypatch):

@@ -199,3 +199,73 @@ def test_a_service_started_with_a_bad_setting_prints_one_json_line_and_exits_2(s
     refused = json.loads(line)
     assert (refused["error"], refused["service"]) == ("invalid_settings", name)
     assert [r["variable"] for r in refused["reasons"]] == [BAD[0]]
+
+
+WIRING_FAILURES = [
+    # (variables, field refused) — each of these crashed the service while it wired itself
+    ({"PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS": f"h:::{SECRET}"}, "kafka.bootstrap_servers"),
+    ({"PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS": "ok:9092,nohost"}, "kafka.bootstrap_servers"),
+    ({"PARTNEROPS_KAFKA__TOPIC_PREFIX": "bad prefix/"}, "kafka.topic_prefix"),
+    ({"PORTING_DATABASE": "bad db"}, "database"),
+    ({"PORTING_DATABASE": "x" * 64}, "database"),
+    ({"PARTNEROPS_LOG_LEVEL": "BOGUS"}, "log_level"),
+    (
+        {
+            "PARTNEROPS_KAFKA__SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+            "PARTNEROPS_KAFKA__SASL_PASSWORD": SECRET,
+        },
+        "kafka.sasl_username",
+    ),
+    (
+        {"PARTNEROPS_KAFKA__SECURITY_PROTOCOL": "SASL_SSL", "PARTNEROPS_KAFKA__SASL_USERNAME": "u"},
+        "kafka.sasl_password",
+    ),
+    ({"PARTNEROPS_KAFKA__SSL_CAFILE": f"/nonexistent/{SECRET}.pem"}, "kafka.ssl_cafile"),
+    ({"PARTNEROPS_MONGO__TLS_CA_FILE": f"/nonexistent/{SECRET}.pem"}, "mongo.tls_ca_file"),
+    (
+        {"PARTNEROPS_MONGO__URL": f"mongodb://127.0.0.1/?tls=true&tlsCAFile=/nonexistent/{SECRET}"},
+        "mongo.url",
+    ),
+    ({"PARTNEROPS_MONGO__URL": f"mongodb://u:x@h/?readPreference={SECRET}"}, "mongo.url"),
+    ({"PARTNEROPS_MONGO__URL": f"mongodb://admin:1234/{SECRET} word@127.0.0.1"}, "mongo.url"),
+    ({"PARTNEROPS_MONGO__URL": f"mongodb://u:x@h%{SECRET}"}, "mongo.url"),
+    ({"PARTNEROPS_MONGO__URL": f"mongodb://h/?compressors={SECRET}"}, "mongo.url"),
+]
+
+
+@pytest.mark.parametrize(("variables", "field"), WIRING_FAILURES)
+def test_what_the_service_would_fail_on_while_wiring_is_refused_at_start(
+    monkeypatch, capsys, variables, field
+):
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    line = refusal(capsys)
+    assert [r["field"] for r in line["reasons"]] == [field]
+    assert line["reasons"][0]["variable"] in (*variables, None)
+    assert SECRET not in json.dumps(line)
+
+
+def test_log_levels_are_taken_in_any_letter_case(monkeypatch):
+    monkeypatch.setenv("PARTNEROPS_LOG_LEVEL", "debug")
+    assert settings_or_exit("porting", PortingSettings).log_level == "debug"
+
+
+def test_every_refused_setting_is_reported_at_once(monkeypatch, capsys):
+    monkeypatch.setenv("SUPPORT_HTTP_PORT", "70000")
+    monkeypatch.setenv("PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES", "abc")
+    monkeypatch.setenv("SUPPORT_POLICY", "{")  # no JSON: pydantic-settings stops at it
+    monkeypatch.setenv("PARTNEROPS_TIMER_POLL_SECONDS", "-1")
+    with pytest.raises(SystemExit):
+        settings_or_exit("support", SupportSettings)
+    line = json.loads(capsys.readouterr().err)
+    fields = sorted(r["field"] for r in line["reasons"])
+    assert fields == ["http_port", "kafka.producer_batch_bytes", "policy", "timer_poll_seconds"]
+    assert os.environ["SUPPORT_POLICY"] == "{"  # read again without it, then put back
+
+
+def test_wiring_checks_wait_for_the_settings_pydantic_refused(monkeypatch, capsys):
+    """A Mongo URL pymongo refuses is checked only once the settings are readable: with a
+    refused setting beside it, that one is reported (the URL at the next start)."""
+    monkeypatch.setenv("PARTNEROPS_MONGO__URL", "mongodb://h/?readPreference=nonsense")
+    monkeypatch.setenv("PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES", "abc")
+    assert [r["field"] for r in refusal(capsys)["reasons"]] == ["kafka.producer_batch_bytes"]
