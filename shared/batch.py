@@ -66,6 +66,10 @@ class OutboxRelay(Protocol):
 
     def note_written(self, collection: str, doc_id: str) -> None: ...
 
+    def hold(self, collection: str, doc_id: str) -> None: ...
+
+    def release(self, collection: str, doc_id: str) -> None: ...
+
     def pending(self, collection: str, doc_id: str) -> bool: ...
 
     async def flush(self, collection: str, doc_id: str) -> int: ...
@@ -163,6 +167,7 @@ class Batch:
         self._reads: dict[str, Coalescer[str, Loaded]] = {}
         self._flush: asyncio.Future[set[int]] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._held: set[tuple[str, str]] = set()
 
     # -- reading and deciding (in memory) ------------------------------------------------
 
@@ -328,6 +333,9 @@ class Batch:
                 )
         again: set[int] = set()
         for store, writes in by_store.values():
+            for _entry, write, _done in writes:
+                if write.outbox:  # a full sweep must not take it for stranded meanwhile
+                    self._hold(store.name, write.stored.id)
             conflicted = await store.write_batch([w for _, w, _ in writes])
             for entry, write, stored_all in writes:
                 if write.stored.id in conflicted:
@@ -346,6 +354,18 @@ class Batch:
                     )
         self.redo |= again
         return again
+
+    def _hold(self, collection: str, doc_id: str) -> None:
+        if self._relay is not None and (collection, doc_id) not in self._held:
+            self._relay.hold(collection, doc_id)
+            self._held.add((collection, doc_id))
+
+    def _release_all(self) -> None:
+        """End the relay holds of this batch (its writes are published or handed over)."""
+        if self._relay is not None:
+            for collection, doc_id in self._held:
+                self._relay.release(collection, doc_id)
+        self._held.clear()
 
     def _evict(self, entry: _Entry) -> set[int]:
         assert entry.stored is not None
@@ -370,12 +390,20 @@ class Batch:
             for entry, doc_id, _version, _entries in self._written:
                 self._relay.note_written(entry.store.name, doc_id)
         self._written.clear()
+        self._release_all()
 
     async def publish(self) -> None:
         """Send every event written (and every answer), then one flush; note the outboxes
         that were fully published for a deferred clear (`shared.outbox_clears`; without
         one, clear them now) and empty those whose window has passed; hand what could not
-        be sent to the relay."""
+        be sent to the relay. The relay's holds on what the batch wrote end here."""
+        try:
+            await self._publish()
+        finally:
+            self._release_all()
+
+    async def _publish(self) -> None:
+        """`publish`, holds not yet released."""
         sends: list[Awaitable[Any]] = []
         owners: list[tuple[str, str] | None] = []
         for entry, doc_id, _version, entries in self._written:

@@ -20,6 +20,7 @@ from shared.dead_letter import DEFAULT_MAX_MESSAGE_BYTES
 from shared.documents import kept_handled
 from shared.errors import ConcurrencyConflict
 from shared.mongo import Document
+from shared.repository import Unswept
 from shared.store import (
     AggregateStore,
     Change,
@@ -169,7 +170,7 @@ class InMemoryAggregateStore(AggregateStore):
         return list(doc.outbox) if doc else []
 
 
-class InMemoryOutbox:
+class InMemoryOutbox(Unswept):
     """An outbox relay for the in-memory store: 'publishes' into `published` and clears."""
 
     def __init__(self, stores: dict[str, InMemoryAggregateStore]) -> None:

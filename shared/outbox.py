@@ -15,6 +15,13 @@ Removal reads the document by `_id` and writes back what is left with a compare-
 whole collection for any other filter (see `shared.mongo.aggregate_indexes`); a concurrent
 save (which bumps the version) makes it read again.
 
+A document this instance is writing and about to publish itself (`hold` until `release`:
+a batch from its write to its flush, the per-message path from its save to its publish) is
+not taken for stranded by a full sweep meanwhile, which would publish its events a second
+time in a run without any fault. A hold older than `hold_seconds` is ignored (a writer that
+never released it: its events are then the sweep's). Another instance's write in flight
+can still be swept — publication stays at-least-once.
+
 A batch leaves the outboxes it published to be emptied later (`shared.outbox_clears`);
 until then the relay reads their entries as published: it does not publish them again,
 removes them with what it does publish, and empties what is due on each sweep (everything
@@ -46,6 +53,10 @@ from shared.topics import dead_letter_topic
 
 log = get_logger("shared.outbox")
 
+HOLD_SECONDS = 30.0
+"""How long (s) a `hold` keeps a full sweep away from a document (a batch's write to its
+flush takes well under a second; a hold never released ends by itself)."""
+
 
 class OutboxRelay:
     """Publishes the outboxes of the given collections."""
@@ -58,8 +69,11 @@ class OutboxRelay:
         sweep_seconds: float = 2.0,
         full_sweep_seconds: float = 60.0,
         clears: DeferredClears | None = None,
+        hold_seconds: float = HOLD_SECONDS,
     ) -> None:
         self._collections = {c.name: c for c in collections}
+        self._held: dict[tuple[str, str], tuple[int, float]] = {}
+        self._hold_seconds = hold_seconds
         self._publisher = publisher
         self._clock = clock
         self._sweep_seconds = sweep_seconds
@@ -72,6 +86,22 @@ class OutboxRelay:
     def add(self, collection: AsyncCollection[Document]) -> None:
         """Relay the outbox of one more collection."""
         self._collections[collection.name] = collection
+
+    def hold(self, collection: str, doc_id: str) -> None:
+        """This instance is writing the document and will publish what it writes (or
+        `note_written` it): a full sweep leaves it alone until `release` (holds nest)."""
+        count, _since = self._held.get((collection, doc_id), (0, 0.0))
+        self._held[(collection, doc_id)] = (count + 1, time.monotonic())
+
+    def release(self, collection: str, doc_id: str) -> None:
+        """One `hold` of the document ended (published, handed to the relay, or not written)."""
+        count, since = self._held.pop((collection, doc_id), (1, 0.0))
+        if count > 1:
+            self._held[(collection, doc_id)] = (count - 1, since)
+
+    def _is_held(self, collection: str, doc_id: str) -> bool:
+        held = self._held.get((collection, doc_id))
+        return held is not None and time.monotonic() - held[1] < self._hold_seconds
 
     def note_written(self, collection: str, doc_id: str) -> None:
         """A write put events in this document's outbox: publish them on the next sweep
@@ -219,7 +249,8 @@ class OutboxRelay:
             pending = [d["_id"] async for d in col.find({"outbox_pending": True}, {"_id": 1})]
             metrics.labelled(metrics.OUTBOX_PENDING, collection=name).set(len(pending))
             for doc_id in pending:
-                total += await self.flush(name, doc_id)
+                if not self._is_held(name, doc_id):  # its writer publishes it
+                    total += await self.flush(name, doc_id)
         self._swept_at = time.monotonic()
         return total
 

@@ -48,6 +48,25 @@ class OutboxPort(Protocol):
         """Publish whatever is still pending in one aggregate's outbox."""
         ...
 
+    def hold(self, collection: str, doc_id: str) -> None:
+        """The caller is writing the aggregate and will publish what it writes: no full
+        sweep takes it for stranded meanwhile (until `release`)."""
+        ...
+
+    def release(self, collection: str, doc_id: str) -> None:
+        """One `hold` ended."""
+        ...
+
+
+class Unswept:
+    """For an `OutboxPort` that nothing sweeps (in memory, test doubles): holds are no-ops."""
+
+    def hold(self, collection: str, doc_id: str) -> None:
+        """Nothing to keep a sweep away from."""
+
+    def release(self, collection: str, doc_id: str) -> None:
+        """See `hold`."""
+
 
 Publish = Callable[[str, Envelope], Awaitable[None]]
 """Publish one envelope on a topic now (for what no aggregate stores: answers, refusals of

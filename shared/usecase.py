@@ -295,17 +295,21 @@ class UseCases:
                 )
             changed = applied.changed or outcome[0] is Outcome.REFUSED
             return outcome[0] if changed else Outcome.UNCHANGED
-        applied = await store.apply(aggregate_id, message_id, step, bound)
+        self.outbox.hold(repo.collection, aggregate_id)  # ours to publish, not a sweep's
+        try:
+            applied = await store.apply(aggregate_id, message_id, step, bound)
+            if applied.outbox:
+                await self.outbox.publish_written(repo.collection, aggregate_id, applied.outbox)
+            elif not applied.changed:
+                # A redelivery may find events that a crash left unpublished: send them now.
+                await self.outbox.flush(repo.collection, aggregate_id)
+        finally:
+            self.outbox.release(repo.collection, aggregate_id)
         if not applied.changed and outcome[0] is not Outcome.REFUSED:
             # A decision whose save lost to a concurrent writer that had handled the same
             # message (the store's retry then skips it) changed nothing here: never report
             # it as applied, or two instances would both act on "I made this change".
             outcome[0] = Outcome.UNCHANGED
-        if applied.outbox:
-            await self.outbox.publish_written(repo.collection, aggregate_id, applied.outbox)
-        elif not applied.changed:
-            # A redelivery may find events that a crash left unpublished: send them now.
-            await self.outbox.flush(repo.collection, aggregate_id)
         if cause is not None and applied.receipt is not None:
             return await self._handled_before(
                 repo, aggregate_id, cause, message_id, applied.receipt

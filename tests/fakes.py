@@ -39,6 +39,7 @@ from services.onboarding.settings import OnboardingSettings
 from shared.clock import FixedClock
 from shared.events import Envelope, Payload, new_event
 from shared.memory_store import InMemoryAggregateStore, MemoryDocument
+from shared.repository import Unswept
 from shared.store import unescape_keys
 from shared.topics import ONBOARDING_EVENTS
 from shared.usecase import UseCases
@@ -161,7 +162,7 @@ class FakeDb:
         return self.collections.setdefault(name, FakeCollection(name))
 
 
-class MemoryRelay:
+class MemoryRelay(Unswept):
     """What the outbox relay does, over the in-memory stores: publish, then clear."""
 
     def __init__(self, harness: Harness) -> None:

@@ -45,6 +45,7 @@ from shared.events import Envelope, new_event
 from shared.ids import new_id
 from shared.memory_store import InMemoryAggregateStore
 from shared.mongo import Document, aggregate_indexes, ensure_indexes
+from shared.repository import Unswept
 from shared.store import AggregateStore
 from shared.timers import TimerPoller
 from shared.usecase import UseCases
@@ -53,7 +54,7 @@ from tests.unit.support.world import open_command, seed_tenant
 T0 = datetime(2031, 3, 3, 10, 0, tzinfo=UTC)  # a Monday
 
 
-class _NoOutbox:
+class _NoOutbox(Unswept):
     async def publish_written(self, collection: str, doc_id: str, entries: list[Document]) -> None:
         return None
 

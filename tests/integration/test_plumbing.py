@@ -262,6 +262,47 @@ async def test_an_outgoing_event_survives_a_crash_between_the_write_and_the_publ
         await client.close()
 
 
+async def test_a_full_sweep_leaves_a_document_its_writer_is_publishing_alone(
+    kafka_bootstrap, mongo_url, mongo_db, topics
+):
+    """A full sweep looks for documents flagged with unpublished events: what a crash left.
+    One this instance is still writing and publishing (`hold`) is not taken for stranded —
+    the sweep published such an event a second time in a run without faults (the demo's
+    `support.ticket.opened`). A hold older than `hold_seconds` is ignored."""
+    commands, events = topics
+    broker, ctx, client = make_context(
+        kafka_bootstrap, mongo_url, mongo_db.name, wiring(commands, events)
+    )
+    await ctx.store("counters").save(
+        "c9",
+        Change({"value": 1}, [Outgoing(events, _bump("c9"))]),
+        expected_version=0,
+        handled_id="cmd-9",
+    )
+    await broker.start()
+    try:
+        relay = OutboxRelay([ctx.db["counters"]], ctx.publisher, FixedClock(AT))
+        relay.hold("counters", "c9")
+        relay.hold("counters", "c9")  # holds nest
+        assert await relay.sweep(full=True) == 0
+        relay.release("counters", "c9")
+        assert await relay.sweep(full=True) == 0  # one hold left
+        relay.release("counters", "c9")
+        assert await relay.sweep(full=True) == 1  # released and still there: stranded
+        stale = OutboxRelay([ctx.db["counters"]], ctx.publisher, FixedClock(AT), hold_seconds=0)
+        await ctx.store("counters").save(
+            "c10",
+            Change({"value": 1}, [Outgoing(events, _bump("c10"))]),
+            expected_version=0,
+            handled_id="m",
+        )
+        stale.hold("counters", "c10")  # never released: ignored once older than 0 s
+        assert await stale.sweep(full=True) == 1
+    finally:
+        await broker.stop()
+        await client.close()
+
+
 async def test_a_published_outbox_is_emptied_by_the_next_write_and_never_sent_again(
     kafka_bootstrap, mongo_url, mongo_db, topics
 ):

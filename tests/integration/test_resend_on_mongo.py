@@ -14,6 +14,7 @@ from shared import batch
 from shared.batch import Batch
 from shared.clock import FixedClock
 from shared.events import Envelope
+from shared.repository import Unswept
 from shared.store import AggregateStore
 from shared.usecase import Outcome, UseCases
 from tests.unit.test_shared_batch import Sent
@@ -23,7 +24,7 @@ from tests.unit.test_shared_usecase import AT, command, payloads, run
 pytestmark = pytest.mark.integration
 
 
-class Relay:
+class Relay(Unswept):
     """The outbox port, publishing into a list (the relay's own tests are elsewhere)."""
 
     def __init__(self) -> None:

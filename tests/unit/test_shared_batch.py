@@ -61,6 +61,12 @@ class RecordingRelay:
         self.flushed: list[str] = []
         self.waiting = waiting
 
+    def hold(self, collection: str, doc_id: str) -> None:
+        self.holds = getattr(self, "holds", 0) + 1  # open holds (`OutboxRelay.hold`)
+
+    def release(self, collection: str, doc_id: str) -> None:
+        self.holds = getattr(self, "holds", 0) - 1
+
     def note_written(self, collection: str, doc_id: str) -> None:
         self.noted.append(doc_id)
 
@@ -228,6 +234,31 @@ async def test_an_event_the_broker_did_not_take_stays_in_the_outbox(world):
     await unit.publish()  # no raise: the relay publishes it within seconds
     assert len(store.documents["c1"].outbox) == 1 and relay.forgotten == []
     assert relay.noted == ["c1"]  # the relay publishes it on its next sweep
+
+
+async def test_the_relay_is_held_off_what_the_batch_writes_until_it_is_published(world):
+    """From before its write until its publish, a full sweep must not take the batch's
+    documents for stranded (`OutboxRelay.hold`): it would publish their events twice."""
+    use_cases, store = counting_world(world)
+    relay = RecordingRelay()
+    unit = Batch(Sent(), relay)
+    await in_batch(unit, 0, use_cases, command("c1"), "c1")
+    await in_batch(unit, 1, use_cases, command("c2"), "c2")
+    assert not hasattr(relay, "holds")  # decided in memory: nothing written, nothing held
+    await unit.write()
+    assert relay.holds == 2 and len(store.documents["c1"].outbox) == 1
+    await unit.publish()
+    assert relay.holds == 0
+
+
+async def test_an_abandoned_batch_releases_its_holds_and_hands_its_events_over(world):
+    use_cases, _store = counting_world(world)
+    relay = RecordingRelay()
+    unit = Batch(Sent(), relay)
+    await in_batch(unit, 0, use_cases, command("c1"), "c1")
+    await unit.write()
+    await unit.abandon()
+    assert relay.holds == 0 and relay.noted == ["c1"]
 
 
 async def test_the_next_batch_starts_from_memory_and_forgets_what_others_wrote(world):

@@ -62,6 +62,12 @@ class Sink:
     async def flush(self, collection: str, doc_id: str) -> int:
         return 0
 
+    def hold(self, collection: str, doc_id: str) -> None:
+        self.holds = getattr(self, "holds", 0) + 1  # open holds (`OutboxRelay.hold`)
+
+    def release(self, collection: str, doc_id: str) -> None:
+        self.holds = getattr(self, "holds", 0) - 1
+
     def note_written(self, collection: str, doc_id: str) -> None:
         pass  # the use cases flush what they write; nothing is left for a retry sweep
 
