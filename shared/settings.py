@@ -170,6 +170,14 @@ class ServiceSettings(BaseSettings):
     lag_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often consumer lag is measured for /metrics"
     )
+    gc_young_threshold: int = Field(
+        default=20_000,
+        ge=0,
+        description="Allocations between two collections of the garbage collector's youngest "
+        "generation (`gc.set_threshold`; Python's default is 700), set once the service is "
+        "wired, after what start-up built is frozen (`gc.freeze`) out of every later "
+        "collection (shared.runtime.tune_garbage_collector); 0 leaves Python's settings",
+    )
     outbox_sweep_seconds: float = Field(
         default=2.0,
         gt=0,

@@ -33,6 +33,9 @@ each pair's ratio round by round (`ratios_per_round`).
 * **timer sweep** — `tests.benchmarks.timers` at 1,000 and 10,000 aggregates, 1 % due.
 * **latency** — the counter pipeline at a fixed offered rate (`--rate` commands/s for
   `--latency-messages`): command produced → its `Bumped` event read back, p50/p99.
+* **garbage collector** — tuned once at the start as every service tunes it
+  (`shared.runtime.tune_garbage_collector`, `PARTNEROPS_GC_YOUNG_THRESHOLD`): baselines and
+  pipelines alike run with it.
 * **memory** — resident set size (VmRSS) of this process with one pipeline instance
   running (its first run: Python keeps what earlier measures allocated), and of the
   harness alone before any instance started.
@@ -68,6 +71,7 @@ from shared.ids import new_id
 from shared.kafka import ensure_topics
 from shared.memory_store import InMemoryAggregateStore
 from shared.mongo import Document, aggregate_indexes, ensure_indexes
+from shared.runtime import tune_garbage_collector
 from shared.settings import KafkaSettings, ServiceSettings
 from shared.store import Outgoing, versioned_update
 from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
@@ -547,6 +551,9 @@ async def main() -> None:
     args = parser.parse_args()
     bootstrap = os.environ.get("PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:39092")
     mongo_url = os.environ.get("PARTNEROPS_MONGO__URL", "mongodb://127.0.0.1:37017")
+    # the process collects garbage as a service does (`shared.runtime.run_service`): every
+    # measure, baselines included, runs with the same collector settings
+    tune_garbage_collector(ServiceSettings().gc_young_threshold)
     MEMORY["harness alone"] = rss_mib()
     load = os.getloadavg()
     common = (bootstrap, mongo_url, args.warmup, args.messages)
