@@ -40,6 +40,12 @@ each pair's ratio round by round (`ratios_per_round`).
   running (its first run: Python keeps what earlier measures allocated), and of the
   harness alone before any instance started.
 
+Every measure deletes the topics it created once it is done, and the JSON records how many
+partitions the broker held at the start (`broker_partitions_at_start`; a warning above
+1,000): a broker carrying thousands of partitions left by earlier runs and test sessions
+answers each produce several times slower (see `_drop_topics`) — measure on a fresh one
+(`deploy/local/servers.sh reset`, then `start`).
+
 Prints a table and writes JSON (`--json`). Nothing here asserts a time.
 """
 
@@ -56,6 +62,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient, UpdateOne
 from pymongo.errors import BulkWriteError
 
@@ -74,7 +81,7 @@ from shared.mongo import Document, aggregate_indexes, ensure_indexes
 from shared.runtime import tune_garbage_collector
 from shared.settings import KafkaSettings, ServiceSettings
 from shared.store import Outgoing, versioned_update
-from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
+from shared.topics import PORTING_COMMANDS, PORTING_EVENTS, dead_letter_topic
 from tests.benchmarks import timers
 from tests.integration.bus import Bus, running_service
 from tests.integration.counter_service import Bump, Bumped, make_context, wiring
@@ -174,8 +181,54 @@ def _bumps(total: int) -> list[tuple[str, bytes]]:
     return out
 
 
+LEFTOVER_PARTITIONS = 1_000
+"""More partitions than this on the broker at the start: the run warns (see `_drop_topics`)."""
+
+CREATED: list[str] = []
+"""Topics (and topic prefixes, ending in ".") this process created: dropped after each
+measure (`_drop_topics`)."""
+
+
 async def _topics(bootstrap: str, *names: str) -> None:
+    CREATED.extend(names)
     await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap), list(names))
+
+
+async def _drop_topics(bootstrap: str) -> None:
+    """Delete the topics the measures so far created. A broker holding thousands of
+    partitions left by earlier runs answers every produce far slower (raw consume→produce
+    on this machine: ~5,000/s with 12,000 partitions on the broker, flush ~90 ms per
+    500 records; 15,000–21,000/s on a fresh one, flush ~10 ms), so each measure runs on a
+    broker with only its own topics."""
+    if not CREATED:
+        return
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        doomed = [
+            name
+            for name in await admin.list_topics()
+            if any(
+                name.startswith(c) if c.endswith(".") else name in (c, dead_letter_topic(c))
+                for c in CREATED
+            )
+        ]
+        if doomed:
+            await admin.delete_topics(doomed)
+        CREATED.clear()
+    finally:
+        await admin.close()
+
+
+async def _partitions(bootstrap: str) -> int:
+    """Partitions the broker holds (every topic's)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(await admin.list_topics())
+        return sum(len(t.get("partitions", [])) for t in described)
+    finally:
+        await admin.close()
 
 
 def _is_bumped(event: Envelope) -> bool:
@@ -457,6 +510,7 @@ async def porting_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) 
     """The real porting service handling submissions (counted by its decision events)."""
     total = min(warmup + n, 1000 * len(BLOCKS))
     bus = Bus(bootstrap, f"bench-{new_id().lower()}.")
+    CREATED.append(bus.prefix)
     await bus.start()
     db_name = f"bench_{new_id().lower()}"
     await _fill(bootstrap, bus.prefix + PORTING_COMMANDS.name, _submissions(total))
@@ -528,6 +582,7 @@ async def _rounds(
         for name, (measure, measure_args, count) in measures.items():
             if i < count:
                 runs[name].append(await measure(*measure_args))
+                await _drop_topics(measure_args[0])
                 print(f"  {name} run {i + 1}/{count}: {runs[name][-1]:.0f}/s", flush=True)
     return {
         name: {"min": min(rates), "median": statistics.median(rates), "runs": rates}
@@ -556,6 +611,14 @@ async def main() -> None:
     tune_garbage_collector(ServiceSettings().gc_young_threshold)
     MEMORY["harness alone"] = rss_mib()
     load = os.getloadavg()
+    partitions = await _partitions(bootstrap)
+    if partitions > LEFTOVER_PARTITIONS:
+        print(
+            f"warning: the broker holds {partitions} partitions (topics of earlier runs and "
+            "tests): every figure is slower than on a fresh one (`deploy/local/servers.sh "
+            "reset`)",
+            flush=True,
+        )
     common = (bootstrap, mongo_url, args.warmup, args.messages)
     porting_args = (bootstrap, mongo_url, args.porting_warmup, args.porting_messages)
     measures: dict[str, tuple[Measure, tuple[Any, ...], int]] = {
@@ -591,9 +654,11 @@ async def main() -> None:
         if "latency" in args.skip
         else await latency(bootstrap, mongo_url, args.rate, args.latency_messages)
     )
+    await _drop_topics(bootstrap)
     report = {
         "load_average_at_start": load,
         "load_average_at_end": os.getloadavg(),
+        "broker_partitions_at_start": partitions,
         "events_per_s": rates,
         "ratios": _ratios(rates),
         "ratios_per_round": _paired(rates),
