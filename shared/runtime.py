@@ -54,6 +54,7 @@ from shared.settings import (
     setting_variable,
     settings_reasons,
 )
+from shared.startup import DependencyUnavailable, wait_for_dependencies
 from shared.store import AggregateStore, Decide
 from shared.timers import FireTimer, TimerPoller
 from shared.topics import ALL_TOPICS, PLATFORM_CLOCK
@@ -64,6 +65,10 @@ log = get_logger("shared.runtime")
 
 EXIT_INVALID_SETTINGS = 2
 """The exit code of a service started with a setting it cannot use (`settings_or_exit`)."""
+
+EXIT_DEPENDENCY_UNAVAILABLE = 3
+"""The exit code of a service whose Kafka or database did not answer within the start-up
+wait, or refused it (`shared.startup`)."""
 
 
 @dataclass
@@ -349,6 +354,9 @@ async def run_service(
     clock: Clock = (
         ControllableClock(settings.demo_clock_start) if settings.demo_clock else SystemClock()
     )
+    await wait_for_dependencies(
+        settings.kafka, settings.mongo, settings.startup_wait_seconds, app_name=name
+    )
     client = create_client(settings.mongo, app_name=name)
     broker = build_broker(settings.kafka, client_id=name)
     context = build_context(name, settings, broker, client, clock, wire)
@@ -488,5 +496,11 @@ def refuse_settings(name: str, reasons: Sequence[dict[str, str | None]]) -> NoRe
 def main(name: str, settings_cls: type[ServiceSettings], wire: Wire) -> None:
     """`python -m services.<name>`: the settings from the environment (`settings_or_exit`:
     exit code 2 and one JSON line on stderr when one is refused), then `run_service` until
-    SIGTERM/SIGINT."""
-    asyncio.run(run_service(name, settings_or_exit(name, settings_cls), wire))
+    SIGTERM/SIGINT. Kafka or the database not answering within `startup_wait_seconds`
+    (or refusing the service): exit code 3 and one JSON line (`shared.startup`)."""
+    settings = settings_or_exit(name, settings_cls)
+    try:
+        asyncio.run(run_service(name, settings, wire))
+    except DependencyUnavailable as unavailable:
+        print(json.dumps(unavailable.report(name)), file=sys.stderr, flush=True)
+        raise SystemExit(EXIT_DEPENDENCY_UNAVAILABLE) from None

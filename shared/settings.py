@@ -170,6 +170,13 @@ class ServiceSettings(BaseSettings):
     lag_interval_seconds: float = Field(
         default=15.0, gt=0, description="How often consumer lag is measured for /metrics"
     )
+    startup_wait_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long (s) a service waits at start for Kafka and the Mongo-wire "
+        "server to answer, trying again with back-off, before it exits with code 3 "
+        "(shared.startup); 0: one try",
+    )
     gc_young_threshold: int = Field(
         default=20_000,
         ge=0,

@@ -1,0 +1,186 @@
+"""Waiting at start for the servers a service needs: Kafka and the Mongo-wire server.
+
+A service started before its servers answer (a deployment bringing everything up at once, a
+broker restarting) waits for them instead of failing at its first connection: each is
+probed — Kafka by bootstrapping an admin client (`shared.kafka.access.start_client`, which
+names refused credentials and untrusted certificates), the database by a `ping` — and a
+probe that fails is tried again with exponential back-off and jitter (0.5 s doubling to
+10 s; `tenacity`) until `startup_wait_seconds` (s) have passed since the first try. Each
+failed try is logged (`waiting for a dependency`, with the attempt and the error).
+
+What cannot be waited for out is raised as `DependencyUnavailable`, every failing server
+at once, and `shared.runtime.main` turns it into one JSON line on stderr and exit code 3:
+
+    {"error": "dependency_unavailable", "service": "porting", "waited_seconds": 60.0,
+     "dependencies": [{"name": "kafka", "code": "unreachable", "servers":
+     "broker-1:9092", "message": "KafkaConnectionError: Unable to bootstrap from ..."}]}
+
+`code` is `unreachable` (no answer in time) or `access_refused` (the server answered and
+refused this client: SASL credentials, TLS trust, Mongo authentication) — refused access
+is not retried: waiting would not change it. No secret is echoed: Kafka is named by its
+bootstrap list, the database by its hosts (never the URL, which may hold a password).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient
+from pymongo.errors import OperationFailure
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
+
+from shared.kafka.access import KafkaAccessRefused, start_client
+from shared.kafka.broker import security_options
+from shared.logging import get_logger
+from shared.mongo import create_client
+from shared.settings import KafkaSettings, MongoSettings
+
+log = get_logger("shared.startup")
+
+PROBE_TIMEOUT_SECONDS = 10.0
+"""How long (s) one probe waits for an answer before it counts as failed (the whole wait
+when that is shorter, at least 1 s)."""
+
+FIRST_WAIT_SECONDS = 0.5
+LONGEST_WAIT_SECONDS = 10.0
+"""Back-off between probes of one server (s): 0.5, 1, 2, 4, 8, 10, 10, ... each plus a
+random jitter of up to 0.5 s (instances started together do not ask in step)."""
+
+MONGO_REFUSED_CODES = frozenset({13, 18})
+"""Mongo error codes of a refused client: Unauthorized, AuthenticationFailed."""
+
+Failure = dict[str, str]
+
+
+class DependencyUnavailable(RuntimeError):
+    """Servers that did not answer (or refused) within the start-up wait.
+
+    `failures`: `[{name: "kafka" | "mongo", code: "unreachable" | "access_refused",
+    servers, message}]`; `waited_seconds`: how long the service waited (s)."""
+
+    def __init__(self, failures: list[Failure], waited_seconds: float) -> None:
+        super().__init__("; ".join(f"{f['name']}: {f['message']}" for f in failures))
+        self.failures = failures
+        self.waited_seconds = waited_seconds
+
+    def report(self, service: str) -> dict[str, Any]:
+        """The JSON object `shared.runtime.main` prints."""
+        return {
+            "error": "dependency_unavailable",
+            "service": service,
+            "waited_seconds": round(self.waited_seconds, 1),
+            "dependencies": self.failures,
+        }
+
+
+async def wait_for_dependencies(
+    kafka: KafkaSettings, mongo: MongoSettings, wait_seconds: float, app_name: str
+) -> None:
+    """Return once Kafka and the database both answer; raise `DependencyUnavailable`
+    naming each that did not within `wait_seconds` (s; 0: one try each) or that refused
+    this client. The two are probed side by side, each try bounded by
+    `PROBE_TIMEOUT_SECONDS` or the whole wait if shorter (at least 1 s)."""
+    started = time.monotonic()
+    timeout = min(PROBE_TIMEOUT_SECONDS, max(wait_seconds, 1.0))
+    outcomes = await asyncio.gather(
+        _waited(
+            "kafka", kafka.bootstrap_servers, lambda: _kafka_answers(kafka, timeout), wait_seconds
+        ),
+        _waited(
+            "mongo",
+            _mongo_hosts(mongo),
+            lambda: _mongo_answers(mongo, timeout, app_name),
+            wait_seconds,
+        ),
+    )
+    failures = [f for f in outcomes if f is not None]
+    if failures:
+        raise DependencyUnavailable(failures, time.monotonic() - started)
+
+
+async def _waited(
+    name: str, servers: str, probe: Callable[[], Awaitable[None]], wait_seconds: float
+) -> Failure | None:
+    def log_retry(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome is not None else None
+        log.warning(
+            "waiting for a dependency",
+            dependency=name,
+            servers=servers,
+            attempt=state.attempt_number,
+            error=_described(error),
+        )
+
+    try:
+        async for attempt in AsyncRetrying(
+            stop=stop_after_delay(wait_seconds),
+            wait=wait_exponential_jitter(
+                multiplier=FIRST_WAIT_SECONDS, max=LONGEST_WAIT_SECONDS, jitter=FIRST_WAIT_SECONDS
+            ),
+            retry=retry_if_exception(lambda error: not _refused(error)),
+            before_sleep=log_retry,
+            reraise=True,
+        ):
+            with attempt:
+                await probe()
+    except Exception as error:
+        code = "access_refused" if _refused(error) else "unreachable"
+        return {"name": name, "code": code, "servers": servers, "message": _described(error)}
+    return None
+
+
+async def _kafka_answers(settings: KafkaSettings, timeout: float) -> None:
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers,
+        request_timeout_ms=int(timeout * 1000),
+        **security_options(settings),
+    )
+    try:
+        await asyncio.wait_for(start_client(admin.start, settings), timeout)
+    finally:
+        await admin.close()
+
+
+async def _mongo_answers(settings: MongoSettings, timeout: float, app_name: str) -> None:
+    """A `ping` through a client of its own that gives up selecting a server after
+    `timeout` (s), so the error says why (refused connection, unknown host, ...)."""
+    bounded = settings.model_copy(update={"server_selection_timeout_ms": int(timeout * 1000)})
+    client = create_client(bounded, app_name=app_name)
+    try:
+        await client.admin.command("ping")
+    finally:
+        await client.close()
+
+
+def _refused(error: BaseException) -> bool:
+    if isinstance(error, KafkaAccessRefused):
+        return True
+    return isinstance(error, OperationFailure) and error.code in MONGO_REFUSED_CODES
+
+
+def _mongo_hosts(settings: MongoSettings) -> str:
+    """The hosts of the Mongo URL as written (no user, no password, no database, no
+    options; a `mongodb+srv` name is not resolved)."""
+    url = settings.url.get_secret_value()
+    authority = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0]
+    return authority.rsplit("@", 1)[-1]
+
+
+def _described(error: BaseException | None) -> str:
+    """A short, secret-free account of a failed probe."""
+    if error is None:
+        return "no answer"
+    if isinstance(error, TimeoutError):
+        return f"no answer within {PROBE_TIMEOUT_SECONDS:g} s"
+    text = str(error).split(", Timeout:")[0]  # pymongo appends its whole topology
+    kind = type(error).__name__
+    return (text if text.startswith(kind) else f"{kind}: {text}")[:300]
