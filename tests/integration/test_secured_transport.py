@@ -20,6 +20,7 @@ from shared.kafka.access import KafkaAccessRefused
 from shared.kafka.broker import security_options
 from shared.runtime import run_service
 from shared.settings import KafkaSettings, MongoSettings
+from shared.startup import DependencyUnavailable
 from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
 from tests.integration.bus import Bus, running_service
 from tests.integration.porting.test_port_lifecycle import NUMBERS, PARTNER, submission
@@ -91,14 +92,19 @@ async def test_a_wrong_password_is_refused_with_a_clear_error(broker, mongo_url)
     assert "refused the credentials" in message
     assert "SCRAM-SHA-512" in message and SERVICE_USER[0] in message
     assert "not-the-password" not in message
-    # The service itself, not creating topics: its broker's start says the same.
+    # The service itself, not creating topics: its start-up wait says the same at once
+    # (a refused login is not retried) and names Kafka as refusing it.
     settings = PortingSettings(
         kafka=wrong.model_copy(update={"create_topics": False}),
         mongo=MongoSettings(url=mongo_url),
         database="never-used",
     )
-    with pytest.raises(KafkaAccessRefused, match="refused the credentials"):
+    with pytest.raises(DependencyUnavailable) as unavailable:
         await asyncio.wait_for(run_service(NAME, settings, wire), 60)
+    [failure] = unavailable.value.failures
+    assert (failure["name"], failure["code"]) == ("kafka", "access_refused")
+    assert "refused the credentials" in failure["message"]
+    assert "not-the-password" not in str(unavailable.value.report(NAME))
 
 
 async def test_a_client_without_the_ca_is_refused(broker):

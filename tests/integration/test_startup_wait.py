@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from shared.settings import KafkaSettings, MongoSettings
 from shared.startup import DependencyUnavailable, wait_for_dependencies
+from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -39,9 +40,8 @@ async def _forwarding(port: int, target: str) -> asyncio.Server:
     return await asyncio.start_server(forward, "127.0.0.1", port)
 
 
-async def test_a_database_that_answers_only_later_is_waited_for(
-    kafka_bootstrap, mongo_url, late_port
-):
+async def test_a_database_that_answers_only_later_is_waited_for(kafka_bootstrap, mongo_url):
+    late_port = free_port()
     target = mongo_url.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
     kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap)
     mongo = MongoSettings(url=SecretStr(f"mongodb://127.0.0.1:{late_port}/?directConnection=true"))
@@ -64,9 +64,8 @@ async def test_a_database_that_answers_only_later_is_waited_for(
     assert opened and answered >= opened[0]  # it returned once the database answered
 
 
-async def test_a_database_that_never_answers_ends_the_wait_with_its_name(
-    kafka_bootstrap, late_port
-):
+async def test_a_database_that_never_answers_ends_the_wait_with_its_name(kafka_bootstrap):
+    late_port = free_port()
     kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap)
     mongo = MongoSettings(url=SecretStr(f"mongodb://127.0.0.1:{late_port}"))
     with pytest.raises(DependencyUnavailable) as raised:
