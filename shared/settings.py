@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, SecretStr, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
@@ -35,6 +35,8 @@ Port = Annotated[int, Field(ge=0, le=65_535)]
 
 class KafkaSettings(BaseModel):
     """How to reach Kafka, including SASL and TLS."""
+
+    model_config = ConfigDict(allow_inf_nan=False)  # no infinite timeout or interval
 
     bootstrap_servers: str = "127.0.0.1:39092"
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
@@ -90,6 +92,8 @@ class KafkaSettings(BaseModel):
 class MongoSettings(BaseModel):
     """How to reach the MongoDB(-wire) server; the database is chosen by each service."""
 
+    model_config = ConfigDict(allow_inf_nan=False)  # no infinite timeout or interval
+
     url: SecretStr = SecretStr("mongodb://127.0.0.1:37017")
     tls: bool = False
     tls_ca_file: str | None = None
@@ -98,6 +102,8 @@ class MongoSettings(BaseModel):
 
 class SmtpSettings(BaseModel):
     """Outgoing mail (the defaults are the local Mailpit of `deploy/local/servers.sh`)."""
+
+    model_config = ConfigDict(allow_inf_nan=False)  # no infinite timeout or interval
 
     host: str = "127.0.0.1"
     port: Port = 31025
@@ -117,7 +123,9 @@ class ServiceSettings(BaseSettings):
 
     SERVICE: ClassVar[str] = "service"
 
-    model_config = SettingsConfigDict(env_nested_delimiter="__", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_nested_delimiter="__", extra="ignore", allow_inf_nan=False
+    )  # a duration of inf or nan would wait forever or never
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     mongo: MongoSettings = Field(default_factory=MongoSettings)
@@ -180,6 +188,7 @@ class ServiceSettings(BaseSettings):
     gc_young_threshold: int = Field(
         default=20_000,
         ge=0,
+        le=2**31 - 1,  # gc.set_threshold takes a C int
         description="Allocations between two collections of the garbage collector's youngest "
         "generation (`gc.set_threshold`; Python's default is 700), set once the service is "
         "wired, after what start-up built is frozen (`gc.freeze`) out of every later "
@@ -238,7 +247,9 @@ class ServiceSettings(BaseSettings):
 
 def service_settings_config(prefix: str) -> SettingsConfigDict:
     """The model config of a service's settings class (its own env prefix)."""
-    return SettingsConfigDict(env_prefix=prefix, env_nested_delimiter="__", extra="ignore")
+    return SettingsConfigDict(
+        env_prefix=prefix, env_nested_delimiter="__", extra="ignore", allow_inf_nan=False
+    )
 
 
 def setting_variable(settings_cls: type[BaseSettings], path: Sequence[str | int]) -> str | None:

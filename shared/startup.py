@@ -34,9 +34,10 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     retry_if_exception,
-    stop_after_delay,
+    stop_before_delay,
     wait_exponential_jitter,
 )
+from tenacity.stop import stop_base
 
 from shared.kafka.access import KafkaAccessRefused, start_client
 from shared.kafka.broker import security_options
@@ -47,8 +48,9 @@ from shared.settings import KafkaSettings, MongoSettings
 log = get_logger("shared.startup")
 
 PROBE_TIMEOUT_SECONDS = 10.0
-"""How long (s) one probe waits for an answer before it counts as failed (the whole wait
-when that is shorter, at least 1 s)."""
+SHORTEST_PROBE_SECONDS = 1.0
+"""How long (s) one probe waits for an answer before it counts as failed: at most 10 s,
+at most the time left of the wait, at least 1 s."""
 
 FIRST_WAIT_SECONDS = 0.5
 LONGEST_WAIT_SECONDS = 10.0
@@ -83,23 +85,49 @@ class DependencyUnavailable(RuntimeError):
 
 
 async def wait_for_dependencies(
-    kafka: KafkaSettings, mongo: MongoSettings, wait_seconds: float, app_name: str
+    kafka: KafkaSettings,
+    mongo: MongoSettings,
+    wait_seconds: float,
+    app_name: str,
+    stop: asyncio.Event | None = None,
 ) -> None:
     """Return once Kafka and the database both answer; raise `DependencyUnavailable`
     naming each that did not within `wait_seconds` (s; 0: one try each) or that refused
-    this client. The two are probed side by side, each try bounded by
-    `PROBE_TIMEOUT_SECONDS` or the whole wait if shorter (at least 1 s)."""
+    this client. The two are probed side by side; each try is bounded by
+    `PROBE_TIMEOUT_SECONDS` or the time left (at least `SHORTEST_PROBE_SECONDS`), and no
+    back-off sleep runs past the end of the wait, so it ends within about a second of
+    `wait_seconds`. `stop` set (a SIGTERM while waiting) ends the wait after the probes
+    in flight: no try is started after it (cancel the wait as well, which ends the back-off
+    sleeps at once; pymongo finishes a server selection it is in before it sees a cancel).
+    """
     started = time.monotonic()
-    timeout = min(PROBE_TIMEOUT_SECONDS, max(wait_seconds, 1.0))
+    deadline = started + wait_seconds
+
+    def bounded(probe: Callable[[float], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        async def attempt() -> None:
+            left = deadline - time.monotonic()
+            timeout = max(SHORTEST_PROBE_SECONDS, min(PROBE_TIMEOUT_SECONDS, left))
+            try:
+                await asyncio.wait_for(probe(timeout), timeout)
+            except TimeoutError:
+                raise TimeoutError(f"no answer within {timeout:.3g} s") from None
+
+        return attempt
+
     outcomes = await asyncio.gather(
         _waited(
-            "kafka", kafka.bootstrap_servers, lambda: _kafka_answers(kafka, timeout), wait_seconds
+            "kafka",
+            kafka.bootstrap_servers,
+            bounded(lambda timeout: _kafka_answers(kafka, timeout)),
+            wait_seconds,
+            stop,
         ),
         _waited(
             "mongo",
             _mongo_hosts(mongo),
-            lambda: _mongo_answers(mongo, timeout, app_name),
+            bounded(lambda timeout: _mongo_answers(mongo, timeout, app_name)),
             wait_seconds,
+            stop,
         ),
     )
     failures = [f for f in outcomes if f is not None]
@@ -108,7 +136,11 @@ async def wait_for_dependencies(
 
 
 async def _waited(
-    name: str, servers: str, probe: Callable[[], Awaitable[None]], wait_seconds: float
+    name: str,
+    servers: str,
+    probe: Callable[[], Awaitable[None]],
+    wait_seconds: float,
+    stop: asyncio.Event | None,
 ) -> Failure | None:
     def log_retry(state: RetryCallState) -> None:
         error = state.outcome.exception() if state.outcome is not None else None
@@ -122,7 +154,8 @@ async def _waited(
 
     try:
         async for attempt in AsyncRetrying(
-            stop=stop_after_delay(wait_seconds),
+            # no sleep that would end past the wait, no try once the service is stopping
+            stop=stop_before_delay(wait_seconds) | _StopSet(stop),
             wait=wait_exponential_jitter(
                 multiplier=FIRST_WAIT_SECONDS, max=LONGEST_WAIT_SECONDS, jitter=FIRST_WAIT_SECONDS
             ),
@@ -138,6 +171,17 @@ async def _waited(
     return None
 
 
+class _StopSet(stop_base):
+    """Stop retrying once the service is stopping (`tenacity.stop_when_event_set` for an
+    asyncio event)."""
+
+    def __init__(self, event: asyncio.Event | None) -> None:
+        self.event = event
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.event is not None and self.event.is_set()
+
+
 async def _kafka_answers(settings: KafkaSettings, timeout: float) -> None:
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers,
@@ -145,7 +189,7 @@ async def _kafka_answers(settings: KafkaSettings, timeout: float) -> None:
         **security_options(settings),
     )
     try:
-        await asyncio.wait_for(start_client(admin.start, settings), timeout)
+        await start_client(admin.start, settings)
     finally:
         await admin.close()
 
@@ -180,7 +224,8 @@ def _described(error: BaseException | None) -> str:
     if error is None:
         return "no answer"
     if isinstance(error, TimeoutError):
-        return f"no answer within {PROBE_TIMEOUT_SECONDS:g} s"
-    text = str(error).split(", Timeout:")[0]  # pymongo appends its whole topology
+        return str(error) or "no answer"
+    # pymongo appends its own timeouts and the whole topology
+    text = str(error).split(", Timeout:")[0].split(" (configured timeouts:")[0]
     kind = type(error).__name__
     return (text if text.startswith(kind) else f"{kind}: {text}")[:300]

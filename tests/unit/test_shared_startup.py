@@ -3,8 +3,10 @@ makes when they do not answer (`shared.runtime.main`: code 3, one JSON line)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +149,98 @@ def test_a_service_whose_servers_do_not_answer_exits_with_code_3_and_one_json_li
     assert SECRET not in done.stderr + done.stdout
     waits = [json.loads(line) for line in done.stderr.splitlines() if "waiting for a" in line]
     assert {w["dependency"] for w in waits} >= {"kafka"}  # each failed try is logged
+
+
+async def test_the_wait_ends_within_about_a_second_of_its_limit_even_on_silent_servers(
+    monkeypatch,
+):
+    """A server that accepts and never answers: every try is bounded by the time left (at
+    least 1 s) and no back-off sleep runs past the limit (it used to run up to 10 s + one
+    more 10 s probe past it)."""
+
+    async def silent(*_: Any) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(startup, "_kafka_answers", silent)
+    monkeypatch.setattr(startup, "_mongo_answers", silent)
+    with pytest.raises(DependencyUnavailable) as raised:
+        await wait_for_dependencies(*_settings(), wait_seconds=2, app_name="t")
+    assert 2 <= raised.value.waited_seconds < 4
+    messages = {f["message"] for f in raised.value.failures}
+    assert all(m.startswith("no answer within ") and " 10 s" not in m for m in messages)
+
+
+def test_a_service_stopped_while_it_waits_ends_at_once_without_an_error():
+    """SIGTERM during the start-up wait ends the service (code 0) instead of being held
+    until the wait is over."""
+    environment = {k: v for k, v in os.environ.items() if not k.upper().startswith(PREFIXES)}
+    environment |= {
+        "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}",
+        "PARTNEROPS_MONGO__URL": f"mongodb://127.0.0.1:{free_port()}",
+        "PARTNEROPS_STARTUP_WAIT_SECONDS": "600",
+        "PARTNEROPS_LOG_FORMAT": "json",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.porting"],
+        cwd=ROOT,
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    try:
+        for line in process.stderr:  # until it is waiting
+            if "waiting for a dependency" in line:
+                break
+        process.send_signal(signal.SIGTERM)
+        rest = process.stderr.read()
+        code = process.wait()  # bounded by pytest-timeout: held for 600 s it would fail
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert code == 0, rest[-2000:]
+    assert "stopped while waiting" in rest and "Traceback" not in rest
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e309"])
+def test_no_duration_or_interval_setting_may_be_infinite_or_nan(value):
+    """Every float setting of every service (a duration of inf waited forever)."""
+    from pydantic import ValidationError
+
+    from services.notifications.settings import NotificationsSettings
+    from services.onboarding.settings import OnboardingSettings
+    from services.porting.settings import PortingSettings
+    from services.support.settings import SupportSettings
+    from shared.settings import ServiceSettings, SmtpSettings
+
+    checked = 0
+    for cls in (
+        ServiceSettings,
+        PortingSettings,
+        SupportSettings,
+        NotificationsSettings,
+        OnboardingSettings,
+        SmtpSettings,
+        KafkaSettings,
+        MongoSettings,
+    ):
+        for name, field in cls.model_fields.items():
+            if field.annotation is not float:
+                continue
+            with pytest.raises(ValidationError):
+                cls.model_validate({name: value})
+            checked += 1
+    assert checked >= 12
+
+
+def test_a_young_threshold_beyond_a_c_int_is_refused():
+    from pydantic import ValidationError
+
+    from shared.settings import ServiceSettings
+
+    assert ServiceSettings.model_validate({"gc_young_threshold": 2**31 - 1})
+    with pytest.raises(ValidationError):
+        ServiceSettings.model_validate({"gc_young_threshold": 2**31})
