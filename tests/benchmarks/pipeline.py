@@ -30,6 +30,11 @@ each pair's ratio round by round (`ratios_per_round`).
 * **pipeline, in-memory store** — the counter service with `InMemoryAggregateStore`, as a
   ratio to **raw consume→produce** (aiokafka `getmany`, the same records produced again
   with one flush, one commit): our own Python overhead, without the database's.
+* **floor** — raw consume→produce plus what any pipeline that reads, validates and answers
+  each command must do (decode the CloudEvent, validate its data, build and serialise the
+  follow-up event), nothing else (no store, idempotency, outbox, metrics): `floor / raw`
+  is the best ratio any such pipeline can reach on this machine, and `memory / floor` what
+  the framework costs on top of it.
 * **timer sweep** — `tests.benchmarks.timers` at 1,000 and 10,000 aggregates, 1 % due.
 * **latency** — the counter pipeline at a fixed offered rate (`--rate` commands/s for
   `--latency-messages`): command produced → its `Bumped` event read back, p50/p99.
@@ -70,6 +75,7 @@ from services.porting.app import NAME as PORTING
 from services.porting.app import wire as porting_wire
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
+from shared.binding import Record, decode
 from shared.clock import SystemClock
 from shared.contracts import porting as c
 from shared.documents import Write
@@ -369,6 +375,40 @@ async def raw_relay(bootstrap: str, _mongo_url: str, warmup: int, n: int) -> flo
     return await _raw_rate(bootstrap, evt, is_bump, consumer, producer, run, warmup, n)
 
 
+async def floor_relay(bootstrap: str, _mongo_url: str, warmup: int, n: int) -> float:
+    """The least any pipeline that reads, validates and answers each command does: raw
+    aiokafka `getmany`, each record decoded as a CloudEvent (`shared.binding.decode`), its
+    data validated (`Bump`), the counter bumped in a dict, the `Bumped` follow-up built
+    (`shared.events.follow_up`) and serialised as the outbox would hold it, sent; one flush,
+    one commit. No store, no idempotency, no outbox, no metrics, no dead-lettering."""
+    cmd, evt = f"bench-fcmd-{new_id().lower()}", f"bench-fevt-{new_id().lower()}"
+    await _topics(bootstrap, cmd, evt)
+    await _fill(bootstrap, cmd, _bumps(warmup + n))
+    consumer, producer = _raw_clients(bootstrap, cmd)
+    values: dict[str, int] = {}
+    clock = SystemClock()
+
+    async def run() -> None:
+        async for records in _fetched(consumer):
+            for record in records:
+                env = decode(Record(record.value, record.key, tuple(record.headers or ())))
+                bump = env.parse_data(Bump)
+                value = values[bump.counter_id] = values.get(bump.counter_id, 0) + bump.by
+                event = follow_up(
+                    env,
+                    Bumped(counter_id=bump.counter_id, value=value),
+                    source="/test",
+                    now=clock.now(),
+                    subject=bump.counter_id,
+                )
+                entry = Outgoing(evt, event).to_doc()
+                await producer.send(evt, entry["body"].encode(), key=entry["key"].encode())
+            await producer.flush()
+            await consumer.commit()
+
+    return await _raw_rate(bootstrap, evt, _is_bumped, consumer, producer, run, warmup, n)
+
+
 async def counter_pipeline(
     bootstrap: str, mongo_url: str, warmup: int, n: int, *, in_memory: bool = False
 ) -> float:
@@ -625,6 +665,7 @@ async def main() -> None:
         "baseline": (baseline, common, args.runs),
         "counter": (counter_pipeline, common, args.runs),
         "raw": (raw_relay, common, args.runs),
+        "floor": (floor_relay, common, args.runs),
         "memory": (memory_pipeline, common, args.runs),
         "porting baseline": (porting_baseline, porting_args, args.porting_runs),
         "porting": (porting_pipeline, porting_args, args.porting_runs),
@@ -678,6 +719,8 @@ PAIRS = (
     ("porting", "porting baseline"),
     ("porting", "baseline"),
     ("memory", "raw"),
+    ("floor", "raw"),
+    ("memory", "floor"),
 )
 
 
@@ -709,6 +752,7 @@ def _print(report: dict[str, Any]) -> None:
         "porting baseline": "porting baseline: aiokafka + bulk writes, same effects",
         "porting": "pipeline: porting submissions",
         "raw": "raw aiokafka consume→produce",
+        "floor": "floor: raw + decode, validate, follow-up",
         "memory": "pipeline: counter, in-memory store",
     }
     print(f"\n{'measurement':48} {'min/s':>8} {'median/s':>9}")
