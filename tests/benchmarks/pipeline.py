@@ -27,6 +27,12 @@ each pair's ratio round by round (`ratios_per_round`).
   `porting.port.submit` (draft stored first, numbers claimed, decided), counted by its
   `porting.port.submitted`/`submission_rejected` events, as a ratio to the porting
   baseline (and, as before, to the counter's).
+* **porting floor** — raw aiokafka plus porting's own work per submission without a
+  database: decode, validate, the domain's checks and decision (numbers parsed and checked,
+  draft, decision, timers, stored form), the published events built and sent. `porting
+  floor / porting baseline` is the best a pipeline doing these checks can reach against the
+  baseline (which checks nothing), `porting / porting floor` what store, claims and
+  framework cost on top.
 * **pipeline, in-memory store** — the counter service with `InMemoryAggregateStore`, as a
   ratio to **raw consume→produce** (aiokafka `getmany`, the same records produced again
   with one flush, one commit): our own Python overhead, without the database's.
@@ -71,8 +77,15 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient, UpdateOne
 from pymongo.errors import BulkWriteError
 
+from services.porting.adapters.repository import port_requests as porting_ports
 from services.porting.app import NAME as PORTING
 from services.porting.app import wire as porting_wire
+from services.porting.application.porting import details_of
+from services.porting.application.published import payloads
+from services.porting.application.submissions import port_id_for
+from services.porting.domain.decisions import decide_submission, due_timers
+from services.porting.domain.model import PortRequest
+from services.porting.domain.validation import too_many_numbers
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.binding import Record, decode
@@ -546,6 +559,60 @@ async def porting_baseline(bootstrap: str, mongo_url: str, warmup: int, n: int) 
         await client.close()
 
 
+async def porting_floor(bootstrap: str, _mongo_url: str, warmup: int, n: int) -> float:
+    """The least porting's submission pipeline does without a database: raw aiokafka
+    `getmany`, each record decoded and its `SubmitPortRequest` validated, the domain's own
+    work (size limit, numbers parsed and checked, the draft created and the submission
+    decided with nobody else holding its numbers, its timers, its stored form), the
+    published events built and serialised, sent; one flush, one commit. No store, no
+    claims, no idempotency, no outbox."""
+    total = min(warmup + n, 1000 * len(BLOCKS))
+    cmd, evt = f"bench-qcmd-{new_id().lower()}", f"bench-qevt-{new_id().lower()}"
+    await _topics(bootstrap, cmd, evt)
+    await _fill(bootstrap, cmd, _submissions(total))
+    consumer, producer = _raw_clients(bootstrap, cmd)
+    rules, clock = PortingSettings().rules, SystemClock()
+    stored = porting_ports(rules)
+
+    async def run() -> None:
+        async for records in _fetched(consumer):
+            for record in records:
+                env = decode(Record(record.value, record.key, tuple(record.headers or ())))
+                sub = env.parse_data(c.SubmitPortRequest)
+                details, now = details_of(sub), clock.now()
+                assert too_many_numbers(sub.country.upper(), details, rules) is None
+                port_id = port_id_for(sub.partner_id, sub.request_id)
+                request, _drafted = PortRequest.create_draft(
+                    port_id=port_id,
+                    partner_id=sub.partner_id,
+                    country=sub.country,
+                    details=details,
+                    now=now,
+                    actor=sub.actor.user_id,
+                    submitting=True,
+                )
+                events = decide_submission(
+                    request, now, sub.actor.user_id, rules, set(), sub.request_id
+                )
+                stored.dump(request), due_timers(request, rules)
+                for position, payload in enumerate(p for e in events for p in payloads(e)):
+                    event = follow_up(
+                        env,
+                        payload,
+                        source="/porting",
+                        now=now,
+                        subject=port_id,
+                        event_id=f"{port_id}-{position}",
+                    )
+                    entry = Outgoing(evt, event).to_doc()
+                    await producer.send(evt, entry["body"].encode(), key=entry["key"].encode())
+            await producer.flush()
+            await consumer.commit()
+
+    decided: Callable[[Envelope], bool] = lambda e: e.type in DECIDED  # noqa: E731
+    return await _raw_rate(bootstrap, evt, decided, consumer, producer, run, warmup, total - warmup)
+
+
 async def porting_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
     """The real porting service handling submissions (counted by its decision events)."""
     total = min(warmup + n, 1000 * len(BLOCKS))
@@ -669,6 +736,7 @@ async def main() -> None:
         "memory": (memory_pipeline, common, args.runs),
         "porting baseline": (porting_baseline, porting_args, args.porting_runs),
         "porting": (porting_pipeline, porting_args, args.porting_runs),
+        "porting floor": (porting_floor, porting_args, args.porting_runs),
     }
     rates = await _rounds({name: spec for name, spec in measures.items() if name not in args.skip})
     sweep: list[dict[str, Any]] = []
@@ -721,6 +789,8 @@ PAIRS = (
     ("memory", "raw"),
     ("floor", "raw"),
     ("memory", "floor"),
+    ("porting floor", "porting baseline"),
+    ("porting", "porting floor"),
 )
 
 
@@ -753,6 +823,7 @@ def _print(report: dict[str, Any]) -> None:
         "porting": "pipeline: porting submissions",
         "raw": "raw aiokafka consume→produce",
         "floor": "floor: raw + decode, validate, follow-up",
+        "porting floor": "porting floor: raw + decode, validate, decide",
         "memory": "pipeline: counter, in-memory store",
     }
     print(f"\n{'measurement':48} {'min/s':>8} {'median/s':>9}")

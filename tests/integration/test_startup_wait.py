@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 from pydantic import SecretStr
+from pymongo.uri_parser import parse_uri
 
 from shared.settings import KafkaSettings, MongoSettings
 from shared.startup import DependencyUnavailable, wait_for_dependencies
@@ -42,7 +43,8 @@ async def _forwarding(port: int, target: str) -> asyncio.Server:
 
 async def test_a_database_that_answers_only_later_is_waited_for(kafka_bootstrap, mongo_url):
     late_port = free_port()
-    target = mongo_url.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+    host, port = parse_uri(mongo_url)["nodelist"][0]  # the test server: one host
+    target = f"{host}:{port}"
     kafka = KafkaSettings(bootstrap_servers=kafka_bootstrap)
     mongo = MongoSettings(url=SecretStr(f"mongodb://127.0.0.1:{late_port}/?directConnection=true"))
     opened: list[float] = []

@@ -19,16 +19,9 @@ from services.porting.settings import PortingSettings
 from services.support.settings import SupportSettings
 from shared.runtime import EXIT_INVALID_SETTINGS, settings_or_exit
 from shared.settings import ServiceSettings
+from tests.environment import SECRET, clean_environment
 
 pytestmark = pytest.mark.unit
-
-PREFIXES = ("PARTNEROPS_", "PORTING_", "ONBOARDING_", "NOTIFICATIONS_", "SUPPORT_")
-SECRET = "hunter2-do-not-echo"
-
-
-def clean_environment() -> dict[str, str]:
-    """This process's environment without any setting of the services."""
-    return {k: v for k, v in os.environ.items() if not k.upper().startswith(PREFIXES)}
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -21,13 +20,12 @@ from shared.kafka.access import KafkaAccessRefused
 from shared.runtime import EXIT_DEPENDENCY_UNAVAILABLE
 from shared.settings import KafkaSettings, MongoSettings
 from shared.startup import DependencyUnavailable, wait_for_dependencies
+from tests.environment import SECRET, clean_environment
 from tests.servers import free_port
 
 pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
-PREFIXES = ("PARTNEROPS_", "PORTING_", "ONBOARDING_", "NOTIFICATIONS_", "SUPPORT_")
-SECRET = "hunter2-do-not-echo"
 
 
 class Probe:
@@ -122,8 +120,7 @@ def test_a_negative_wait_is_refused():
 def test_a_service_whose_servers_do_not_answer_exits_with_code_3_and_one_json_line():
     """The real probes, against ports nothing listens on."""
     kafka_port, mongo_port = free_port(), free_port()
-    environment = {k: v for k, v in os.environ.items() if not k.upper().startswith(PREFIXES)}
-    environment |= {
+    environment = clean_environment() | {
         "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
         "PARTNEROPS_MONGO__URL": f"mongodb://ops:{SECRET}@127.0.0.1:{mongo_port}/?authSource=x",
         "PARTNEROPS_STARTUP_WAIT_SECONDS": "1",
@@ -173,8 +170,7 @@ async def test_the_wait_ends_within_about_a_second_of_its_limit_even_on_silent_s
 def test_a_service_stopped_while_it_waits_ends_at_once_without_an_error():
     """SIGTERM during the start-up wait ends the service (code 0) instead of being held
     until the wait is over."""
-    environment = {k: v for k, v in os.environ.items() if not k.upper().startswith(PREFIXES)}
-    environment |= {
+    environment = clean_environment() | {
         "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}",
         "PARTNEROPS_MONGO__URL": f"mongodb://127.0.0.1:{free_port()}",
         "PARTNEROPS_STARTUP_WAIT_SECONDS": "600",
