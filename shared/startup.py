@@ -5,8 +5,10 @@ broker restarting) waits for them instead of failing at its first connection: ea
 probed — Kafka by bootstrapping an admin client (`shared.kafka.access.start_client`, which
 names refused credentials and untrusted certificates), the database by a `ping` — and a
 probe that fails is tried again with exponential back-off and jitter (0.5 s doubling to
-10 s; `tenacity`) until `startup_wait_seconds` (s) have passed since the first try. Each
-failed try is logged (`waiting for a dependency`, with the attempt and the error).
+10 s, the last sleep cut to the time left; `tenacity`) until `startup_wait_seconds` (s)
+have passed since the first try. Each failed try is logged (`waiting for a dependency`,
+with the attempt and the error; for Kafka with the reason aiokafka gives for the failed
+connection, which it would otherwise log as an error line of its own).
 
 What cannot be waited for out is raised as `DependencyUnavailable`, every failing server
 at once, and `shared.runtime.main` turns it into one JSON line on stderr and exit code 3:
@@ -24,17 +26,18 @@ bootstrap list, the database by its hosts (never the URL, which may hold a passw
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaConnectionError
 from pymongo.errors import OperationFailure
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
     retry_if_exception,
-    stop_before_delay,
     wait_exponential_jitter,
 )
 from tenacity.stop import stop_base
@@ -94,14 +97,17 @@ async def wait_for_dependencies(
     """Return once Kafka and the database both answer; raise `DependencyUnavailable`
     naming each that did not within `wait_seconds` (s; 0: one try each) or that refused
     this client. The two are probed side by side; each try is bounded by
-    `PROBE_TIMEOUT_SECONDS` or the time left (at least `SHORTEST_PROBE_SECONDS`), and no
-    back-off sleep runs past the end of the wait, so it ends within about a second of
-    `wait_seconds`. `stop` set (a SIGTERM while waiting) ends the wait after the probes
-    in flight: no try is started after it (cancel the wait as well, which ends the back-off
-    sleeps at once; pymongo finishes a server selection it is in before it sees a cancel).
+    `PROBE_TIMEOUT_SECONDS` or the time left (at least `SHORTEST_PROBE_SECONDS`), and each
+    back-off sleep is cut to the time left, so the last try is at the end of the wait and
+    it ends within about a second after `wait_seconds` (a server refusing connections at
+    once is asked until then, not only until the next back-off would pass the end).
+    `stop` set (a SIGTERM while waiting) ends the wait after the probes in flight: no try
+    is started after it (cancel the wait as well, which ends the back-off sleeps at once;
+    pymongo finishes a server selection it is in before it sees a cancel).
     """
     started = time.monotonic()
     deadline = started + wait_seconds
+    told = _ConnectErrors()
 
     def bounded(probe: Callable[[float], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
         async def attempt() -> None:
@@ -114,22 +120,27 @@ async def wait_for_dependencies(
 
         return attempt
 
-    outcomes = await asyncio.gather(
-        _waited(
-            "kafka",
-            kafka.bootstrap_servers,
-            bounded(lambda timeout: _kafka_answers(kafka, timeout)),
-            wait_seconds,
-            stop,
-        ),
-        _waited(
-            "mongo",
-            _mongo_hosts(mongo),
-            bounded(lambda timeout: _mongo_answers(mongo, timeout, app_name)),
-            wait_seconds,
-            stop,
-        ),
-    )
+    aiokafka_log = logging.getLogger("aiokafka")
+    aiokafka_log.addFilter(told)
+    try:
+        outcomes = await asyncio.gather(
+            _waited(
+                "kafka",
+                kafka.bootstrap_servers,
+                bounded(lambda timeout: _kafka_answers(kafka, timeout, told)),
+                deadline,
+                stop,
+            ),
+            _waited(
+                "mongo",
+                _mongo_hosts(mongo),
+                bounded(lambda timeout: _mongo_answers(mongo, timeout, app_name)),
+                deadline,
+                stop,
+            ),
+        )
+    finally:
+        aiokafka_log.removeFilter(told)
     failures = [f for f in outcomes if f is not None]
     if failures:
         raise DependencyUnavailable(failures, time.monotonic() - started)
@@ -139,7 +150,7 @@ async def _waited(
     name: str,
     servers: str,
     probe: Callable[[], Awaitable[None]],
-    wait_seconds: float,
+    deadline: float,
     stop: asyncio.Event | None,
 ) -> Failure | None:
     def log_retry(state: RetryCallState) -> None:
@@ -152,13 +163,19 @@ async def _waited(
             error=_described(error),
         )
 
+    backoff = wait_exponential_jitter(
+        multiplier=FIRST_WAIT_SECONDS, max=LONGEST_WAIT_SECONDS, jitter=FIRST_WAIT_SECONDS
+    )
+
+    def until_deadline(state: RetryCallState) -> float:
+        """The back-off, cut to the time left: the last try is at the end of the wait."""
+        return max(0.0, min(backoff(state), deadline - time.monotonic()))
+
     try:
         async for attempt in AsyncRetrying(
-            # no sleep that would end past the wait, no try once the service is stopping
-            stop=stop_before_delay(wait_seconds) | _StopSet(stop),
-            wait=wait_exponential_jitter(
-                multiplier=FIRST_WAIT_SECONDS, max=LONGEST_WAIT_SECONDS, jitter=FIRST_WAIT_SECONDS
-            ),
+            # a try at the end of the wait is the last; none once the service is stopping
+            stop=_PastDeadline(deadline) | _StopSet(stop),
+            wait=until_deadline,
             retry=retry_if_exception(lambda error: not _refused(error)),
             before_sleep=log_retry,
             reraise=True,
@@ -169,6 +186,34 @@ async def _waited(
         code = "access_refused" if _refused(error) else "unreachable"
         return {"name": name, "code": code, "servers": servers, "message": _described(error)}
     return None
+
+
+class _PastDeadline(stop_base):
+    """Stop retrying once the wait is over (`tenacity.stop_after_delay`, measured from
+    the start of the whole wait rather than from this server's first try)."""
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return time.monotonic() >= self.deadline
+
+
+class _ConnectErrors(logging.Filter):
+    """aiokafka's error line per failed connection, kept instead of logged while the wait
+    probes Kafka: it is the only place aiokafka says why (refused, unknown host, reset),
+    and the probe's own `waiting for a dependency` line then carries it (one line per try
+    instead of two)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: str | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            return True
+        self.last = record.getMessage()
+        return False
 
 
 class _StopSet(stop_base):
@@ -182,14 +227,22 @@ class _StopSet(stop_base):
         return self.event is not None and self.event.is_set()
 
 
-async def _kafka_answers(settings: KafkaSettings, timeout: float) -> None:
+async def _kafka_answers(settings: KafkaSettings, timeout: float, told: _ConnectErrors) -> None:
+    """Bootstrap an admin client (raises `KafkaAccessRefused`, or aiokafka's
+    `KafkaConnectionError` with the reason aiokafka logged for the failed connection)."""
     admin = AIOKafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers,
         request_timeout_ms=int(timeout * 1000),
         **security_options(settings),
     )
+    told.last = None
     try:
         await start_client(admin.start, settings)
+    except KafkaConnectionError as error:
+        if told.last is None:
+            raise
+        said = error.args[0] if error.args else "Unable to bootstrap"
+        raise KafkaConnectionError(f"{said}: {told.last}") from error
     finally:
         await admin.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import signal
 import subprocess
 import sys
@@ -106,6 +107,46 @@ async def test_no_wait_is_one_try(probes):
     with pytest.raises(DependencyUnavailable):
         await wait_for_dependencies(*_settings(), wait_seconds=0, app_name="t")
     assert probes["mongo"].calls == 1
+
+
+async def test_a_server_refusing_at_once_is_asked_until_the_end_of_the_wait(monkeypatch):
+    """The last back-off sleep is cut to the time left: the last try is at the end of the
+    wait (it used to stop once the next sleep would pass the end: up to 10 s early)."""
+    probe = Probe(*[ConnectionError("refused")] * 10_000)
+    monkeypatch.setattr(startup, "_kafka_answers", probe)
+    monkeypatch.setattr(startup, "_mongo_answers", Probe())
+    with pytest.raises(DependencyUnavailable) as raised:
+        await wait_for_dependencies(*_settings(), wait_seconds=2.5, app_name="t")
+    assert 2.5 <= raised.value.waited_seconds < 3.5
+    assert probe.calls >= 3  # 0 s, after ~0.5-1 s, after ~1-1.5 s more, at 2.5 s
+
+
+async def test_kafka_is_named_with_the_reason_aiokafka_gives_and_its_error_line_is_kept():
+    """The real probe, against a port nothing listens on: aiokafka's reason (it logs it
+    as an error line of its own) joins the probe's message instead."""
+    port = free_port()
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    aiokafka_log = logging.getLogger("aiokafka")
+    aiokafka_log.addHandler(handler)
+    try:
+        with pytest.raises(DependencyUnavailable) as raised:
+            await wait_for_dependencies(
+                KafkaSettings(bootstrap_servers=f"127.0.0.1:{port}"),
+                MongoSettings(url=SecretStr("mongodb://127.0.0.1:1")),
+                wait_seconds=0,
+                app_name="t",
+            )
+        kafka = next(f for f in raised.value.failures if f["name"] == "kafka")
+        assert kafka["code"] == "unreachable"
+        assert kafka["message"].startswith("KafkaConnectionError: Unable to bootstrap from")
+        assert f'Unable connect to "127.0.0.1:{port}"' in kafka["message"]
+        assert not [r for r in records if r.levelno >= logging.ERROR]  # kept, not logged
+        aiokafka_log.error("after the wait")
+        assert [r.getMessage() for r in records] == ["after the wait"]  # filter removed
+    finally:
+        aiokafka_log.removeHandler(handler)
 
 
 def test_a_negative_wait_is_refused():
