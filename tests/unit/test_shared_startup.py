@@ -126,8 +126,12 @@ async def test_kafka_is_named_with_the_reason_aiokafka_gives_and_its_error_line_
     as an error line of its own) joins the probe's message instead."""
     port = free_port()
     records: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = records.append  # type: ignore[method-assign]
+
+    class Kept(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Kept()
     aiokafka_log = logging.getLogger("aiokafka")
     aiokafka_log.addHandler(handler)
     try:
