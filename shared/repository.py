@@ -58,6 +58,34 @@ class OutboxPort(Protocol):
         ...
 
 
+async def apply_and_publish(
+    store: StorePort,
+    outbox: OutboxPort,
+    collection: str,
+    aggregate_id: str,
+    message_id: str,
+    decide: Decide,
+    fingerprint: str | None = None,
+) -> Applied:
+    """The per-message path (outside a batch, `shared.batch`): store a change through
+    `store.apply`, then publish what it wrote at once; a message that changed nothing (a
+    redelivery) sends whatever a crash left in the aggregate's outbox. The aggregate is
+    held from the relay's full sweep meanwhile (ours to publish, not stranded); `collection`
+    names it to the relay. Raises
+    what `store.apply` raises (`CommandIdReused`, `EventTooLarge`, ...); a failed publish
+    leaves the events in the outbox for the relay."""
+    outbox.hold(collection, aggregate_id)
+    try:
+        applied = await store.apply(aggregate_id, message_id, decide, fingerprint)
+        if applied.outbox:
+            await outbox.publish_written(collection, aggregate_id, applied.outbox)
+        elif not applied.changed:
+            await outbox.flush(collection, aggregate_id)
+    finally:
+        outbox.release(collection, aggregate_id)
+    return applied
+
+
 class Unswept:
     """For an `OutboxPort` that nothing sweeps (in memory, test doubles): holds are no-ops."""
 

@@ -48,6 +48,7 @@ from shared.logging import configure_logging, get_logger
 from shared.mongo import Document, IndexSpec, aggregate_indexes, create_client, ensure_indexes
 from shared.outbox import OutboxRelay
 from shared.outbox_clears import DeferredClears
+from shared.repository import apply_and_publish
 from shared.settings import (
     ServiceSettings,
     service_setting_problems,
@@ -187,18 +188,15 @@ class ServiceContext:
             store = self.store(collection)
             return (await unit.apply(store, aggregate_id, message_id, decide, fingerprint)).changed
         assert self.relay is not None
-        self.relay.hold(collection, aggregate_id)  # ours to publish: not a full sweep's
-        try:
-            applied = await self.store(collection).apply(
-                aggregate_id, message_id, decide, fingerprint
-            )
-            if applied.outbox:
-                await self.relay.publish_written(collection, aggregate_id, applied.outbox)
-            elif not applied.changed:
-                # A redelivery may find events that a crash left unpublished: send them now.
-                await self.relay.flush(collection, aggregate_id)
-        finally:
-            self.relay.release(collection, aggregate_id)
+        applied = await apply_and_publish(
+            self.store(collection),
+            self.relay,
+            collection,
+            aggregate_id,
+            message_id,
+            decide,
+            fingerprint,
+        )
         return applied.changed
 
 

@@ -55,6 +55,7 @@ from shared.repository import (
     Publish,
     Repository,
     StorePort,
+    apply_and_publish,
 )
 from shared.store import (
     AggregateStore,
@@ -295,16 +296,9 @@ class UseCases:
                 )
             changed = applied.changed or outcome[0] is Outcome.REFUSED
             return outcome[0] if changed else Outcome.UNCHANGED
-        self.outbox.hold(repo.collection, aggregate_id)  # ours to publish, not a sweep's
-        try:
-            applied = await store.apply(aggregate_id, message_id, step, bound)
-            if applied.outbox:
-                await self.outbox.publish_written(repo.collection, aggregate_id, applied.outbox)
-            elif not applied.changed:
-                # A redelivery may find events that a crash left unpublished: send them now.
-                await self.outbox.flush(repo.collection, aggregate_id)
-        finally:
-            self.outbox.release(repo.collection, aggregate_id)
+        applied = await apply_and_publish(
+            store, self.outbox, repo.collection, aggregate_id, message_id, step, bound
+        )
         if not applied.changed and outcome[0] is not Outcome.REFUSED:
             # A decision whose save lost to a concurrent writer that had handled the same
             # message (the store's retry then skips it) changed nothing here: never report
