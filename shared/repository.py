@@ -71,9 +71,8 @@ async def apply_and_publish(
     `store.apply`, then publish what it wrote at once; a message that changed nothing (a
     redelivery) sends whatever a crash left in the aggregate's outbox. The aggregate is
     held from the relay's full sweep meanwhile (ours to publish, not stranded); `collection`
-    names it to the relay. Raises
-    what `store.apply` raises (`CommandIdReused`, `EventTooLarge`, ...); a failed publish
-    leaves the events in the outbox for the relay."""
+    names it to the relay. Raises what `store.apply` raises (`CommandIdReused`,
+    `EventTooLarge`, ...); a failed publish leaves the events in the outbox for the relay."""
     outbox.hold(collection, aggregate_id)
     try:
         applied = await store.apply(aggregate_id, message_id, decide, fingerprint)
