@@ -23,14 +23,14 @@ STALL_SECONDS = 30
 
 
 def security_options(settings: KafkaSettings) -> dict[str, Any]:
-    """aiokafka's SASL/TLS options: `shared.kafka.broker.security_options`, repeated here
-    so that a CLI command does not import FastStream (seconds on a busy machine). TLS
-    material that cannot be read (`PARTNEROPS_KAFKA__SSL_CAFILE=/nonexistent`) is
-    `invalid_setting` naming the variable, not an unexpected error."""
+    """aiokafka's SASL/TLS options (`KafkaSettings.security_options`: no FastStream import,
+    seconds on a busy machine). TLS material that cannot be read
+    (`PARTNEROPS_KAFKA__SSL_CAFILE=/nonexistent`) is `invalid_setting` naming the variable,
+    not an unexpected error."""
     import ssl
 
     try:
-        context = settings.ssl_context()
+        return settings.security_options()
     except (OSError, ssl.SSLError, ValueError) as error:
         named = [n for n in ("ssl_cafile", "ssl_certfile", "ssl_keyfile") if getattr(settings, n)]
         unreadable = (
@@ -41,15 +41,6 @@ def security_options(settings: KafkaSettings) -> dict[str, Any]:
         raise invalid_setting(
             variable_of("kafka", unreadable[0]), f"TLS material: {error}"[:300]
         ) from None
-    return {
-        "security_protocol": settings.security_protocol,
-        "ssl_context": context,
-        "sasl_mechanism": settings.sasl_mechanism,
-        "sasl_plain_username": settings.sasl_username,
-        "sasl_plain_password": (
-            settings.sasl_password.get_secret_value() if settings.sasl_password else None
-        ),
-    }
 
 
 def _unreachable(cli: Cli, error: Exception) -> Failure:

@@ -14,7 +14,7 @@ import re
 import ssl
 import warnings
 from collections.abc import Sequence
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
@@ -87,6 +87,21 @@ class KafkaSettings(BaseModel):
         if self.ssl_certfile:
             context.load_cert_chain(self.ssl_certfile, self.ssl_keyfile)
         return context
+
+    def security_options(self) -> dict[str, Any]:
+        """aiokafka client options for SASL/TLS (`security_protocol`, `ssl_context`,
+        `sasl_mechanism`, `sasl_plain_username`, `sasl_plain_password`), for the clients
+        FastStream does not build. Raises `OSError` / `ssl.SSLError` for TLS material that
+        cannot be read (`ssl_context`)."""
+        return {
+            "security_protocol": self.security_protocol,
+            "ssl_context": self.ssl_context(),
+            "sasl_mechanism": self.sasl_mechanism,
+            "sasl_plain_username": self.sasl_username,
+            "sasl_plain_password": (
+                self.sasl_password.get_secret_value() if self.sasl_password else None
+            ),
+        }
 
 
 class MongoSettings(BaseModel):

@@ -76,16 +76,8 @@ def build_broker(settings: KafkaSettings, client_id: str, **extra: Any) -> Kafka
 
 
 def security_options(settings: KafkaSettings) -> dict[str, Any]:
-    """aiokafka client options for SASL/TLS (for clients FastStream does not build)."""
-    return {
-        "security_protocol": settings.security_protocol,
-        "ssl_context": settings.ssl_context(),
-        "sasl_mechanism": settings.sasl_mechanism,
-        "sasl_plain_username": settings.sasl_username,
-        "sasl_plain_password": (
-            settings.sasl_password.get_secret_value() if settings.sasl_password else None
-        ),
-    }
+    """aiokafka client options for SASL/TLS (`KafkaSettings.security_options`)."""
+    return settings.security_options()
 
 
 class UndecodableRecord(ConsumerRecord[bytes, bytes]):
