@@ -7,9 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +17,7 @@ from services.porting.settings import PortingSettings
 from services.support.settings import SupportSettings
 from shared.runtime import EXIT_INVALID_SETTINGS, settings_or_exit
 from shared.settings import ServiceSettings
-from tests.environment import SECRET, clean_environment
+from tests.environment import SECRET, clean_environment, start_service
 
 pytestmark = pytest.mark.unit
 
@@ -153,7 +151,6 @@ def test_a_duration_the_service_cannot_use_is_refused_at_start(
     assert reason["variable"] == variable
 
 
-ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("onboarding", "porting", "notifications", "support")
 BAD = ("PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES", "abc")
 
@@ -163,19 +160,7 @@ def started() -> Iterator[dict[str, subprocess.Popen[str]]]:
     """`python -m services.<name>` of every service with a bad setting, started at once
     (each takes seconds to import). Nothing listens on the default ports needed: each
     must exit before it connects."""
-    environment = clean_environment() | dict([BAD])
-    processes = {
-        name: subprocess.Popen(
-            [sys.executable, "-m", f"services.{name}"],
-            cwd=ROOT,
-            env=environment,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name in SERVICES
-    }
+    processes = {name: start_service(name, dict([BAD])) for name in SERVICES}
     yield processes
     for process in processes.values():
         if process.poll() is None:

@@ -8,8 +8,6 @@ import json
 import logging
 import signal
 import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,12 +19,10 @@ from shared.kafka.access import KafkaAccessRefused
 from shared.runtime import EXIT_DEPENDENCY_UNAVAILABLE
 from shared.settings import KafkaSettings, MongoSettings
 from shared.startup import DependencyUnavailable, wait_for_dependencies
-from tests.environment import SECRET, clean_environment
+from tests.environment import SECRET, start_service
 from tests.servers import free_port
 
 pytestmark = pytest.mark.unit
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class Probe:
@@ -165,31 +161,27 @@ def test_a_negative_wait_is_refused():
 def test_a_service_whose_servers_do_not_answer_exits_with_code_3_and_one_json_line():
     """The real probes, against ports nothing listens on."""
     kafka_port, mongo_port = free_port(), free_port()
-    environment = clean_environment() | {
-        "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
-        "PARTNEROPS_MONGO__URL": f"mongodb://ops:{SECRET}@127.0.0.1:{mongo_port}/?authSource=x",
-        "PARTNEROPS_STARTUP_WAIT_SECONDS": "1",
-        "PARTNEROPS_LOG_FORMAT": "json",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "services.porting"],
-        cwd=ROOT,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
+    process = start_service(
+        "porting",
+        {
+            "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
+            "PARTNEROPS_MONGO__URL": f"mongodb://ops:{SECRET}@127.0.0.1:{mongo_port}/?authSource=x",
+            "PARTNEROPS_STARTUP_WAIT_SECONDS": "1",
+            "PARTNEROPS_LOG_FORMAT": "json",
+        },
     )
-    assert done.returncode == EXIT_DEPENDENCY_UNAVAILABLE == 3, done.stderr[-2000:]
-    last = json.loads(done.stderr.strip().splitlines()[-1])
+    stdout, stderr = process.communicate()
+    assert process.returncode == EXIT_DEPENDENCY_UNAVAILABLE == 3, stderr[-2000:]
+    last = json.loads(stderr.strip().splitlines()[-1])
     assert (last["error"], last["service"]) == ("dependency_unavailable", "porting")
     assert last["waited_seconds"] >= 1
     assert {(d["name"], d["code"], d["servers"]) for d in last["dependencies"]} == {
         ("kafka", "unreachable", f"127.0.0.1:{kafka_port}"),
         ("mongo", "unreachable", f"127.0.0.1:{mongo_port}"),
     }
-    assert "Traceback" not in done.stderr
-    assert SECRET not in done.stderr + done.stdout
-    waits = [json.loads(line) for line in done.stderr.splitlines() if "waiting for a" in line]
+    assert "Traceback" not in stderr
+    assert SECRET not in stderr + stdout
+    waits = [json.loads(line) for line in stderr.splitlines() if "waiting for a" in line]
     assert {w["dependency"] for w in waits} >= {"kafka"}  # each failed try is logged
 
 
@@ -215,20 +207,15 @@ async def test_the_wait_ends_within_about_a_second_of_its_limit_even_on_silent_s
 def test_a_service_stopped_while_it_waits_ends_at_once_without_an_error():
     """SIGTERM during the start-up wait ends the service (code 0) instead of being held
     until the wait is over."""
-    environment = clean_environment() | {
-        "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}",
-        "PARTNEROPS_MONGO__URL": f"mongodb://127.0.0.1:{free_port()}",
-        "PARTNEROPS_STARTUP_WAIT_SECONDS": "600",
-        "PARTNEROPS_LOG_FORMAT": "json",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.porting"],
-        cwd=ROOT,
-        env=environment,
-        stdin=subprocess.DEVNULL,
+    process = start_service(
+        "porting",
+        {
+            "PARTNEROPS_KAFKA__BOOTSTRAP_SERVERS": f"127.0.0.1:{free_port()}",
+            "PARTNEROPS_MONGO__URL": f"mongodb://127.0.0.1:{free_port()}",
+            "PARTNEROPS_STARTUP_WAIT_SECONDS": "600",
+            "PARTNEROPS_LOG_FORMAT": "json",
+        },
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
     )
     assert process.stderr is not None
     try:
