@@ -399,6 +399,7 @@ async def run_service(
         broker,
         group_id=settings.kafka.topic_prefix + name,
         max_workers=settings.consumer_workers,
+        heartbeat_interval_ms=settings.kafka.heartbeat_interval_ms,
     )
     tune_garbage_collector(settings.gc_young_threshold)
     await start_client(broker.start, settings.kafka)

@@ -53,6 +53,17 @@ class KafkaSettings(BaseModel):
         default="",
         description="Namespace prepended to every topic name (e.g. one per environment)",
     )
+    heartbeat_interval_ms: int = Field(
+        default=1_000,
+        ge=50,
+        le=3_000,
+        description="How often (ms) each consumer tells its group's coordinator it is alive. "
+        "A member joining or leaving (an instance started, stopped or scaled) stops the "
+        "whole consumer group until every member has rejoined, which each does at its next "
+        "heartbeat; an instance has one member per consumed topic, joining one after "
+        "another, so a start held its group for up to (topics - 1) x this interval. "
+        "Kafka's default is 3,000 (a third of the 10 s session timeout, the most allowed)",
+    )
     max_message_bytes: int = Field(
         default=1_048_576,
         ge=16_384,

@@ -11,6 +11,7 @@ from pymongo import AsyncMongoClient
 from shared.ids import new_id
 from shared.settings import KafkaSettings, MongoSettings
 from tests import servers
+from tests.integration.bus import Bus, drop_topics
 
 
 @pytest.fixture(scope="session")
@@ -63,9 +64,31 @@ async def mongo_db(mongo_url: str) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-def unique() -> Callable[[str], str]:
-    """Unique names (topics, groups) so tests never see each other's messages."""
-    return lambda prefix: f"{prefix}-{new_id().lower()}"
+def unique(request: pytest.FixtureRequest) -> Iterator[Callable[[str], str]]:
+    """Unique names (topic prefixes, topics, groups) so tests never see each other's
+    messages. After a test that used Kafka, the topics whose names start with one of its
+    names are deleted: nothing reads them again, and a broker holding every test's topics
+    answers ever slower (`tests.integration.bus.drop_topics`)."""
+    made: list[str] = []
+
+    def name(prefix: str) -> str:
+        made.append(f"{prefix}-{new_id().lower()}")
+        return made[-1]
+
+    yield name
+    if made and "kafka_bootstrap" in request.fixturenames:
+        drop_topics(request.getfixturevalue("kafka_bootstrap"), made)
+
+
+@pytest.fixture
+async def bus(
+    kafka_bootstrap: str, unique: Callable[[str], str], request: pytest.FixtureRequest
+) -> AsyncIterator[Bus]:
+    """A test's own topic namespace on the test broker, its topics created and the clock
+    started (`tests.integration.bus.Bus`; parametrise it indirectly with `Bus`'s keyword
+    arguments, e.g. `security` or `start`)."""
+    async with Bus(kafka_bootstrap, unique("t") + ".", **getattr(request, "param", {})) as bus:
+        yield bus
 
 
 async def eventually(

@@ -33,6 +33,7 @@ from shared.kafka import ensure_topics
 from shared.settings import KafkaSettings
 from shared.topics import ALL_TOPICS, ONBOARDING_COMMANDS
 from tests.conftest import eventually
+from tests.integration.bus import delete_topics
 from tests.integration.notifications.support import Mailpit
 from tests.servers import MailCatcher, free_port
 
@@ -271,6 +272,7 @@ async def running_system(
         await asyncio.gather(
             *(processes.stop_service(s) for group in services.values() for s in group)
         )
+        await delete_topics(bootstrap, [prefix])
 
 
 async def settle(seconds: float = 2.0) -> None:

@@ -181,14 +181,6 @@ async def drained(bus: Bus, group: str, topics: list[str]) -> None:
     await eventually(no_lag, timeout=240, interval=0.3)
 
 
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("fz") + ".")
-    await bus.start()
-    yield bus
-    await bus.stop()
-
-
 @pytest.mark.parametrize("service_name", list(SERVICES))
 async def test_every_consumed_record_is_answered_and_leaks_no_secret(
     service_name, bus, kafka_bootstrap, mongo_url, mongo_db, mail_catcher, caplog

@@ -53,16 +53,15 @@ def settings_for(broker, password: str) -> KafkaSettings:
 
 
 async def test_porting_handles_a_command_end_to_end_over_sasl_ssl(broker, mongo_url, mongo_db):
-    bus = Bus(broker.bootstrap, "sec.", security=settings_for(broker, SERVICE_USER[1]))
-    await bus.start()
-    try:
-        async with running_service(NAME, PortingSettings, wire, bus, mongo_url, mongo_db.name):
-            sent = await bus.send(
-                PORTING_COMMANDS.name, submission("req-sec-1", NUMBERS), subject=PARTNER
-            )
-            [submitted] = await bus.expect(PORTING_EVENTS.name, "porting.port.submitted")
-    finally:
-        await bus.stop()
+    security = settings_for(broker, SERVICE_USER[1])
+    async with (
+        Bus(broker.bootstrap, "sec.", security=security) as bus,
+        running_service(NAME, PortingSettings, wire, bus, mongo_url, mongo_db.name),
+    ):
+        sent = await bus.send(
+            PORTING_COMMANDS.name, submission("req-sec-1", NUMBERS), subject=PARTNER
+        )
+        [submitted] = await bus.expect(PORTING_EVENTS.name, "porting.port.submitted")
     assert submitted.causationid == sent.id
     assert submitted.data["numbers"] == NUMBERS
     assert await mongo_db["ports"].count_documents({}) == 1

@@ -44,14 +44,6 @@ ANSWERS = {"porting.port.submitted", "porting.port.submission_rejected"}
 FINAL = {*ANSWERS, "porting.command.rejected"}
 
 
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("t") + ".")
-    await bus.start()
-    yield bus
-    await bus.stop()
-
-
 async def send(bus: Bus, topic: str, value: bytes, key: str, headers: list[Any]) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bus.bootstrap, acks="all")
     await producer.start()

@@ -16,6 +16,7 @@ import pytest
 
 from cli.context import SERVICES
 from shared.ids import new_id
+from tests.integration.bus import drop_topics
 
 PARTNEROPS = Path(sys.executable).parent / "partnerops"
 """The entry point the project installs (`[project.scripts]`)."""
@@ -82,8 +83,15 @@ def operator_env(
 def operator(kafka_bootstrap: str, mongo_url: str, tmp_path: Path) -> Iterator[Operator]:
     """A fresh namespace per test; its databases are dropped afterwards."""
     env, prefix, databases = operator_env(kafka_bootstrap, mongo_url, tmp_path / "run", "t")
-    yield Operator(env, prefix, databases)
-    drop(mongo_url, [*databases.values(), env["PARTNEROPS_CLI_DATABASE"]])
+    operator = Operator(env, prefix, databases)
+    yield operator
+    discard(operator, mongo_url, kafka_bootstrap)
+
+
+def discard(operator: Operator, mongo_url: str, kafka_bootstrap: str) -> None:
+    """Drop a namespace's databases (the services' and the CLI's) and delete its topics."""
+    drop(mongo_url, [*operator.databases.values(), operator.env["PARTNEROPS_CLI_DATABASE"]])
+    drop_topics(kafka_bootstrap, [operator.prefix])
 
 
 def drop(mongo_url: str, names: list[str]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from shared.actor import Actor
-from tests.integration.cli.conftest import Operator, drop, operator_env
+from tests.integration.cli.conftest import Operator, discard, operator_env
 from tests.unit.porting.world import submission as porting_submission
 
 pytestmark = pytest.mark.integration
@@ -43,7 +43,7 @@ def porting(kafka_bootstrap: str, mongo_url: str, tmp_path_factory: Any) -> Iter
         yield operator
     finally:
         operator("services", "stop", "--grace", "20")
-        drop(mongo_url, [*databases.values(), env["PARTNEROPS_CLI_DATABASE"]])
+        discard(operator, mongo_url, kafka_bootstrap)
 
 
 def test_a_submission_waits_for_its_decision_not_its_draft(porting):

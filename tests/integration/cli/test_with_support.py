@@ -18,7 +18,7 @@ from pymongo import MongoClient
 
 from shared.events import new_event
 from shared.topics import ONBOARDING_EVENTS
-from tests.integration.cli.conftest import Operator, drop, operator_env, wait_until
+from tests.integration.cli.conftest import Operator, discard, operator_env, wait_until
 from tests.unit.support.world import customer_facts
 
 pytestmark = pytest.mark.integration
@@ -109,7 +109,7 @@ def support(kafka_bootstrap: str, mongo_url: str, tmp_path_factory: Any) -> Iter
         yield operator
     finally:
         operator("services", "stop", "--grace", "20")
-        drop(mongo_url, [*databases.values(), env["PARTNEROPS_CLI_DATABASE"]])
+        discard(operator, mongo_url, kafka_bootstrap)
 
 
 def test_services_status_shows_each_instance_ready_with_its_port_and_log(support):

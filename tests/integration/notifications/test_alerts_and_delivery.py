@@ -30,14 +30,6 @@ CLOUD_OPS = Actor(user_id="ops-1", roles=("cloud_operations",))
 START = datetime(2031, 3, 18, 21, 0, tzinfo=UTC)  # Tue 18 Mar 2031 22:00 in Berlin (CET)
 
 
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("n") + ".")  # starts Mon 3 Mar 2031 08:00 UTC
-    await bus.start()
-    yield bus
-    await bus.stop()
-
-
 async def customer(bus: Bus, admin: str) -> None:
     recorded = event(
         "onboarding.customer.recorded",

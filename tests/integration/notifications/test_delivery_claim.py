@@ -19,7 +19,6 @@ from datetime import timedelta
 import pytest
 
 from shared.topics import NOTIFICATIONS_EVENTS, PORTING_EVENTS
-from tests.integration.bus import Bus
 from tests.integration.notifications.support import Mailpit, address, notifications
 from tests.integration.notifications.test_partner_mail import accepted, partner, publish
 from tests.servers import MailCatcher
@@ -90,14 +89,6 @@ class HoldingRelay:
         finally:
             self.release()
             self._server.close()
-
-
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("n") + ".")
-    await bus.start()
-    yield bus
-    await bus.stop()
 
 
 async def test_the_clock_passing_a_claim_while_the_mail_is_in_flight_sends_it_once(

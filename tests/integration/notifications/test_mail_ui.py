@@ -9,19 +9,10 @@ import urllib.parse
 
 import pytest
 
-from tests.integration.bus import Bus
 from tests.integration.notifications.support import Mailpit, address, notifications
 from tests.integration.notifications.test_partner_mail import partner
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("n") + ".")
-    await bus.start()
-    yield bus
-    await bus.stop()
 
 
 async def rendered_page(url: str) -> str:

@@ -18,14 +18,6 @@ pytestmark = pytest.mark.integration
 PARTNER = "ptn-0001"
 
 
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("n") + ".")
-    await bus.start()
-    yield bus
-    await bus.stop()
-
-
 async def publish(bus: Bus, topic: str, envelope: Any, partition: int | None = None) -> None:
     await bus._producer.send_and_wait(
         bus.prefix + topic,

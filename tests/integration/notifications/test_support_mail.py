@@ -17,14 +17,6 @@ from tests.integration.notifications.test_partner_mail import PARTNER, partner, 
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("n") + ".")
-    await bus.start()
-    yield bus
-    await bus.stop()
-
-
 def escalated(bus: Bus) -> support.TicketEscalatedV1:
     """A response breach escalated to its first level, as support publishes it."""
     return support.TicketEscalatedV1(

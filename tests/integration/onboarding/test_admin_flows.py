@@ -24,7 +24,7 @@ from shared.events import Envelope
 from shared.topics import ONBOARDING_COMMANDS, ONBOARDING_EVENTS, PORTING_EVENTS
 from tests.conftest import eventually
 from tests.fakes import TEST_DEVICE_KEYS
-from tests.integration.bus import Bus, running_service
+from tests.integration.bus import running_service
 from tests.integration.onboarding.steps import customer_facts, licence_fact, live_partner_commands
 
 pytestmark = pytest.mark.integration
@@ -37,14 +37,6 @@ STAFF = Actor(user_id="builder@brightline.example.com", partner_id=PARTNER)
 PROVISIONING = Actor(user_id="prov@vendor.example.com", roles=("provisioning",))
 PORTED = ["+442079460710", "+442079460711"]
 LATER = ["+442079460712"]
-
-
-@pytest.fixture
-async def bus(kafka_bootstrap, unique, request):
-    bus = Bus(kafka_bootstrap, unique("t") + ".", **getattr(request, "param", {}))
-    await bus.start()
-    yield bus
-    await bus.stop()
 
 
 def count(events: list[Envelope], event_type: str) -> int:

@@ -38,14 +38,6 @@ RESELLER = Actor(user_id="u-res", partner_id="P-RES-1", roles=("partner_admin",)
 ADMIN_EMAIL = "bea@bakkerij.example.com"
 
 
-@pytest.fixture
-async def bus(kafka_bootstrap, unique, request):
-    bus = Bus(kafka_bootstrap, unique("t") + ".", **getattr(request, "param", {}))
-    await bus.start()
-    yield bus
-    await bus.stop()
-
-
 def order(customer_id: str, version: int = 1, **changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "order_id": f"O-{customer_id}",

@@ -59,14 +59,6 @@ SIP = c.SetUpSipDevice(
 )
 
 
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("t") + ".")
-    await bus.start()
-    yield bus
-    await bus.stop()
-
-
 def service(bus: Bus, mongo_url: str, database: str) -> Any:
     return running_service(
         NAME,

@@ -14,21 +14,13 @@ from services.porting.app import NAME, wire
 from services.porting.settings import PortingSettings
 from shared.contracts.porting import PrecheckPortRequest
 from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
-from tests.integration.bus import Bus, running_service
+from tests.integration.bus import running_service
 from tests.integration.porting.test_port_lifecycle import PARTNER, submission
 
 pytestmark = pytest.mark.integration
 
 FIRST = ["+442079460300", "+442079460301"]
 SECOND = ["+442079460310"]
-
-
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("t") + ".")
-    await bus.start()
-    yield bus
-    await bus.stop()
 
 
 async def test_a_different_submission_reusing_a_request_id_is_rejected_and_claims_nothing(

@@ -13,7 +13,7 @@ from shared.actor import Actor
 from shared.contracts import carrier
 from shared.contracts import porting as c
 from shared.topics import CARRIER_EVENTS, PORTING_COMMANDS, PORTING_EVENTS
-from tests.integration.bus import Bus, running_service
+from tests.integration.bus import running_service
 
 pytestmark = pytest.mark.integration
 
@@ -21,14 +21,6 @@ LONDON = ZoneInfo("Europe/London")
 PARTNER = "partner-7001"
 ACTOR = Actor(user_id="user-7001", partner_id=PARTNER, roles=("partner_admin",))
 NUMBERS = ["+442079460100", "+442079460101"]
-
-
-@pytest.fixture
-async def bus(kafka_bootstrap, unique, request):
-    bus = Bus(kafka_bootstrap, unique("t") + ".", **getattr(request, "param", {}))
-    await bus.start()
-    yield bus
-    await bus.stop()
 
 
 def submission(request_id: str, numbers: list[str], **changes) -> c.SubmitPortRequest:

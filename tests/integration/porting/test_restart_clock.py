@@ -36,10 +36,8 @@ TICKS = 400
 
 @pytest.fixture
 async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("t") + ".", start=START)
-    await bus.start()
-    yield bus
-    await bus.stop()
+    async with Bus(kafka_bootstrap, unique("t") + ".", start=START) as bus:
+        yield bus
 
 
 def submission() -> c.SubmitPortRequest:

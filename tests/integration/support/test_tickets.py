@@ -13,7 +13,7 @@ from services.support.app import NAME, wire
 from services.support.settings import SupportSettings
 from shared.store import EXISTING
 from shared.topics import SUPPORT_COMMANDS, SUPPORT_EVENTS
-from tests.integration.bus import Bus, running_service
+from tests.integration.bus import running_service
 from tests.integration.support.steps import (
     OTHER,
     OTHER_TENANT,
@@ -29,14 +29,6 @@ pytestmark = pytest.mark.integration
 EVENTS = SUPPORT_EVENTS.name
 COMMANDS = SUPPORT_COMMANDS.name
 MORE = 12
-
-
-@pytest.fixture
-async def bus(kafka_bootstrap, unique):
-    bus = Bus(kafka_bootstrap, unique("t") + ".")
-    await bus.start()
-    yield bus
-    await bus.stop()
 
 
 def types(events, kind):
