@@ -117,9 +117,11 @@ class Bus:
                 **self._options,
             )
             await consumer.start()
-            tail = self._tails.setdefault(topic, _Tail(consumer))
-            if tail.consumer is not consumer:  # another task opened it meanwhile
+            tail = self._tails.get(topic)
+            if tail is not None:  # another task opened it meanwhile
                 await consumer.stop()
+                return tail
+            tail = self._tails[topic] = _Tail(consumer)
         return tail
 
     async def read(self, topic: str, timeout: float = 3.0) -> list[Any]:
@@ -227,19 +229,19 @@ async def delete_topics(bootstrap: str, names: Iterable[str]) -> None:
     """Delete the topics whose names start with one of `names` (a test's prefixes). A
     broker holding every test's topics answers ever slower (raw consume→produce ~5,000/s
     with 12,000 partitions on it, 15,000–21,000/s on a fresh one: `_drop_topics` in
-    `tests/benchmarks/pipeline.py`). A broker that refuses keeps them."""
+    `tests/benchmarks/pipeline.py`). A broker that refuses or does not answer keeps them."""
     starts = tuple(names)
     if not starts:
         return
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        doomed = [t for t in await admin.list_topics() if t.startswith(starts)]
-        if doomed:
-            with contextlib.suppress(KafkaError):
+    with contextlib.suppress(KafkaError, OSError):
+        await admin.start()
+        try:
+            doomed = [t for t in await admin.list_topics() if t.startswith(starts)]
+            if doomed:
                 await admin.delete_topics(doomed)
-    finally:
-        await admin.close()
+        finally:
+            await admin.close()
 
 
 def drop_topics(bootstrap: str, names: Iterable[str]) -> None:
