@@ -61,7 +61,7 @@ class KafkaSettings(BaseModel):
         "A member joining or leaving (an instance started, stopped or scaled) stops the "
         "whole consumer group until every member has rejoined, which each does at its next "
         "heartbeat; an instance has one member per consumed topic, joining one after "
-        "another, so a start held its group for up to (topics - 1) x this interval. "
+        "another, so a start holds its group for up to (topics - 1) x this interval. "
         "Kafka's default is 3,000 (a third of the 10 s session timeout, the most allowed)",
     )
     max_message_bytes: int = Field(
