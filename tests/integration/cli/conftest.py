@@ -81,7 +81,7 @@ def operator_env(
 
 @pytest.fixture
 def operator(kafka_bootstrap: str, mongo_url: str, tmp_path: Path) -> Iterator[Operator]:
-    """A fresh namespace per test; its databases are dropped afterwards."""
+    """A fresh namespace per test; its databases and topics are discarded afterwards."""
     env, prefix, databases = operator_env(kafka_bootstrap, mongo_url, tmp_path / "run", "t")
     operator = Operator(env, prefix, databases)
     yield operator
