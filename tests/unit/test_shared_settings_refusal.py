@@ -250,3 +250,21 @@ def test_wiring_checks_wait_for_the_settings_pydantic_refused(monkeypatch, capsy
     monkeypatch.setenv("PARTNEROPS_MONGO__URL", "mongodb://h/?readPreference=nonsense")
     monkeypatch.setenv("PARTNEROPS_KAFKA__PRODUCER_BATCH_BYTES", "abc")
     assert [r["field"] for r in refusal(capsys)["reasons"]] == ["kafka.producer_batch_bytes"]
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("0", "greater_than_equal"), ("3001", "less_than_equal"), ("1s", "int_parsing")],
+)
+def test_a_heartbeat_interval_kafka_cannot_use_is_refused(monkeypatch, capsys, value, code):
+    monkeypatch.setenv("PARTNEROPS_KAFKA__HEARTBEAT_INTERVAL_MS", value)
+    (reason,) = refusal(capsys)["reasons"]
+    assert (reason["field"], reason["code"]) == ("kafka.heartbeat_interval_ms", code)
+    assert reason["variable"] == "PARTNEROPS_KAFKA__HEARTBEAT_INTERVAL_MS"
+
+
+def test_the_heartbeat_interval_is_taken_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PORTING_KAFKA__HEARTBEAT_INTERVAL_MS", "500")
+    assert settings_or_exit("porting", PortingSettings).kafka.heartbeat_interval_ms == 500
+    monkeypatch.delenv("PORTING_KAFKA__HEARTBEAT_INTERVAL_MS")
+    assert settings_or_exit("porting", PortingSettings).kafka.heartbeat_interval_ms == 1_000
