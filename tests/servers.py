@@ -64,10 +64,30 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def real_time(env: dict[str, str]) -> dict[str, str]:
+    """`env` without libfaketime (`FAKETIME*` and its `LD_PRELOAD` entry).
+
+    CI runs a second pass with the test process's clock a year ahead; the servers keep real
+    time there, including the private ones a test starts itself (a JVM under libfaketime
+    is not what production runs, and it starts slower).
+    """
+    kept = {key: value for key, value in env.items() if not key.startswith("FAKETIME")}
+    preload = [lib for lib in kept.get("LD_PRELOAD", "").split() if "faketime" not in lib]
+    if preload:
+        kept["LD_PRELOAD"] = " ".join(preload)
+    else:
+        kept.pop("LD_PRELOAD", None)
+    return kept
+
+
 def servers_sh(action: str, server: str, env: dict[str, str]) -> str:
-    """Run `deploy/local/servers.sh ACTION SERVER` with `env`; its stdout (fails loudly)."""
+    """Run `deploy/local/servers.sh ACTION SERVER` with `env` (in real time, see
+    `real_time`); its stdout (fails loudly)."""
     done = subprocess.run(
-        ["bash", str(SERVERS_SH), action, server], env=env, capture_output=True, text=True
+        ["bash", str(SERVERS_SH), action, server],
+        env=real_time(env),
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, f"servers.sh {action} {server}: {done.stderr[-2000:]}"
     return done.stdout
@@ -77,7 +97,11 @@ def _local_env(server: str) -> dict[str, str]:
     if not SERVERS_SH.exists():
         raise ServerUnavailable(f"{SERVERS_SH} is missing")
     started = subprocess.run(
-        ["bash", str(SERVERS_SH), "start", server], capture_output=True, text=True, check=False
+        ["bash", str(SERVERS_SH), "start", server],
+        env=real_time(dict(os.environ)),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if started.returncode != 0:
         raise ServerUnavailable(

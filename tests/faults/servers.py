@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers import free_port
+from tests.servers import free_port, real_time
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVERS_SH = ROOT / "deploy" / "local" / "servers.sh"
@@ -80,7 +80,7 @@ class PrivateServers:
         """`servers.sh COMMAND SERVER` for this copy; raises when it fails."""
         result = subprocess.run(
             ["bash", str(SERVERS_SH), command, server],
-            env=self.env(),
+            env=real_time(self.env()),
             capture_output=True,
             text=True,
             check=False,

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.servers import SERVERS_SH, free_port
+from tests.servers import SERVERS_SH, free_port, real_time
 
 KAFKA_VERSION = "3.9.1"
 ADMIN = ("broker-admin", "broker-admin-pw-Tq81")
@@ -165,10 +165,7 @@ def secured_kafka(directory: Path, users: dict[str, str]) -> Iterator[SecuredKaf
         "log4j.appender.stderr=org.apache.log4j.ConsoleAppender\n"
         "log4j.appender.stderr.layout=org.apache.log4j.PatternLayout\n"
     )
-    # The broker keeps real time like the shared servers: no inherited faketime.
-    env = {
-        k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")
-    }
+    env = real_time(dict(os.environ))  # the broker keeps real time like the shared servers
     base = [executable, f"-Dlog4j.configuration=file:{tools_log}", "-cp", f"{libs}/*"]
     scram = [
         arg

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from prometheus_client import REGISTRY
+from pymongo.errors import ConnectionFailure
 
 from tests.conftest import eventually
 from tests.integration.counter_service import make_context, wiring
@@ -32,6 +35,22 @@ def _retries(topic: str) -> float:
         {"topic": topic, "type": "test.counter.bump", "outcome": "retry"},
     )
     return value or 0.0
+
+
+def _stored(db: Any, value: int) -> Callable[[], Awaitable[dict[str, Any] | None]]:
+    """A check for `eventually`: counter c9 at `value`; None while the server is not
+    reachable (this test's own reader meets the outage too, with a 1 s selection bound)."""
+
+    async def check() -> dict[str, Any] | None:
+        try:
+            return cast(
+                dict[str, Any] | None,
+                await db.counters.find_one({"_id": "c9", "state.value": value}),
+            )
+        except ConnectionFailure:
+            return None
+
+    return check
 
 
 @pytest.fixture
@@ -57,7 +76,7 @@ async def test_a_message_handled_while_the_database_is_down_is_stored_once_it_is
         await broker.start()
         await _publish(kafka_bootstrap, commands, "c9", _bump("c9").to_json())
         db = client["outage"]
-        await eventually(lambda: db.counters.find_one({"_id": "c9", "state.value": 1}))
+        await eventually(_stored(db, 1))
 
         retries_before = _retries(commands)
         await asyncio.to_thread(_mongo, "stop", env)  # the database goes away
@@ -65,9 +84,7 @@ async def test_a_message_handled_while_the_database_is_down_is_stored_once_it_is
         await asyncio.sleep(3)  # the handler meets the outage and keeps retrying
         await asyncio.to_thread(_mongo, "start", env)  # ... and it comes back
 
-        doc = await eventually(
-            lambda: db.counters.find_one({"_id": "c9", "state.value": 2}), timeout=90
-        )
+        doc = await eventually(_stored(db, 2), timeout=90)
         assert len(doc["handled"]) == 2
         assert _retries(commands) > retries_before  # it met the outage and retried
     await client.close()
