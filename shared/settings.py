@@ -60,9 +60,9 @@ class KafkaSettings(BaseModel):
         description="How often (ms) each consumer tells its group's coordinator it is alive. "
         "A member joining or leaving (an instance started, stopped or scaled) stops the "
         "whole consumer group until every member has rejoined, which each does at its next "
-        "heartbeat; an instance has one member per consumed topic, joining one after "
-        "another, so a start holds its group for up to (topics - 1) x this interval. "
-        "Kafka's default is 3,000 (a third of the 10 s session timeout, the most allowed)",
+        "heartbeat (an instance is one member, subscribed to all its topics), so a start "
+        "or stop holds the group for about this interval. Kafka's default is 3,000 (a "
+        "third of the 10 s session timeout, the most allowed)",
     )
     max_message_bytes: int = Field(
         default=1_048_576,
@@ -182,8 +182,9 @@ class ServiceSettings(BaseSettings):
     consumer_workers: int = Field(
         default=1,
         ge=1,
-        description="Consumers per subscribed topic in this process; each owns whole "
-        "partitions, so one aggregate's messages stay in order. Scale out with more "
+        description="Consumers in this process, each subscribed to every consumed topic "
+        "and owning whole partitions, so one aggregate's messages stay in order. Scale out "
+        "with more "
         "processes first: with more than one, FastStream 0.7's concurrent subscriber "
         "sometimes holds a SIGTERM for its whole graceful timeout",
     )

@@ -28,13 +28,18 @@ class BatchDispatching:
     """`Dispatcher._dispatch_record(topic, raw record, group id)`: one record alone."""
 
     def _subscribe_batch(
-        self, broker: KafkaBroker, topic: str, prefix: str, group_id: str, options: dict[str, Any]
+        self,
+        broker: KafkaBroker,
+        topics: Sequence[str],
+        prefix: str,
+        group_id: str,
+        options: dict[str, Any],
     ) -> None:
         async def consume_batch(body: Any, message: KafkaMessage) -> None:
-            await self.dispatch_batch(topic, tuple(message.raw_message), group_id)
+            await self.dispatch_batch(tuple(message.raw_message), group_id, prefix)
 
         broker.subscriber(
-            prefix + topic,
+            *(prefix + topic for topic in topics),
             group_id=group_id,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset=options.pop("auto_offset_reset", "earliest"),
@@ -44,28 +49,32 @@ class BatchDispatching:
             parser=lenient_batch_parser,
             decoder=_raw_bodies,
             no_reply=True,
-            title=f"{self.service}:{topic}",
+            title=self.service,
             **options,
         )(consume_batch)
 
-    async def dispatch_batch(self, topic: str, records: Sequence[Any], group_id: str) -> None:
+    async def dispatch_batch(self, records: Sequence[Any], group_id: str, prefix: str = "") -> None:
         """Give every record of a fetched batch its outcome as one unit of work (see
-        `shared.batch`): records with one key run in offset order, keys side by side; then
-        one write per aggregate, conflicting aggregates' messages again, one flush. Raises
-        a transient fault for the whole batch to be redelivered (tracking ids absorb it)."""
+        `shared.batch`): records are routed by their topic (`prefix` taken off its name);
+        records of one topic, partition and key run in offset order, the rest side by
+        side; then one write per aggregate, conflicting aggregates' messages again, one
+        flush. Raises a transient fault for the whole batch to be redelivered (tracking
+        ids absorb it)."""
         assert self.new_batch is not None
         unit = self.new_batch()
         positions = list(range(len(records)))
+        topics = [record.topic.removeprefix(prefix) for record in records]
         for _round in range(MAX_ROUNDS):
             groups: dict[Any, list[int]] = {}
             for position in positions:
                 record = records[position]
-                groups.setdefault((record.partition, record.key), []).append(position)
+                key = (topics[position], record.partition, record.key)
+                groups.setdefault(key, []).append(position)
             try:
                 async with asyncio.TaskGroup() as tasks:
                     for group in groups.values():
                         tasks.create_task(
-                            self._dispatch_group(topic, records, group, unit, group_id)
+                            self._dispatch_group(records, topics, group, unit, group_id)
                         )
             except BaseExceptionGroup as failed:
                 await unit.abandon()
@@ -80,17 +89,23 @@ class BatchDispatching:
             positions, unit.redo = sorted(unit.redo), set()
         else:
             await unit.abandon()
-            raise ConcurrencyConflict(f"{topic}: a batch kept conflicting; delivered again")
+            raise ConcurrencyConflict(
+                f"{', '.join(sorted(set(topics)))}: a batch kept conflicting; delivered again"
+            )
         await unit.publish()
 
     async def _dispatch_group(
-        self, topic: str, records: Sequence[Any], group: list[int], unit: Batch, group_id: str
+        self,
+        records: Sequence[Any],
+        topics: Sequence[str],
+        group: list[int],
+        unit: Batch,
+        group_id: str,
     ) -> None:
         for index, position in enumerate(group):
-            raw = records[position]
             with batch.running(unit, position):
                 try:
-                    await self._dispatch_record(topic, raw, group_id)
+                    await self._dispatch_record(topics[position], records[position], group_id)
                 except RedoLater:
                     unit.redo.update(group[index:])  # the rest of this key after it
                     return

@@ -88,37 +88,37 @@ class Dispatcher(BatchDispatching):
         return {t: [r.model for r in rs.values()] for t, rs in self.routes.items()}
 
     def bind(self, broker: KafkaBroker, group_id: str, **subscriber_options: Any) -> None:
-        """Subscribe to every routed topic in consumer group `group_id`."""
+        """Subscribe **one** consumer — one member of consumer group `group_id` — to every
+        routed topic (`subscriber_options` go to FastStream's subscriber, e.g.
+        `max_workers`, `heartbeat_interval_ms`).
+
+        One member per process, not one per topic: each member joining is a rebalance that
+        stops the whole group until every member has rejoined at its next heartbeat, so a
+        consumer per topic made every start of an instance (a deploy, a scale-out) stall
+        its group once per topic. Each record is routed by the topic it came from."""
         self.publisher = self.publisher or Publisher(broker)
         prefix = self.publisher.prefix
-        for topic in self.topics():
-            self._subscribe(broker, topic, prefix, group_id, dict(subscriber_options))
-
-    def _subscribe(
-        self, broker: KafkaBroker, topic: str, prefix: str, group_id: str, options: dict[str, Any]
-    ) -> None:
+        topics = self.topics()
+        if not topics:
+            return
+        options = dict(subscriber_options)
         if self.batch_records > 0 and self.new_batch is not None:
-            self._subscribe_batch(broker, topic, prefix, group_id, options)
+            self._subscribe_batch(broker, topics, prefix, group_id, options)
             return
 
         async def consume(body: bytes, message: KafkaMessage) -> None:
             raw: Any = message.raw_message
-            meta = _record_meta(raw, group_id)
-            if isinstance(raw, UndecodableRecord):
-                why = [reason("$", "undecodable_record", raw.error)]
-                await self._dead_letter(topic, Record(b""), meta, "undecodable_record", why)
-                return
-            await self.dispatch(topic, raw.value, meta, tuple(raw.headers or ()))
+            await self._dispatch_record(raw.topic.removeprefix(prefix), raw, group_id)
 
         broker.subscriber(
-            prefix + topic,
+            *(prefix + topic for topic in topics),
             group_id=group_id,
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset=options.pop("auto_offset_reset", "earliest"),
             parser=lenient_parser,
             decoder=_raw_body,
             no_reply=True,
-            title=f"{self.service}:{topic}",
+            title=self.service,
             **options,
         )(consume)
 

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka.subscriber.usecase import LogicSubscriber
 
 from shared.events import Envelope, Payload, new_event
 from shared.kafka import Dispatcher, RetryPolicy
-from shared.topics import PORTING_COMMANDS
+from shared.topics import CARRIER_EVENTS, PORTING_COMMANDS
 
 pytestmark = pytest.mark.unit
 
@@ -52,3 +53,27 @@ async def test_a_bound_dispatcher_routes_by_type_and_parks_bad_messages_in_the_d
     assert parked == [b"not json", invalid.to_json()]
     [rejection] = rejections  # only the readable command can be answered
     assert rejection.type == "porting.command.rejected" and rejection.causationid == "bad-1"
+
+
+async def test_one_subscriber_takes_every_topic_and_routes_each_record_by_its_topic():
+    broker = KafkaBroker()
+    handled: list[tuple[str, str]] = []
+    dispatcher = Dispatcher("porting", retry=RetryPolicy(first_delay=0.001), clock=lambda: NOW)
+
+    @dispatcher.on(PORTING_COMMANDS, Ping)
+    async def on_command(envelope: Envelope, payload: Ping) -> None:
+        handled.append(("command", payload.port_id))
+
+    @dispatcher.on(CARRIER_EVENTS, Ping)  # the same type on another topic: another handler
+    async def on_carrier(envelope: Envelope, payload: Ping) -> None:
+        handled.append(("carrier", payload.port_id))
+
+    dispatcher.bind(broker, group_id="porting")
+    [subscriber] = broker.subscribers  # one consumer, one member of the group
+    assert isinstance(subscriber, LogicSubscriber)
+    assert sorted(subscriber.topic_names) == ["carrier.events", "porting.commands"]
+    async with TestKafkaBroker(broker) as test_broker:
+        for topic, port_id in [("carrier.events", "c1"), ("porting.commands", "p1")]:
+            ping = new_event(Ping(port_id=port_id), source="/t", now=NOW, subject=port_id)
+            await test_broker.publish(ping.to_json(), topic, key=port_id.encode())
+    assert handled == [("carrier", "c1"), ("command", "p1")]
