@@ -242,6 +242,10 @@ def test_ctrl_c_while_waiting_still_tells_what_was_published(operator):
         stderr=subprocess.PIPE,
         env=operator.env,
         text=True,
+        # As from a terminal: Ctrl-C's default. A test run started in the background
+        # (`test.sh &`) has SIGINT ignored, and a child inherits that (one in a parallel
+        # worker that had not yet run an in-process service, which resets it, hung).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert waiting.stdin is not None
     waiting.stdin.write(json.dumps(query("r-ctrl-c")))
