@@ -13,6 +13,47 @@ from shared.settings import KafkaSettings, MongoSettings
 from tests import servers
 from tests.integration.bus import Bus, drop_topics
 
+# -- parallel runs (pytest-xdist; `deploy/local/test.sh` asks for them) ----------------------
+
+SLOW_FIRST = ("tests/e2e/", "tests/integration/cli/", "tests/faults/", "tests/fuzz/")
+"""Where the long tests are (running services, private servers): handed out first, so no
+worker starts one of them when the others are nearly done."""
+
+
+def work_unit(nodeid: str) -> str:
+    """The tests one worker runs together: every e2e test (they share one running system,
+    a session fixture), else a test file (module fixtures: the CLI's running services)."""
+    path = nodeid.split("::", 1)[0]
+    return "tests/e2e" if path.startswith("tests/e2e/") else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """pytest-xdist's scope scheduling with `work_unit` as the scope. (`--dist loadgroup`
+    does not group with pytest 9.2: it renames `item._nodeid`, which pytest no longer
+    reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByWorkUnit(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return ByWorkUnit(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In a parallel run, the long tests first (`SLOW_FIRST`, in that order); a run in one
+    process keeps the collected order."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return
+
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        starts = [i for i, slow in enumerate(SLOW_FIRST) if path.startswith(slow)]
+        return starts[0] if starts else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: each file's own order kept
+
 
 @pytest.fixture(scope="session")
 def kafka_bootstrap() -> Iterator[str]:
