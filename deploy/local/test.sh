@@ -48,8 +48,7 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
     install_chromium || { as_root apt-get update -q >/dev/null && install_chromium; }
 fi
 
-# Tests run in parallel worker processes (pytest-xdist; the e2e tests stay together on one
-# worker, every other file on one worker: tests/conftest.py). Most of a test's time is
-# spent waiting on the servers, so there are more workers than cores.
-# PARTNEROPS_TEST_WORKERS=0 (or -n 0 among the arguments) runs them in this process.
-uv run pytest -n "${PARTNEROPS_TEST_WORKERS:-3}" -m "unit or integration or e2e or fuzz or faults" "$@"
+# PARTNEROPS_TEST_WORKERS=N runs the tests in N parallel worker processes (pytest-xdist;
+# the e2e tests stay together on one worker, every other file on one worker:
+# tests/conftest.py). The default, 0, runs them in this process: see README "Tests" for why.
+uv run pytest -n "${PARTNEROPS_TEST_WORKERS:-0}" -m "unit or integration or e2e or fuzz or faults" "$@"
