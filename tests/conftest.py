@@ -13,17 +13,21 @@ from shared.settings import KafkaSettings, MongoSettings
 from tests import servers
 from tests.integration.bus import Bus, drop_topics
 
-# -- parallel runs (pytest-xdist; `deploy/local/test.sh` asks for them) ----------------------
+# -- parallel runs (pytest-xdist, opt-in: `PARTNEROPS_TEST_WORKERS=N bash deploy/local/test.sh`)
 
 SLOW_FIRST = ("tests/e2e/", "tests/integration/cli/", "tests/faults/", "tests/fuzz/")
 """Where the long tests are (running services, private servers): handed out first, so no
 worker starts one of them when the others are nearly done."""
 
 
+def _file(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
 def work_unit(nodeid: str) -> str:
     """The tests one worker runs together: every e2e test (they share one running system,
     a session fixture), else a test file (module fixtures: the CLI's running services)."""
-    path = nodeid.split("::", 1)[0]
+    path = _file(nodeid)
     return "tests/e2e" if path.startswith("tests/e2e/") else path
 
 
@@ -48,9 +52,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
 
     def rank(item: pytest.Item) -> int:
-        path = item.nodeid.split("::", 1)[0]
-        starts = [i for i, slow in enumerate(SLOW_FIRST) if path.startswith(slow)]
-        return starts[0] if starts else len(SLOW_FIRST)
+        path = _file(item.nodeid)
+        return next(
+            (i for i, slow in enumerate(SLOW_FIRST) if path.startswith(slow)), len(SLOW_FIRST)
+        )
 
     items.sort(key=rank)  # stable: each file's own order kept
 
