@@ -74,6 +74,10 @@ class Instance:
     log: str
     instance_id: str
     started_at: str
+    start_ticks: int | None = None
+    """The process's start (`processes.start_ticks`): with the pid, it names the process
+    for good — a record whose pid now belongs to a later process is not that instance.
+    None in a record written before it was kept (then the command line alone decides)."""
 
     @property
     def key(self) -> str:
@@ -114,6 +118,10 @@ def recorded(directory: Path, names: Sequence[str]) -> list[Instance]:
             instance = Instance(**json.loads(path.read_text()))
         except (OSError, ValueError, TypeError):
             continue
+        if not all(isinstance(v, int) for v in (instance.pid, instance.port, instance.number)):
+            continue  # not a record this command wrote
+        if not isinstance(instance.start_ticks, int | None):
+            continue
         if instance.name in names:
             found.append(instance)
     return sorted(found, key=lambda i: (i.name, i.number))
@@ -145,7 +153,7 @@ def child_env(cli: Cli) -> dict[str, str]:
 
 
 def state_of(instance: Instance) -> str:
-    if not processes.alive(instance.pid, instance.name):
+    if not processes.alive(instance.pid, instance.name, instance.start_ticks):
         return "exited"
     return processes.readiness(instance.port)
 
@@ -251,7 +259,7 @@ def start(
         for name in chosen(names):
             for number in range(1, instances + 1):
                 old = existing.get(f"{name}-{number}")
-                if old is not None and processes.alive(old.pid, name):
+                if old is not None and processes.alive(old.pid, name, old.start_ticks):
                     kept.append(old)
                 else:
                     wanted.append((name, number))
@@ -262,9 +270,9 @@ def start(
             env = processes.service_env(
                 name, port, {**child_env(cli), f"{name.upper()}_INSTANCE_ID": instance_id}
             )
-            pid = processes.spawn_detached(name, env, log)
+            pid, ticks = processes.spawn_detached(name, env, log)
             instance = Instance(
-                name, number, pid, port, str(log), instance_id, rfc3339(datetime.now(UTC))
+                name, number, pid, port, str(log), instance_id, rfc3339(datetime.now(UTC)), ticks
             )
             record_path(directory, name, number).write_text(json.dumps(asdict(instance)))
             started.append(instance)
@@ -361,7 +369,7 @@ def stop(
         directory = run_dir(cli, run_dir_option)
         rows = []
         for instance in recorded(directory, chosen(names)):
-            outcome = processes.terminate(instance.pid, instance.name, grace)
+            outcome = processes.terminate(instance.pid, instance.name, grace, instance.start_ticks)
             record_path(directory, instance.name, instance.number).unlink(missing_ok=True)
             rows.append(row(instance, outcome))
         show(rows, as_json)

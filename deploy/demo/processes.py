@@ -148,9 +148,10 @@ def service_env(name: str, port: int, extra_env: Mapping[str, str] | None = None
     }
 
 
-def spawn_detached(name: str, env: Mapping[str, str], log: Path) -> int:
+def spawn_detached(name: str, env: Mapping[str, str], log: Path) -> tuple[int, int]:
     """Start `python -m services.<name>` in its own session (it outlives the caller and
-    a Ctrl-C to it), stdout and stderr appended to `log`; returns its pid."""
+    a Ctrl-C to it), stdout and stderr appended to `log`; returns its pid and its start
+    (`start_ticks`), which together name it for good (record both: a pid is reused)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as handle:
         process = subprocess.Popen(
@@ -162,7 +163,9 @@ def spawn_detached(name: str, env: Mapping[str, str], log: Path) -> int:
             stderr=handle,
             start_new_session=True,
         )
-    return process.pid
+    # Not reaped before this read (the Popen object is ours): a child that has already
+    # exited is still a zombie with its start time.
+    return process.pid, start_ticks(process.pid) or 0
 
 
 def readiness(port: int, host: str = "127.0.0.1", timeout: float = 2.0) -> str:
@@ -177,37 +180,59 @@ def readiness(port: int, host: str = "127.0.0.1", timeout: float = 2.0) -> str:
     return "ready" if b" 200 " in status else "not ready"
 
 
-def alive(pid: int, name: str | None = None) -> bool:
-    """Whether `pid` is a live process (not a zombie) running `services.<name>` if named."""
+def start_ticks(pid: int) -> int | None:
+    """When process `pid` started, in clock ticks since boot (`/proc/<pid>/stat`, field
+    22), or None when there is no such process. A pid is reused once its process has
+    gone (within seconds on a busy machine: `pid_max` is 32,768 by default); the pair
+    (pid, start) names one process for as long as the machine runs."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[19])  # fields 3… after the command name: field 22 is [19]
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def alive(pid: int, name: str | None = None, started: int | None = None) -> bool:
+    """Whether `pid` is a live process (not a zombie) running `services.<name>` if named,
+    and the very process that started at `started` (`start_ticks`) if given — not a later
+    one that was given the same pid."""
     proc = Path(f"/proc/{pid}")
     try:
-        state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
         command = (proc / "cmdline").read_bytes().split(b"\0")
-    except (OSError, IndexError):
+        state, ticks = fields[0], int(fields[19])
+    except (OSError, IndexError, ValueError):
         return False
-    if state in ("Z", "X"):
+    if state in ("Z", "X") or (started is not None and ticks != started):
         return False
     return name is None or f"services.{name}".encode() in command
 
 
-def terminate(pid: int, name: str | None = None, grace: float = 45.0) -> str:
+def terminate(
+    pid: int, name: str | None = None, grace: float = 45.0, started: int | None = None
+) -> str:
     """SIGTERM, wait up to `grace` seconds for the exit, then SIGKILL: `stopped`, `killed`
-    or `not running` (also when the pid now belongs to another program)."""
-    if not alive(pid, name):
+    or `not running` (also when the pid now belongs to another program, or to another
+    process than the one that started at `started`, `start_ticks`). Every signal goes to
+    the process first checked, never to a later owner of its pid."""
+    if started is None:
+        started = start_ticks(pid)
+    if started is None or not alive(pid, name, started):
         return "not running"
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         _reap(pid)
-        if not alive(pid):
+        if not alive(pid, started=started):
             return "stopped"
         time.sleep(0.1)
     with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
+        if alive(pid, started=started):
+            os.kill(pid, signal.SIGKILL)
     for _ in range(50):
         _reap(pid)
-        if not alive(pid):
+        if not alive(pid, started=started):
             break
         time.sleep(0.1)
     return "killed"

@@ -159,23 +159,44 @@ port_open() { # port -> 0 if something accepts TCP connections on it
     timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$HOST" "$1" >/dev/null 2>&1
 }
 
-# Whether process $1 runs: it exists and is not a zombie. (A process that has
+# When process $1 started, in clock ticks since boot (/proc/$1/stat, field 22);
+# empty when there is no such process. A pid is reused once its process is gone
+# (pid_max is 32768 by default); the pair (pid, start) names one process for good.
+start_ticks() {
+    sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# Whether process $1 runs: it exists and is not a zombie (a process that has
 # exited stays a zombie until its parent reaps it; the servers are reparented
-# to PID 1, which may reap only every few seconds.)
+# to PID 1, which may reap only every few seconds) — and, when $2 is given, it
+# is the process that started at $2 (start_ticks), not a later owner of the pid.
 alive() {
     local state
     kill -0 "$1" 2>/dev/null || return 1
     state=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || true
-    [[ "$state" != Z ]]
+    [[ "$state" != Z ]] || return 1
+    [[ -z "${2:-}" || "$(start_ticks "$1")" == "$2" ]]
 }
 
-# pid from pid file $1 when that process is alive and its command line
-# contains $2; empty otherwise (a stale pid file is removed).
+# A pid file holds "pid start" (start_ticks; a file written by an earlier version
+# holds the pid alone): the pid, and the start it was recorded with.
+pidfile_pid() { local line; line=$(<"$1") && printf '%s\n' "${line%% *}"; }
+pidfile_start() {
+    local line
+    line=$(<"$1") || return 0
+    [[ "$line" == *" "* ]] && printf '%s\n' "${line#* }"
+    return 0
+}
+
+# pid from pid file $1 when that process is alive, is the one recorded (same
+# start) and its command line contains $2; empty otherwise (a stale pid file is
+# removed).
 live_pid() {
-    local pidfile=$1 pattern=$2 pid
+    local pidfile=$1 pattern=$2 pid start
     [[ -f "$pidfile" ]] || return 0
-    pid=$(<"$pidfile") || true
-    if [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" \
+    pid=$(pidfile_pid "$pidfile") || true
+    start=$(pidfile_start "$pidfile")
+    if [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" "$start" \
         && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"; then
         printf '%s\n' "$pid"
     else
@@ -212,17 +233,18 @@ spawn() {
     else
         nohup "$@" </dev/null >>"$out" 2>&1 9>&- &
     fi
-    printf '%s\n' "$!" >"$pidfile"
+    printf '%s %s\n' "$!" "$(start_ticks "$!")" >"$pidfile"
 }
 
 # Wait until probe function $4 succeeds for server $1 (pid $2, pid file $3).
 # On failure print the logs ($5...), stop the process and return 1.
 wait_ready() {
-    local name=$1 pid=$2 pidfile=$3 probe=$4
+    local name=$1 pid=$2 pidfile=$3 probe=$4 start
     shift 4
     local deadline=$((SECONDS + START_TIMEOUT))
+    start=$(pidfile_start "$pidfile")
     while :; do
-        if ! alive "$pid"; then
+        if ! alive "$pid" "$start"; then
             rm -f -- "$pidfile"
             say "$name (pid $pid) exited during startup"
             log_tail "$@"
@@ -241,14 +263,19 @@ wait_ready() {
     done
 }
 
+# Every signal goes to the process the caller found, never to a later owner of
+# its pid (its start is taken first and checked before each signal).
 terminate() { # name pid pidfile
-    local name=$1 pid=$2 pidfile=$3 deadline
-    kill -TERM "$pid" 2>/dev/null || true
+    local name=$1 pid=$2 pidfile=$3 deadline start
+    start=$(start_ticks "$pid")
+    if [[ -n "$start" ]] && alive "$pid" "$start"; then
+        kill -TERM "$pid" 2>/dev/null || true
+    fi
     deadline=$((SECONDS + STOP_TIMEOUT))
-    while alive "$pid"; do
+    while [[ -n "$start" ]] && alive "$pid" "$start"; do
         if ((SECONDS >= deadline)); then
             say "$name (pid $pid) still running after ${STOP_TIMEOUT}s; sending SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
+            { alive "$pid" "$start" && kill -KILL "$pid" 2>/dev/null; } || true
             sleep 0.5
             break
         fi
@@ -484,7 +511,7 @@ kafka_start() {
         -Dkafka.logs.dir="$LOG_DIR" \
         -Dlog4j.configuration="file:$KAFKA_CONF_DIR/log4j.properties" \
         -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF_DIR/server.properties"
-    pid=$(<"$KAFKA_PID")
+    pid=$(pidfile_pid "$KAFKA_PID")
     say "kafka starting (pid $pid), waiting up to ${START_TIMEOUT}s for $HOST:$KAFKA_PORT"
     wait_ready kafka "$pid" "$KAFKA_PID" kafka_probe "$KAFKA_LOG" "$KAFKA_OUT" \
         || die "kafka did not start (logs: $KAFKA_LOG, $KAFKA_OUT)"

@@ -724,3 +724,86 @@ def test_an_input_with_a_byte_order_mark_is_read_as_json():
         b'\xef\xbb\xbf{"type": "support.tenants.list", "data": {"request_id": "r"}}', None
     )
     assert message.name == "support.tenants.list" and data == {"request_id": "r"}
+
+
+@pytest.fixture
+def decoy():
+    """A live process whose command line names `services.porting` (as an instance's does)
+    but that no `services start` of the test started: what a recorded pid can belong to
+    once the recorded instance is gone and the machine has given its pid to another."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(120)", "services.porting"]
+    )
+    yield process
+    process.kill()
+    process.wait()
+
+
+def _record(run_dir, pid: int, /, **extra: object) -> None:
+    record = {
+        "name": "porting",
+        "number": 1,
+        "pid": pid,
+        "port": 1,
+        "log": str(run_dir / "logs" / "porting-1.log"),
+        "instance_id": "porting-1-test",
+        "started_at": "2030-01-07T08:00:00Z",
+        **extra,
+    }
+    (run_dir / "porting-1.json").write_text(json.dumps(record))
+
+
+def test_a_recorded_pid_now_held_by_a_later_process_is_not_that_instance(
+    partnerops, tmp_path, decoy
+):
+    """`services stop` sent SIGTERM to whatever process held a recorded pid and named the
+    service in its command line: once an instance had exited, the pid could be given to
+    another instance of the same service (another run directory's, another test's), which
+    was stopped instead. The record keeps the process's start; a pid whose process started
+    at another time is not the instance: not stopped, not taken for running by `start`."""
+    from deploy.demo.processes import start_ticks
+
+    ticks = start_ticks(decoy.pid)
+    assert ticks is not None and start_ticks(2**22 + 1) is None  # beyond any pid_max
+    _record(tmp_path, decoy.pid, start_ticks=ticks + 1)  # the pid's earlier owner
+    code, out, _ = partnerops("services", "status", "--run-dir", str(tmp_path), "--json")
+    assert (code, json.loads(out)["services"][0]["state"]) == (1, "exited")
+    code, out, _ = partnerops(
+        "services", "stop", "--run-dir", str(tmp_path), "--grace", "1", "--json"
+    )
+    assert json.loads(out)["services"][0]["state"] == "not running"
+    assert decoy.poll() is None, "a process that is not the recorded instance was signalled"
+    assert not (tmp_path / "porting-1.json").exists()  # the stale record is gone
+
+    _record(tmp_path, decoy.pid, start_ticks=ticks)  # the instance itself: stopped
+    code, out, _ = partnerops(
+        "services", "stop", "--run-dir", str(tmp_path), "--grace", "5", "--json"
+    )
+    assert (code, json.loads(out)["services"][0]["state"]) == (0, "stopped")
+    decoy.wait(10)  # gone (its status reaped by the stop: it runs in this process)
+
+
+def test_a_record_written_before_starts_were_kept_is_still_stopped(partnerops, tmp_path, decoy):
+    """Records without `start_ticks` (written by an earlier version) are matched by the
+    command line, as before."""
+    _record(tmp_path, decoy.pid)
+    code, out, _ = partnerops(
+        "services", "stop", "--run-dir", str(tmp_path), "--grace", "5", "--json"
+    )
+    assert (code, json.loads(out)["services"][0]["state"]) == (0, "stopped")
+    decoy.wait(10)
+
+
+@pytest.mark.parametrize(
+    "extra", [{"start_ticks": "12"}, {"pid": "12"}, {"port": None}, {"unknown": 1}]
+)
+def test_a_record_this_command_did_not_write_is_left_alone(partnerops, tmp_path, decoy, extra):
+    _record(tmp_path, decoy.pid, **extra)
+    code, out, _ = partnerops(
+        "services", "stop", "--run-dir", str(tmp_path), "--grace", "1", "--json"
+    )
+    assert (code, json.loads(out)["services"]) == (0, [])
+    assert decoy.poll() is None

@@ -124,7 +124,7 @@ mailpit_start() {
         --smtp-disable-rdns \
         --enable-chaos \
         --disable-version-check
-    pid=$(<"$MAILPIT_PID")
+    pid=$(pidfile_pid "$MAILPIT_PID")
     say "mailpit starting (pid $pid), waiting up to ${START_TIMEOUT}s"
     wait_ready mailpit "$pid" "$MAILPIT_PID" mailpit_probe "$MAILPIT_LOG" \
         || die "mailpit did not start (log: $MAILPIT_LOG)"

@@ -121,7 +121,7 @@ mjs_start() {
         -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
         -Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.backend.AbstractMongoDatabase=error \
         -cp "$classes:$MJS_LIBS/*" Launcher "$HOST" "$MONGO_PORT" "$MJS_FILE"
-    pid=$(<"$MJS_PID")
+    pid=$(pidfile_pid "$MJS_PID")
     say "mongo-java-server starting (pid $pid), waiting up to ${START_TIMEOUT}s for $HOST:$MONGO_PORT"
     wait_ready mongo-java-server "$pid" "$MJS_PID" mongo_probe "$MJS_LOG" \
         || die "mongo-java-server did not start (log: $MJS_LOG)"
@@ -170,7 +170,7 @@ ferretdb_start() {
         --debug-addr=- \
         --telemetry=disable \
         --log-level="$FERRETDB_LOG_LEVEL"
-    pid=$(<"$FERRETDB_PID")
+    pid=$(pidfile_pid "$FERRETDB_PID")
     say "ferretdb starting (pid $pid), waiting up to ${START_TIMEOUT}s for $HOST:$MONGO_PORT"
     wait_ready ferretdb "$pid" "$FERRETDB_PID" mongo_probe "$FERRETDB_LOG" \
         || die "ferretdb did not start (log: $FERRETDB_LOG)"
