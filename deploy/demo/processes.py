@@ -193,19 +193,27 @@ def start_ticks(pid: int) -> int | None:
 
 
 def alive(pid: int, name: str | None = None, started: int | None = None) -> bool:
-    """Whether `pid` is a live process (not a zombie) running `services.<name>` if named,
-    and the very process that started at `started` (`start_ticks`) if given — not a later
-    one that was given the same pid."""
+    """Whether `pid` is a live process (not a zombie) and the very process that started at
+    `started` (`start_ticks`) if given — not a later one that was given the same pid.
+    Without `started` (a record written before starts were kept), one whose command line
+    runs `services.<name>` if named.
+
+    With `started` the command line is not asked: (pid, start) is the process itself, and
+    just after its spawn its command line is not yet the service's — the starter, woken
+    by `vfork` once the child's `execve` has replaced its memory, can read it before the
+    kernel has set the new arguments (empty, or the starter's own)."""
     proc = Path(f"/proc/{pid}")
     try:
         fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        command = (proc / "cmdline").read_bytes().split(b"\0")
         state, ticks = fields[0], int(fields[19])
+        if state in ("Z", "X"):
+            return False
+        if started is not None:
+            return ticks == started
+        arguments = (proc / "cmdline").read_bytes().split(b"\0") if name else []
+        return name is None or f"services.{name}".encode() in arguments
     except (OSError, IndexError, ValueError):
         return False
-    if state in ("Z", "X") or (started is not None and ticks != started):
-        return False
-    return name is None or f"services.{name}".encode() in command
 
 
 def terminate(

@@ -25,9 +25,11 @@ import os
 import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from typing import Any
 
 import aiosmtplib
 from aiokafka import AIOKafkaConsumer
+from pymongo import AsyncMongoClient
 
 from services.notifications.entrypoints import NAME, wire
 from services.notifications.settings import NotificationsSettings
@@ -36,7 +38,7 @@ from shared.ids import new_id
 from shared.runtime import run_service
 from shared.settings import MongoSettings, SmtpSettings
 from shared.topics import NOTIFICATIONS_EVENTS, ONBOARDING_EVENTS, PORTING_EVENTS
-from tests.integration.bus import Bus
+from tests.integration.bus import Bus, delete_topics
 
 START = datetime(2031, 3, 3, 8, 0, tzinfo=UTC)
 
@@ -80,13 +82,13 @@ def _event(event_type: str, data: dict[str, object], subject: str) -> Envelope:
 
 async def notifications(bootstrap: str, mongo_url: str, n: int) -> float:
     run = new_id()[-8:].lower()
-    bus = Bus(bootstrap, f"bench-mail-{run}.", START)
+    bus, database = Bus(bootstrap, f"bench-mail-{run}.", START), f"bench_mail_{run}"
     await bus.start()
     host, port = _smtp()
     settings = NotificationsSettings(
         kafka=bus.kafka,
         mongo=MongoSettings(url=mongo_url),
-        database=f"bench_mail_{run}",
+        database=database,
         smtp=SmtpSettings(host=host, port=port),
         http_port=0,
         outbox_sweep_seconds=0.5,
@@ -145,6 +147,10 @@ async def notifications(bootstrap: str, mongo_url: str, n: int) -> float:
         stop.set()
         await asyncio.wait_for(service, 60)
         await bus.stop()
+        await delete_topics(bootstrap, [bus.prefix])  # a broker full of topics is slower
+        client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
+        await client.drop_database(database)
+        await client.close()
 
 
 async def _delivered(consumer: AIOKafkaConsumer, n: int) -> None:

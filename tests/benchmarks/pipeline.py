@@ -55,7 +55,7 @@ each pair's ratio round by round (`ratios_per_round`).
 Every measure deletes the topics it created once it is done, and the JSON records how many
 partitions the broker held at the start (`broker_partitions_at_start`; a warning above
 1,000): a broker carrying thousands of partitions left by earlier runs and test sessions
-answers each produce several times slower (see `_drop_topics`) — measure on a fresh one
+answers each produce several times slower (see `drop_created_topics`) — measure on a fresh one
 (`deploy/local/servers.sh reset`, then `start`).
 
 Prints a table and writes JSON (`--json`). Nothing here asserts a time.
@@ -101,9 +101,9 @@ from shared.mongo import Document, aggregate_indexes, ensure_indexes
 from shared.runtime import tune_garbage_collector
 from shared.settings import KafkaSettings, ServiceSettings
 from shared.store import Outgoing, versioned_update
-from shared.topics import PORTING_COMMANDS, PORTING_EVENTS, dead_letter_topic
+from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
 from tests.benchmarks import timers
-from tests.integration.bus import Bus, running_service
+from tests.integration.bus import Bus, delete_topics, running_service
 from tests.integration.counter_service import Bump, Bumped, make_context, wiring
 
 AGGREGATES = 1_000
@@ -202,11 +202,12 @@ def _bumps(total: int) -> list[tuple[str, bytes]]:
 
 
 LEFTOVER_PARTITIONS = 1_000
-"""More partitions than this on the broker at the start: the run warns (see `_drop_topics`)."""
+"""More partitions than this on the broker at the start: the run warns (see
+`drop_created_topics`)."""
 
 CREATED: list[str] = []
 """Topics (and topic prefixes, ending in ".") this process created: dropped after each
-measure (`_drop_topics`)."""
+measure (`drop_created_topics`)."""
 
 
 async def _topics(bootstrap: str, *names: str) -> None:
@@ -214,30 +215,15 @@ async def _topics(bootstrap: str, *names: str) -> None:
     await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap), list(names))
 
 
-async def _drop_topics(bootstrap: str) -> None:
+async def drop_created_topics(bootstrap: str) -> None:
     """Delete the topics the measures so far created. A broker holding thousands of
     partitions left by earlier runs answers every produce far slower (raw consume→produce
     on this machine: ~5,000/s with 12,000 partitions on the broker, flush ~90 ms per
     500 records; 15,000–21,000/s on a fresh one, flush ~10 ms), so each measure runs on a
     broker with only its own topics."""
-    if not CREATED:
-        return
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        doomed = [
-            name
-            for name in await admin.list_topics()
-            if any(
-                name.startswith(c) if c.endswith(".") else name in (c, dead_letter_topic(c))
-                for c in CREATED
-            )
-        ]
-        if doomed:
-            await admin.delete_topics(doomed)
+    if CREATED:  # a name (unique: it ends in an id) is the prefix of its dead-letter topic
+        await delete_topics(bootstrap, CREATED)
         CREATED.clear()
-    finally:
-        await admin.close()
 
 
 async def _partitions(bootstrap: str) -> int:
@@ -690,7 +676,7 @@ async def _rounds(
         for name, (measure, measure_args, count) in measures.items():
             if i < count:
                 runs[name].append(await measure(*measure_args))
-                await _drop_topics(measure_args[0])
+                await drop_created_topics(measure_args[0])
                 print(f"  {name} run {i + 1}/{count}: {runs[name][-1]:.0f}/s", flush=True)
     return {
         name: {"min": min(rates), "median": statistics.median(rates), "runs": rates}
@@ -764,7 +750,7 @@ async def main() -> None:
         if "latency" in args.skip
         else await latency(bootstrap, mongo_url, args.rate, args.latency_messages)
     )
-    await _drop_topics(bootstrap)
+    await drop_created_topics(bootstrap)
     report = {
         "load_average_at_start": load,
         "load_average_at_end": os.getloadavg(),

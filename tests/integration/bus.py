@@ -228,7 +228,7 @@ class _Tail:
 async def delete_topics(bootstrap: str, names: Iterable[str]) -> None:
     """Delete the topics whose names start with one of `names` (a test's prefixes). A
     broker holding every test's topics answers ever slower (raw consume→produce ~5,000/s
-    with 12,000 partitions on it, 15,000–21,000/s on a fresh one: `_drop_topics` in
+    with 12,000 partitions on it, 15,000–21,000/s on a fresh one: `drop_created_topics` in
     `tests/benchmarks/pipeline.py`). A broker that refuses or does not answer keeps them."""
     starts = tuple(names)
     if not starts:

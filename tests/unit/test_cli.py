@@ -807,3 +807,33 @@ def test_a_record_this_command_did_not_write_is_left_alone(partnerops, tmp_path,
     )
     assert (code, json.loads(out)["services"]) == (0, [])
     assert decoy.poll() is None
+
+
+def test_a_recorded_process_is_that_instance_whatever_its_command_line_says(partnerops, tmp_path):
+    """Just after its spawn an instance's command line is not yet the service's: the
+    starter, woken once the child's `execve` has replaced its memory, can read it before
+    the kernel has set the new arguments (empty; 56 of 2,000 spawns on a busy 2-core
+    machine). `services start` polled at once, took the instance for `exited` and failed
+    (one parallel CI run in five). The recorded (pid, start) is the process itself: its
+    command line is not asked."""
+    import subprocess
+    import sys
+
+    from deploy.demo.processes import alive, start_ticks
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        ticks = start_ticks(other.pid)
+        assert ticks is not None
+        assert alive(other.pid, "porting", ticks)
+        assert not alive(other.pid, "porting")  # a record without its start: the command line
+        _record(tmp_path, other.pid, start_ticks=ticks)
+        code, out, _ = partnerops("services", "status", "--run-dir", str(tmp_path), "--json")
+        assert json.loads(out)["services"][0]["state"] == "unreachable"  # running, no /readyz
+        code, out, _ = partnerops(
+            "services", "stop", "--run-dir", str(tmp_path), "--grace", "5", "--json"
+        )
+        assert (code, json.loads(out)["services"][0]["state"]) == (0, "stopped")
+    finally:
+        other.kill()
+        other.wait()

@@ -62,9 +62,7 @@ def test_a_pid_file_naming_a_later_owner_of_the_pid_is_stale(tmp_path, decoy) ->
     assert decoy.wait(10) == -15  # SIGTERM
 
 
-def test_a_pid_file_written_before_starts_were_kept_still_names_its_server(
-    tmp_path, decoy
-) -> None:
+def test_a_pid_file_written_before_starts_were_kept_still_names_its_server(tmp_path, decoy) -> None:
     env = _state(tmp_path, str(decoy.pid))  # the pid alone: the command line decides
     assert f"stopping mailpit (pid {decoy.pid})" in stop_mailpit(env)
     assert decoy.wait(10) == -15
