@@ -188,18 +188,23 @@ pidfile_start() {
     return 0
 }
 
-# pid from pid file $1 when that process is alive, is the one recorded (same
-# start) and its command line contains $2; empty otherwise (a stale pid file is
-# removed).
+# pid from pid file $1 when that process is alive and is the one recorded: the
+# same start when the file holds one (then the command line is not asked: just
+# after the spawn it is not yet the server's — read while the child's execve is
+# still setting it up, it is empty), else a command line containing $2. Empty
+# otherwise, and a stale pid file is removed (unless it changed meanwhile: a
+# start may have just written it).
 live_pid() {
-    local pidfile=$1 pattern=$2 pid start
+    local pidfile=$1 pattern=$2 pid start line
     [[ -f "$pidfile" ]] || return 0
-    pid=$(pidfile_pid "$pidfile") || true
-    start=$(pidfile_start "$pidfile")
+    line=$(<"$pidfile") || true
+    pid=${line%% *} start=
+    [[ "$line" == *" "* ]] && start=${line#* }
     if [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" "$start" \
-        && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"; then
+        && { [[ -n "$start" ]] \
+            || tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$pattern"; }; then
         printf '%s\n' "$pid"
-    else
+    elif [[ "$(cat -- "$pidfile" 2>/dev/null)" == "$line" ]]; then
         rm -f -- "$pidfile"
     fi
 }

@@ -66,3 +66,18 @@ def test_a_pid_file_written_before_starts_were_kept_still_names_its_server(tmp_p
     env = _state(tmp_path, str(decoy.pid))  # the pid alone: the command line decides
     assert f"stopping mailpit (pid {decoy.pid})" in stop_mailpit(env)
     assert decoy.wait(10) == -15
+
+
+def test_a_recorded_process_is_the_server_whatever_its_command_line_says(tmp_path) -> None:
+    """Just after the spawn a server's command line is not yet its own (read while the
+    child's `execve` is still setting it up, it is empty): a `status` or `env` run by
+    another process then took the starting server for gone and removed its pid file. The
+    recorded (pid, start) is the process itself: the mark is not asked."""
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        env = _state(tmp_path, f"{other.pid} {start_ticks(other.pid)}")
+        assert f"stopping mailpit (pid {other.pid})" in stop_mailpit(env)
+        assert other.wait(10) == -15
+    finally:
+        other.kill()
+        other.wait()
