@@ -15,9 +15,10 @@ import json
 import logging
 import os
 import re
+import socket
 import sys
 import warnings
-from collections.abc import Coroutine, Iterator, Sequence
+from collections.abc import Coroutine, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -346,11 +347,44 @@ def as_failure(error: Exception) -> Failure:
     return Failure("unexpected_error", f"{name}: {error}"[:500], exit_code=EXIT_FAILED)
 
 
-def mongo_failure(error: Exception, database: str, field: str) -> Failure:
+def listening(addresses: Iterable[str], timeout_s: float = 1.0) -> list[str]:
+    """Those of `addresses` (`host:port`) where something accepts a TCP connection within
+    `timeout_s` seconds. After a server "did not answer": something listening there is
+    another kind of server (a wrong port), nothing listening a server that is down."""
+    found = []
+    for address in addresses:
+        host, _, port = address.rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout_s):
+                found.append(address)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def not_answering(what: str, addresses: Sequence[str], error: Exception) -> tuple[str, list[str]]:
+    """The message of an `<x>_unreachable` failure for `what` ("Kafka", "the Mongo-wire
+    server") at `addresses`, and those of them where something else listens (see
+    `listening`): "does not answer", or "does not answer as <what> though … accepts
+    connections (another server's port?)"."""
+    others = listening(addresses)
+    where = ", ".join(addresses)
+    if not others:
+        return f"{what} at {where} does not answer: {error}", []
+    return (
+        f"{what} at {where} does not answer as {what}, though {', '.join(others)} accepts "
+        f"connections (another server's port?): {error}",
+        others,
+    )
+
+
+def mongo_failure(error: Exception, database: str, field: str, url: str | None = None) -> Failure:
     """A pymongo error as a `Failure`: a database name the server (or pymongo) refuses
     is `invalid_database` (exit 2, naming `field`: `--database` or the environment
-    variable it came from), anything else `mongo_unreachable` (exit 1)."""
-    from pymongo.errors import InvalidName, OperationFailure
+    variable it came from), anything else `mongo_unreachable` (exit 1). With the server's
+    `url`, a server that does not answer is told apart from another kind of server on its
+    port (`not_answering`; `listening` names those addresses)."""
+    from pymongo.errors import ConnectionFailure, InvalidName, OperationFailure
 
     refused = isinstance(error, InvalidName) or (
         isinstance(error, OperationFailure) and error.code == 73  # InvalidNamespace
@@ -365,7 +399,26 @@ def mongo_failure(error: Exception, database: str, field: str) -> Failure:
             database=database,
             parameter=field,
         )
+    if url is not None and isinstance(error, ConnectionFailure):
+        nodes = _mongo_nodes(url)
+        if nodes:
+            message, others = not_answering("the Mongo-wire server", nodes, error)
+            return Failure("mongo_unreachable", message[:400], database=database, listening=others)
     return Failure("mongo_unreachable", f"{error}"[:300], database=database)
+
+
+def _mongo_nodes(url: str) -> list[str]:
+    """The `host:port` addresses of a `mongodb://` URL (none for `mongodb+srv://`: they
+    come from DNS), parsed by pymongo."""
+    from pymongo.errors import ConfigurationError, InvalidURI
+    from pymongo.uri_parser import parse_uri
+
+    if not url.startswith("mongodb://"):
+        return []
+    try:
+        return [f"{host}:{port}" for host, port in parse_uri(url)["nodelist"]]
+    except (ConfigurationError, InvalidURI, ValueError):
+        return []
 
 
 def rfc3339(instant: datetime) -> str:

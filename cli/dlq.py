@@ -226,7 +226,12 @@ class Replays:
             raise self.failure(error) from None
 
     def failure(self, error: Exception) -> Failure:
-        return mongo_failure(error, self.cli.settings.database_name, "PARTNEROPS_CLI_DATABASE")
+        return mongo_failure(
+            error,
+            self.cli.settings.database_name,
+            "PARTNEROPS_CLI_DATABASE",
+            self.cli.settings.mongo.url.get_secret_value(),
+        )
 
     async def done(self, letter: str) -> None:
         await self.collection.update_one(

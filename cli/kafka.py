@@ -14,7 +14,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaConnectionError, KafkaError
 
-from cli.context import Cli, Failure, invalid_setting, variable_of
+from cli.context import Cli, Failure, invalid_setting, not_answering, variable_of
 from shared.settings import KafkaSettings
 
 METADATA_TIMEOUT_MS = 10_000
@@ -44,11 +44,12 @@ def security_options(settings: KafkaSettings) -> dict[str, Any]:
 
 
 def _unreachable(cli: Cli, error: Exception) -> Failure:
-    return Failure(
-        "kafka_unreachable",
-        f"Kafka at {cli.settings.kafka.bootstrap_servers} does not answer: {error}",
-        bootstrap_servers=cli.settings.kafka.bootstrap_servers,
-    )
+    """`kafka_unreachable`: down, or another kind of server on a bootstrap address
+    (`listening` names those, see `cli.context.not_answering`)."""
+    servers = cli.settings.kafka.bootstrap_servers
+    addresses = [a.strip() for a in servers.split(",") if a.strip()]
+    message, others = not_answering("Kafka", addresses, error)
+    return Failure("kafka_unreachable", message, bootstrap_servers=servers, listening=others)
 
 
 @asynccontextmanager

@@ -147,7 +147,7 @@ async def find(cli: Cli, kind: Kind, key: str, database: str | None) -> dict[str
             doc = await collection.find_one({"state.ticket_number": key})  # a scan: rare
     except PyMongoError as error:
         field = "--database" if database else f"{kind.service.upper()}_DATABASE"
-        raise mongo_failure(error, name, field) from None
+        raise mongo_failure(error, name, field, url) from None
     finally:
         await client.close()
     if doc is None:

@@ -553,6 +553,37 @@ def test_a_database_name_mongo_refuses_is_a_validation_error_not_unreachable():
     assert (down.code, down.exit_code) == ("mongo_unreachable", 1)
 
 
+def test_a_server_of_another_kind_on_the_port_is_told_apart_from_one_that_is_down():
+    """Pointed at another server's port (Kafka's, Mailpit's), the CLI said the database
+    or the broker "does not answer", as for a server that is down. Now it says something
+    else listens there (`listening` names the addresses)."""
+    import socket
+
+    from pymongo.errors import ServerSelectionTimeoutError
+
+    from cli.context import mongo_failure, not_answering
+    from tests.servers import free_port
+
+    with socket.socket() as other:  # accepts connections (the backlog), answers nothing
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        taken, down = f"127.0.0.1:{other.getsockname()[1]}", f"127.0.0.1:{free_port()}"
+        message, found = not_answering("Kafka", [down, taken], OSError("no answer"))
+        assert found == [taken]
+        assert message.startswith(f"Kafka at {down}, {taken} does not answer as Kafka, though")
+        assert "another server's port?" in message
+        error = ServerSelectionTimeoutError("connection closed")
+        wrong = mongo_failure(error, "porting", "--database", f"mongodb://{taken}/?appname=x")
+        assert (wrong.code, wrong.details["listening"]) == ("mongo_unreachable", [taken])
+        assert "does not answer as the Mongo-wire server" in wrong.message
+    message, found = not_answering("Kafka", [down], OSError("refused"))
+    assert (message, found) == (f"Kafka at {down} does not answer: refused", [])
+    gone = mongo_failure(error, "porting", "--database", f"mongodb://{down}")
+    assert gone.details["listening"] == [] and "does not answer:" in gone.message
+    srv = mongo_failure(error, "porting", "--database", "mongodb+srv://cluster.example.com")
+    assert "listening" not in srv.details  # its hosts come from DNS
+
+
 def test_publish_refuses_an_input_over_the_broker_limit_without_reading_it_all(tmp_path):
     """`publish /dev/zero` once read until memory ran out (newcomer run)."""
     from cli.context import Failure
