@@ -2,9 +2,11 @@
 
     uv run python -m tests.benchmarks.claims --numbers 10000
 
-Runs porting's submit use case (real adapters, servers from the environment as for the
-tests) on one request of `--numbers` numbers (ranges of 1,000), then the same command
-again, and prints the commands sent to the claims collection and the elapsed time of each.
+Runs porting's submit use case on one request of `--numbers` numbers (ranges of 1,000,
+rounded up), then the same command again, with the real adapters and servers from the
+environment (as for the tests: one porting instance as the claims' integration tests build
+it, `tests.integration.porting.test_number_claims.instance`), and prints the commands sent
+to the claims collection and the elapsed time of each. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -13,84 +15,30 @@ import argparse
 import asyncio
 import os
 import time
-from datetime import UTC, datetime
-from typing import Any, cast
 
-from pymongo import AsyncMongoClient, monitoring
+from pymongo import AsyncMongoClient
 
-from services.porting.adapters.claims import CLAIMS, NumberClaims
-from services.porting.adapters.repository import PORTS, ports_holding
+from services.porting.adapters.claims import CLAIMS
 from services.porting.application import submissions
 from services.porting.application.porting import Porting
-from services.porting.application.published import payloads
-from services.porting.settings import PortingSettings
-from shared.actor import Actor
-from shared.clock import FixedClock
 from shared.contracts import porting as c
 from shared.events import Envelope, new_event
 from shared.ids import new_id
-from shared.runtime import ServiceContext
-from shared.topics import PORTING_EVENTS
-
-NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
-
-
-class _Counter(monitoring.CommandListener):
-    def __init__(self) -> None:
-        self.claims = 0
-
-    def started(self, event: monitoring.CommandStartedEvent) -> None:
-        self.claims += event.command.get(event.command_name) == CLAIMS
-
-    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-        pass
-
-    def failed(self, event: monitoring.CommandFailedEvent) -> None:
-        pass
-
-
-class _Sink:
-    async def publish_written(self, *_: Any) -> None:
-        pass
-
-    async def flush(self, *_: Any) -> int:
-        return 0
-
-    async def publish(self, *_: Any, **__: Any) -> None:
-        pass
+from tests.integration.porting.test_number_claims import NOW, instance, partner
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--numbers", type=int, default=10_000)
     args = parser.parse_args()
-    counter = _Counter()
     url = os.environ.get("PARTNEROPS_MONGO__URL", "mongodb://127.0.0.1:37017")
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        url, tz_aware=True, event_listeners=[counter]
-    )
     database = f"bench_{new_id().lower()}"
-    settings = PortingSettings(database=database)
-    rules = settings.rules.model_copy(update={"max_numbers_per_request": args.numbers})
-    ctx = ServiceContext(
-        name="porting",
-        settings=settings,
-        clock=FixedClock(NOW),
-        db=client[database],
-        dispatcher=cast(Any, None),
-        publisher=cast(Any, _Sink()),
-        instance_id="bench",
-    )
-    ctx.store(PORTS)
-    ctx.relay = cast(Any, _Sink())
-    uc = ctx.use_cases(PORTING_EVENTS.name, payloads)
-    porting = Porting.of(NumberClaims(ctx.db[CLAIMS], ports_holding(ctx.db[PORTS])), rules)
-    actor = Actor(user_id="bench-user", partner_id="bench-partner")
     blocks = (args.numbers + 999) // 1000
+    partner_id, actor = partner(1)
     cmd = c.SubmitPortRequest(
         request_id="bench",
         actor=actor,
-        partner_id="bench-partner",
+        partner_id=partner_id,
         country="GB",
         product="analogue",
         numbers=[
@@ -104,18 +52,24 @@ async def main() -> None:
         losing_provider="Example Telecom Ltd",
         range_holder="Example Networks plc",
     )
-    envelope: Envelope = new_event(cmd, source="/bench", now=NOW, subject="bench-partner")
+    envelope: Envelope = new_event(cmd, source="/bench", now=NOW, subject=partner_id)
     try:
-        for label in ("first delivery", "redelivery"):
-            before, start = counter.claims, time.perf_counter()
-            await submissions.submit(uc, porting, envelope, cmd)
-            elapsed = time.perf_counter() - start
-            print(
-                f"{label:15} {blocks * 1000} numbers: {counter.claims - before} commands on "
-                f"the claims, {elapsed:.2f} s"
-            )
-        print(f"claims stored: {await ctx.db[CLAIMS].count_documents({})}")
+        async with instance(url, database) as (deps, sink, commands):
+            rules = deps.rules.model_copy(update={"max_numbers_per_request": blocks * 1000})
+            porting = Porting.of(deps.porting.claims, rules)
+            for label in ("first delivery", "redelivery"):
+                before, start = commands.on_claims, time.perf_counter()
+                await submissions.submit(deps.uc, porting, envelope, cmd)
+                elapsed = time.perf_counter() - start
+                print(
+                    f"{label:15} {blocks * 1000} numbers: {commands.on_claims - before} "
+                    f"commands on the claims, {elapsed:.2f} s"
+                )
+            decided = sink.of_type("porting.port.submitted")
+            assert len(decided) == 1, [e.type for e in sink.events]  # submitted, not refused
     finally:
+        client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(url)
+        print(f"claims stored: {await client[database][CLAIMS].count_documents({})}")
         await client.drop_database(database)
         await client.close()
 

@@ -23,7 +23,7 @@ import argparse
 import asyncio
 import os
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -33,6 +33,9 @@ from pymongo import AsyncMongoClient
 
 from services.notifications.entrypoints import NAME, wire
 from services.notifications.settings import NotificationsSettings
+from shared.contracts.common import Payload
+from shared.contracts.onboarding.partners import PartnerContactsChanged, PartnerRegisteredV1
+from shared.contracts.porting.events import PortAcceptedV1
 from shared.events import Envelope
 from shared.ids import new_id
 from shared.runtime import run_service
@@ -69,14 +72,16 @@ async def baseline(n: int) -> float:
     return time.perf_counter() - began
 
 
-def _event(event_type: str, data: dict[str, object], subject: str) -> Envelope:
+def _event(payload: Payload, subject: str) -> Envelope:
+    """`payload` as its service publishes it (the contract model: a benchmark that wrote
+    its events by hand went stale when the contracts grew required fields)."""
     return Envelope(
-        id=f"{event_type}:{new_id()}",
+        id=f"{payload.EVENT_TYPE}:{new_id()}",
         source="/bench",
-        type=event_type,
+        type=payload.EVENT_TYPE,
         time=START,
         subject=subject,
-        data=data,
+        data=payload.model_dump(mode="json"),
     )
 
 
@@ -107,18 +112,24 @@ async def notifications(bootstrap: str, mongo_url: str, n: int) -> float:
     try:
         for event in (
             _event(
-                "onboarding.partner.registered",
-                {
-                    "partner_id": partner,
-                    "kind": "reseller",
-                    "company_name": "Bench Reseller",
-                    "language": "en",
-                },
+                PartnerRegisteredV1(
+                    partner_id=partner,
+                    kind="reseller",
+                    company_name="Bench Reseller",
+                    country="GB",
+                    language="en",
+                    distributor_partner_id=f"dst-{run}",
+                    occurred_at=START,
+                ),
                 partner,
             ),
             _event(
-                "onboarding.partner.contacts_changed",
-                {"partner_id": partner, "contact_emails": [address]},
+                PartnerContactsChanged(
+                    partner_id=partner,
+                    contact_emails=[address],
+                    helpdesk_email=None,
+                    occurred_at=START,
+                ),
                 partner,
             ),
         ):
@@ -127,18 +138,18 @@ async def notifications(bootstrap: str, mongo_url: str, n: int) -> float:
         began = time.perf_counter()
         for i in range(n):
             port_id = f"port-{i:05d}"
-            accepted = {
-                "partner_id": partner,
-                "port_id": port_id,
-                "country": "GB",
-                "carrier_ref": f"CR-{i}",
-                "numbers": ["+442079460300"],
-                "port_date": "2031-03-14",
-                "lead_days": 5,
-                "cancellation_cutoff": "2031-03-12T10:00:00+00:00",
-                "revision": 1,
-            }
-            event = _event("porting.port.accepted", accepted, port_id)
+            accepted = PortAcceptedV1(
+                partner_id=partner,
+                port_id=port_id,
+                country="GB",
+                carrier_ref=f"CR-{i}",
+                numbers=["+442079460300"],
+                port_date=date(2031, 3, 14),
+                lead_days=5,
+                cancellation_cutoff=datetime(2031, 3, 12, tzinfo=UTC),
+                revision=1,
+            )
+            event = _event(accepted, port_id)
             await bus.send_raw(PORTING_EVENTS.name, port_id, event.to_json())
         await _delivered(consumer, n)
         return time.perf_counter() - began
