@@ -9,7 +9,7 @@ servers") are used: single-document atomic updates with filters, unique indexes,
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,15 +35,28 @@ def create_client(settings: MongoSettings, app_name: str) -> AsyncMongoClient[Do
     return AsyncMongoClient(settings.url.get_secret_value(), **options)
 
 
+Prepare = Callable[[AsyncDatabase[Document]], Awaitable[None]]
+"""`prepare(db)`: make the existing documents fit an index about to be created."""
+
+
 @dataclass(frozen=True)
 class IndexSpec:
-    """One index to ensure on a collection."""
+    """One index to ensure on a collection.
+
+    `replaces` names indexes of earlier versions this one takes the place of (dropped,
+    when present, before it is created: MongoDB refuses a second index on the same keys).
+    `prepare` runs first while the index does not exist yet — for a unique index, making
+    documents written before it unique (a local Mongo-wire server builds a unique index
+    over duplicates without a word, then fails reads of them). Both need `name`, by which
+    the index is known to exist."""
 
     collection: str
     keys: Sequence[tuple[str, int]]
     unique: bool = False
     name: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    replaces: tuple[str, ...] = ()
+    prepare: Prepare | None = None
 
 
 def aggregate_indexes(collection: str) -> list[IndexSpec]:
@@ -63,8 +76,19 @@ def aggregate_indexes(collection: str) -> list[IndexSpec]:
 
 
 async def ensure_indexes(db: AsyncDatabase[Document], specs: Sequence[IndexSpec]) -> None:
-    """Create the indexes (idempotent: existing ones are left alone)."""
+    """Create the indexes (idempotent: existing ones are left alone). A spec with
+    `replaces` or `prepare` that does not exist yet (by `name`) is prepared and its
+    predecessors dropped first (`IndexSpec`)."""
     for spec in specs:
+        if spec.replaces or spec.prepare is not None:
+            assert spec.name, "an index that replaces or prepares is known by its name"
+            existing = await db[spec.collection].index_information()
+            if spec.name not in existing:
+                if spec.prepare is not None:
+                    await spec.prepare(db)
+                for old in spec.replaces:
+                    if old in existing:
+                        await db[spec.collection].drop_index(old)
         kwargs: dict[str, Any] = dict(spec.options)
         if spec.unique:
             kwargs["unique"] = True

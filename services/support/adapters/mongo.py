@@ -25,21 +25,17 @@ from shared.errors import Transient
 from shared.mongo import Document, IndexSpec
 from shared.store import EXISTING, unescape_keys
 
-INDEXES = [
-    IndexSpec(TENANTS, [("state.tenant_id.value", 1)]),
-    IndexSpec(TENANTS, [("state.relationship.value.reseller_partner_id", 1)]),
-    IndexSpec(TENANTS, [("state.relationship.value.tier1_partner_id", 1)]),
-    IndexSpec(TICKETS, [("state.partner_id", 1), ("state.opened_at", -1)]),
-    IndexSpec(TICKET_NUMBERS, [("ticket_id", 1)]),
-]
-"""The indexes the directory's queries use."""
-
 
 class MongoTicketNumbers:
     """Ticket sequence numbers as documents whose `_id` is the number (`support_ticket_numbers`).
 
     A number is taken by inserting `{_id: number, ticket_id}`: the unique `_id` makes the
-    insert succeed for exactly one caller whatever the timing, on every supported server
+    insert succeed for exactly one caller whatever the timing, and the unique `ticket_id`
+    (`INDEXES`) for exactly one number per ticket — two instances opening the same ticket
+    at once (a rebalance hands its command to the second while the first still runs it)
+    took one number each before, and the ticket kept one: a gap. The loser of either race
+    reads again: the ticket's number if another caller gave it one, else the next. Both
+    hold on every supported server
     (an upserted `$inc` through `find_one_and_update` is not: mongo-java-server hands the
     same value to concurrent callers, see `tests/integration/mongo_contract/test_counter.py`).
     The candidate is the highest number taken plus one; a caller that loses the race reads
@@ -72,9 +68,38 @@ class MongoTicketNumbers:
             try:
                 await self._col.insert_one({"_id": candidate, "ticket_id": ticket_id})
             except DuplicateKeyError:
-                continue
+                held = await self._col.find_one({"ticket_id": ticket_id})
+                if held is not None:  # another instance numbered this ticket meanwhile
+                    return int(held["_id"])
+                continue  # the number went to another ticket: the next one
             return candidate
         raise Transient("no ticket number after many attempts: too much contention")
+
+
+VOID = "void:"
+"""Prefix of the `ticket_id` a surplus number is given (`void_duplicate_numbers`)."""
+
+
+async def void_duplicate_numbers(db: AsyncDatabase[Document]) -> None:
+    """Before `ticket_id` is unique: a ticket that got more than one number (two instances
+    at once, before the index) keeps the one its ticket shows (`state.ticket_number`; the
+    lowest when it has none yet); every other stays taken, under `void:<number>` — never
+    handed out again, so no ticket can share it. Idempotent; reads the collection once."""
+    numbers: dict[str, list[int]] = {}
+    async for doc in db[TICKET_NUMBERS].find({}, {"ticket_id": 1}):
+        numbers.setdefault(str(doc.get("ticket_id")), []).append(int(doc["_id"]))
+    for ticket_id, held in numbers.items():
+        if len(held) < 2 or ticket_id.startswith(VOID):
+            continue
+        ticket = await db[TICKETS].find_one({"_id": ticket_id}, {"state.ticket_number": 1})
+        shown = str((ticket or {}).get("state", {}).get("ticket_number") or "")
+        kept = int(shown[2:]) if shown[2:].isdigit() and int(shown[2:]) in held else min(held)
+        for number in held:
+            if number != kept:
+                await db[TICKET_NUMBERS].update_one(
+                    {"_id": number, "ticket_id": ticket_id},
+                    {"$set": {"ticket_id": VOID + str(number)}},
+                )
 
 
 def _state(doc: Document) -> Document:
@@ -126,3 +151,20 @@ class MongoDirectory:
 def ticket_numbers(db: AsyncDatabase[Document]) -> MongoTicketNumbers:
     """The allocator over the service's ticket-number collection."""
     return MongoTicketNumbers(db[TICKET_NUMBERS])
+
+
+INDEXES = [
+    IndexSpec(TENANTS, [("state.tenant_id.value", 1)]),
+    IndexSpec(TENANTS, [("state.relationship.value.reseller_partner_id", 1)]),
+    IndexSpec(TENANTS, [("state.relationship.value.tier1_partner_id", 1)]),
+    IndexSpec(TICKETS, [("state.partner_id", 1), ("state.opened_at", -1)]),
+    IndexSpec(
+        TICKET_NUMBERS,
+        [("ticket_id", 1)],
+        unique=True,
+        name="ticket_id_unique",
+        replaces=("ticket_id_1",),  # not unique: two instances could number one ticket twice
+        prepare=void_duplicate_numbers,
+    ),
+]
+"""The indexes the directory's queries use, and the one that keeps a ticket to one number."""
