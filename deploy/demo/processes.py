@@ -223,9 +223,10 @@ def terminate(
     or `not running` (also when the pid now belongs to another program, or to another
     process than the one that started at `started`, `start_ticks`). Every signal goes to
     the process first checked, never to a later owner of its pid."""
+    if not alive(pid, name, started):  # without `started`: by the command line
+        return "not running"
+    started = started if started is not None else start_ticks(pid)
     if started is None:
-        started = start_ticks(pid)
-    if started is None or not alive(pid, name, started):
         return "not running"
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)

@@ -819,7 +819,21 @@ def test_a_recorded_pid_now_held_by_a_later_process_is_not_that_instance(
 
 def test_a_record_written_before_starts_were_kept_is_still_stopped(partnerops, tmp_path, decoy):
     """Records without `start_ticks` (written by an earlier version) are matched by the
-    command line, as before."""
+    command line, as before: a process that does not run the service is left alone."""
+    import subprocess
+    import sys
+
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    try:
+        _record(tmp_path, other.pid)
+        code, out, _ = partnerops(
+            "services", "stop", "--run-dir", str(tmp_path), "--grace", "1", "--json"
+        )
+        assert json.loads(out)["services"][0]["state"] == "not running"
+        assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
     _record(tmp_path, decoy.pid)
     code, out, _ = partnerops(
         "services", "stop", "--run-dir", str(tmp_path), "--grace", "5", "--json"
