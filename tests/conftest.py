@@ -13,7 +13,7 @@ from shared.settings import KafkaSettings, MongoSettings
 from tests import servers
 from tests.integration.bus import Bus, drop_topics
 
-# -- parallel runs (pytest-xdist, opt-in: `PARTNEROPS_TEST_WORKERS=N bash deploy/local/test.sh`)
+# -- parallel runs (pytest-xdist: `deploy/local/test.sh` runs 3 workers, PARTNEROPS_TEST_WORKERS=N)
 
 SLOW_FIRST = ("tests/e2e/", "tests/integration/cli/", "tests/faults/", "tests/fuzz/")
 """Where the long tests are (running services, private servers): handed out first, so no

@@ -48,7 +48,8 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
     install_chromium || { as_root apt-get update -q >/dev/null && install_chromium; }
 fi
 
-# PARTNEROPS_TEST_WORKERS=N runs the tests in N parallel worker processes (pytest-xdist;
-# the e2e tests stay together on one worker, every other file on one worker:
-# tests/conftest.py). The default, 0, runs them in this process: see README "Tests" for why.
-uv run pytest -n "${PARTNEROPS_TEST_WORKERS:-0}" -m "unit or integration or e2e or fuzz or faults" "$@"
+# The tests run in PARTNEROPS_TEST_WORKERS parallel worker processes (pytest-xdist, 3 by
+# default: most of a test's time is spent waiting on the servers, so more workers than
+# cores help); the e2e tests stay together on one worker, every other file on one worker
+# (tests/conftest.py). PARTNEROPS_TEST_WORKERS=0 runs them all in this process.
+uv run pytest -n "${PARTNEROPS_TEST_WORKERS:-3}" -m "unit or integration or e2e or fuzz or faults" "$@"
