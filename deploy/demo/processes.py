@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,30 +221,42 @@ def terminate(
 ) -> str:
     """SIGTERM, wait up to `grace` seconds for the exit, then SIGKILL: `stopped`, `killed`
     or `not running` (also when the pid now belongs to another program, or to another
-    process than the one that started at `started`, `start_ticks`). Every signal goes to
-    the process first checked, never to a later owner of its pid."""
+    process than the one that started at `started`, `start_ticks`).
+
+    Every signal goes to the process checked, never to a later owner of its pid: the
+    process is held by a pidfd (`os.pidfd_open`, Linux 5.3+) once its start is confirmed,
+    signalled through it and waited for by polling it — no sleeping loop, no signal by
+    pid after the check."""
     if not alive(pid, name, started):  # without `started`: by the command line
         return "not running"
-    started = started if started is not None else start_ticks(pid)
-    if started is None:
+    ticks = started if started is not None else start_ticks(pid)
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
         return "not running"
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        _reap(pid)
-        if not alive(pid, started=started):
-            return "stopped"
-        time.sleep(0.1)
-    with contextlib.suppress(ProcessLookupError):
-        if alive(pid, started=started):
-            os.kill(pid, signal.SIGKILL)
-    for _ in range(50):
-        _reap(pid)
-        if not alive(pid, started=started):
-            break
-        time.sleep(0.1)
-    return "killed"
+    try:
+        if ticks is None or start_ticks(pid) != ticks:  # the pid changed hands meanwhile
+            return "not running"
+        signal.pidfd_send_signal(handle, signal.SIGTERM)
+        outcome = "stopped"
+        if not _exits(handle, grace):
+            signal.pidfd_send_signal(handle, signal.SIGKILL)
+            _exits(handle, 5.0)
+            outcome = "killed"
+    except ProcessLookupError:  # it exited between the check and a signal
+        outcome = "stopped"
+    finally:
+        os.close(handle)
+    _reap(pid)  # our own child (a test's): its exit status collected
+    return outcome
+
+
+def _exits(handle: int, seconds: float) -> bool:
+    """Whether the process held by pidfd `handle` exits within `seconds` (a pidfd polls
+    readable once its process has exited)."""
+    poller = select.poll()
+    poller.register(handle, select.POLLIN)
+    return bool(poller.poll(max(0, int(seconds * 1000))))
 
 
 def _reap(pid: int) -> None:

@@ -766,7 +766,7 @@ def decoy():
     import sys
 
     process = subprocess.Popen(
-        [sys.executable, "-c", "import time; time.sleep(120)", "services.porting"]
+        [sys.executable, "-c", "import signal; signal.pause()", "services.porting"]
     )
     yield process
     process.kill()
@@ -814,7 +814,7 @@ def test_a_recorded_pid_now_held_by_a_later_process_is_not_that_instance(
         "services", "stop", "--run-dir", str(tmp_path), "--grace", "5", "--json"
     )
     assert (code, json.loads(out)["services"][0]["state"]) == (0, "stopped")
-    decoy.wait(10)  # gone (its status reaped by the stop: it runs in this process)
+    decoy.wait()  # gone (its status reaped by the stop: it runs in this process)
 
 
 def test_a_record_written_before_starts_were_kept_is_still_stopped(partnerops, tmp_path, decoy):
@@ -823,7 +823,7 @@ def test_a_record_written_before_starts_were_kept_is_still_stopped(partnerops, t
     import subprocess
     import sys
 
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    other = subprocess.Popen([sys.executable, "-c", "import signal; signal.pause()"])
     try:
         _record(tmp_path, other.pid)
         code, out, _ = partnerops(
@@ -839,7 +839,7 @@ def test_a_record_written_before_starts_were_kept_is_still_stopped(partnerops, t
         "services", "stop", "--run-dir", str(tmp_path), "--grace", "5", "--json"
     )
     assert (code, json.loads(out)["services"][0]["state"]) == (0, "stopped")
-    decoy.wait(10)
+    decoy.wait()
 
 
 @pytest.mark.parametrize(
@@ -866,7 +866,7 @@ def test_a_recorded_process_is_that_instance_whatever_its_command_line_says(part
 
     from deploy.demo.processes import alive, start_ticks
 
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    other = subprocess.Popen([sys.executable, "-c", "import signal; signal.pause()"])
     try:
         ticks = start_ticks(other.pid)
         assert ticks is not None

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.unit
 def decoy() -> Iterator[subprocess.Popen[bytes]]:
     """A live process whose command line carries Mailpit's mark (`mailpit --listen`)."""
     process = subprocess.Popen(
-        [sys.executable, "-c", "import time; time.sleep(120)", "mailpit --listen"]
+        [sys.executable, "-c", "import signal; signal.pause()", "mailpit --listen"]
     )
     yield process
     process.kill()
@@ -37,8 +37,7 @@ def stop_mailpit(env: dict[str, str]) -> str:
         env=real_time(env),
         capture_output=True,
         text=True,
-        timeout=60,
-    )
+    )  # no `timeout`: its wait sleeps, which CI's shifted clock breaks (pytest-timeout bounds it)
     assert done.returncode == 0, done.stderr
     return done.stderr
 
@@ -59,13 +58,13 @@ def test_a_pid_file_naming_a_later_owner_of_the_pid_is_stale(tmp_path, decoy) ->
 
     env = _state(tmp_path, f"{decoy.pid} {ticks}")  # the server itself: stopped
     assert f"stopping mailpit (pid {decoy.pid})" in stop_mailpit(env)
-    assert decoy.wait(10) == -15  # SIGTERM
+    assert decoy.wait() == -15  # SIGTERM
 
 
 def test_a_pid_file_written_before_starts_were_kept_still_names_its_server(tmp_path, decoy) -> None:
     env = _state(tmp_path, str(decoy.pid))  # the pid alone: the command line decides
     assert f"stopping mailpit (pid {decoy.pid})" in stop_mailpit(env)
-    assert decoy.wait(10) == -15
+    assert decoy.wait() == -15
 
 
 def test_a_recorded_process_is_the_server_whatever_its_command_line_says(tmp_path) -> None:
@@ -73,11 +72,11 @@ def test_a_recorded_process_is_the_server_whatever_its_command_line_says(tmp_pat
     child's `execve` is still setting it up, it is empty): a `status` or `env` run by
     another process then took the starting server for gone and removed its pid file. The
     recorded (pid, start) is the process itself: the mark is not asked."""
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    other = subprocess.Popen([sys.executable, "-c", "import signal; signal.pause()"])
     try:
         env = _state(tmp_path, f"{other.pid} {start_ticks(other.pid)}")
         assert f"stopping mailpit (pid {other.pid})" in stop_mailpit(env)
-        assert other.wait(10) == -15
+        assert other.wait() == -15
     finally:
         other.kill()
         other.wait()
