@@ -132,6 +132,7 @@ class Counted:
         self.accept = accept
         self.seen: set[str] = set()
         self.at: dict[str, float] = {}  # causation id → when its result came out
+        self.arrivals: list[float] = []  # when the 1st, 2nd, … result was read (s)
         self.task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> Counted:
@@ -155,6 +156,7 @@ class Counted:
                     if event.id not in self.seen and self.accept(event):
                         self.seen.add(event.id)
                         self.at.setdefault(event.causationid or event.id, now)
+                        self.arrivals.append(now)
 
     async def steady_rate(
         self,
@@ -163,10 +165,18 @@ class Counted:
         timeout: float = 1_800,
         worker: asyncio.Task[Any] | None = None,
     ) -> float:
-        """Results per second between the `warmup`-th and the `total`-th result."""
+        """Results per second between the `warmup`-th and the `total`-th result, by when
+        each was read. Raises `ValueError` when both came in one read (too few messages
+        for a steady run: the rate would be a division by almost nothing)."""
         self.worker = worker
-        start = await self._reach(warmup, timeout)
-        end = await self._reach(total, timeout)
+        await self._reach(max(warmup, 1), timeout)
+        await self._reach(total, timeout)
+        start, end = self.arrivals[max(warmup, 1) - 1], self.arrivals[total - 1]
+        if end <= start:
+            raise ValueError(
+                f"results {warmup} to {total} were read at once: too few to measure a rate "
+                "(the README's runs use 1,000 + 10,000)"
+            )
         return (total - warmup) / (end - start)
 
     async def _reach(self, count: int, timeout: float) -> float:
