@@ -81,8 +81,9 @@ def _e164(number: PhoneNumber) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
-def _check(number: PhoneNumber, country: str, portable_types: Collection[str] | None) -> str:
-    """Check country and type of a parsed valid number; return its E.164 form."""
+def _in_country(number: PhoneNumber, country: str) -> tuple[str, str]:
+    """A parsed valid number's E.164 form and type name (e.g. "fixed_line"), after checking
+    it is a number of `country` (raises `NumberNotInCountry`)."""
     e164 = _e164(number)
     if not phonenumbers.is_valid_number_for_region(number, country.upper()):
         region = phonenumbers.region_code_for_number(number)
@@ -91,7 +92,12 @@ def _check(number: PhoneNumber, country: str, portable_types: Collection[str] | 
             details={"region": region, "country": country.upper()},
             number=e164,
         )
-    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+    return e164, _TYPE_NAMES.get(phonenumbers.number_type(number), "unknown")
+
+
+def _portable(e164: str, kind: str, portable_types: Collection[str] | None) -> str:
+    """`e164` when its type `kind` is among `portable_types` (None: any type), else raise
+    `NumberTypeNotPortable`."""
     if portable_types is not None and kind not in portable_types:
         raise NumberTypeNotPortable(
             f"{e164} is a {kind.replace('_', ' ')} number, which is not ported here",
@@ -101,19 +107,24 @@ def _check(number: PhoneNumber, country: str, portable_types: Collection[str] | 
     return e164
 
 
+def _check(number: PhoneNumber, country: str, portable_types: Collection[str] | None) -> str:
+    """Check country and type of a parsed valid number; return its E.164 form."""
+    return _portable(*_in_country(number, country), portable_types)
+
+
 def parse_number(raw: str, country: str, portable_types: Collection[str] | None = None) -> str:
     """Return `raw` in E.164 after checking it is valid, of `country` and of a portable type.
 
-    Raises `InvalidNumber`, `NumberNotInCountry` or `NumberTypeNotPortable`. A number that
-    passes is remembered with its checks (`PARSED` inputs, like `_parse`): a submission
-    reads each of its numbers up to four times."""
-    types = None if portable_types is None else frozenset(portable_types)
-    return _checked(raw.strip(), country.upper(), types)
+    Raises `InvalidNumber`, `NumberNotInCountry` or `NumberTypeNotPortable`. A number of
+    the country is remembered with its E.164 form and type (`PARSED` inputs, like `_parse`),
+    whatever types are asked for: a submission reads each of its numbers up to four times,
+    once without a type check (counting them for the size limit)."""
+    return _portable(*_checked(raw.strip(), country.upper()), portable_types)
 
 
 @functools.lru_cache(maxsize=PARSED)
-def _checked(raw: str, country: str, portable_types: frozenset[str] | None) -> str:
-    return _check(_parse(raw, country), country, portable_types)
+def _checked(raw: str, country: str) -> tuple[str, str]:
+    return _in_country(_parse(raw, country), country)
 
 
 def parse_range_text(raw: str, country: str) -> NumberRange | None:

@@ -313,9 +313,28 @@ def escalation_thresholds(
     """The instants at which levels 0, 1, ... of the escalation matrix are reached."""
     due = carrier_answer_due_at(awaiting_since, calendar, rules.carrier_answer_overdue_working_days)
     return [
-        calendar.add_working_day_hours(due, rules.escalation_step * level)
+        _level_reached(due, level, rules, calendar)
         for level in range(rules.top_escalation_level + 1)
     ]
+
+
+def escalation_threshold(
+    awaiting_since: datetime, level: int, rules: PortingRules, calendar: WorkingCalendar
+) -> datetime | None:
+    """The instant escalation `level` is reached (`escalation_thresholds(...)[level]`, for
+    one level only: the port request's next timer needs no other); None beyond the top."""
+    if not 0 <= level <= rules.top_escalation_level:
+        return None
+    due = carrier_answer_due_at(awaiting_since, calendar, rules.carrier_answer_overdue_working_days)
+    return _level_reached(due, level, rules, calendar)
+
+
+def _level_reached(
+    due: datetime, level: int, rules: PortingRules, calendar: WorkingCalendar
+) -> datetime:
+    """Level 0 is reached when the carrier's answer is overdue, each further level
+    `escalation_step` later, counted round the clock on working days."""
+    return calendar.add_working_day_hours(due, rules.escalation_step * level)
 
 
 def escalation_level_at(

@@ -113,11 +113,10 @@ class PortRequestState:
         """When the next escalation level is reached (None when nothing is pending)."""
         if self.status is not PortStatus.SUBMITTED or self.awaiting_carrier_since is None:
             return None
-        thresholds = time_rules.escalation_thresholds(
-            self.awaiting_carrier_since, rules, self.calendar(rules)
-        )
         following = 0 if self.escalation_level is None else self.escalation_level + 1
-        return thresholds[following] if following < len(thresholds) else None
+        return time_rules.escalation_threshold(
+            self.awaiting_carrier_since, following, rules, self.calendar(rules)
+        )
 
     # -- bookkeeping -------------------------------------------------------------------
 

@@ -68,6 +68,14 @@ class TestNormalisingSingleNumbers:
             parse_number("+44 7400 123456", "GB", PORTABLE_NUMBER_TYPES)
         assert refused.value.details == {"number_type": "mobile"}
 
+    def test_a_number_read_first_without_a_type_check_is_still_refused_with_one(self):
+        # The size limit counts numbers without checking their type; the check remembered
+        # from that read must not let the type through later.
+        assert parse_number("+44 7400 123457", "GB") == "+447400123457"
+        with pytest.raises(NumberTypeNotPortable):
+            parse_number("+44 7400 123457", "GB", PORTABLE_NUMBER_TYPES)
+        assert parse_number("+44 7400 123457", "GB", {"mobile"}) == "+447400123457"
+
 
 class TestExpandingRanges:
     def test_a_range_of_e164_numbers_is_expanded_both_ends_included(self):

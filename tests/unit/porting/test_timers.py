@@ -11,6 +11,8 @@ from services.porting.domain.policy import PortingRules
 from services.porting.domain.rules import (
     carrier_answer_due_at,
     escalation_level_at,
+    escalation_threshold,
+    escalation_thresholds,
     reminder_at,
     working_calendar,
 )
@@ -103,6 +105,18 @@ class TestCarrierAnswerOverdue:
         assert level(self.LEVEL_AT[0] - SECOND) is None
         assert [level(t) for t in self.LEVEL_AT] == [0, 1, 2, 3]
         assert level(self.LEVEL_AT[3] + timedelta(days=30)) == 3
+
+    def test_each_level_alone_is_reached_when_the_whole_matrix_says(self):
+        # Across a weekend, Christmas and New Year, and the spring DST change in London.
+        for since in (self.SUBMITTED_AT, at(2026, 12, 18, 16), at(2027, 3, 24, 23, 30)):
+            thresholds = escalation_thresholds(since, RULES, GB)
+            assert len(thresholds) == RULES.top_escalation_level + 1
+            assert [
+                escalation_threshold(since, level, RULES, GB) for level in range(len(thresholds))
+            ] == thresholds
+            assert escalation_threshold(since, len(thresholds), RULES, GB) is None
+            assert escalation_threshold(since, -1, RULES, GB) is None
+        assert escalation_thresholds(self.SUBMITTED_AT, RULES, GB) == list(self.LEVEL_AT)
 
     def test_escalation_walks_the_matrix_from_level_0_to_3_and_stops(self):
         request = submitted(now=self.SUBMITTED_AT)
