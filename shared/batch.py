@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -123,6 +123,18 @@ def running(batch: Batch, position: int) -> Iterator[None]:
     finally:
         _POSITION.reset(where)
         _CURRENT.reset(token)
+
+
+async def persist_before_query(*collections: str) -> None:
+    """Before a query outside the aggregate store (a read model, a claim's holder): store
+    what the running batch has decided so far when any of it is in `collections`, the
+    collections the query reads, so the query sees every decision taken before it as on
+    the per-message path (the whole batch goes in that write, `Batch.persist`). Nothing
+    outside a batch or when nothing of `collections` waits to be written. Raises
+    `RedoLater` as `Batch.persist` does (the dispatcher runs the message again)."""
+    unit = current()
+    if unit is not None and unit.pending_in(collections):
+        await unit.persist()
 
 
 @contextmanager
@@ -272,6 +284,12 @@ class Batch:
         self._later.append((topic, envelope))
 
     # -- writing -------------------------------------------------------------------------
+
+    def pending_in(self, collections: Collection[str]) -> bool:
+        """Whether a change this batch decided in one of `collections` is not stored yet."""
+        return any(
+            entry.dirty for (name, _id), entry in self._entries.items() if name in collections
+        )
 
     async def persist(self) -> None:
         """Store every change decided so far now. A conflict drops its aggregate and raises

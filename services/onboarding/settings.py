@@ -25,13 +25,6 @@ class OnboardingSettings(ServiceSettings):
     model_config = service_settings_config("ONBOARDING_") | {"hide_input_in_errors": True}
 
     http_port: Port = 8081
-    batch_max_records: int = Field(
-        default=0,
-        ge=0,
-        description="0: one record at a time. Onboarding is not on the use-case core yet: its "
-        "use cases read their read models right after `ctx.apply`, which a batch would "
-        "store only at its end (shared.batch)",
-    )
     allowed_domains: list[str] = Field(
         default_factory=lambda: ["voice.example.com", "cloud.example.net"],
         description="Default domains a customer group may choose (platform configuration)",

@@ -43,8 +43,15 @@ each pair's ratio round by round (`ratios_per_round`).
   is the best ratio any such pipeline can reach on this machine, and `memory / floor` what
   the framework costs on top of it.
 * **timer sweep** — `tests.benchmarks.timers` at 1,000 and 10,000 aggregates, 1 % due.
-* **latency** — the counter pipeline at a fixed offered rate (`--rate` commands/s for
-  `--latency-messages`): command produced → its `Bumped` event read back, p50/p99.
+* **latency** — at a fixed offered rate (`--rate` per second for `--latency-messages`),
+  p50/p99 of the time from a record produced to its result read back: an order event
+  (`orders.order.placed`, a new customer each) to the real onboarding service's
+  `onboarding.customer.recorded`, after `--latency-warmup` orders left out; and, as in
+  earlier runs, a command to the counter pipeline's `Bumped` event.
+* **a fixed start** — every porting measure runs at `START` (submissions stamped with it,
+  the service on a demonstration clock started there, the floor on a `FixedClock`), and
+  onboarding's orders likewise: port dates, working days and deadlines are the same
+  whatever day the benchmark runs. The counter measures only stamp their records.
 * **garbage collector** — tuned once at the start as every service tunes it
   (`shared.runtime.tune_garbage_collector`, `PARTNEROPS_GC_YOUNG_THRESHOLD`): baselines and
   pipelines alike run with it.
@@ -71,6 +78,7 @@ import os
 import statistics
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -78,6 +86,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient, UpdateOne
 from pymongo.errors import BulkWriteError
 
+from services.onboarding.app import NAME as ONBOARDING
+from services.onboarding.app import wire as onboarding_wire
+from services.onboarding.settings import OnboardingSettings
 from services.porting.adapters.repository import port_requests as porting_ports
 from services.porting.app import NAME as PORTING
 from services.porting.app import wire as porting_wire
@@ -90,8 +101,9 @@ from services.porting.domain.validation import too_many_numbers
 from services.porting.settings import PortingSettings
 from shared.actor import Actor
 from shared.binding import Record, decode
-from shared.clock import SystemClock
+from shared.clock import FixedClock, SystemClock
 from shared.contracts import porting as c
+from shared.contracts.orders import OrderPlaced
 from shared.documents import Write
 from shared.events import Envelope, follow_up, new_event
 from shared.ids import new_id
@@ -101,10 +113,15 @@ from shared.mongo import Document, aggregate_indexes, ensure_indexes
 from shared.runtime import tune_garbage_collector
 from shared.settings import KafkaSettings, ServiceSettings
 from shared.store import Outgoing, versioned_update
-from shared.topics import PORTING_COMMANDS, PORTING_EVENTS
+from shared.topics import ONBOARDING_EVENTS, ORDERS_EVENTS, PORTING_COMMANDS, PORTING_EVENTS
 from tests.benchmarks import timers
 from tests.integration.bus import Bus, delete_topics, running_service
 from tests.integration.counter_service import Bump, Bumped, make_context, wiring
+
+START = datetime(2030, 1, 7, 9, 0, tzinfo=UTC)
+"""Monday 7 January 2030, 09:00 in London: the instant the porting and onboarding measures
+run at (records stamped with it, services on a demonstration clock started there), so no
+figure depends on the day the benchmark runs."""
 
 AGGREGATES = 1_000
 """Distinct counters the commands spread over (Kafka key = counter id)."""
@@ -453,7 +470,7 @@ async def memory_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) -
 
 def _submissions(total: int) -> list[tuple[str, bytes]]:
     actor = Actor(user_id="bench", partner_id="P-BENCH")
-    now = SystemClock().now()
+    now = START
     out = []
     for i in range(total):
         area, line = BLOCKS[i // 1000 % len(BLOCKS)], i % 1000
@@ -568,7 +585,7 @@ async def porting_floor(bootstrap: str, _mongo_url: str, warmup: int, n: int) ->
     await _topics(bootstrap, cmd, evt)
     await _fill(bootstrap, cmd, _submissions(total))
     consumer, producer = _raw_clients(bootstrap, cmd)
-    rules, clock = PortingSettings().rules, SystemClock()
+    rules, clock = PortingSettings().rules, FixedClock(START)
     stored = porting_ports(rules)
 
     async def run() -> None:
@@ -622,7 +639,16 @@ async def porting_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) 
     try:
         async with (
             Counted(bootstrap, topic, _decided) as counted,
-            running_service(PORTING, PortingSettings, porting_wire, bus, mongo_url, db_name),
+            running_service(
+                PORTING,
+                PortingSettings,
+                porting_wire,
+                bus,
+                mongo_url,
+                db_name,
+                demo_clock=True,
+                demo_clock_start=START,
+            ),
         ):
             rate = await counted.steady_rate(warmup, total)
             MEMORY.setdefault("porting service", rss_mib())
@@ -662,6 +688,124 @@ async def latency(bootstrap: str, mongo_url: str, rate: float, count: int) -> di
             await broker.stop()
             await client.drop_database(db_name)
             await client.close()
+    return _percentiles(counted, sent, rate)
+
+
+def _order(i: int) -> tuple[str, bytes]:
+    """An order of a new customer (its own key), stamped at `START`; invented data."""
+    customer = f"C-BENCH-{i:06d}"
+    placed = OrderPlaced.model_validate(
+        {
+            "order_id": f"O-{customer}",
+            "order_version": 1,
+            "occurred_at": START.isoformat(),
+            "channel": "classic",
+            "customer": {
+                "customer_id": customer,
+                "company_name": f"Bench Customer {i} Ltd",
+                "country": "GB",
+                "time_zone": "Europe/London",
+                "main_contact": {"name": "Sam Example", "email": f"sam{i}@customer.example.com"},
+            },
+            "distributor_partner_id": "P-BENCH-DIST",
+            "reseller_partner_id": "P-BENCH-RES",
+            "lines": [{"package": "Enterprise", "licences": 10}],
+            "subscription_number": f"SUB-{customer}",
+            "reseller_terms_accepted": True,
+            "vendor_terms_accepted": True,
+        }
+    )
+    return customer, new_event(placed, source="/orders", now=START, subject=customer).to_json()
+
+
+def _recorded(event: Envelope) -> bool:
+    return event.type == "onboarding.customer.recorded"
+
+
+async def onboarding_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
+    """The real onboarding service handling order events (`orders.order.placed`, a new
+    customer each), counted by its `onboarding.customer.recorded` events; its default
+    settings: one record at a time (`ONBOARDING_BATCH_MAX_RECORDS=0`)."""
+    bus = Bus(bootstrap, f"bench-{new_id().lower()}.")
+    CREATED.append(bus.prefix)
+    await bus.start()
+    db_name = f"bench_{new_id().lower()}"
+    await _fill(bootstrap, bus.prefix + ORDERS_EVENTS.name, [_order(i) for i in range(warmup + n)])
+    try:
+        async with (
+            Counted(bootstrap, bus.prefix + ONBOARDING_EVENTS.name, _recorded) as counted,
+            _onboarding(bus, mongo_url, db_name),
+        ):
+            rate = await counted.steady_rate(warmup, warmup + n)
+            MEMORY.setdefault("onboarding service", rss_mib())
+            return rate
+    finally:
+        await bus.stop()
+        client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
+        await client.drop_database(db_name)
+        await client.close()
+
+
+def _onboarding(
+    bus: Bus, mongo_url: str, db_name: str
+) -> contextlib.AbstractAsyncContextManager[Any]:
+    return running_service(
+        ONBOARDING,
+        OnboardingSettings,
+        onboarding_wire,
+        bus,
+        mongo_url,
+        db_name,
+        demo_clock=True,
+        demo_clock_start=START,
+    )
+
+
+async def order_latency(
+    bootstrap: str, mongo_url: str, rate: float, count: int, warmup: int
+) -> dict[str, float]:
+    """Order event produced → onboarding's `onboarding.customer.recorded` read back (the
+    event names the order event as its cause), the real onboarding service on the batch
+    path, `rate` orders/s offered; the first `warmup` orders are left out. Also the
+    process's RSS with the instance running (`MEMORY["onboarding service"]`)."""
+    bus = Bus(bootstrap, f"bench-{new_id().lower()}.")
+    CREATED.append(bus.prefix)
+    await bus.start()
+    db_name = f"bench_{new_id().lower()}"
+    orders = [_order(i) for i in range(warmup + count)]
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    sent: dict[str, float] = {}
+    try:
+        async with (
+            Counted(bootstrap, bus.prefix + ONBOARDING_EVENTS.name, _recorded) as counted,
+            _onboarding(bus, mongo_url, db_name),
+        ):
+            topic = bus.prefix + ORDERS_EVENTS.name
+            warm: dict[str, float] = {}
+            for part, timed, done in (
+                (orders[:warmup], warm, warmup),
+                (orders[warmup:], sent, len(orders)),
+            ):
+                # the warm-up's results are all back (the group joined, the code warm)
+                # before the measured orders start
+                start = time.perf_counter()
+                for i, (key, body) in enumerate(part):
+                    await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+                    timed[Envelope.from_json(body).id] = time.perf_counter()
+                    await producer.send(topic, body, key=key.encode())
+                await counted._reach(done, 600)
+            MEMORY.setdefault("onboarding service", rss_mib())
+    finally:
+        await producer.stop()
+        await bus.stop()
+        client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
+        await client.drop_database(db_name)
+        await client.close()
+    return _percentiles(counted, sent, rate)
+
+
+def _percentiles(counted: Counted, sent: dict[str, float], rate: float) -> dict[str, float]:
     waits = sorted((counted.at[k] - t) * 1000 for k, t in sent.items() if k in counted.at)
     return {
         "p50_ms": waits[len(waits) // 2],
@@ -702,9 +846,16 @@ async def main() -> None:
     parser.add_argument("--porting-messages", type=int, default=10_000)
     parser.add_argument("--porting-warmup", type=int, default=1_000)
     parser.add_argument("--porting-runs", type=int, default=3)
+    parser.add_argument("--onboarding-messages", type=int, default=3_000)
+    parser.add_argument("--onboarding-warmup", type=int, default=300)
+    parser.add_argument("--onboarding-runs", type=int, default=3)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--rate", type=float, default=200.0, help="counter commands/s offered")
+    parser.add_argument(
+        "--order-rate", type=float, default=20.0, help="order events/s offered to onboarding"
+    )
     parser.add_argument("--latency-messages", type=int, default=3_000)
+    parser.add_argument("--latency-warmup", type=int, default=200)
     parser.add_argument("--skip", nargs="*", default=[], help="measures to leave out")
     parser.add_argument("--json", default="pipeline-benchmark.json")
     args = parser.parse_args()
@@ -725,6 +876,7 @@ async def main() -> None:
         )
     common = (bootstrap, mongo_url, args.warmup, args.messages)
     porting_args = (bootstrap, mongo_url, args.porting_warmup, args.porting_messages)
+    onboarding_args = (bootstrap, mongo_url, args.onboarding_warmup, args.onboarding_messages)
     measures: dict[str, tuple[Measure, tuple[Any, ...], int]] = {
         "baseline": (baseline, common, args.runs),
         "counter": (counter_pipeline, common, args.runs),
@@ -734,6 +886,7 @@ async def main() -> None:
         "porting baseline": (porting_baseline, porting_args, args.porting_runs),
         "porting": (porting_pipeline, porting_args, args.porting_runs),
         "porting floor": (porting_floor, porting_args, args.porting_runs),
+        "onboarding": (onboarding_pipeline, onboarding_args, args.onboarding_runs),
     }
     rates = await _rounds({name: spec for name, spec in measures.items() if name not in args.skip})
     sweep: list[dict[str, Any]] = []
@@ -755,11 +908,14 @@ async def main() -> None:
                 }
             )
         await client.close()
-    lat = (
-        {}
-        if "latency" in args.skip
-        else await latency(bootstrap, mongo_url, args.rate, args.latency_messages)
-    )
+    lat: dict[str, dict[str, float]] = {}
+    if "latency" not in args.skip:
+        print("measuring latency ...", flush=True)
+        lat["order → onboarding"] = await order_latency(
+            bootstrap, mongo_url, args.order_rate, args.latency_messages, args.latency_warmup
+        )
+        await drop_created_topics(bootstrap)
+        lat["counter"] = await latency(bootstrap, mongo_url, args.rate, args.latency_messages)
     await drop_created_topics(bootstrap)
     report = {
         "load_average_at_start": load,
@@ -789,6 +945,7 @@ PAIRS = (
     ("memory", "floor"),
     ("porting floor", "porting baseline"),
     ("porting", "porting floor"),
+    ("onboarding", "baseline"),
 )
 
 
@@ -841,6 +998,7 @@ def _print(report: dict[str, Any]) -> None:
         "floor": "floor: raw + decode, validate, follow-up",
         "porting floor": "porting floor: raw + decode, validate, decide",
         "memory": "pipeline: counter, in-memory store",
+        "onboarding": "onboarding: orders (one record at a time)",
     }
     print(f"\n{'measurement':48} {'min/s':>8} {'median/s':>9}")
     for key, figures in report["events_per_s"].items():
@@ -861,11 +1019,10 @@ def _print(report: dict[str, Any]) -> None:
             f"{row.get('per_due_ms', float('nan')):.1f} ms per due timer, "
             f"idle tick {row.get('idle_tick_ms', float('nan')):.2f} ms"
         )
-    if report["latency"]:
-        lat = report["latency"]
+    for name, lat in report["latency"].items():
         print(
-            f"latency at {lat['offered_per_s']:.0f}/s offered: p50 {lat['p50_ms']:.1f} ms, "
-            f"p99 {lat['p99_ms']:.1f} ms"
+            f"latency, {name}, {lat['offered_per_s']:.0f}/s offered ({lat['messages']} "
+            f"measured): p50 {lat['p50_ms']:.1f} ms, p99 {lat['p99_ms']:.1f} ms"
         )
     for name, mib in report["rss_mib"].items():
         print(f"RSS, {name}: {mib:.0f} MiB")

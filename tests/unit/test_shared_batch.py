@@ -170,6 +170,25 @@ async def test_persist_stores_what_was_decided_so_far(world):
     assert store.documents["c1"].state["value"] == 1
 
 
+async def test_a_query_of_a_collection_with_changes_waiting_stores_them_first(world):
+    # What a read model's query sees on the batch path is what the per-message path
+    # would have stored before it: the batch's decisions in the collections it reads.
+    use_cases, store = counting_world(world)
+    unit = Batch(Sent())
+    with batch.running(unit, 0):
+        await run(use_cases, command("c1"), "c1")
+        await batch.persist_before_query("tenants", "partners")  # not ours: nothing written
+        assert store.writes == [] and store.documents == {}
+        await batch.persist_before_query("partners", "counters")
+    assert [[w.stored.id for w in ws] for ws in store.writes] == [["c1"]]
+    assert store.documents["c1"].state["value"] == 1
+    with batch.running(unit, 1):
+        await batch.persist_before_query("counters")  # stored already: nothing again
+    assert len(store.writes) == 1
+    await batch.persist_before_query("counters")  # outside a batch: a no-op
+    assert len(store.writes) == 1
+
+
 async def test_persist_that_loses_a_conflict_asks_for_the_message_to_run_again(world):
     use_cases, store = counting_world(world)
     unit = Batch(Sent())

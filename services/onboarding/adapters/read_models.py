@@ -2,7 +2,10 @@
 
 Use cases never hold a database handle: `Deps` gives them these narrow ports, built once
 from the service's database in `Deps.__post_init__`. Each method is one query over
-documents other use cases write (see `partners_documents` and `admin_documents`).
+documents other use cases write (see `partners_documents` and `admin_documents`); on the
+batch path it first stores what the batch decided in the collections it reads
+(`shared.batch.persist_before_query`), so it answers as on the per-message path, where
+every earlier decision, the running message's own included, is stored before the query.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from services.onboarding.adapters.partners_documents import (
     LEGACY_EMAILS,
 )
 from services.onboarding.domain.on_behalf.on_behalf import ResellerTenant
+from shared.batch import persist_before_query
 from shared.mongo import Document
 
 REPORTING_USERNAME_CLAIMS = "reporting_username_claims"
@@ -46,6 +50,7 @@ class TenantReads:
         naming another partner's customer never gets that customer's licences on its
         tenant."""
         query = {"state.customer_id": customer_id, "state.status": "activated"}
+        await persist_before_query(ACTIVATION_REQUESTS)
         async for doc in self._db[ACTIVATION_REQUESTS].find(query):
             if doc["state"].get("partner_id") in partner_ids:
                 tenant_id: str | None = doc["state"].get("tenant_id")
@@ -55,6 +60,7 @@ class TenantReads:
     async def is_legacy_tenant(self, tenant_id: str) -> bool:
         """Whether `tenant_id` was used with the older product (an address tied to it was
         recorded): such a tenant is never reused (§1.5)."""
+        await persist_before_query(LEGACY_EMAILS)
         found = await self._db[LEGACY_EMAILS].find_one({"state.legacy_tenant_id": tenant_id})
         return found is not None
 
@@ -63,6 +69,7 @@ class TenantReads:
     ) -> bool:
         """Another activation request than `own_request`, or another customer than
         `own_customer`, already holds `tenant_id`."""
+        await persist_before_query(ACTIVATION_REQUESTS, CUSTOMERS)
         async for doc in self._db[ACTIVATION_REQUESTS].find({"state.tenant_id": tenant_id}):
             if doc["_id"] != own_request:
                 return True
@@ -81,6 +88,7 @@ class DirectoryReads:
     async def reseller_tenants_of_partner(self, partner_id: str) -> list[ResellerTenant]:
         """Every reseller tenant linked to `partner_id`, in no particular order."""
         query = {"state.reseller.partner_id": partner_id}
+        await persist_before_query(RESELLER_TENANTS)
         return [
             load_reseller(doc["state"]["reseller"])
             async for doc in self._db[RESELLER_TENANTS].find(query)
@@ -93,6 +101,7 @@ class DirectoryReads:
             "state.administration.reseller_partner_id": reseller_partner_id,
             "state.administration.opted_in_at": {"$ne": None},
         }
+        await persist_before_query(CUSTOMER_TENANTS)
         return [doc["state"] async for doc in self._db[CUSTOMER_TENANTS].find(query)]
 
 
