@@ -117,7 +117,7 @@ from shared.ids import new_id
 from shared.kafka import ensure_topics
 from shared.memory_store import InMemoryAggregateStore
 from shared.mongo import Document, aggregate_indexes, ensure_indexes
-from shared.runtime import tune_garbage_collector
+from shared.runtime import Wire, tune_garbage_collector
 from shared.settings import KafkaSettings, ServiceSettings
 from shared.store import Outgoing, versioned_update
 from shared.topics import ONBOARDING_EVENTS, ORDERS_EVENTS, PORTING_COMMANDS, PORTING_EVENTS
@@ -637,34 +637,11 @@ async def porting_floor(bootstrap: str, _mongo_url: str, warmup: int, n: int) ->
 async def porting_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
     """The real porting service handling submissions (counted by its decision events)."""
     total = min(warmup + n, 1000 * len(BLOCKS))
-    bus = Bus(bootstrap, f"bench-{new_id().lower()}.")
-    CREATED.append(bus.prefix)
-    await bus.start()
-    db_name = f"bench_{new_id().lower()}"
-    await _fill(bootstrap, bus.prefix + PORTING_COMMANDS.name, _submissions(total))
-    topic = bus.prefix + PORTING_EVENTS.name
-    try:
-        async with (
-            Counted(bootstrap, topic, _decided) as counted,
-            running_service(
-                PORTING,
-                PortingSettings,
-                porting_wire,
-                bus,
-                mongo_url,
-                db_name,
-                demo_clock=True,
-                demo_clock_start=START,
-            ),
-        ):
-            rate = await counted.steady_rate(warmup, total)
-            MEMORY.setdefault("porting service", rss_mib())
-            return rate
-    finally:
-        await bus.stop()
-        client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
-        await client.drop_database(db_name)
-        await client.close()
+    service = (PORTING, PortingSettings, porting_wire)
+    feed = (PORTING_COMMANDS.name, _submissions(total))
+    return await _service_rate(
+        bootstrap, mongo_url, service, feed, PORTING_EVENTS.name, _decided, warmup, total
+    )
 
 
 async def latency(bootstrap: str, mongo_url: str, rate: float, count: int) -> dict[str, float]:
@@ -732,20 +709,35 @@ def _recorded(event: Envelope) -> bool:
 async def onboarding_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: int) -> float:
     """The real onboarding service handling order events (`orders.order.placed`, a new
     customer each), counted by its `onboarding.customer.recorded` events; its default
-    settings: one record at a time (`ONBOARDING_BATCH_MAX_RECORDS=0`)."""
+    settings (the batch path)."""
+    orders = [_order(i) for i in range(warmup + n)]
+    return await _service_rate(
+        bootstrap,
+        mongo_url,
+        ONBOARDING_SERVICE,
+        (ORDERS_EVENTS.name, orders),
+        ONBOARDING_EVENTS.name,
+        _recorded,
+        warmup,
+        warmup + n,
+    )
+
+
+Service = tuple[str, type[ServiceSettings], Wire]
+"""A real service: its name, settings class and wiring."""
+
+ONBOARDING_SERVICE: Service = (ONBOARDING, OnboardingSettings, onboarding_wire)
+
+
+@contextlib.asynccontextmanager
+async def _on_bus(bootstrap: str, mongo_url: str) -> AsyncIterator[tuple[Bus, str]]:
+    """A bus of fresh topics (its prefix) and a database name; both dropped at the end."""
     bus = Bus(bootstrap, f"bench-{new_id().lower()}.")
     CREATED.append(bus.prefix)
     await bus.start()
     db_name = f"bench_{new_id().lower()}"
-    await _fill(bootstrap, bus.prefix + ORDERS_EVENTS.name, [_order(i) for i in range(warmup + n)])
     try:
-        async with (
-            Counted(bootstrap, bus.prefix + ONBOARDING_EVENTS.name, _recorded) as counted,
-            _onboarding(bus, mongo_url, db_name),
-        ):
-            rate = await counted.steady_rate(warmup, warmup + n)
-            MEMORY.setdefault("onboarding service", rss_mib())
-            return rate
+        yield bus, db_name
     finally:
         await bus.stop()
         client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
@@ -753,62 +745,74 @@ async def onboarding_pipeline(bootstrap: str, mongo_url: str, warmup: int, n: in
         await client.close()
 
 
-def _onboarding(
-    bus: Bus, mongo_url: str, db_name: str
+def _running(
+    service: Service, bus: Bus, mongo_url: str, db_name: str
 ) -> contextlib.AbstractAsyncContextManager[Any]:
+    """The service with its default settings, on a demonstration clock started at `START`."""
+    name, settings_class, wire = service
     return running_service(
-        ONBOARDING,
-        OnboardingSettings,
-        onboarding_wire,
-        bus,
-        mongo_url,
-        db_name,
-        demo_clock=True,
-        demo_clock_start=START,
+        name, settings_class, wire, bus, mongo_url, db_name, demo_clock=True, demo_clock_start=START
     )
+
+
+async def _service_rate(
+    bootstrap: str,
+    mongo_url: str,
+    service: Service,
+    feed: tuple[str, list[tuple[str, bytes]]],
+    results: str,
+    accept: Callable[[Envelope], bool],
+    warmup: int,
+    total: int,
+) -> float:
+    """Steady rate of a real service: `feed` (topic, records) filled first, its results on
+    topic `results` counted (`accept`) from the `warmup`-th to the `total`-th; the
+    process's RSS with the instance running is kept under "<name> service"."""
+    async with _on_bus(bootstrap, mongo_url) as (bus, db_name):
+        await _fill(bootstrap, bus.prefix + feed[0], feed[1])
+        async with (
+            Counted(bootstrap, bus.prefix + results, accept) as counted,
+            _running(service, bus, mongo_url, db_name),
+        ):
+            rate = await counted.steady_rate(warmup, total)
+            MEMORY.setdefault(f"{service[0]} service", rss_mib())
+            return rate
 
 
 async def order_latency(
     bootstrap: str, mongo_url: str, rate: float, count: int, warmup: int
 ) -> dict[str, float]:
     """Order event produced → onboarding's `onboarding.customer.recorded` read back (the
-    event names the order event as its cause), the real onboarding service on the batch
-    path, `rate` orders/s offered; the first `warmup` orders are left out. Also the
+    event names the order event as its cause), the real onboarding service on its default
+    settings, `rate` orders/s offered; the first `warmup` orders are left out. Also the
     process's RSS with the instance running (`MEMORY["onboarding service"]`)."""
-    bus = Bus(bootstrap, f"bench-{new_id().lower()}.")
-    CREATED.append(bus.prefix)
-    await bus.start()
-    db_name = f"bench_{new_id().lower()}"
     orders = [_order(i) for i in range(warmup + count)]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
-    await producer.start()
     sent: dict[str, float] = {}
-    try:
-        async with (
-            Counted(bootstrap, bus.prefix + ONBOARDING_EVENTS.name, _recorded) as counted,
-            _onboarding(bus, mongo_url, db_name),
-        ):
-            topic = bus.prefix + ORDERS_EVENTS.name
-            warm: dict[str, float] = {}
-            for part, timed, done in (
-                (orders[:warmup], warm, warmup),
-                (orders[warmup:], sent, len(orders)),
+    async with _on_bus(bootstrap, mongo_url) as (bus, db_name):
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+        await producer.start()
+        try:
+            async with (
+                Counted(bootstrap, bus.prefix + ONBOARDING_EVENTS.name, _recorded) as counted,
+                _running(ONBOARDING_SERVICE, bus, mongo_url, db_name),
             ):
-                # the warm-up's results are all back (the group joined, the code warm)
-                # before the measured orders start
-                start = time.perf_counter()
-                for i, (key, body) in enumerate(part):
-                    await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
-                    timed[Envelope.from_json(body).id] = time.perf_counter()
-                    await producer.send(topic, body, key=key.encode())
-                await counted._reach(done, 600)
-            MEMORY.setdefault("onboarding service", rss_mib())
-    finally:
-        await producer.stop()
-        await bus.stop()
-        client: AsyncMongoClient[Any] = AsyncMongoClient(mongo_url)
-        await client.drop_database(db_name)
-        await client.close()
+                topic = bus.prefix + ORDERS_EVENTS.name
+                warm: dict[str, float] = {}
+                for part, timed, done in (
+                    (orders[:warmup], warm, warmup),
+                    (orders[warmup:], sent, len(orders)),
+                ):
+                    # the warm-up's results are all back (the group joined, the code
+                    # warm) before the measured orders start
+                    start = time.perf_counter()
+                    for i, (key, body) in enumerate(part):
+                        await asyncio.sleep(max(0.0, start + i / rate - time.perf_counter()))
+                        timed[Envelope.from_json(body).id] = time.perf_counter()
+                        await producer.send(topic, body, key=key.encode())
+                    await counted._reach(done, 600)
+                MEMORY.setdefault("onboarding service", rss_mib())
+        finally:
+            await producer.stop()
     return _percentiles(counted, sent, rate)
 
 
