@@ -462,10 +462,7 @@ class Batch:
                 for doc_id, _version in done:
                     self._relay.forget(store.name, doc_id)
         if self._clears is not None:
-            try:
-                await self._clears.clear_due()
-            except Exception as error:  # kept for the next try; the events are out
-                log.warning("deferred outbox clear failed; kept for later", error=repr(error))
+            self._clears.clear_soon()  # in the background: the commit does not wait for it
         if self._relay is not None:
             for entry in self._entries.values():
                 if entry.stranded and entry.stored is not None:

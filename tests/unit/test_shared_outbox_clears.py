@@ -3,6 +3,7 @@ the aggregate's next write (`shared.batch`), on the in-memory store."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -133,6 +134,8 @@ async def test_the_next_write_empties_the_published_outbox_without_a_clear(world
 
     ticks.now += 1.0  # nobody writes c1 again within the window: one bulk clear empties it
     await Batch(sent, cache=cache, clears=clears).publish()
+    assert cleared == []  # started in the background: the batch did not wait for it
+    await clears.settled()
     assert cleared == [[("c1", 2)]] and store.pending_outbox("c1") == []
     assert [e.id for _, e in sent.records] == [*first, *second]  # each event once
 
@@ -193,4 +196,60 @@ async def test_a_batch_whose_deferred_clears_fail_still_counts_as_published(worl
     await in_batch(unit, 0, use_cases, command("c1", "r0"), "c1")
     await unit.write()
     await unit.publish()  # no raise: the offsets are committed, the clear is tried later
+    await clears.settled()  # it failed in the background: logged, the note kept
     assert len(sent.records) == 1 and clears.pending_at("counters", "c1") == 1
+
+
+class HeldStore(ClearingStore):
+    """Its clears wait until `release` is set (a clear in flight)."""
+
+    def __init__(self, name: str = "counters") -> None:
+        super().__init__(name)
+        self.release = asyncio.Event()
+        self.started = asyncio.Event()
+
+    async def clear_outboxes(self, written: Any) -> None:
+        self.started.set()
+        await self.release.wait()
+        await super().clear_outboxes(written)
+
+
+async def test_a_note_stays_known_while_its_clear_is_in_flight_and_is_carried_once() -> None:
+    # Dropped only once its clear has landed: meanwhile a batch reading the document still
+    # knows the outbox as published (not stranded) and the relay does not send it again.
+    ticks = Ticks()
+    clears = DeferredClears(window_seconds=1.0, monotonic=ticks)
+    store = HeldStore()
+    clears.add(store, "c1", 1, ["e1"])
+    clears.add(store, "c2", 4, ["e2"])
+    ticks.now += 2
+    first = asyncio.create_task(clears.clear_due())
+    await store.started.wait()
+    assert clears.pending_at("counters", "c1") == 1
+    assert clears.published_ids("counters", "c1") == {"e1"}
+    assert await clears.clear_due() == 0  # the relay's sweep meanwhile: carried already
+    clears.add(store, "c2", 5, ["e3"])  # c2 written and published again meanwhile
+    store.release.set()
+    assert await first == 2
+    assert store.clears == [[("c1", 1), ("c2", 4)]]
+    assert clears.pending_at("counters", "c1") is None
+    assert clears.pending_at("counters", "c2") == 5  # the newer note stands
+    assert clears.published_ids("counters", "c2") == {"e2", "e3"}
+
+
+async def test_clearing_everything_waits_for_the_clears_already_running() -> None:
+    ticks = Ticks()
+    clears = DeferredClears(window_seconds=1.0, monotonic=ticks)
+    store = HeldStore()
+    clears.add(store, "c1", 1, ["e1"])
+    ticks.now += 2
+    clears.clear_soon()
+    clears.clear_soon()  # one at a time: this one does nothing
+    await store.started.wait()
+    clears.add(store, "c2", 1, ["e2"])  # young: only `everything` takes it
+    everything = asyncio.create_task(clears.clear_due(everything=True))
+    await asyncio.sleep(0.01)
+    assert not everything.done() and store.clears == []  # waits for the one in flight
+    store.release.set()
+    assert await everything == 1
+    assert store.clears == [[("c1", 1)], [("c2", 1)]] and len(clears) == 0
