@@ -16,6 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from services.notifications.adapters.repositories import CONTACTS, CUSTOMERS, Repositories
 from services.notifications.domain.contacts import PartnerContacts
 from services.notifications.domain.customers import CustomerRecord
+from shared.batch import persist_before_query
 from shared.memory_store import InMemoryAggregateStore
 from shared.mongo import Document
 from shared.store import EXISTING, unescape_keys
@@ -34,11 +35,16 @@ class Directory(Protocol):
 
 
 class MongoDirectory:
+    """The reads over the service's collections. On the batch path each first stores what
+    the batch decided in the collections it reads (`shared.batch.persist_before_query`):
+    it answers as on the per-message path."""
+
     def __init__(self, db: AsyncDatabase[Document], repos: Repositories) -> None:
         self._db = db
         self._repos = repos
 
     async def partners(self) -> list[PartnerContacts]:
+        await persist_before_query(CONTACTS)
         found = self._db[CONTACTS].find(EXISTING, {"state": 1})
         return [self._repos.contacts.load(unescape_keys(doc["state"])) async for doc in found]
 
@@ -46,6 +52,7 @@ class MongoDirectory:
         ids = sorted(set(customer_ids))
         if not ids:
             return []
+        await persist_before_query(CUSTOMERS)
         found = self._db[CUSTOMERS].find({"_id": {"$in": ids}, **EXISTING}, {"state": 1})
         return [self._repos.customers.load(unescape_keys(doc["state"])) async for doc in found]
 

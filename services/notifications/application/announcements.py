@@ -67,7 +67,6 @@ async def maintenance_mail(deps: Deps, cause: Envelope, fact: c.MaintenanceFactV
     """Mail one maintenance fact (see module doc)."""
     event = maintenance_event(fact)
     zone = deps.region_zone(event.region)
-    await deps.uc.persist()  # what this batch decided, stored before we act on it
     partners = await deps.directory.partners()
     customers = await deps.directory.customers(event.affected_customer_ids)
     if isinstance(event, ev.MaintenanceRescheduleRefused):
@@ -135,7 +134,6 @@ async def outage_mail(deps: Deps, cause: Envelope, fact: c.OutageFactV1) -> None
     else:
         event = OutageDeclared(**meta)
     key, context = mc.outage_mail(event)
-    await deps.uc.persist()  # what this batch decided, stored before we act on it
     partners = await deps.directory.partners()
     by_id = _partners_by_id(partners)
     recipients = dedupe(

@@ -97,7 +97,6 @@ async def request_reschedule(
     affected = False
     if cmd.actor.partner_id is not None and not cmd.actor.has_role(CLOUD_OPERATIONS):
         partner = await deps.uc.load(deps.repos.contacts, cmd.actor.partner_id)
-        await deps.uc.persist()  # what this batch decided, stored before we act on it
         customers = await deps.directory.customers(maintenance.plan.affected_customer_ids)
         affected = partner_affected(
             cmd.actor.partner_id,

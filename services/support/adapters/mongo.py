@@ -21,6 +21,7 @@ from services.support.adapters.documents import (
 )
 from services.support.domain.tenants import TenantRecord
 from services.support.domain.ticket import Ticket
+from shared.batch import persist_before_query
 from shared.errors import Transient
 from shared.mongo import Document, IndexSpec
 from shared.store import EXISTING, unescape_keys
@@ -107,16 +108,20 @@ def _state(doc: Document) -> Document:
 
 
 class MongoDirectory:
-    """Queries over support's collections (see `application.deps.Directory`)."""
+    """Queries over support's collections (see `application.deps.Directory`). On the batch
+    path each first stores what the batch decided in the collections it reads
+    (`shared.batch.persist_before_query`): it answers as on the per-message path."""
 
     def __init__(self, db: AsyncDatabase[Document]) -> None:
         self._db = db
 
     async def tenants_with_id(self, tenant_id: str) -> list[TenantRecord]:
+        await persist_before_query(TENANTS)
         cursor = self._db[TENANTS].find({"state.tenant_id.value": tenant_id})
         return [loader(TenantRecord)(_state(doc)) async for doc in cursor]
 
     async def tenants_of(self, partner_id: str) -> list[TenantRecord]:
+        await persist_before_query(TENANTS)
         cursor = (
             self._db[TENANTS]
             .find(
@@ -133,12 +138,14 @@ class MongoDirectory:
         return [r for r in records if r.belongs_to(partner_id)]
 
     async def partner(self, partner_id: str) -> PartnerRecord | None:
+        await persist_before_query(PARTNERS)
         doc = await self._db[PARTNERS].find_one({"_id": partner_id, **EXISTING})
         return None if doc is None else loader(PartnerRecord)(_state(doc))
 
     async def tickets(
         self, partner_id: str | None, opened_by: str | None, limit: int
     ) -> list[Ticket]:
+        await persist_before_query(TICKETS)
         query: Document = dict(EXISTING)  # not refusal records
         if partner_id is not None:
             query["state.partner_id"] = partner_id

@@ -60,7 +60,6 @@ async def list_tickets(s: Support, cause: Envelope, cmd: c.ListTickets) -> None:
     else:
         partner = actor.partner_id
         opened_by = None if actor.has_role(SUPPORT_LEAD) else actor.user_id
-    await s.uc.persist()  # what this batch decided, stored before we act on it
     found = await s.directory.tickets(partner, opened_by, REPORT_LIMIT)
     shown = [t for t in visible(actor, found) if not cmd.statuses or t.status in cmd.statuses]
     answer = c.TicketsListedV1(
@@ -79,7 +78,6 @@ async def list_tenants(s: Support, cause: Envelope, cmd: c.ListTenants) -> None:
     partner = cmd.actor.partner_id
     if partner is None:
         raise _forbidden("only a partner's users list its customer tenants")
-    await s.uc.persist()  # what this batch decided, stored before we act on it
     records = await s.directory.tenants_of(partner)
     answer = c.TenantsListedV1(
         request_id=cmd.request_id,
@@ -126,7 +124,6 @@ async def response_objective_report(
     if cmd.period_end <= cmd.period_start:
         reason = {"field": "period_end", "code": "empty_period", "message": "end after start"}
         raise MessageRejected("validation_failed", [reason])
-    await s.uc.persist()  # what this batch decided, stored before we act on it
     tickets = await s.directory.tickets(partner, None, REPORT_LIMIT)
     now = s.now()
     report = response_report(

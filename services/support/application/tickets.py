@@ -79,7 +79,6 @@ def opening_request(cmd: c.OpenTicket) -> OpeningRequest:
 async def tenant_for(s: Support, tenant_id: str, partner_id: str) -> TenantRecord | None:
     """The read model's record of the partner's customer tenant `tenant_id` (None: unknown,
     or another partner's)."""
-    await s.uc.persist()  # what this batch decided, stored before we act on it
     records = await s.directory.tenants_with_id(tenant_id)
     return next((r for r in records if r.belongs_to(partner_id)), records[0] if records else None)
 
@@ -87,7 +86,6 @@ async def tenant_for(s: Support, tenant_id: str, partner_id: str) -> TenantRecor
 async def partner_facts(s: Support, partner_id: str) -> tuple[Location, PartnerContact | None]:
     """The partner's place (its calendar; else the configured default) and its generic
     escalation contact (None when it has recorded none)."""
-    await s.uc.persist()  # what this batch decided, stored before we act on it
     record = await s.directory.partner(partner_id)
     location = record.location if record else None
     contact = record.escalation_contact if record else None

@@ -130,7 +130,6 @@ async def reseller_of_partner(deps: Deps, partner_id: str) -> ResellerTenant | N
     """The partner's reseller tenant: the enabled one, else one that asked to be enabled."""
     if not partner_id:
         return None
-    await deps.uc.persist()  # the query reads what this batch decided so far
     found = await deps.directory.reseller_tenants_of_partner(partner_id)
     found.sort(key=lambda r: (not r.is_enabled, r.requested_at, r.tenant_id))
     return found[0] if found else None

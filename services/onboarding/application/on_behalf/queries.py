@@ -58,7 +58,6 @@ async def list_tenants(deps: Deps, cause: Envelope, cmd: ListManageableTenants) 
         return  # a redelivery after the role was taken away: no answer any more
     link = reseller.partner_admin_id or ""
     rows = []
-    await deps.uc.persist()  # the query reads what this batch decided so far
     for state in await deps.directory.opted_in_customer_tenants(link):
         tenant = CustomerTenant.load(state)
         admin = tenant.administration
