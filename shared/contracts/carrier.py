@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from shared.contracts import porting
 from shared.contracts.common import NonEmpty
 from shared.events import Payload
+from shared.identifiers import Identifier
 from shared.topics import CARRIER_EVENTS, PORTING_EVENTS
 
 
@@ -25,7 +26,7 @@ class _CarrierEvent(Payload):
     model_config = ConfigDict(extra="ignore", frozen=True)
     EVENT_TYPE: ClassVar[str]
 
-    port_id: NonEmpty = Field(description="Our port request id, as lodged with the carrier")
+    port_id: Identifier = Field(description="Our port request id, as lodged with the carrier")
     carrier_ref: NonEmpty = Field(description="The carrier's reference of the port order")
 
 

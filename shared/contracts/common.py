@@ -24,10 +24,12 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, SecretStr
 
 from shared.actor import Actor
 from shared.events import Command, Payload
+from shared.identifiers import MAX_ID_LENGTH, Identifier
 from shared.refusals import Reason as DomainReason
 
 __all__ = [
     "MAX_COUNT",
+    "MAX_ID_LENGTH",
     "MAX_VERSION",
     "ActionRefused",
     "Actor",
@@ -35,6 +37,7 @@ __all__ = [
     "CommandAlreadyHandled",
     "CommandRejected",
     "HandledEvent",
+    "Identifier",
     "NonEmpty",
     "PartnerCommand",
     "Payload",
@@ -53,7 +56,7 @@ customer, far below what a database integer holds — a larger one is refused as
 data before anything is claimed or stored."""
 MAX_VERSION = 2**31 - 1
 """Upper bound of a sender's version counter."""
-"""A string of at least one character."""
+
 
 WriteOnly = Annotated[
     SecretStr,

@@ -45,13 +45,11 @@ from pydantic import (
     model_validator,
 )
 
-from shared.contracts.common import MAX_COUNT, MAX_VERSION
+from shared.contracts.common import MAX_COUNT, MAX_VERSION, Identifier
 from shared.events import Payload
 from shared.topics import ORDERS_EVENTS
 
-PartnerId = Annotated[
-    str, Field(min_length=1, description="Vendor-wide partner ID (the 'Global One ID')")
-]
+PartnerId = Annotated[Identifier, Field(description="Vendor-wide partner ID (the 'Global One ID')")]
 
 
 class OrderContact(BaseModel):
@@ -69,7 +67,7 @@ class OrderCustomer(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    customer_id: str = Field(min_length=1, description="The order system's customer ID")
+    customer_id: Identifier = Field(description="The order system's customer ID")
     company_name: str = Field(min_length=1, description="Legal name of the customer company")
     country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. DE")
     time_zone: str = Field(description="IANA time zone of the customer, e.g. Europe/Berlin")
@@ -99,7 +97,10 @@ class OrderLineItem(BaseModel):
         min_length=1, description="Product package, e.g. Enterprise, Professional, Team, Free"
     )
     licences: int = Field(
-        ge=0, le=MAX_COUNT, description="Number of licences of this package in the order"
+        ge=0,
+        le=MAX_COUNT,
+        strict=True,  # true is no count
+        description="Number of licences of this package in the order",
     )
 
 
@@ -112,10 +113,11 @@ class OrderEvent(Payload):
     STATUS: ClassVar[str] = ""
     """The order's status this event states: placed, amended or cancelled."""
 
-    order_id: str = Field(min_length=1, description="The order's ID, stable across versions")
+    order_id: Identifier = Field(description="The order's ID, stable across versions")
     order_version: int = Field(
         ge=1,
         le=MAX_VERSION,
+        strict=True,  # true is no version
         description="Version of this order; starts at 1, increases with every change",
     )
     occurred_at: AwareDatetime = Field(description="When this version came about (RFC 3339)")
@@ -123,7 +125,7 @@ class OrderEvent(Payload):
         description="estore: the reseller's syndicated e-store; classic: classic ordering"
     )
     customer: OrderCustomer = Field(description="The end customer")
-    tenant_id: str | None = Field(
+    tenant_id: Identifier | None = Field(
         default=None,
         description="The customer's tenant, if it exists; usually absent (tenants come "
         "with activation)",
@@ -142,7 +144,7 @@ class OrderEvent(Payload):
     lines: list[OrderLineItem] = Field(
         default_factory=list, description="Packages and licence counts of the whole order"
     )
-    subscription_number: str | None = Field(
+    subscription_number: Identifier | None = Field(
         default=None,
         description="Subscription / service-contract number; support checks tickets against it",
     )

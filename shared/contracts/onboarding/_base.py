@@ -6,10 +6,11 @@ from typing import Annotated, ClassVar
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from shared.contracts.common import ActionRefused, NonEmpty, PartnerCommand
+from shared.contracts.common import ActionRefused, Identifier, PartnerCommand
 from shared.events import Payload
 
-PartnerId = Annotated[str, Field(min_length=1, description="Vendor-wide partner ID")]
+PartnerId = Annotated[Identifier, Field(description="Vendor-wide partner ID")]
+"""At most `MAX_ID_LENGTH` characters, no control characters (`Identifier`)."""
 
 
 class PartnerScopedCommand(PartnerCommand):
@@ -21,13 +22,13 @@ class PartnerScopedCommand(PartnerCommand):
 class TenantCommand(PartnerCommand):
     """A command about one tenant."""
 
-    tenant_id: NonEmpty = Field(description="The tenant the command is about")
+    tenant_id: Identifier = Field(description="The tenant the command is about")
 
 
 class GroupCommand(PartnerCommand):
     """A command about one customer group."""
 
-    group_id: NonEmpty = Field(description="The customer group")
+    group_id: Identifier = Field(description="The customer group")
 
 
 class OnboardingEvent(Payload):

@@ -21,6 +21,7 @@ from shared.contracts.onboarding._base import (
     RefusalToPartner,
 )
 from shared.events import Payload
+from shared.identifiers import Identifier
 
 SPAM_NOTICE = (
     "Invitation e-mails often land in spam or e-mail filters: please ask the customer's "
@@ -58,13 +59,13 @@ class SubmitActivationRequest(PartnerScopedCommand):
     EVENT_TYPE: ClassVar[str] = "onboarding.activation.submit"
 
     end_customer: EndCustomerIn = Field(description="Complete end-customer data")
-    customer_id: str | None = Field(
+    customer_id: Identifier | None = Field(
         default=None, description="The customer ID from its orders, to tie licences to the tenant"
     )
 
 
 class _ActivationCommand(PartnerCommand):
-    activation_request_id: NonEmpty = Field(description="The activation request")
+    activation_request_id: Identifier = Field(description="The activation request")
 
 
 class ApproveActivationRequest(_ActivationCommand):
@@ -104,7 +105,7 @@ class SendInvitation(_ActivationCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.activation.send_invitation"
 
-    invitation_id: str | None = Field(
+    invitation_id: Identifier | None = Field(
         default=None, description="The invitation's id; derived from request_id when absent"
     )
 
@@ -114,7 +115,7 @@ class ResendInvitation(_ActivationCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.activation.resend_invitation"
 
-    invitation_id: str | None = Field(
+    invitation_id: Identifier | None = Field(
         default=None, description="The new invitation's id; derived from request_id if absent"
     )
     requested_by: str | None = Field(
@@ -128,8 +129,8 @@ class ActivateTenant(_ActivationCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.activation.activate_tenant"
 
-    invitation_id: NonEmpty = Field(description="The invitation used")
-    tenant_id: NonEmpty = Field(description="The new tenant's id")
+    invitation_id: Identifier = Field(description="The invitation used")
+    tenant_id: Identifier = Field(description="The new tenant's id")
     terms_accepted: bool = Field(description="The vendor's terms were accepted")
 
 
@@ -145,7 +146,7 @@ class RecordLegacyEmail(PartnerCommand):
     EVENT_TYPE: ClassVar[str] = "onboarding.legacy_email.record"
 
     email: NonEmpty = Field(description="The e-mail address (compared case-insensitively)")
-    legacy_tenant_id: NonEmpty = Field(description="The older product's tenant it is tied to")
+    legacy_tenant_id: Identifier = Field(description="The older product's tenant it is tied to")
 
 
 # -- events --------------------------------------------------------------------------------

@@ -22,12 +22,13 @@ from shared.contracts.onboarding._base import (
     RefusalToPartner,
 )
 from shared.events import Payload
+from shared.identifiers import Identifier
 
 # -- commands ------------------------------------------------------------------------------
 
 
 class _LicenceCommand(PartnerCommand):
-    customer_id: NonEmpty = Field(description="The customer whose licences are meant")
+    customer_id: Identifier = Field(description="The customer whose licences are meant")
     package: NonEmpty = Field(description="Product package, e.g. Enterprise")
     count: int = Field(ge=1, le=MAX_COUNT, description="How many licences")
 
@@ -49,9 +50,9 @@ class AssignLicence(PartnerCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.licences.assign_to_user"
 
-    customer_id: NonEmpty = Field(description="The customer whose licence it is")
+    customer_id: Identifier = Field(description="The customer whose licence it is")
     package: NonEmpty = Field(description="Product package, e.g. Enterprise")
-    user_id: NonEmpty = Field(description="The user of the customer's tenant (platform user ID)")
+    user_id: Identifier = Field(description="The user of the customer's tenant (platform user ID)")
 
 
 class UnassignLicence(PartnerCommand):
@@ -59,8 +60,8 @@ class UnassignLicence(PartnerCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.licences.unassign_from_user"
 
-    customer_id: NonEmpty = Field(description="The customer whose licence it is")
-    user_id: NonEmpty = Field(description="The user holding it")
+    customer_id: Identifier = Field(description="The customer whose licence it is")
+    user_id: Identifier = Field(description="The user holding it")
 
 
 # -- events --------------------------------------------------------------------------------

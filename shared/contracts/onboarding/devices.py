@@ -20,6 +20,7 @@ from shared.contracts.onboarding._base import (
     TenantCommand,
 )
 from shared.events import Payload
+from shared.identifiers import Identifier
 
 # -- commands ------------------------------------------------------------------------------
 
@@ -30,7 +31,7 @@ class SetUpVendorPhone(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["set_up_vendor_phone"] = "set_up_vendor_phone"
-    user_id: NonEmpty = Field(description="The user the phone is for")
+    user_id: Identifier = Field(description="The user the phone is for")
     deployment_pin: WriteOnly = Field(description="Deployment PIN, 4 to 12 digits")
     security_pin: WriteOnly = Field(description="Security PIN, 4 to 12 digits")
 
@@ -41,7 +42,7 @@ class ReconfigureVendorPhone(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["reconfigure_vendor_phone"] = "reconfigure_vendor_phone"
-    user_id: NonEmpty = Field(description="The user whose phone is meant")
+    user_id: Identifier = Field(description="The user whose phone is meant")
     deployment_pin: WriteOnly | None = Field(default=None, description="New deployment PIN")
     security_pin: WriteOnly | None = Field(default=None, description="New security PIN")
 
@@ -52,11 +53,11 @@ class SetUpSipDevice(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["set_up_sip_device"] = "set_up_sip_device"
-    user_id: NonEmpty = Field(description="The user the device is for")
+    user_id: Identifier = Field(description="The user the device is for")
     server_address: NonEmpty = Field(description="SIP server host name or IP address")
     port: int = Field(ge=1, le=65535, description="SIP server port, 1 to 65535")
     transport: str = Field(description="udp, tcp or tls")
-    sip_user_id: NonEmpty = Field(description="SIP user ID")
+    sip_user_id: Identifier = Field(description="SIP user ID")
     auth_password: WriteOnly = Field(description="SIP authentication password")
     certificate_pem: str | None = Field(default=None, description="Certificate (PEM), for TLS")
 
@@ -67,7 +68,7 @@ class RemoveDevice(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["remove_device"] = "remove_device"
-    user_id: NonEmpty = Field(description="The user")
+    user_id: Identifier = Field(description="The user")
 
 
 class AllowDeviceSelfSetup(BaseModel):
@@ -76,7 +77,7 @@ class AllowDeviceSelfSetup(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     kind: Literal["allow_device_self_setup"] = "allow_device_self_setup"
-    user_id: NonEmpty = Field(description="The user")
+    user_id: Identifier = Field(description="The user")
     allowed: bool = Field(description="True: the user may set up a vendor phone")
 
 
@@ -114,7 +115,7 @@ class RecordVendorPhoneConfigured(TenantCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.device.record_vendor_phone_configured"
 
-    user_id: NonEmpty = Field(description="The user whose phone was configured")
+    user_id: Identifier = Field(description="The user whose phone was configured")
 
 
 # -- events --------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from shared.contracts.onboarding._base import (
     OnboardingEvent,
 )
 from shared.events import Payload
+from shared.identifiers import Identifier
 
 # -- commands ------------------------------------------------------------------------------
 
@@ -30,8 +31,8 @@ class RegisterCloneGroup(PartnerCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.clone_group.register"
 
-    partner_id: NonEmpty = Field(description="The partner the clone group is for")
-    clone_group_id: NonEmpty = Field(description="The clone group's ID")
+    partner_id: Identifier = Field(description="The partner the clone group is for")
+    clone_group_id: Identifier = Field(description="The clone group's ID")
 
 
 class CreateCustomerGroup(PartnerCommand):
@@ -39,10 +40,10 @@ class CreateCustomerGroup(PartnerCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.group.create"
 
-    partner_id: NonEmpty = Field(description="The partner building the group")
-    group_id: NonEmpty = Field(description="Group ID, unique across the platform")
+    partner_id: Identifier = Field(description="The partner building the group")
+    group_id: Identifier = Field(description="Group ID, unique across the platform")
     group_name: NonEmpty = Field(description="Group name (usually the customer's name)")
-    clone_group_id: NonEmpty = Field(description="One of the partner's clone groups")
+    clone_group_id: Identifier = Field(description="One of the partner's clone groups")
     default_domain: NonEmpty = Field(description="One of the platform's allowed domains")
 
 
@@ -87,7 +88,7 @@ class AddGroupAdminUser(GroupCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.group.add_admin_user"
 
-    user_id: NonEmpty = Field(description="name@<default domain>; unique, case-sensitive")
+    user_id: Identifier = Field(description="name@<default domain>; unique, case-sensitive")
     first_name: NonEmpty = Field(description="First name")
     last_name: NonEmpty = Field(description="Last name")
     password: WriteOnly | None = Field(default=None, description="The typed password")
@@ -103,7 +104,7 @@ class RemoveGroupAdminUser(GroupCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.group.remove_admin_user"
 
-    user_id: NonEmpty = Field(description="The admin user's ID")
+    user_id: Identifier = Field(description="The admin user's ID")
 
 
 class NumberRangeIn(BaseModel):
@@ -120,7 +121,7 @@ class AddNumbersToInventory(PartnerCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.inventory.add_numbers"
 
-    partner_id: NonEmpty = Field(description="The partner the numbers are for")
+    partner_id: Identifier = Field(description="The partner the numbers are for")
     numbers: list[NonEmpty | NumberRangeIn] = Field(
         min_length=1, description="Numbers (E.164) and ranges"
     )

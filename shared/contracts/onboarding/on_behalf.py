@@ -21,6 +21,7 @@ from shared.contracts.onboarding._base import (
     TenantCommand,
 )
 from shared.events import Payload
+from shared.identifiers import Identifier
 
 # -- commands ------------------------------------------------------------------------------
 
@@ -31,7 +32,7 @@ class RequestPartnerAdministration(TenantCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.on_behalf.request"
 
-    partner_id: NonEmpty = Field(description="The reseller's (or tier-1 partner's) partner ID")
+    partner_id: Identifier = Field(description="The reseller's (or tier-1 partner's) partner ID")
     domain: NonEmpty = Field(description='Shown to customers: "Administration by partner <domain>"')
 
 
@@ -47,8 +48,8 @@ class GrantPartnerAdministrator(TenantCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.on_behalf.grant_role"
 
-    user_id: NonEmpty = Field(description="The user to get the role")
-    user_tenant_id: str | None = Field(
+    user_id: Identifier = Field(description="The user to get the role")
+    user_tenant_id: Identifier | None = Field(
         default=None,
         description="Not read (kept so that older senders stay valid): the user's tenant is "
         "taken from onboarding's licence records (`onboarding.licences.assign_to_user`)",
@@ -65,7 +66,7 @@ class RevokePartnerAdministrator(TenantCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.on_behalf.revoke_role"
 
-    user_id: NonEmpty = Field(description="The user who loses the role")
+    user_id: Identifier = Field(description="The user who loses the role")
 
 
 class OptInPartnerAdministration(TenantCommand):

@@ -23,6 +23,7 @@ from shared.contracts.onboarding._base import (
     RefusalToPartner,
 )
 from shared.events import Payload
+from shared.identifiers import Identifier
 
 
 class PartnerKind(StrEnum):
@@ -75,7 +76,7 @@ class AccountManagerIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    account_manager_id: NonEmpty = Field(description="Platform user id of the account manager")
+    account_manager_id: Identifier = Field(description="Platform user id of the account manager")
     name: NonEmpty = Field(description="Full name")
     email: NonEmpty = Field(description="E-mail address")
     role: str = Field(pattern=r"^(cam|dam)$", description="cam (tier-1) or dam (distributor)")
@@ -92,7 +93,7 @@ class RegisterPartner(PartnerScopedCommand):
     language: Language = Field(description="Language the partner is written to in")
     contacts: list[ContactIn] = Field(default_factory=list, description="Contacts to e-mail")
     helpdesk_email: str | None = Field(default=None, description="The partner's helpdesk")
-    preferred_distributor_id: str | None = Field(
+    preferred_distributor_id: Identifier | None = Field(
         default=None, description="A reseller's distributor (required for resellers)"
     )
     account_manager: AccountManagerIn | None = Field(

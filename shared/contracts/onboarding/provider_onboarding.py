@@ -16,6 +16,7 @@ from shared.contracts.onboarding._base import (
     PartnerScopedCommand,
 )
 from shared.events import Payload
+from shared.identifiers import Identifier
 
 
 class PartnerSystem(StrEnum):
@@ -52,7 +53,7 @@ class AssignProvisioningCoordinator(PartnerScopedCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.provider_onboarding.assign_coordinator"
 
-    coordinator_id: NonEmpty = Field(description="Platform user id of the coordinator")
+    coordinator_id: Identifier = Field(description="Platform user id of the coordinator")
 
 
 class RecordPartnerAccountCreated(PartnerScopedCommand):

@@ -19,6 +19,7 @@ from shared.contracts.onboarding._base import (
     GroupCommand,
 )
 from shared.events import Payload
+from shared.identifiers import Identifier
 
 # -- commands ------------------------------------------------------------------------------
 
@@ -28,7 +29,7 @@ class ApplyRecordingLicences(GroupCommand):
 
     EVENT_TYPE: ClassVar[str] = "onboarding.group.apply_recording_licences"
 
-    user_ids: list[NonEmpty] = Field(min_length=1, description="The users")
+    user_ids: list[Identifier] = Field(min_length=1, description="The users")
 
 
 class ReportingAdminIn(BaseModel):
@@ -50,7 +51,7 @@ class RequestReportingPartition(GroupCommand):
     EVENT_TYPE: ClassVar[str] = "onboarding.provisioning.request_reporting_partition"
 
     customer_name: NonEmpty = Field(description="Description = the customer's name")
-    customer_id: NonEmpty = Field(description="Billing tag = the customer ID")
+    customer_id: Identifier = Field(description="Billing tag = the customer ID")
     licence_type: NonEmpty = Field(description="Licence type of the partition")
     immediate_sync: bool = Field(default=False, description='"Perform Synchronisation now"')
     admin_users: list[ReportingAdminIn] = Field(default_factory=list, description="Admins")
@@ -71,7 +72,7 @@ class RequestCallRecordingCustomer(GroupCommand):
 
 
 class _ProvisioningCommand(PartnerCommand):
-    provisioning_id: NonEmpty = Field(
+    provisioning_id: Identifier = Field(
         description="The provisioning request (subject of onboarding.provisioning.requested)"
     )
 
@@ -82,7 +83,7 @@ class RecordProvisioningOutcome(_ProvisioningCommand):
     EVENT_TYPE: ClassVar[str] = "onboarding.provisioning.record_outcome"
 
     outcome: Literal["done", "failed"] = Field(description="done or failed")
-    external_id: str | None = Field(default=None, description="Id in the external system")
+    external_id: Identifier | None = Field(default=None, description="Id in the external system")
     reason: str | None = Field(default=None, description="Why it failed (required then)")
 
 

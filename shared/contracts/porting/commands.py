@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.common import NonEmpty, PartnerCommand
+from shared.contracts.common import Identifier, NonEmpty, PartnerCommand
 
 CountryCode = Annotated[
     str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country, e.g. GB, DE")
@@ -46,7 +46,7 @@ class AddressIn(BaseModel):
 
 
 class _PortRequestCommand(PartnerCommand):
-    partner_id: NonEmpty = Field(description="Partner ID the numbers will belong to")
+    partner_id: Identifier = Field(description="Partner ID the numbers will belong to")
     country: CountryCode = Field(description="Country the numbers are ported in")
     product: NonEmpty = Field(
         description="Line product the numbers are on, e.g. analogue, multi_line, isdn; "
@@ -109,7 +109,7 @@ class ResubmitPortRequest(PartnerCommand):
 
     EVENT_TYPE: ClassVar[str] = "porting.port.resubmit"
 
-    port_id: NonEmpty = Field(description="The rejected port request")
+    port_id: Identifier = Field(description="The rejected port request")
     corrections: PortCorrectionsIn = Field(description="What changes")
     comment: str | None = Field(default=None, max_length=2000, description="Note for the team")
 
@@ -119,7 +119,7 @@ class WithdrawPortRequest(PartnerCommand):
 
     EVENT_TYPE: ClassVar[str] = "porting.port.withdraw"
 
-    port_id: NonEmpty = Field(description="The port request to withdraw")
+    port_id: Identifier = Field(description="The port request to withdraw")
     reason: str | None = Field(default=None, max_length=2000, description="Why")
 
 

@@ -16,6 +16,7 @@ from typing import ClassVar
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from shared.contracts.common import MAX_COUNT, PartnerCommand
+from shared.identifiers import Identifier
 
 ID = Field(min_length=1, max_length=200)
 
@@ -216,7 +217,7 @@ class DeclareIncident(PartnerCommand):
     severity: str = Field(max_length=4, description="S1 | S2")
     title: str = Field(max_length=400, description="What is affected, in a line")
     summary: str = Field(max_length=10_000, description="What partners need to know")
-    partner_ids: list[str] = Field(default_factory=list, max_length=10_000)
+    partner_ids: list[Identifier] = Field(default_factory=list, max_length=10_000)
     regions: list[str] = Field(
         default_factory=list, max_length=20, description="AMER | APJC | AUS | EU | EMEA | UK"
     )
