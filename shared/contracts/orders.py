@@ -8,6 +8,8 @@ Rules every publisher follows:
   delta: the newest version alone says everything. `order_version` starts at 1 and grows
   by at least 1 with every change of one order (placed → amended … → cancelled).
 - Events may arrive twice or out of order; onboarding keeps the highest version per order.
+  The same version and status again with other content is refused (`onboarding.order.refused`,
+  `order_version_reused`): a change always raises the version.
 - An indirect order names `distributor_partner_id` and `reseller_partner_id` (equal when
   the distributor acts as reseller); a direct order names only `tier1_partner_id`.
 - Use the Kafka key `customer.customer_id`, so one customer's orders stay in order.

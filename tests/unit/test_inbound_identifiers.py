@@ -74,29 +74,26 @@ def _errors(error: ValidationError) -> set[tuple[tuple[Any, ...], str]]:
     ],
 )
 def test_an_order_naming_a_bad_identifier_is_refused_on_its_field(where, value, code):
-    data = placed_payload()
-    target = data
-    for key in where[:-1]:
-        target = target[key]
-    target[where[-1]] = value
-    with pytest.raises(ValidationError) as refused:
-        OrderPlaced.model_validate(data)
-    assert _errors(refused.value) == {(where, code)}
+    assert _refused(placed_payload(), where, value) == {(where, code)}
 
 
 @pytest.mark.parametrize(
     ("where", "value"), [(("order_version",), True), (("lines", 0, "licences"), True)]
 )
 def test_true_is_neither_a_version_nor_a_count(where, value):
-    data = placed_payload()
-    data["lines"] = [{"package": "Enterprise", "licences": 3}]
+    data = placed_payload(lines=[{"package": "Enterprise", "licences": 3}])
+    assert _refused(data, where, value) == {(where, "int_type")}
+
+
+def _refused(data: dict[str, Any], where: tuple[Any, ...], value: Any) -> set[Any]:
+    """The errors of an order whose field at path `where` holds `value`."""
     target = data
     for key in where[:-1]:
         target = target[key]
     target[where[-1]] = value
     with pytest.raises(ValidationError) as refused:
         OrderPlaced.model_validate(data)
-    assert _errors(refused.value) == {(where, "int_type")}
+    return _errors(refused.value)
 
 
 def test_an_identifier_of_exactly_the_limit_and_of_any_script_passes():

@@ -86,6 +86,21 @@ async def test_a_redelivered_order_event_changes_nothing_twice():
     assert h.doc(CUSTOMERS, "C-100")["version"] == 1
 
 
+async def test_an_order_changed_without_a_new_version_is_refused_and_the_stored_one_stands():
+    h = Harness(NOW)
+    await deliver(h, OrderPlaced)
+    await deliver(h, OrderPlaced, lines=[{"package": "Team 2.0", "licences": 500}])
+
+    [refusal] = h.of_type("onboarding.order.refused")
+    assert [r["code"] for r in refusal.data["reasons"]] == ["order_version_reused"]
+    assert [r["field"] for r in refusal.data["reasons"]] == ["order_version"]
+    assert (refusal.data["order_id"], refusal.data["order_version"]) == ("O.1", 1)
+    [balance] = h.one("onboarding.licences.updated").data["balances"]
+    assert balance["ordered"] == 10  # the stored version stands
+    await deliver(h, OrderPlaced)  # the stored content again: a duplicate, nothing told
+    assert len(h.of_type("onboarding.order.refused")) == 1
+
+
 async def test_an_amendment_before_its_placement_wins_and_the_late_placement_is_ignored():
     h = Harness(NOW)
 

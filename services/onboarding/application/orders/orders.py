@@ -63,6 +63,11 @@ async def on_order(deps: Deps, cause: Envelope, event: OrderEvent) -> None:
     def decide(account: CustomerAccount | None, now: datetime) -> Decision[CustomerAccount] | None:
         current = account.orders.get(order.order_id) if account else None
         if current is not None and not order.supersedes(current):
+            if account is not None and not current.supersedes(order) and order != current:
+                # Same version and status, other content: the publisher changed the order
+                # without raising its version (the contract's rule). Neither kept nor
+                # dropped without a word: refused, the stored version stands.
+                return Decision(account, [_order_refused(cause, order, [_reused(order)], now)])
             return None  # a duplicate or a stale version
         if account is not None and reasons:
             return Decision(account, [_order_refused(cause, order, reasons, now)])
@@ -90,6 +95,15 @@ async def order_context(deps: Deps, order: Order) -> OrderContext:
         estore_linked = programme is not None and programme.estore_linked_at is not None
     legacy = bool(order.tenant_id) and await deps.tenants.is_legacy_tenant(order.tenant_id or "")
     return OrderContext(deps.settings.free_packages, estore_linked, legacy)
+
+
+def _reused(order: Order) -> Reason:
+    return Reason(
+        "order_version_reused",
+        f"order {order.order_id} version {order.version} ({order.status}) was received "
+        "before with other content; a changed order needs a higher order_version",
+        "order_version",
+    )
 
 
 def _order_refused(
